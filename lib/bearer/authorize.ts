@@ -1,0 +1,65 @@
+// lib/bearer/authorize.ts
+// Authorizes a request to a protected route: token from the header, verified, scopes checked (RFC 6750 §3).
+
+import type { Request } from 'express';
+import type { Context } from '../context';
+import { isOAuthError, OAuthError } from '../errors/oauth-error';
+import type { AuthInfo } from '../types';
+import { extractToken } from './extract-token';
+import { verifyAccessToken, type VerifyOptions } from './verify-access-token';
+import { wwwAuthenticate } from './www-authenticate';
+
+export interface RequireTokenOptions extends VerifyOptions {
+  /** Scopes the token must all carry (a space-separated string or a list). */
+  readonly scope?: string | readonly string[];
+}
+
+export function requiredScopes(scope: RequireTokenOptions['scope']): readonly string[] {
+  if (scope === undefined) return [];
+  return typeof scope === 'string' ? scope.split(' ').filter((s) => s !== '') : [...scope];
+}
+
+/** The verified token's info; otherwise an OAuthError whose headers carry the RFC 6750 §3 challenge. */
+export async function authorize(ctx: Context, req: Request, scopes: readonly string[], options: VerifyOptions): Promise<AuthInfo> {
+  const realm = ctx.config.realm;
+  const extracted = extractToken(req);
+  if (extracted.kind === 'missing') {
+    // RFC 6750 §3.1: "If the request lacks any authentication information ... SHOULD NOT include an error code".
+    throw new OAuthError('invalid_request', 'A bearer token is required', {
+      status: 401,
+      detail: 'no token',
+      headers: { 'WWW-Authenticate': wwwAuthenticate('Bearer', { realm }) },
+    });
+  }
+  if (extracted.kind === 'malformed') {
+    throw challenge(realm, new OAuthError('invalid_request', 'The Authorization header is malformed', { detail: 'malformed' }));
+  }
+  let auth: AuthInfo;
+  try {
+    auth = await verifyAccessToken(ctx, extracted.token, options);
+  } catch (err) {
+    if (isOAuthError(err) && err.error === 'invalid_token') throw challenge(realm, err);
+    throw err;
+  }
+  const missing = scopes.filter((s) => !auth.scope.includes(s));
+  if (missing.length > 0) {
+    throw challenge(
+      realm,
+      new OAuthError('insufficient_scope', 'The access token lacks the scope this resource requires', {
+        detail: `missing ${missing.join(' ')}`,
+      }),
+      scopes.join(' '),
+    );
+  }
+  return auth;
+}
+
+function challenge(realm: string, err: OAuthError, scope?: string): OAuthError {
+  return new OAuthError(err.error, err.description, {
+    detail: err.detail,
+    status: err.status,
+    headers: {
+      'WWW-Authenticate': wwwAuthenticate('Bearer', { realm, error: err.error, error_description: err.description, scope }),
+    },
+  });
+}

@@ -1,0 +1,25 @@
+// lib/bearer/require-token.ts
+// Express middleware protecting a route with a bearer access token; sets req.auth.
+
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Context } from '../context';
+import { toOAuthError } from '../token-endpoint/handle-errors';
+import { sendOAuthError } from '../token-endpoint/respond';
+import { authorize, requiredScopes, type RequireTokenOptions } from './authorize';
+
+export function requireToken(ctx: Context, options: RequireTokenOptions = {}): RequestHandler {
+  const scopes = requiredScopes(options.scope);
+  return function requireAccessToken(req: Request, res: Response, next: NextFunction): void {
+    authorize(ctx, req, scopes, options).then(
+      (auth) => {
+        req.auth = auth;
+        next();
+      },
+      (err: unknown) => {
+        const error = toOAuthError(ctx, req, err);
+        if (error.error === 'invalid_token') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
+        sendOAuthError(res, error);
+      },
+    );
+  };
+}

@@ -1,0 +1,36 @@
+// lib/bearer/strategy.ts
+// The passport strategy 'oauth2-bearer': a thin adapter over authorize(), ending in success, fail or error.
+
+import type { Request } from 'express';
+import { Strategy } from 'passport';
+import type { Context } from '../context';
+import { toOAuthError } from '../token-endpoint/handle-errors';
+import { authorize, requiredScopes, type RequireTokenOptions } from './authorize';
+
+/** passport.authenticate('oauth2-bearer', { session: false, scope: 'orders' }) */
+export class BearerStrategy extends Strategy {
+  override name = 'oauth2-bearer';
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly defaults: RequireTokenOptions = {},
+  ) {
+    super();
+  }
+
+  override authenticate(req: Request, options: RequireTokenOptions = {}): void {
+    const scopes = requiredScopes(options.scope ?? this.defaults.scope);
+    authorize(this.ctx, req, scopes, { audience: options.audience ?? this.defaults.audience }).then(
+      (auth) => {
+        req.auth = auth;
+        this.success(auth, { scope: auth.scope.join(' ') });
+      },
+      (err: unknown) => {
+        const error = toOAuthError(this.ctx, req, err);
+        // A store outage fails closed: passport's error path, with status 503 for Express's final handler.
+        if (error.status >= 500) this.error(error);
+        else this.fail(error.headers['WWW-Authenticate'] ?? 'Bearer', error.status);
+      },
+    );
+  }
+}

@@ -1,0 +1,85 @@
+// lib/bearer/verify-access-token.ts
+// The one verifier behind requireToken, the passport strategy and verifyAccessToken (RFC 9068 §4).
+
+import jwt from 'jsonwebtoken';
+import type { Context } from '../context';
+import { OAuthError } from '../errors/oauth-error';
+import { storeCall } from '../grants/store-call';
+import type { AuthInfo } from '../types';
+import { isObject } from '../util/assert';
+import { epochSeconds } from '../util/clock';
+
+export interface VerifyOptions {
+  /** Accepted `aud` values; default: the `audience` option. */
+  readonly audience?: string | readonly string[];
+}
+
+export const invalidToken = (detail: string): OAuthError =>
+  new OAuthError('invalid_token', 'The access token is invalid, expired or revoked', { detail });
+
+/**
+ * Verifies an access token: signature by a configured key with its pinned algorithm (no `none`, no HS/RS
+ * confusion), `typ` at+jwt, `iss`, `aud`, `exp`/`nbf` with the clock tolerance, then revocation.
+ */
+export async function verifyAccessToken(ctx: Context, token: unknown, options: VerifyOptions = {}): Promise<AuthInfo> {
+  const payload = verifySignatureAndClaims(ctx, token, options);
+  const jti = payload.jti as string;
+  const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
+  if (ctx.config.checkRevocation) {
+    const revoked = await storeCall('isAccessTokenRevoked', () => ctx.config.store.isAccessTokenRevoked(jti, sid));
+    if (revoked) throw invalidToken('token revoked');
+  }
+  return {
+    sub: payload.sub as string,
+    clientId: payload.client_id as string,
+    scope: typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : [],
+    claims: payload,
+    token: token as string,
+  };
+}
+
+function verifySignatureAndClaims(ctx: Context, token: unknown, options: VerifyOptions): Record<string, unknown> {
+  const { config } = ctx;
+  if (typeof token !== 'string' || token.length > 8192) throw invalidToken('not a string or too long');
+  const header = decodeHeader(token);
+  // RFC 9068 §4: "Resource servers MUST verify that the typ header value is at+jwt or application/at+jwt".
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
+  if (typ !== 'at+jwt' && typ !== 'application/at+jwt') throw invalidToken('typ is not at+jwt');
+  const key = typeof header.kid === 'string' ? config.keyring.byKid.get(header.kid) : undefined;
+  if (key === undefined) throw invalidToken('unknown kid');
+  if (header.alg !== key.alg) throw invalidToken('alg does not match the key');
+  let payload: unknown;
+  try {
+    payload = jwt.verify(token, key.verifyKey, {
+      algorithms: [key.alg],
+      issuer: config.issuer,
+      audience: toJwtAudience(options.audience ?? config.audience),
+      clockTolerance: config.clockTolerance,
+      clockTimestamp: epochSeconds(config.now),
+    });
+  } catch (err) {
+    throw invalidToken(err instanceof Error ? err.message : 'verification failed');
+  }
+  if (!isObject(payload)) throw invalidToken('payload is not an object');
+  for (const claim of ['sub', 'client_id', 'jti'] as const) {
+    if (typeof payload[claim] !== 'string') throw invalidToken(`missing ${claim}`);
+  }
+  if (typeof payload.exp !== 'number') throw invalidToken('missing exp');
+  return payload;
+}
+
+function decodeHeader(token: string): Record<string, unknown> {
+  const dot = token.indexOf('.');
+  if (dot <= 0) throw invalidToken('not a JWS');
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
+    if (isObject(header)) return header;
+  } catch {
+    // fall through
+  }
+  throw invalidToken('unreadable header');
+}
+
+function toJwtAudience(audience: string | readonly string[]): string | [string, ...string[]] {
+  return typeof audience === 'string' ? audience : ([...audience] as [string, ...string[]]);
+}

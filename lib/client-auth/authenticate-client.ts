@@ -1,0 +1,82 @@
+// lib/client-auth/authenticate-client.ts
+// Establishes which client is calling: client_secret_basic, client_secret_post or none (RFC 6749 §2.3).
+
+import type { Request } from 'express';
+import type { Context } from '../context';
+import { invalidRequest, OAuthError } from '../errors/oauth-error';
+import type { FormParams } from '../token-endpoint/parse-form';
+import type { Client, ClientAuthMethod } from '../types';
+import { isBasic, parseBasic } from './basic';
+import { costOf, dummyVerify, verifySecret } from './hash-secret';
+import { loadClient } from './load-client';
+import { wwwAuthenticate } from '../bearer/www-authenticate';
+
+export interface AuthenticatedClient {
+  readonly client: Client;
+  readonly method: ClientAuthMethod;
+}
+
+interface Presented {
+  readonly method: ClientAuthMethod;
+  readonly clientId: string;
+  readonly secret?: string;
+}
+
+/** Authenticates the client of a token, revocation or introspection request; throws `invalid_client` otherwise. */
+export async function authenticateClient(ctx: Context, req: Request, params: FormParams): Promise<AuthenticatedClient> {
+  const presented = presentedCredentials(ctx, req, params);
+  const client = await loadClient(ctx, presented.clientId);
+  const fail = (detail: string): OAuthError => invalidClient(ctx, presented.method, detail);
+  if (client === undefined) {
+    // An unknown client costs one bcrypt compare, like a known one with a wrong secret.
+    if (presented.secret !== undefined) await dummyVerify(presented.secret);
+    throw fail('unknown client');
+  }
+  const allowed = client.tokenEndpointAuthMethod ?? (client.secretHash === undefined ? 'none' : undefined);
+  if (allowed !== undefined && allowed !== presented.method) {
+    if (presented.secret !== undefined) await dummyVerify(presented.secret, costOf(client.secretHash));
+    throw fail(`client uses ${allowed}, not ${presented.method}`);
+  }
+  if (presented.method === 'none') {
+    if (client.secretHash !== undefined) throw fail('confidential client sent no secret');
+    return { client, method: 'none' };
+  }
+  if (client.secretHash === undefined) throw fail('public client sent a secret');
+  const secret = presented.secret ?? '';
+  if (!ctx.verifiedSecrets.has(client.id, secret, client.secretHash)) {
+    if (!(await verifySecret(secret, client.secretHash))) throw fail('wrong client secret');
+    ctx.verifiedSecrets.add(client.id, secret, client.secretHash);
+  }
+  return { client, method: presented.method };
+}
+
+function presentedCredentials(ctx: Context, req: Request, params: FormParams): Presented {
+  const header = req.headers.authorization;
+  const inBody = params.client_secret !== undefined;
+  if (header !== undefined && !isBasic(header)) {
+    throw invalidRequest('Unsupported Authorization scheme at this endpoint', 'non-basic authorization header');
+  }
+  if (header !== undefined) {
+    // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
+    if (inBody) throw invalidRequest('Use exactly one client authentication method', 'basic and client_secret');
+    const basic = parseBasic(header);
+    if (basic === undefined) throw invalidClient(ctx, 'client_secret_basic', 'malformed basic header');
+    if (params.client_id !== undefined && params.client_id !== basic.clientId) {
+      throw invalidRequest('client_id does not match the Authorization header', 'client_id mismatch');
+    }
+    return { method: 'client_secret_basic', clientId: basic.clientId, secret: basic.clientSecret };
+  }
+  const clientId = params.client_id;
+  if (clientId === undefined || clientId === '') {
+    throw invalidClient(ctx, 'none', 'no client authentication');
+  }
+  if (inBody) return { method: 'client_secret_post', clientId, secret: params.client_secret };
+  return { method: 'none', clientId };
+}
+
+/** RFC 6749 §5.2: 401, with a Basic challenge when the client tried the Authorization header. */
+function invalidClient(ctx: Context, method: ClientAuthMethod, detail: string): OAuthError {
+  const headers: Record<string, string> =
+    method === 'client_secret_basic' ? { 'WWW-Authenticate': wwwAuthenticate('Basic', { realm: ctx.config.realm }) } : {};
+  return new OAuthError('invalid_client', 'Client authentication failed', { detail, headers });
+}

@@ -1,0 +1,21 @@
+// lib/context.ts
+// What every request step closes over: the resolved config, the event emitter, and per-instance caches.
+
+import type { EventEmitter } from 'node:events';
+import type { Config } from './options';
+import { VerifiedSecrets } from './client-auth/verified-secrets';
+import { emitSafely, type EventMap, type EventName } from './events';
+
+export interface Context {
+  readonly config: Config;
+  readonly verifiedSecrets: VerifiedSecrets;
+  emit<K extends EventName>(name: K, payload: EventMap[K]): void;
+}
+
+export function createContext(config: Config, emitter: EventEmitter): Context {
+  return {
+    config,
+    verifiedSecrets: new VerifiedSecrets(config.now),
+    emit: (name, payload) => emitSafely(emitter, name, payload),
+  };
+}

@@ -1,0 +1,62 @@
+// lib/events.ts
+// Audit events: names, payloads (never secrets), and an emit that cannot throw into a request.
+
+import type { EventEmitter } from 'node:events';
+
+/** Why a login failed; internal only, never in an HTTP response. */
+export type LoginFailureReason =
+  | 'unknown_user'
+  | 'bad_password'
+  | 'locked'
+  | 'disabled'
+  | 'mfa_required'
+  | 'rejected';
+
+/** Fields common to request events. Never a password, secret or token. */
+export interface RequestEventBase {
+  readonly clientId?: string;
+  readonly ip?: string;
+}
+
+export interface EventMap {
+  'login.succeeded': RequestEventBase & { readonly userId: string; readonly username: string };
+  'login.failed': RequestEventBase & { readonly username: string; readonly reason: LoginFailureReason; readonly detail?: string };
+  'token.issued': RequestEventBase & {
+    readonly grantType: string;
+    readonly userId: string;
+    readonly jti: string;
+    readonly sid: string;
+    readonly scope: readonly string[];
+    readonly refreshToken: boolean;
+    readonly idToken: boolean;
+  };
+  'token.refreshed': RequestEventBase & { readonly userId: string; readonly jti: string; readonly sid: string };
+  'refresh.reused': RequestEventBase & { readonly userId: string; readonly sid: string };
+  'token.revoked': RequestEventBase & { readonly tokenType: 'access_token' | 'refresh_token'; readonly sid?: string; readonly jti?: string };
+  'token.rejected': RequestEventBase & { readonly error: string; readonly detail?: string };
+  throttled: RequestEventBase & { readonly key: string; readonly retryAfter: number; readonly username?: string };
+  'client.failed': RequestEventBase & { readonly error: string; readonly detail?: string };
+  error: Error & { readonly detail?: string };
+}
+
+export type EventName = keyof EventMap;
+
+let warned = false;
+
+/** Emits without letting a listener's exception or a missing `error` listener break the request. */
+export function emitSafely<K extends EventName>(emitter: EventEmitter, name: K, payload: EventMap[K]): void {
+  try {
+    if (name === 'error' && emitter.listenerCount('error') === 0) {
+      if (!warned) {
+        warned = true;
+        process.emitWarning(
+          'express-password-grant: an internal error occurred and no "error" listener is attached (auth.on("error", ...))',
+        );
+      }
+      return;
+    }
+    emitter.emit(name, payload);
+  } catch {
+    // A throwing listener is the app's bug; the response must not depend on it.
+  }
+}

@@ -1,0 +1,21 @@
+// lib/grants/index.ts
+// grant_type -> handler. Unknown types are unsupported_grant_type; types the client lacks, unauthorized_client.
+
+import type { Request } from 'express';
+import type { Context } from '../context';
+import type { FormParams } from '../token-endpoint/parse-form';
+import type { Client, GrantType } from '../types';
+import type { Issued } from './issue-tokens';
+import { passwordGrant } from './password';
+import { refreshTokenGrant } from './refresh-token';
+
+export type GrantHandler = (ctx: Context, req: Request, params: FormParams, client: Client) => Promise<Issued>;
+
+export const GRANTS: Readonly<Record<GrantType, GrantHandler>> = {
+  password: passwordGrant,
+  refresh_token: refreshTokenGrant,
+};
+
+export function isSupportedGrant(value: string): value is GrantType {
+  return Object.prototype.hasOwnProperty.call(GRANTS, value);
+}

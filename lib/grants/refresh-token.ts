@@ -1,0 +1,85 @@
+// lib/grants/refresh-token.ts
+// grant_type=refresh_token (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
+
+import type { Request } from 'express';
+import type { Context } from '../context';
+import { invalidGrant } from '../errors/oauth-error';
+import type { RefreshTokenRecord } from '../stores/store';
+import type { FormParams } from '../token-endpoint/parse-form';
+import type { Client } from '../types';
+import { epochSeconds } from '../util/clock';
+import { randomToken, sha256 } from '../util/crypto';
+import { revokeFamily } from './family';
+import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
+import { assertMaxLength, requireParams } from './params';
+import { parseScope } from './scope';
+import { invalidScope } from '../errors/oauth-error';
+import { storeCall } from './store-call';
+
+export async function refreshTokenGrant(ctx: Context, req: Request, params: FormParams, client: Client): Promise<Issued> {
+  const { config } = ctx;
+  const { refresh_token: presented } = requireParams(params, ['refresh_token']);
+  assertMaxLength('scope', params.scope, config.limits.scope);
+  const id = sha256(presented);
+  const now = epochSeconds(config.now);
+  const record = await storeCall('findRefreshToken', () => config.store.findRefreshToken(id));
+  if (record === undefined || record.expiresAt <= now) throw invalidGrant('unknown, expired or revoked refresh token');
+  // RFC 6749 §10.4: the token is bound to the client it was issued to.
+  if (record.clientId !== client.id) throw invalidGrant('refresh token was issued to another client');
+  if (record.spentAt !== undefined) return reused(ctx, req, record, client);
+
+  const scope = narrowedScope(record, client, parseScope(params.scope));
+  const refreshToken = randomToken();
+  const next: RefreshTokenRecord = {
+    ...record,
+    id: sha256(refreshToken),
+    issuedAt: now,
+    expiresAt: now + (client.refreshTokenTTL ?? config.refreshTokenTTL),
+    spentAt: undefined,
+    successorId: undefined,
+  };
+  const input = {
+    grantType: 'refresh_token' as const,
+    client,
+    sub: record.sub,
+    scope,
+    sid: record.familyId,
+    authTime: record.authTime,
+    now,
+    refreshToken,
+    jkt: record.jkt,
+    extraClaims: record.extraClaims,
+  };
+  const enrichment = await enrich(ctx, input, req);
+  const issued = buildTokenResponse(ctx, input, enrichment);
+  const result = await storeCall('rotateRefreshToken', () => config.store.rotateRefreshToken(id, stripUndefined(next), now));
+  if (result.outcome === 'reused') return reused(ctx, req, result.previous, client);
+  if (result.outcome === 'invalid') throw invalidGrant('refresh token revoked or expired during rotation');
+  ctx.emit('token.refreshed', { clientId: client.id, ip: req.ip, userId: record.sub, jti: issued.jti, sid: record.familyId });
+  return issued;
+}
+
+/**
+ * RFC 6749 §6: the new refresh token keeps the original scope; the access token may be narrowed, never widened.
+ * The client's current registration still applies, so a scope since withdrawn from it is dropped.
+ */
+function narrowedScope(record: RefreshTokenRecord, client: Client, requested: string[] | undefined): string[] {
+  const original = record.scope;
+  if (requested !== undefined) {
+    const wider = requested.filter((s) => !original.includes(s));
+    if (wider.length > 0) throw invalidScope(`refresh may not widen the scope: ${wider.join(' ')}`);
+  }
+  const allowed = client.scopes ?? [];
+  return (requested ?? [...original]).filter((s) => allowed.includes(s));
+}
+
+/** RFC 9700 §4.14.2: a spent token used again means it leaked; revoke the whole grant. */
+async function reused(ctx: Context, req: Request, record: RefreshTokenRecord, client: Client): Promise<never> {
+  await revokeFamily(ctx, record.familyId, client);
+  ctx.emit('refresh.reused', { clientId: client.id, ip: req.ip, userId: record.sub, sid: record.familyId });
+  throw invalidGrant('refresh token reused; its family is revoked');
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

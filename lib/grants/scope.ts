@@ -1,0 +1,38 @@
+// lib/grants/scope.ts
+// Scope strings <-> lists, and the grant rule: client limits requests, the user's limits drop what they lack.
+
+import { invalidScope } from '../errors/oauth-error';
+import type { Client, User } from '../types';
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), delimited by spaces.
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** Scopes every user may grant; they carry no resource access of their own. */
+const PROTOCOL_SCOPES = new Set(['openid', 'offline_access']);
+
+export function parseScope(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const tokens = value.split(' ').filter((t) => t !== '');
+  for (const token of tokens) {
+    if (!SCOPE_TOKEN.test(token)) throw invalidScope('scope has characters outside RFC 6749 §3.3');
+  }
+  return [...new Set(tokens)];
+}
+
+export const formatScope = (scope: readonly string[]): string => scope.join(' ');
+
+/** RFC 6749 §3.3: an empty request gets the client's default; a scope the client may not have is invalid_scope. */
+export function requestedScope(client: Client, requested: string[] | undefined): string[] {
+  const allowed = client.scopes ?? [];
+  if (requested === undefined) return [...(client.defaultScopes ?? allowed)];
+  const refused = requested.filter((s) => !allowed.includes(s));
+  if (refused.length > 0) throw invalidScope(`client may not request: ${refused.join(' ')}`);
+  return requested;
+}
+
+/** The user's own limits narrow the grant silently; the response's `scope` says what was granted. */
+export function grantableScope(scope: readonly string[], user: User): string[] {
+  if (user.scopes === undefined) return [...scope];
+  const own = user.scopes;
+  return scope.filter((s) => PROTOCOL_SCOPES.has(s) || own.includes(s));
+}

@@ -1,0 +1,30 @@
+// lib/index.ts
+// The public surface: everything an app imports, and nothing else.
+
+export { passwordGrant, PasswordGrant } from './password-grant';
+export { MemoryStore } from './stores/memory-store';
+export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
+export { OAuthError, isOAuthError } from './errors/oauth-error';
+export { ConfigError } from './errors/config-error';
+export { BearerStrategy } from './bearer/strategy';
+
+export type { OAuthErrorCode, OAuthErrorOptions } from './errors/oauth-error';
+export type { ConfigErrorCode } from './errors/config-error';
+export type {
+  PasswordGrantOptions,
+  VerifyUser,
+  VerifyUserContext,
+  VerifyUserResult,
+  PassportLikeStrategy,
+  EnrichToken,
+  EnrichTokenContext,
+  TokenEnrichment,
+  RequestLimits,
+} from './options';
+export type { MemoryStoreOptions } from './stores/memory-store';
+export type { TokenStore, RefreshTokenRecord, RotateResult, Counter } from './stores/store';
+export type { Client, User, AuthInfo, GrantType, ClientAuthMethod } from './types';
+export type { RequireTokenOptions } from './bearer/authorize';
+export type { VerifyOptions } from './bearer/verify-access-token';
+export type { SigningKeyOption, SigningAlgorithm } from './tokens/keyring';
+export type { EventMap, EventName, LoginFailureReason } from './events';

@@ -1,0 +1,276 @@
+// lib/options.ts
+// Public PasswordGrantOptions -> internal resolved Config; every check happens here, once, at construction.
+
+import type { Request } from 'express';
+import { ConfigError } from './errors/config-error';
+import { MemoryStore } from './stores/memory-store';
+import type { TokenStore } from './stores/store';
+import type { Client, User } from './types';
+import { createKeyring, type Keyring, type SigningKeyOption } from './tokens/keyring';
+import { assertBoolean, assertFunction, assertPositiveInteger, assertString, fail, isObject } from './util/assert';
+import type { Clock } from './util/clock';
+
+/** What `verifyUser` receives besides the credentials. */
+export interface VerifyUserContext {
+  readonly client: Client;
+  /** The scope the client asked for (after defaults), before the user's own limits. */
+  readonly scope: readonly string[];
+  readonly req: Request;
+}
+
+export type VerifyUserResult = User | null | false | undefined;
+
+export type VerifyUser = (
+  username: string,
+  password: string,
+  context: VerifyUserContext,
+) => VerifyUserResult | Promise<VerifyUserResult>;
+
+/** A passport-local Strategy instance (or any passport strategy reading username/password from the body). */
+export interface PassportLikeStrategy {
+  authenticate(this: unknown, req: Request, options?: unknown): void;
+  readonly name?: string;
+}
+
+/** What `enrichToken` receives. */
+export interface EnrichTokenContext {
+  readonly grantType: 'password' | 'refresh_token';
+  readonly client: Client;
+  readonly sub: string;
+  /** The user, on the password grant only. */
+  readonly user?: User;
+  readonly scope: readonly string[];
+  readonly req: Request;
+}
+
+/** What `enrichToken` may add. Standard claims and response members are never overridden. */
+export interface TokenEnrichment {
+  readonly accessTokenClaims?: Readonly<Record<string, unknown>>;
+  readonly response?: Readonly<Record<string, unknown>>;
+}
+
+export type EnrichToken = (context: EnrichTokenContext) => TokenEnrichment | void | Promise<TokenEnrichment | void>;
+
+/** Size limits on what a request may carry; each excess is a clear 4xx JSON error. */
+export interface RequestLimits {
+  /** Form body bytes. Default 16384 (413 past it). */
+  readonly bodyBytes?: number;
+  /** Form parameters. Default 32. */
+  readonly parameters?: number;
+  readonly username?: number;
+  readonly password?: number;
+  readonly scope?: number;
+}
+
+/**
+ * Options of `passwordGrant()`. Only `issuer`, `signingKeys`, `findClient` and `verifyUser` are required.
+ * @example passwordGrant({ issuer: 'https://auth.example.com', signingKeys: { kid: 'k1', alg: 'RS256', key: pem },
+ *   findClient: (id) => clients.get(id) ?? null, verifyUser: checkPassword })
+ */
+export interface PasswordGrantOptions {
+  /** Exactly the `iss` of every token; https (http only for localhost). */
+  readonly issuer: string;
+  /** Default `aud` of access tokens. Default: `issuer`. */
+  readonly audience?: string | readonly string[];
+  /** One key or several: the first signs, all verify. */
+  readonly signingKeys: SigningKeyOption | readonly SigningKeyOption[];
+  readonly findClient: (clientId: string) => Client | null | undefined | Promise<Client | null | undefined>;
+  readonly verifyUser: VerifyUser | PassportLikeStrategy;
+  /** Default: a new `MemoryStore`. */
+  readonly store?: TokenStore;
+  /** Seconds. Default 3600. */
+  readonly accessTokenTTL?: number;
+  /** Seconds. Default 1209600 (14 days). */
+  readonly refreshTokenTTL?: number;
+  /** Seconds. Default 3600. */
+  readonly idTokenTTL?: number;
+  /** Issue a refresh token only when `offline_access` is granted (as Oracle IAM does). Default false. */
+  readonly requireOfflineAccess?: boolean;
+  /** Adds claims to access tokens and members to token responses. */
+  readonly enrichToken?: EnrichToken;
+  /** Seconds of clock skew accepted when verifying tokens. Default 5. */
+  readonly clockTolerance?: number;
+  /** `realm` of `WWW-Authenticate` challenges. Default: `issuer`. */
+  readonly realm?: string;
+  /** Check the store for revoked access tokens on every verification (one store read). Default true. */
+  readonly checkRevocation?: boolean;
+  readonly limits?: RequestLimits;
+  /** Millisecond clock, for tests. Default `Date.now`. */
+  readonly now?: Clock;
+}
+
+export interface Config {
+  readonly issuer: string;
+  readonly audience: string | readonly string[];
+  readonly keyring: Keyring;
+  readonly findClient: PasswordGrantOptions['findClient'];
+  readonly verifyUser: VerifyUser | PassportLikeStrategy;
+  readonly store: TokenStore;
+  readonly accessTokenTTL: number;
+  readonly refreshTokenTTL: number;
+  readonly idTokenTTL: number;
+  readonly requireOfflineAccess: boolean;
+  readonly enrichToken: EnrichToken | undefined;
+  readonly clockTolerance: number;
+  readonly realm: string;
+  readonly checkRevocation: boolean;
+  readonly limits: Required<RequestLimits>;
+  readonly now: Clock;
+}
+
+const KNOWN: Record<keyof PasswordGrantOptions, true> = {
+  issuer: true,
+  audience: true,
+  signingKeys: true,
+  findClient: true,
+  verifyUser: true,
+  store: true,
+  accessTokenTTL: true,
+  refreshTokenTTL: true,
+  idTokenTTL: true,
+  requireOfflineAccess: true,
+  enrichToken: true,
+  clockTolerance: true,
+  realm: true,
+  checkRevocation: true,
+  limits: true,
+  now: true,
+};
+
+const DEFAULT_LIMITS: Required<RequestLimits> = {
+  bodyBytes: 16_384,
+  parameters: 32,
+  username: 256,
+  password: 1024,
+  scope: 1024,
+};
+
+const STORE_METHODS: readonly (keyof TokenStore)[] = [
+  'saveRefreshToken',
+  'findRefreshToken',
+  'rotateRefreshToken',
+  'revokeFamily',
+  'revokeAccessToken',
+  'isAccessTokenRevoked',
+  'hit',
+  'peek',
+  'reset',
+  'claimOnce',
+  'put',
+  'take',
+];
+
+/** Validates `options` without changing them; throws ConfigError naming the first wrong option. */
+export function resolveConfig(options: unknown): Config {
+  if (!isObject(options)) fail('options', 'an object');
+  for (const key of Object.keys(options)) {
+    if (!(key in KNOWN)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.${key} is not a known option`);
+  }
+  const o = options as Partial<Record<keyof PasswordGrantOptions, unknown>>;
+  const issuer = resolveIssuer(o.issuer);
+  if (o.findClient === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.findClient is required');
+  assertFunction(o.findClient, 'options.findClient');
+  return {
+    issuer,
+    audience: o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience'),
+    keyring: createKeyring(o.signingKeys),
+    findClient: o.findClient as Config['findClient'],
+    verifyUser: resolveVerifyUser(o.verifyUser),
+    store: o.store === undefined ? new MemoryStore() : resolveStore(o.store),
+    accessTokenTTL: seconds(o.accessTokenTTL, 3600, 'options.accessTokenTTL'),
+    refreshTokenTTL: seconds(o.refreshTokenTTL, 1_209_600, 'options.refreshTokenTTL'),
+    idTokenTTL: seconds(o.idTokenTTL, 3600, 'options.idTokenTTL'),
+    requireOfflineAccess: flag(o.requireOfflineAccess, false, 'options.requireOfflineAccess'),
+    enrichToken: o.enrichToken === undefined ? undefined : fn<EnrichToken>(o.enrichToken, 'options.enrichToken'),
+    clockTolerance: nonNegative(o.clockTolerance, 5, 'options.clockTolerance'),
+    realm: o.realm === undefined ? issuer : realm(o.realm),
+    checkRevocation: flag(o.checkRevocation, true, 'options.checkRevocation'),
+    limits: resolveLimits(o.limits),
+    now: o.now === undefined ? Date.now : fn<Clock>(o.now, 'options.now'),
+  };
+}
+
+function resolveIssuer(value: unknown): string {
+  if (value === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.issuer is required');
+  assertString(value, 'options.issuer');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail('options.issuer', 'an absolute URL');
+  }
+  // RFC 8414 §2: "a URL that uses the "https" scheme and has no query or fragment components".
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    fail('options.issuer', 'an https URL (http is allowed for localhost only)');
+  }
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
+    fail('options.issuer', 'a URL without query or fragment (RFC 8414 §2)');
+  }
+  return value;
+}
+
+export function resolveAudience(value: unknown, path: string): string | readonly string[] {
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0)) {
+    return [...value] as string[];
+  }
+  fail(path, 'a non-empty string or array of strings');
+}
+
+function resolveVerifyUser(value: unknown): VerifyUser | PassportLikeStrategy {
+  if (value === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.verifyUser is required');
+  if (typeof value === 'function') return value as VerifyUser;
+  if (isObject(value) && typeof value.authenticate === 'function') return value as unknown as PassportLikeStrategy;
+  fail('options.verifyUser', 'a function or a passport-local Strategy instance');
+}
+
+function resolveStore(value: unknown): TokenStore {
+  const methods = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const missing = STORE_METHODS.filter((m) => typeof methods[m] !== 'function');
+  if (missing.length > 0) {
+    throw new ConfigError('ERR_EPG_INVALID_STORE', `options.store must implement TokenStore (missing: ${missing.join(', ')})`);
+  }
+  return value as TokenStore;
+}
+
+function resolveLimits(value: unknown): Required<RequestLimits> {
+  if (value === undefined) return DEFAULT_LIMITS;
+  if (!isObject(value)) fail('options.limits', 'an object');
+  const limits: Record<string, number> = { ...DEFAULT_LIMITS };
+  for (const [key, limit] of Object.entries(value)) {
+    if (!(key in DEFAULT_LIMITS)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.limits.${key} is not a known option`);
+    if (limit === undefined) continue;
+    assertPositiveInteger(limit, `options.limits.${key}`);
+    limits[key] = limit;
+  }
+  return limits as Required<RequestLimits>;
+}
+
+function seconds(value: unknown, fallback: number, path: string): number {
+  if (value === undefined) return fallback;
+  assertPositiveInteger(value, path);
+  return value;
+}
+
+function nonNegative(value: unknown, fallback: number, path: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(path, 'a non-negative number');
+  return value;
+}
+
+function flag(value: unknown, fallback: boolean, path: string): boolean {
+  if (value === undefined) return fallback;
+  assertBoolean(value, path);
+  return value;
+}
+
+function fn<T>(value: unknown, path: string): T {
+  assertFunction(value, path);
+  return value as T;
+}
+
+function realm(value: unknown): string {
+  assertString(value, 'options.realm');
+  return value;
+}

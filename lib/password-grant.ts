@@ -1,0 +1,73 @@
+// lib/password-grant.ts
+// The factory: validate options once, wire the router, middleware and strategy, return the handle.
+
+import { EventEmitter } from 'node:events';
+import type { RequestHandler, Router } from 'express';
+import type { RequireTokenOptions } from './bearer/authorize';
+import { requireToken } from './bearer/require-token';
+import { BearerStrategy } from './bearer/strategy';
+import { verifyAccessToken, type VerifyOptions } from './bearer/verify-access-token';
+import { createContext, type Context } from './context';
+import type { EventMap, EventName } from './events';
+import { resolveConfig, type PasswordGrantOptions } from './options';
+import type { TokenStore } from './stores/store';
+import { createRouter } from './token-endpoint/router';
+import type { AuthInfo } from './types';
+
+
+/**
+ * What `passwordGrant()` returns: the router to mount, route protection, and audit events
+ * (`auth.on('login.failed', ...)`).
+ */
+export class PasswordGrant extends EventEmitter {
+  /** Mount it: `app.use('/oauth2', auth.router)` serves `POST /oauth2/token`. */
+  readonly router: Router;
+  /** The store in use (the default MemoryStore when none was given). */
+  readonly store: TokenStore;
+  readonly #ctx: Context;
+
+  constructor(options: PasswordGrantOptions) {
+    super();
+    const config = resolveConfig(options);
+    this.#ctx = createContext(config, this);
+    this.store = config.store;
+    this.router = createRouter(this.#ctx);
+  }
+
+  /**
+   * Middleware that demands a valid access token (with every scope named) and sets `req.auth`.
+   * @example app.get('/api/me', auth.requireToken({ scope: 'profile' }), (req, res) => res.json(req.auth))
+   */
+  requireToken = (options: RequireTokenOptions = {}): RequestHandler => requireToken(this.#ctx, options);
+
+  /**
+   * A passport strategy named 'oauth2-bearer'.
+   * @example passport.use(auth.strategy()); app.get('/api/orders', passport.authenticate('oauth2-bearer', { session: false }), ...)
+   */
+  strategy = (options: RequireTokenOptions = {}): BearerStrategy => new BearerStrategy(this.#ctx, options);
+
+  /**
+   * The checks of requireToken for non-Express callers; rejects with an OAuthError (`invalid_token`, or
+   * `temporarily_unavailable` when the store is down).
+   */
+  verifyAccessToken = (token: string, options: VerifyOptions = {}): Promise<AuthInfo> => verifyAccessToken(this.#ctx, token, options);
+
+  override on<K extends EventName>(event: K, listener: (payload: EventMap[K]) => void): this {
+    return super.on(event, listener);
+  }
+
+  override once<K extends EventName>(event: K, listener: (payload: EventMap[K]) => void): this {
+    return super.once(event, listener);
+  }
+}
+
+/**
+ * Creates the token endpoint and its companions for an Express app.
+ * @example
+ * const auth = passwordGrant({ issuer, signingKeys, findClient, verifyUser });
+ * app.use('/oauth2', auth.router);
+ * app.get('/api/me', auth.requireToken(), (req, res) => res.json(req.auth));
+ */
+export function passwordGrant(options: PasswordGrantOptions): PasswordGrant {
+  return new PasswordGrant(options);
+}

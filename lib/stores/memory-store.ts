@@ -1,0 +1,153 @@
+// lib/stores/memory-store.ts
+// The single-process TokenStore: one Map of expiring entries, swept by one unref'd timer; values copied as JSON.
+
+import type { Counter, RefreshTokenRecord, RotateResult, TokenStore } from './store';
+
+interface Entry {
+  value: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface MemoryStoreOptions {
+  /** How often expired entries are swept, in ms. Default 60000. */
+  readonly sweepIntervalMs?: number;
+  /** Clock in ms, for tests. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+const REFRESH = 'rt:';
+const FAMILY = 'fam:';
+const JTI = 'jti:';
+const COUNTER = 'ctr:';
+const ONCE = 'once:';
+const VALUE = 'kv:';
+
+/**
+ * Keeps everything in this process's memory. Right for one process and for tests; with several instances each
+ * would disagree, so use `RedisStore` there. Entries expire on read and are swept by a single timer.
+ * @example passwordGrant({ ..., store: new MemoryStore() })
+ */
+export class MemoryStore implements TokenStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.timer = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Number of live entries (for tests and memory measurements). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Drops every expired entry. */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt <= now) this.entries.delete(key);
+    }
+  }
+
+  async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
+    this.set(REFRESH + record.id, JSON.stringify(record), record.expiresAt * 1000);
+  }
+
+  async findRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
+    return this.liveRecord(id);
+  }
+
+  async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
+    // Synchronous from here to the end: nothing can interleave, which is what makes it atomic.
+    const previous = this.liveRecord(previousId);
+    if (previous === undefined) return { outcome: 'invalid' };
+    if (previous.spentAt !== undefined) return { outcome: 'reused', previous };
+    const spent: RefreshTokenRecord = { ...previous, spentAt: now, successorId: next.id };
+    this.set(REFRESH + previousId, JSON.stringify(spent), previous.expiresAt * 1000);
+    this.set(REFRESH + next.id, JSON.stringify(next), next.expiresAt * 1000);
+    return { outcome: 'rotated', previous };
+  }
+
+  async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
+    this.set(FAMILY + familyId, '1', this.now() + ttlSeconds * 1000);
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    this.set(JTI + jti, '1', expiresAt * 1000);
+  }
+
+  async isAccessTokenRevoked(jti: string, familyId: string | undefined): Promise<boolean> {
+    return this.get(JTI + jti) !== undefined || (familyId !== undefined && this.get(FAMILY + familyId) !== undefined);
+  }
+
+  async hit(key: string, windowSeconds: number): Promise<Counter> {
+    const now = this.now();
+    const entry = this.live(COUNTER + key, now);
+    const count = entry === undefined ? 1 : Number(entry.value) + 1;
+    const expiresAt = Math.max(entry?.expiresAt ?? 0, now + windowSeconds * 1000);
+    this.entries.set(COUNTER + key, { value: String(count), expiresAt });
+    return { count, resetAt: Math.ceil(expiresAt / 1000) };
+  }
+
+  async peek(key: string): Promise<Counter | undefined> {
+    const entry = this.live(COUNTER + key, this.now());
+    return entry === undefined ? undefined : { count: Number(entry.value), resetAt: Math.ceil(entry.expiresAt / 1000) };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.entries.delete(COUNTER + key);
+  }
+
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    if (this.get(ONCE + key) !== undefined) return false;
+    this.set(ONCE + key, '1', this.now() + ttlSeconds * 1000);
+    return true;
+  }
+
+  async put(key: string, value: string, ttlSeconds: number): Promise<void> {
+    this.set(VALUE + key, value, this.now() + ttlSeconds * 1000);
+  }
+
+  async take(key: string): Promise<string | undefined> {
+    const value = this.get(VALUE + key);
+    this.entries.delete(VALUE + key);
+    return value;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private liveRecord(id: string): RefreshTokenRecord | undefined {
+    const value = this.get(REFRESH + id);
+    if (value === undefined) return undefined;
+    const record = JSON.parse(value) as RefreshTokenRecord;
+    return this.get(FAMILY + record.familyId) === undefined ? record : undefined;
+  }
+
+  private set(key: string, value: string, expiresAtMs: number): void {
+    if (expiresAtMs <= this.now()) {
+      this.entries.delete(key);
+      return;
+    }
+    this.entries.set(key, { value, expiresAt: expiresAtMs });
+  }
+
+  private get(key: string): string | undefined {
+    return this.live(key, this.now())?.value;
+  }
+
+  private live(key: string, now: number): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+}

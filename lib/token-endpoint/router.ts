@@ -1,0 +1,13 @@
+// lib/token-endpoint/router.ts
+// The router the app mounts: POST /token and its neighbours; works under any mount path, Express 4 and 5.
+
+import express, { type Router } from 'express';
+import type { Context } from '../context';
+import { methodNotAllowed, tokenHandler } from './token-handler';
+
+export function createRouter(ctx: Context): Router {
+  const router = express.Router();
+  router.post('/token', tokenHandler(ctx));
+  router.all('/token', methodNotAllowed('POST'));
+  return router;
+}

@@ -1,0 +1,50 @@
+// lib/token-endpoint/token-handler.ts
+// POST /token: a pipeline of small named steps, each failing with one OAuthError (RFC 6749 §3.2, §4.3, §5, §6).
+
+import type { Request, Response } from 'express';
+import type { Context } from '../context';
+import { authenticateClient } from '../client-auth/authenticate-client';
+import { invalidRequest, OAuthError } from '../errors/oauth-error';
+import { GRANTS, isSupportedGrant } from '../grants';
+import { readForm } from './parse-form';
+import { respondWithError } from './handle-errors';
+import { noStore, sendJson } from './respond';
+
+export function tokenHandler(ctx: Context) {
+  return function token(req: Request, res: Response): void {
+    noStore(res);
+    handleToken(ctx, req, res).catch((err: unknown) => respondWithError(ctx, req, res, err));
+  };
+}
+
+async function handleToken(ctx: Context, req: Request, res: Response): Promise<void> {
+  rejectQueryParameters(req);
+  const params = await readForm(req, ctx.config.limits);
+  const grantType = params.grant_type;
+  if (grantType === undefined || grantType === '') throw invalidRequest('Missing required parameter: grant_type');
+  if (!isSupportedGrant(grantType)) {
+    throw new OAuthError('unsupported_grant_type', 'The grant type is not supported by this server', { detail: grantType.slice(0, 64) });
+  }
+  const { client } = await authenticateClient(ctx, req, params);
+  if (!client.grants.includes(grantType)) {
+    throw new OAuthError('unauthorized_client', 'The client is not allowed to use this grant type', { detail: grantType });
+  }
+  const issued = await GRANTS[grantType](ctx, req, params, client);
+  sendJson(res, 200, issued.body);
+}
+
+/** RFC 6749 §3.2: the client MUST use POST; credentials belong in the body, never the URL (RFC 6749 §2.3.1). */
+export function rejectQueryParameters(req: Request): void {
+  const q = req.url.indexOf('?');
+  if (q !== -1 && q < req.url.length - 1) {
+    throw invalidRequest('Parameters must be sent in the request body, not the query string', 'query parameters');
+  }
+}
+
+/** Anything but POST: 405 with the RFC 6749 error shape. */
+export function methodNotAllowed(allow: string) {
+  return function notAllowed(_req: Request, res: Response): void {
+    noStore(res);
+    sendJson(res, 405, { error: 'invalid_request', error_description: `Use ${allow}` }, { Allow: allow });
+  };
+}

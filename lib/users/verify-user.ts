@@ -1,0 +1,82 @@
+// lib/users/verify-user.ts
+// Runs the app's verifyUser: a plain (a)sync function, or a passport-local Strategy driven by the passport protocol.
+
+import type { Request } from 'express';
+import type { Context } from '../context';
+import { isOAuthError, serverError } from '../errors/oauth-error';
+import type { PassportLikeStrategy, VerifyUserContext } from '../options';
+import type { LoginFailureReason } from '../events';
+import type { User } from '../types';
+import { isObject } from '../util/assert';
+
+/** verifyUser's answer: the user, or why not (null means an unknown user, false a wrong password). */
+export type Verdict = { readonly user: User } | { readonly user?: undefined; readonly reason: LoginFailureReason };
+
+/** Runs verifyUser. Throws server_error when the callback fails, and passes deliberate OAuthErrors through. */
+export async function runVerifyUser(ctx: Context, username: string, password: string, context: VerifyUserContext): Promise<Verdict> {
+  const verify = ctx.config.verifyUser;
+  let result: unknown;
+  try {
+    result =
+      typeof verify === 'function' ? await verify(username, password, context) : await runStrategy(verify, username, password, context.req);
+  } catch (err) {
+    // Deliberate protocol errors (account disabled, MFA required...) pass through as the app meant them.
+    if (isOAuthError(err)) throw err;
+    throw serverError(err, 'verifyUser failed');
+  }
+  if (result === null || result === undefined) return { reason: 'unknown_user' };
+  if (result === false) return { reason: 'bad_password' };
+  return { user: toUser(result) };
+}
+
+function toUser(value: unknown): User {
+  if (!isObject(value)) throw serverError(new TypeError('verifyUser must return a user object, null or false'), 'malformed user');
+  const id = value.id ?? value.sub;
+  if ((typeof id !== 'string' || id === '') && typeof id !== 'number') {
+    throw serverError(new TypeError('the user returned by verifyUser has no id'), 'user without id');
+  }
+  const user: { id: string; scopes?: string[]; claims?: Record<string, unknown>; username?: string } = { id: String(id) };
+  if (Array.isArray(value.scopes)) user.scopes = value.scopes.filter((s): s is string => typeof s === 'string');
+  if (isObject(value.claims)) user.claims = value.claims;
+  if (typeof value.username === 'string') user.username = value.username;
+  return user;
+}
+
+interface StrategyFields {
+  _usernameField?: string;
+  _passwordField?: string;
+}
+
+/**
+ * passport's own way of running a strategy (lib/middleware/authenticate.js): a per-request copy whose
+ * success/fail/error settle the outcome. The copy sees the token request's credentials under the field names the
+ * strategy was configured with (e.g. usernameField: 'email').
+ */
+function runStrategy(strategy: PassportLikeStrategy, username: string, password: string, req: Request): Promise<unknown> {
+  const fields = strategy as unknown as StrategyFields;
+  const view = Object.create(req) as Request;
+  Object.defineProperty(view, 'body', {
+    value: { [fields._usernameField ?? 'username']: username, [fields._passwordField ?? 'password']: password },
+  });
+  Object.defineProperty(view, 'query', { value: {} });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (!settled) {
+        settled = true;
+        fn();
+      }
+    };
+    const run = Object.create(strategy) as Record<string, unknown>;
+    run.success = (user: unknown) => settle(() => resolve(user));
+    run.fail = () => settle(() => resolve(null));
+    run.error = (err: unknown) => settle(() => reject(err));
+    run.pass = () => settle(() => resolve(null));
+    run.redirect = () => settle(() => resolve(null));
+    try {
+      (run as unknown as PassportLikeStrategy).authenticate(view, { session: false });
+    } catch (err) {
+      settle(() => reject(err));
+    }
+  });
+}
