@@ -6,5 +6,5 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // bcrypt at a realistic cost and real HTTP make some suites slow on 2 cores.
   testTimeout: 30000,
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { warnOnly: false } }] },
 };

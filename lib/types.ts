@@ -49,12 +49,15 @@ export interface AuthInfo {
   readonly token: string;
 }
 
+// Inside `namespace Express`, the name AuthInfo means passport's Express.AuthInfo; this alias keeps ours.
+type PasswordGrantAuthInfo = AuthInfo;
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** Set by `requireToken()` and the `oauth2-bearer` strategy. */
-      auth?: AuthInfo;
+      auth?: PasswordGrantAuthInfo;
     }
   }
 }
