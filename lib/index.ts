@@ -22,7 +22,7 @@ export type {
   RequestLimits,
 } from './options';
 export type { MemoryStoreOptions } from './stores/memory-store';
-export type { TokenStore, RefreshTokenRecord, RotateResult, Counter } from './stores/store';
+export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod } from './types';
 export type { RequireTokenOptions } from './bearer/authorize';
 export type { VerifyOptions } from './bearer/verify-access-token';

@@ -1,7 +1,7 @@
 // lib/stores/memory-store.ts
 // The single-process TokenStore: one Map of expiring entries, swept by one unref'd timer; values copied as JSON.
 
-import type { Counter, RefreshTokenRecord, RotateResult, TokenStore } from './store';
+import type { Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
 interface Entry {
   value: string;
@@ -32,6 +32,7 @@ export class MemoryStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<(revocation: Revocation | undefined) => void>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -73,10 +74,17 @@ export class MemoryStore implements TokenStore {
 
   async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
     this.set(FAMILY + familyId, '1', this.now() + ttlSeconds * 1000);
+    this.broadcast({ kind: 'family', id: familyId });
   }
 
   async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
     this.set(JTI + jti, '1', expiresAt * 1000);
+    this.broadcast({ kind: 'jti', id: jti });
+  }
+
+  onRevocation(listener: (revocation: Revocation | undefined) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async isAccessTokenRevoked(jti: string, familyId: string | undefined): Promise<boolean> {
@@ -120,6 +128,10 @@ export class MemoryStore implements TokenStore {
   async close(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  private broadcast(revocation: Revocation): void {
+    for (const listener of this.listeners) listener(revocation);
   }
 
   private liveRecord(id: string): RefreshTokenRecord | undefined {

@@ -34,6 +34,12 @@ export type RotateResult =
   /** Unknown, expired, or its family revoked. Nothing was stored. */
   | { readonly outcome: 'invalid' };
 
+/** A revocation as broadcast by `onRevocation`. */
+export interface Revocation {
+  readonly kind: 'jti' | 'family';
+  readonly id: string;
+}
+
 /** A counter's state, for throttling. */
 export interface Counter {
   readonly count: number;
@@ -90,6 +96,14 @@ export interface TokenStore {
 
   /** Atomic: returns the value and deletes it (consume-once). */
   take(key: string): Promise<string | undefined>;
+
+  /**
+   * Optional: calls `listener` whenever any process revokes an access token or a family through this store, so a
+   * verifier can cache verified tokens and still drop revoked ones (RedisStore: pub/sub). `listener(undefined)`
+   * means "revocations may have been missed" (e.g. the subscription dropped): forget every cached verification.
+   * Returns a function that unsubscribes.
+   */
+  onRevocation?(listener: (revocation: Revocation | undefined) => void): () => void;
 
   /** Releases timers and connections it owns. */
   close?(): Promise<void>;
