@@ -19,7 +19,8 @@ export async function readForm(req: Request, limits: FormLimits): Promise<FormPa
   if (!isForm(req)) {
     throw invalidRequest('Content-Type must be application/x-www-form-urlencoded', `content-type ${typeOf(req)}`);
   }
-  if ((req as { _body?: boolean })._body === true) return fromParsedBody(req.body, limits);
+  // body-parser 1 (Express 4) marks what it read with req._body; body-parser 2 (Express 5) leaves the stream ended.
+  if ((req as { _body?: boolean })._body === true || req.readableEnded) return fromParsedBody(req.body, limits);
   return parse(await readBody(req, limits.bodyBytes), limits);
 }
 
