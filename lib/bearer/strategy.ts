@@ -28,8 +28,11 @@ export class BearerStrategy extends Strategy {
       (err: unknown) => {
         const error = toOAuthError(this.ctx, req, err);
         // A store outage fails closed: passport's error path, with status 503 for Express's final handler.
-        if (error.status >= 500) this.error(error);
-        else this.fail(error.headers['WWW-Authenticate'] ?? 'Bearer', error.status);
+        if (error.status >= 500) return this.error(error);
+        const challenge = error.headers['WWW-Authenticate'] ?? 'Bearer';
+        // passport sets WWW-Authenticate on 401 only; RFC 6750 §3.1 wants it on 400 and 403 too.
+        if (error.status !== 401) req.res?.setHeader('WWW-Authenticate', challenge);
+        this.fail(challenge, error.status);
       },
     );
   }
