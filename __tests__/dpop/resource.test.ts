@@ -182,3 +182,17 @@ describe('verifyAccessToken with DPoP-bound tokens', () => {
     await expect(s.auth.verifyAccessToken(at, { dpop: { scheme: 'DPoP', proof: 'x', method: 'GET', url: API } })).rejects.toMatchObject({ error: 'invalid_token' });
   });
 });
+
+describe('DPoP under Express 4', () => {
+  it('binds at the token endpoint and checks the proof at the resource', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const express4 = require('express4') as typeof express;
+    const s = await createServer({}, express4);
+    const at = await boundToken(s);
+    const ok = await get(s, '/api/orders', `DPoP ${at}`, proof(key, { htm: 'GET', htu: API, accessToken: at }));
+    expect(ok.status).toBe(200);
+    const bad = await get(s, '/api/orders', `DPoP ${at}`, proof(key, { htm: 'GET', htu: 'http://api.example.com/other', accessToken: at }));
+    expect(bad.status).toBe(401);
+    expect(bad.body.error).toBe('invalid_dpop_proof');
+  });
+});

@@ -27,9 +27,10 @@ export interface DpopPresentation {
   readonly url: string;
 }
 
-/** The presentation of the current Express request. */
+/** The presentation of the current Express request; the DPoP header is read only with the DPoP scheme. */
 export function presentationOf(req: Request, scheme: 'Bearer' | 'DPoP'): DpopPresentation {
-  return { scheme, proof: readDpopHeader(req, 401), method: req.method, url: requestUrl(req) };
+  const proof = scheme === 'DPoP' ? readDpopHeader(req, 401) : undefined;
+  return { scheme, proof, method: req.method, url: requestUrl(req) };
 }
 
 /** The `jkt` a token is bound to, if any. */
