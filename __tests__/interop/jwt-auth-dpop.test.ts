@@ -26,12 +26,21 @@ const clientEd = generateKeyPairSync('ed25519');
 const SJWT_SECRET = 'interop shared secret, long enough for HS256 (>= 32 bytes)';
 
 let http: Server;
+let httpNonce: Server;
 let results: Map<string, StepResult>;
 
+async function listen(): Promise<{ server: Server; issuer: string }> {
+  const server = createHttpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 beforeAll(async () => {
-  http = createHttpServer();
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const main = await listen();
+  const withNonce = await listen();
+  http = main.server;
+  httpNonce = withNonce.server;
+  const issuer = main.issuer;
   const base = await createServer();
   const extra = new Map([
     ['pk-interop', { id: 'pk-interop', grants: ['password' as const], scopes: ['orders', 'profile'], tokenEndpointAuthMethod: 'private_key_jwt' as const,
@@ -45,6 +54,7 @@ beforeAll(async () => {
     res.json({ keys: [{ ...createPublicKey(rsaPem()).export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] });
   });
   http.on('request', app);
+  httpNonce.on('request', (await createServer({ issuer: withNonce.issuer, dpop: { nonce: true } })).app);
 
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
@@ -54,6 +64,7 @@ beforeAll(async () => {
         env: {
           ...process.env,
           ISSUER: issuer,
+          ISSUER_NONCE: withNonce.issuer,
           AUDIENCE,
           PK_CLIENT_KEY: clientRsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
           PK_KID: 'interop-1',
@@ -71,6 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => http.close(resolve));
+  await new Promise((resolve) => httpNonce.close(resolve));
 });
 
 const result = (name: string): StepResult => {
@@ -111,6 +123,16 @@ describe('oauth4webapi DPoP client', () => {
     expect(same).toMatchObject({ ok: true, value: { token_type: 'dpop' } });
     expect(same.value?.jkt).toBe(result('dpop: password grant with a DPoP proof').value?.expected);
     expect(result('dpop: refresh with another key is refused')).toMatchObject({ ok: false, error: 'invalid_grant', status: 400 });
+  });
+});
+
+describe('oauth4webapi DPoP client with server nonces', () => {
+  it('retries the token request once with the nonce from use_dpop_nonce', () => {
+    expect(result('nonce: password grant retried after use_dpop_nonce')).toMatchObject({ ok: true, value: { retried: true, token_type: 'dpop' } });
+  });
+
+  it('retries the resource request once with the nonce from the DPoP challenge', () => {
+    expect(result('nonce: protected resource retried after use_dpop_nonce')).toMatchObject({ ok: true, value: { retried: true, status: 200 } });
   });
 });
 

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import * as jose from 'jose';
 
-const { ISSUER, AUDIENCE, PK_CLIENT_KEY, PK_KID, SJWT_SECRET, ED_CLIENT_KEY } = process.env;
+const { ISSUER, ISSUER_NONCE, AUDIENCE, PK_CLIENT_KEY, PK_KID, SJWT_SECRET, ED_CLIENT_KEY } = process.env;
 const insecure = { [oauth.allowInsecureRequests]: true };
 const as = { issuer: ISSUER, token_endpoint: `${ISSUER}/oauth2/token`, jwks_uri: `${ISSUER}/test-jwks` };
 const login = { username: 'alice', password: 'correct horse', scope: 'orders profile' };
@@ -110,6 +110,39 @@ await step('private_key_jwt: a jose EdDSA assertion with aud = token endpoint, s
   const body = new URLSearchParams({ grant_type: 'password', ...login, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
   const response = await fetch(as.token_endpoint, { method: 'POST', body });
   return { status: response.status, token_type: (await response.json()).token_type };
+});
+
+// A second server that requires DPoP nonces: oauth4webapi caches the DPoP-Nonce of the error response, and the
+// caller retries once when isDPoPNonceError() says so (the pattern oauth4webapi documents).
+const nonceAs = { issuer: ISSUER_NONCE, token_endpoint: `${ISSUER_NONCE}/oauth2/token` };
+const nonceKeys = await oauth.generateKeyPair('ES256');
+const nonceDpop = oauth.DPoP(cli, nonceKeys);
+let nonceToken;
+
+async function retryOnNonce(run) {
+  try {
+    return { retried: false, value: await run() };
+  } catch (err) {
+    if (!oauth.isDPoPNonceError(err)) throw err;
+    return { retried: true, value: await run() };
+  }
+}
+
+await step('nonce: password grant retried after use_dpop_nonce', async () => {
+  const { retried, value } = await retryOnNonce(async () => {
+    const response = await oauth.genericTokenEndpointRequest(nonceAs, cli, oauth.None(), 'password', login, { ...insecure, DPoP: nonceDpop });
+    return oauth.processGenericTokenEndpointResponse(nonceAs, cli, response);
+  });
+  nonceToken = value;
+  return { retried, token_type: value.token_type };
+});
+
+await step('nonce: protected resource retried after use_dpop_nonce', async () => {
+  // A new handle for the same key has no cached nonce, so the resource must ask for one.
+  const fresh = oauth.DPoP(cli, nonceKeys);
+  const { retried, value } = await retryOnNonce(() =>
+    oauth.protectedResourceRequest(nonceToken.access_token, 'GET', new URL(`${ISSUER_NONCE}/api/orders`), new Headers(), null, { ...insecure, DPoP: fresh }));
+  return { retried, status: value.status };
 });
 
 rs.close();

@@ -68,7 +68,7 @@ export async function checkBinding(ctx: Context, auth: AuthInfo, presentation: D
       status: 401,
     }));
   } catch (err) {
-    if (isOAuthError(err) && err.error === 'invalid_dpop_proof') throw withDpopChallenge(ctx, err);
+    if (isOAuthError(err) && (err.error === 'invalid_dpop_proof' || err.error === 'use_dpop_nonce')) throw withDpopChallenge(ctx, err);
     throw err;
   }
   // RFC 9449 §7.1: the proof's key must be the one the token is bound to.

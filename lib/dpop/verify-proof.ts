@@ -12,6 +12,7 @@ import { sha256 } from '../util/crypto';
 import { normalizeUrl } from '../util/endpoint-url';
 import { jwkThumbprint } from './jwk-thumbprint';
 import { invalidDpopProof } from './read-proof';
+import { isValidNonce, useDpopNonce } from './nonce';
 
 /** What the proof must match. */
 export interface ProofExpectation {
@@ -70,6 +71,12 @@ export async function verifyDpopProof(ctx: Context, expected: ProofExpectation):
     // RFC 9449 §4.2: ath = base64url(SHA-256(ASCII access token)).
     const ath = createHash('sha256').update(expected.accessToken, 'ascii').digest('base64url');
     if (payload.ath !== ath) throw fail('ath does not match the access token');
+  }
+
+  // RFC 9449 §8/§9: when nonces are on, a proof without a current one is answered with a fresh nonce.
+  const nonce = config.dpop.nonce;
+  if (nonce !== undefined && !isValidNonce(nonce, payload.nonce, now)) {
+    throw useDpopNonce(nonce, now, payload.nonce === undefined ? 'proof has no nonce' : 'proof nonce is stale or unknown', expected.status);
   }
 
   const jkt = jwkThumbprint(key);
