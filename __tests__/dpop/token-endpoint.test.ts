@@ -224,7 +224,7 @@ describe('dpop options', () => {
     [{ algorithms: ['HS256'] }, 'ERR_EPG_UNSUPPORTED_ALG', 'options.dpop.algorithms may only contain RS256, RS384'],
     [{ required: 'yes' }, 'ERR_EPG_INVALID_OPTION', 'options.dpop.required must be a boolean'],
     [{ proofMaxAge: 0 }, 'ERR_EPG_INVALID_OPTION', 'options.dpop.proofMaxAge must be a positive integer'],
-    [{ nonce: true }, 'ERR_EPG_UNKNOWN_OPTION', 'options.dpop.nonce is not a known option'],
+    [{ nonces: true }, 'ERR_EPG_UNKNOWN_OPTION', 'options.dpop.nonces is not a known option'],
     ['on', 'ERR_EPG_INVALID_OPTION', 'options.dpop must be an object or false'],
   ])('rejects dpop %j', (dpop, code, message) => {
     let thrown: unknown;
