@@ -18,6 +18,7 @@ export interface ClientAssertionOptions {
   readonly maxLifetime?: number;
 }
 
+/** `options.clientAssertion` after validation, as `Config.clientAssertion`. */
 export interface ResolvedClientAssertionOptions {
   readonly audiences: readonly string[];
   readonly maxLifetime: number;

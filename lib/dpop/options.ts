@@ -27,6 +27,7 @@ export interface DpopOptions {
   readonly nonce?: boolean | { readonly secret?: string | Buffer; readonly lifetime?: number };
 }
 
+/** `options.dpop` after validation, as `Config.dpop`. */
 export interface ResolvedDpopOptions {
   readonly enabled: boolean;
   readonly required: boolean;
