@@ -11,7 +11,7 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import request from 'supertest';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const express4 = require('express4') as typeof express;
-import type express from 'express';
+import express from 'express';
 import { MemoryStore, type Client } from '../../lib';
 import { JWT_BEARER, TOKEN_URL, assertionClaims, signEdDsa, signJwt, signRs256Raw, unsigned } from '../helpers/jwt';
 import { basic, createServer, form, ISSUER, WEB_SECRET, type TestServer } from '../helpers/server';
@@ -136,6 +136,32 @@ describe('private_key_jwt', () => {
     expect(again.status).toBe(401);
     expect(again.body.error).toBe('invalid_client');
     expect(events).toContainEqual({ name: 'client.failed', payload: expect.objectContaining({ detail: 'assertion jti was already used' }) });
+  });
+
+  it('lets exactly one of two concurrent requests with the same assertion through', async () => {
+    const { app } = await server();
+    const assertion = rsaAssertion();
+    const send = () => tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    const statuses = (await Promise.all([send(), send()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 401]);
+  });
+
+  it('derives the token endpoint aud from the mount path, not a fixed /oauth2', async () => {
+    const { auth } = await server();
+    const app = express();
+    app.use('/auth/v1', auth.router);
+    const send = (aud: string) =>
+      request(app).post('/auth/v1/token').type('form')
+        .send(form({ ...login, client_assertion_type: JWT_BEARER, client_assertion: rsaAssertion({ aud }) }));
+    expect((await send(`${ISSUER}/auth/v1/token`)).status).toBe(200);
+    expect((await send(TOKEN_URL)).status).toBe(401);
+  });
+
+  it('never takes the token endpoint aud from the Host header', async () => {
+    const { app } = await server();
+    const res = await request(app).post('/oauth2/token').set('Host', 'evil.example.com').type('form')
+      .send(form({ ...login, client_assertion_type: JWT_BEARER, client_assertion: rsaAssertion({ aud: 'http://evil.example.com/oauth2/token' }) }));
+    expect(res.status).toBe(401);
   });
 
   it('does not spend a jti on an assertion that fails verification', async () => {

@@ -164,6 +164,13 @@ describe('proof checks (RFC 9449 §4.3)', () => {
     expect(again.body.error).toBe('invalid_dpop_proof');
   });
 
+  it('lets exactly one of two concurrent requests with the same proof through', async () => {
+    const s = await server();
+    const p = proof(key, { htu: TOKEN_URL });
+    const statuses = (await Promise.all([token(s, cliLogin, p), token(s, cliLogin, p)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 400]);
+  });
+
   it('answers 503 when the replay cache fails', async () => {
     const store = new MemoryStore();
     store.claimOnce = () => Promise.reject(new Error('down'));
