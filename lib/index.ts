@@ -7,6 +7,7 @@ export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret
 export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';
 export { BearerStrategy } from './bearer/strategy';
+export { jwkThumbprint } from './dpop/jwk-thumbprint';
 
 export type { OAuthErrorCode, OAuthErrorOptions } from './errors/oauth-error';
 export type { ConfigErrorCode } from './errors/config-error';
@@ -23,8 +24,12 @@ export type {
 } from './options';
 export type { MemoryStoreOptions } from './stores/memory-store';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
-export type { Client, User, AuthInfo, GrantType, ClientAuthMethod } from './types';
+export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { RequireTokenOptions } from './bearer/authorize';
 export type { VerifyOptions } from './bearer/verify-access-token';
+export type { DpopPresentation } from './dpop/check-binding';
+export type { DpopOptions } from './dpop/options';
+export type { ClientAssertionOptions } from './client-auth/assertion-options';
+export type { AsymmetricAlgorithm, HmacAlgorithm } from './jws/verify-signature';
 export type { SigningKeyOption, SigningAlgorithm } from './tokens/keyring';
 export type { EventMap, EventName, LoginFailureReason } from './events';

@@ -9,6 +9,8 @@ import type { Client, User } from './types';
 import { createKeyring, type Keyring, type SigningKeyOption } from './tokens/keyring';
 import { assertBoolean, assertFunction, assertPositiveInteger, assertString, fail, isObject } from './util/assert';
 import type { Clock } from './util/clock';
+import { resolveClientAssertionOptions, type ClientAssertionOptions, type ResolvedClientAssertionOptions } from './client-auth/assertion-options';
+import { resolveDpopOptions, type DpopOptions, type ResolvedDpopOptions } from './dpop/options';
 
 /** What `verifyUser` receives besides the credentials. */
 export interface VerifyUserContext {
@@ -97,6 +99,10 @@ export interface PasswordGrantOptions {
   readonly limits?: RequestLimits;
   /** Millisecond clock, for tests. Default `Date.now`. */
   readonly now?: Clock;
+  /** private_key_jwt / client_secret_jwt assertion checks (RFC 7523). */
+  readonly clientAssertion?: ClientAssertionOptions;
+  /** DPoP (RFC 9449) at the token endpoint and in `requireToken`; `false` ignores DPoP proofs at `/token`. */
+  readonly dpop?: DpopOptions | false;
 }
 
 export interface Config {
@@ -116,6 +122,8 @@ export interface Config {
   readonly checkRevocation: boolean;
   readonly limits: Required<RequestLimits>;
   readonly now: Clock;
+  readonly clientAssertion: ResolvedClientAssertionOptions;
+  readonly dpop: ResolvedDpopOptions;
 }
 
 const KNOWN: Record<keyof PasswordGrantOptions, true> = {
@@ -135,6 +143,8 @@ const KNOWN: Record<keyof PasswordGrantOptions, true> = {
   checkRevocation: true,
   limits: true,
   now: true,
+  clientAssertion: true,
+  dpop: true,
 };
 
 const DEFAULT_LIMITS: Required<RequestLimits> = {
@@ -187,6 +197,8 @@ export function resolveConfig(options: unknown): Config {
     checkRevocation: flag(o.checkRevocation, true, 'options.checkRevocation'),
     limits: resolveLimits(o.limits),
     now: o.now === undefined ? Date.now : fn<Clock>(o.now, 'options.now'),
+    clientAssertion: resolveClientAssertionOptions(o.clientAssertion),
+    dpop: resolveDpopOptions(o.dpop),
   };
 }
 

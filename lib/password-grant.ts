@@ -7,6 +7,7 @@ import type { RequireTokenOptions } from './bearer/authorize';
 import { requireToken } from './bearer/require-token';
 import { BearerStrategy } from './bearer/strategy';
 import { verifyAccessToken, type VerifyOptions } from './bearer/verify-access-token';
+import { checkBinding } from './dpop/check-binding';
 import { createContext, type Context } from './context';
 import type { EventMap, EventName } from './events';
 import { resolveConfig, type PasswordGrantOptions } from './options';
@@ -47,10 +48,15 @@ export class PasswordGrant extends EventEmitter {
   strategy = (options: RequireTokenOptions = {}): BearerStrategy => new BearerStrategy(this.#ctx, options);
 
   /**
-   * The checks of requireToken for non-Express callers; rejects with an OAuthError (`invalid_token`, or
-   * `temporarily_unavailable` when the store is down).
+   * The checks of requireToken for non-Express callers; rejects with an OAuthError (`invalid_token`,
+   * `invalid_dpop_proof`, or `temporarily_unavailable` when the store is down). A DPoP-bound token needs
+   * `options.dpop` (scheme, proof, method, url), as requireToken reads them from the request.
    */
-  verifyAccessToken = (token: string, options: VerifyOptions = {}): Promise<AuthInfo> => verifyAccessToken(this.#ctx, token, options);
+  verifyAccessToken = async (token: string, options: VerifyOptions = {}): Promise<AuthInfo> => {
+    const auth = await verifyAccessToken(this.#ctx, token, options);
+    await checkBinding(this.#ctx, auth, options.dpop);
+    return auth;
+  };
 
   override on<K extends EventName>(event: K, listener: (payload: EventMap[K]) => void): this {
     return super.on(event, listener);

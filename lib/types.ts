@@ -1,11 +1,27 @@
 // lib/types.ts
 // Contract types shared by the app and the library: clients, users, and what a verified token gives a route.
 
+import type { KeyObject } from 'node:crypto';
+
 /** The grant types a client may use. */
 export type GrantType = 'password' | 'refresh_token';
 
-/** How a client authenticates at the token endpoint (RFC 7591 names). */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+/** How a client authenticates at the token endpoint (RFC 7591 names; the JWT ones from OIDC Core §9). */
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'none'
+  | 'private_key_jwt'
+  | 'client_secret_jwt';
+
+/** A JSON Web Key (RFC 7517 §4) as a client registers it; only public members are used. */
+export interface Jwk {
+  readonly kty: string;
+  readonly kid?: string;
+  readonly alg?: string;
+  readonly use?: string;
+  readonly [member: string]: unknown;
+}
 
 /**
  * A registered client, as `findClient(clientId)` returns it.
@@ -20,8 +36,27 @@ export interface Client {
   readonly scopes?: readonly string[];
   /** Granted when the request names no scope; default: `scopes`. */
   readonly defaultScopes?: readonly string[];
-  /** Restricts the client to one authentication method; default: basic or post with a secret, none without. */
+  /**
+   * Restricts the client to one authentication method. Default: `private_key_jwt` with `jwks`/`publicKey`,
+   * `client_secret_jwt` with `jwtSecret`, basic or post with `secretHash`, `none` otherwise.
+   */
   readonly tokenEndpointAuthMethod?: ClientAuthMethod;
+  /** private_key_jwt (RFC 7523 §2.2): the client's public keys as a JWK Set (RFC 7517 §5). */
+  readonly jwks?: { readonly keys: readonly Jwk[] };
+  /** private_key_jwt: the client's public key as PEM (SPKI) or a KeyObject, instead of `jwks`. */
+  readonly publicKey?: string | KeyObject;
+  /**
+   * client_secret_jwt (OIDC Core §9): the shared secret the client signs its HS256/384/512 assertions with, in
+   * plain form (an HMAC cannot be checked against a bcrypt hash). At least 32 bytes; keep it as you keep signing keys.
+   */
+  readonly jwtSecret?: string;
+  /** Pins the JWS algorithm of this client's assertions (RFC 7591 `token_endpoint_auth_signing_alg`). */
+  readonly tokenEndpointAuthSigningAlg?: string;
+  /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: when true, every token request of this client must carry a DPoP
+   * proof, and all its tokens are bound to the proof's key.
+   */
+  readonly dpopBoundAccessTokens?: boolean;
   readonly accessTokenTTL?: number;
   readonly refreshTokenTTL?: number;
   /** `aud` of this client's access tokens; default: the `audience` option. */

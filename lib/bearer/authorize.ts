@@ -8,6 +8,8 @@ import type { AuthInfo } from '../types';
 import { extractToken } from './extract-token';
 import { verifyAccessToken, type VerifyOptions } from './verify-access-token';
 import { wwwAuthenticate } from './www-authenticate';
+import { checkBinding, presentationOf } from '../dpop/check-binding';
+import { withDpopChallenge } from '../dpop/challenge';
 
 export interface RequireTokenOptions extends VerifyOptions {
   /** Scopes the token must all carry (a space-separated string or a list). */
@@ -34,22 +36,26 @@ export async function authorize(ctx: Context, req: Request, scopes: readonly str
   if (extracted.kind === 'malformed') {
     throw challenge(realm, new OAuthError('invalid_request', 'The Authorization header is malformed', { detail: 'malformed' }));
   }
+  // RFC 9449 §7.1: a request made with the DPoP scheme gets DPoP challenges.
+  const dpop = extracted.scheme === 'DPoP';
   let auth: AuthInfo;
   try {
     auth = await verifyAccessToken(ctx, extracted.token, options);
+    await checkBinding(ctx, auth, presentationOf(req, extracted.scheme));
   } catch (err) {
-    if (isOAuthError(err) && err.error === 'invalid_token') throw challenge(realm, err);
+    // checkBinding's errors already carry their DPoP challenge.
+    if (isOAuthError(err) && err.headers['WWW-Authenticate'] !== undefined) throw err;
+    if (isOAuthError(err) && (err.error === 'invalid_token' || err.error === 'invalid_dpop_proof')) {
+      throw dpop ? withDpopChallenge(ctx, err) : challenge(realm, err);
+    }
     throw err;
   }
   const missing = scopes.filter((s) => !auth.scope.includes(s));
   if (missing.length > 0) {
-    throw challenge(
-      realm,
-      new OAuthError('insufficient_scope', 'The access token lacks the scope this resource requires', {
-        detail: `missing ${missing.join(' ')}`,
-      }),
-      scopes.join(' '),
-    );
+    const err = new OAuthError('insufficient_scope', 'The access token lacks the scope this resource requires', {
+      detail: `missing ${missing.join(' ')}`,
+    });
+    throw dpop ? withDpopChallenge(ctx, err, scopes.join(' ')) : challenge(realm, err, scopes.join(' '));
   }
   return auth;
 }

@@ -17,7 +17,7 @@ export function requireToken(ctx: Context, options: RequireTokenOptions = {}): R
       },
       (err: unknown) => {
         const error = toOAuthError(ctx, req, err);
-        if (error.error === 'invalid_token') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
+        if (error.error === 'invalid_token' || error.error === 'invalid_dpop_proof') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
         sendOAuthError(res, error);
       },
     );

@@ -8,10 +8,16 @@ import { storeCall } from '../grants/store-call';
 import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
+import type { DpopPresentation } from '../dpop/check-binding';
 
 export interface VerifyOptions {
   /** Accepted `aud` values; default: the `audience` option. */
   readonly audience?: string | readonly string[];
+  /**
+   * `auth.verifyAccessToken` only (requireToken reads the request itself): how the token was presented, so a
+   * DPoP-bound token's proof can be checked (RFC 9449 §7.1). Without it a DPoP-bound token is rejected.
+   */
+  readonly dpop?: DpopPresentation;
 }
 
 export const invalidToken = (detail: string): OAuthError =>

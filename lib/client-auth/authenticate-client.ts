@@ -1,5 +1,6 @@
 // lib/client-auth/authenticate-client.ts
-// Establishes which client is calling: client_secret_basic, client_secret_post or none (RFC 6749 §2.3).
+// Establishes which client is calling: client_secret_basic, client_secret_post, none (RFC 6749 §2.3), or a JWT
+// assertion, private_key_jwt / client_secret_jwt (RFC 7523 §2.2; verified in client-assertion.ts).
 
 import type { Request } from 'express';
 import type { Context } from '../context';
@@ -10,6 +11,8 @@ import { isBasic, parseBasic } from './basic';
 import { costOf, dummyVerify, verifySecret } from './hash-secret';
 import { loadClient } from './load-client';
 import { wwwAuthenticate } from '../bearer/www-authenticate';
+import { readClientAssertion, verifyClientAssertion, type PresentedAssertion } from './client-assertion';
+import { registeredAuthMethod } from './registered-method';
 
 export interface AuthenticatedClient {
   readonly client: Client;
@@ -20,6 +23,7 @@ interface Presented {
   readonly method: ClientAuthMethod;
   readonly clientId: string;
   readonly secret?: string;
+  readonly assertion?: PresentedAssertion;
 }
 
 /** Authenticates the client of a token, revocation or introspection request; throws `invalid_client` otherwise. */
@@ -32,10 +36,14 @@ export async function authenticateClient(ctx: Context, req: Request, params: For
     if (presented.secret !== undefined) await dummyVerify(presented.secret);
     throw fail('unknown client');
   }
-  const allowed = client.tokenEndpointAuthMethod ?? (client.secretHash === undefined ? 'none' : undefined);
+  const allowed = registeredAuthMethod(client);
   if (allowed !== undefined && allowed !== presented.method) {
     if (presented.secret !== undefined) await dummyVerify(presented.secret, costOf(client.secretHash));
     throw fail(`client uses ${allowed}, not ${presented.method}`);
+  }
+  if (presented.assertion !== undefined) {
+    await verifyClientAssertion(ctx, req, client, presented.assertion);
+    return { client, method: presented.method };
   }
   if (presented.method === 'none') {
     if (client.secretHash !== undefined) throw fail('confidential client sent no secret');
@@ -53,6 +61,12 @@ export async function authenticateClient(ctx: Context, req: Request, params: For
 function presentedCredentials(ctx: Context, req: Request, params: FormParams): Presented {
   const header = req.headers.authorization;
   const inBody = params.client_secret !== undefined;
+  if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) {
+    // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
+    if (header !== undefined || inBody) throw invalidRequest('Use exactly one client authentication method', 'client_assertion with another method');
+    const assertion = readClientAssertion(params)!;
+    return { method: assertion.method, clientId: assertion.clientId, assertion };
+  }
   if (header !== undefined && !isBasic(header)) {
     throw invalidRequest('Unsupported Authorization scheme at this endpoint', 'non-basic authorization header');
   }

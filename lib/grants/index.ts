@@ -5,11 +5,13 @@ import type { Request } from 'express';
 import type { Context } from '../context';
 import type { FormParams } from '../token-endpoint/parse-form';
 import type { Client, GrantType } from '../types';
+import type { TokenBinding } from '../dpop/token-request';
 import type { Issued } from './issue-tokens';
 import { passwordGrant } from './password';
 import { refreshTokenGrant } from './refresh-token';
 
-export type GrantHandler = (ctx: Context, req: Request, params: FormParams, client: Client) => Promise<Issued>;
+/** `binding` carries the DPoP key thumbprint when the request had a valid proof (RFC 9449 §5). */
+export type GrantHandler = (ctx: Context, req: Request, params: FormParams, client: Client, binding?: TokenBinding) => Promise<Issued>;
 
 export const GRANTS: Readonly<Record<GrantType, GrantHandler>> = {
   password: passwordGrant,

@@ -10,12 +10,13 @@ import { sha256, randomToken } from '../util/crypto';
 import { epochSeconds } from '../util/clock';
 import { runVerifyUser } from '../users/verify-user';
 import type { Client } from '../types';
+import type { TokenBinding } from '../dpop/token-request';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { assertMaxLength, requireParams } from './params';
 import { grantableScope, parseScope, requestedScope } from './scope';
 import { storeCall } from './store-call';
 
-export async function passwordGrant(ctx: Context, req: Request, params: FormParams, client: Client): Promise<Issued> {
+export async function passwordGrant(ctx: Context, req: Request, params: FormParams, client: Client, binding: TokenBinding = {}): Promise<Issued> {
   const { config } = ctx;
   // RFC 6749 §4.3.2: username and password are REQUIRED.
   const { username, password } = requireParams(params, ['username', 'password']);
@@ -38,7 +39,8 @@ export async function passwordGrant(ctx: Context, req: Request, params: FormPara
   const wantsRefresh =
     client.grants.includes('refresh_token') && (!config.requireOfflineAccess || granted.includes('offline_access'));
   const refreshToken = wantsRefresh ? randomToken() : undefined;
-  const input = { grantType: 'password' as const, client, sub: user.id, user, scope: granted, sid, authTime: now, now, refreshToken, nonce: params.nonce };
+  const { jkt } = binding;
+  const input = { grantType: 'password' as const, client, sub: user.id, user, scope: granted, sid, authTime: now, now, refreshToken, nonce: params.nonce, jkt };
   const enrichment = await enrich(ctx, input, req);
   const issued = buildTokenResponse(ctx, input, enrichment);
   if (refreshToken !== undefined) {
@@ -52,6 +54,7 @@ export async function passwordGrant(ctx: Context, req: Request, params: FormPara
       issuedAt: now,
       expiresAt: now + (client.refreshTokenTTL ?? config.refreshTokenTTL),
       username: user.username,
+      jkt,
       extraClaims: Object.keys(issued.extraClaims).length > 0 ? issued.extraClaims : undefined,
     };
     await storeCall('saveRefreshToken', () => config.store.saveRefreshToken(record));

@@ -15,8 +15,10 @@ import { assertMaxLength, requireParams } from './params';
 import { parseScope } from './scope';
 import { invalidScope } from '../errors/oauth-error';
 import { storeCall } from './store-call';
+import { refreshBinding } from '../dpop/refresh-binding';
+import type { TokenBinding } from '../dpop/token-request';
 
-export async function refreshTokenGrant(ctx: Context, req: Request, params: FormParams, client: Client): Promise<Issued> {
+export async function refreshTokenGrant(ctx: Context, req: Request, params: FormParams, client: Client, binding: TokenBinding = {}): Promise<Issued> {
   const { config } = ctx;
   const { refresh_token: presented } = requireParams(params, ['refresh_token']);
   assertMaxLength('scope', params.scope, config.limits.scope);
@@ -27,6 +29,7 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   // RFC 6749 §10.4: the token is bound to the client it was issued to.
   if (record.clientId !== client.id) throw invalidGrant('refresh token was issued to another client');
   if (record.spentAt !== undefined) return reused(ctx, req, record, client);
+  const jkt = refreshBinding(client, record, binding);
 
   const scope = narrowedScope(record, client, parseScope(params.scope));
   const refreshToken = randomToken();
@@ -37,6 +40,7 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
     expiresAt: now + (client.refreshTokenTTL ?? config.refreshTokenTTL),
     spentAt: undefined,
     successorId: undefined,
+    jkt,
   };
   const input = {
     grantType: 'refresh_token' as const,
@@ -47,7 +51,7 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
     authTime: record.authTime,
     now,
     refreshToken,
-    jkt: record.jkt,
+    jkt,
     extraClaims: record.extraClaims,
   };
   const enrichment = await enrich(ctx, input, req);

@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import { authenticateClient } from '../client-auth/authenticate-client';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
 import { GRANTS, isSupportedGrant } from '../grants';
+import { tokenRequestBinding } from '../dpop/token-request';
 import { readForm } from './parse-form';
 import { respondWithError } from './handle-errors';
 import { noStore, sendJson } from './respond';
@@ -29,7 +30,9 @@ async function handleToken(ctx: Context, req: Request, res: Response): Promise<v
   if (!client.grants.includes(grantType)) {
     throw new OAuthError('unauthorized_client', 'The client is not allowed to use this grant type', { detail: grantType });
   }
-  const issued = await GRANTS[grantType](ctx, req, params, client);
+  // RFC 9449 §5: the proof is checked before the grant, so a bad proof costs no password check or rotation.
+  const binding = await tokenRequestBinding(ctx, req, client);
+  const issued = await GRANTS[grantType](ctx, req, params, client, binding);
   sendJson(res, 200, issued.body);
 }
 

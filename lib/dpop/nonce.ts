@@ -1,0 +1,50 @@
+// lib/dpop/nonce.ts
+// Server-provided DPoP nonces (RFC 9449 §8, §9): stateless, an HMAC over a time slot, so any process holding the
+// same secret accepts them without a store round trip.
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { OAuthError } from '../errors/oauth-error';
+
+/** The resolved `dpop.nonce` setting. */
+export interface NonceConfig {
+  readonly secret: Buffer;
+  /** Seconds per slot; a nonce is accepted in its own slot and the next one. */
+  readonly lifetime: number;
+}
+
+const SLOT_BYTES = 6;
+const MAC_BYTES = 16;
+
+function mac(config: NonceConfig, slot: number): Buffer {
+  const bytes = Buffer.alloc(SLOT_BYTES);
+  bytes.writeUIntBE(slot, 0, SLOT_BYTES);
+  return Buffer.concat([bytes, createHmac('sha256', config.secret).update('dpop-nonce\0').update(bytes).digest().subarray(0, MAC_BYTES)]);
+}
+
+/** A fresh nonce for `now` (seconds since the epoch). */
+export function issueNonce(config: NonceConfig, now: number): string {
+  return mac(config, Math.floor(now / config.lifetime)).toString('base64url');
+}
+
+/** True when `nonce` was issued by this secret in the current or the previous slot. */
+export function isValidNonce(config: NonceConfig, nonce: unknown, now: number): boolean {
+  if (typeof nonce !== 'string' || nonce.length > 64) return false;
+  const given = Buffer.from(nonce, 'base64url');
+  if (given.length !== SLOT_BYTES + MAC_BYTES) return false;
+  const slot = given.readUIntBE(0, SLOT_BYTES);
+  const current = Math.floor(now / config.lifetime);
+  if (slot !== current && slot !== current - 1) return false;
+  return timingSafeEqual(given, mac(config, slot));
+}
+
+/**
+ * RFC 9449 §8: "use_dpop_nonce" with a fresh nonce in the `DPoP-Nonce` header; 400 at the token endpoint,
+ * turned into a 401 DPoP challenge at resources (§9).
+ */
+export function useDpopNonce(config: NonceConfig, now: number, detail: string, status: number): OAuthError {
+  return new OAuthError('use_dpop_nonce', 'Authorization server requires nonce in DPoP proof', {
+    detail,
+    status,
+    headers: { 'DPoP-Nonce': issueNonce(config, now) },
+  });
+}
