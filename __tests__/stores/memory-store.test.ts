@@ -34,7 +34,7 @@ describe('MemoryStore', () => {
     const store = new MemoryStore();
     const r = record('a', Date.now() / 1000 + 60);
     await store.saveRefreshToken(r);
-    const found = (await store.findRefreshToken('a')) as { scope: string[] };
+    const found = (await store.findRefreshToken('a')) as unknown as { scope: string[] };
     found.scope.push('admin');
     expect((await store.findRefreshToken('a'))?.scope).toEqual(['a']);
     await store.close();
