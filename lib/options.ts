@@ -9,6 +9,7 @@ import type { Client, User } from './types';
 import { createKeyring, type Keyring, type SigningKeyOption } from './tokens/keyring';
 import { assertBoolean, assertFunction, assertPositiveInteger, assertString, fail, isObject } from './util/assert';
 import type { Clock } from './util/clock';
+import { resolveStandardsOptions, type StandardsConfig, type StandardsOptions } from './standards-options';
 
 /** What `verifyUser` receives besides the credentials. */
 export interface VerifyUserContext {
@@ -67,7 +68,7 @@ export interface RequestLimits {
  * @example passwordGrant({ issuer: 'https://auth.example.com', signingKeys: { kid: 'k1', alg: 'RS256', key: pem },
  *   findClient: (id) => clients.get(id) ?? null, verifyUser: checkPassword })
  */
-export interface PasswordGrantOptions {
+export interface PasswordGrantOptions extends StandardsOptions {
   /** Exactly the `iss` of every token; https (http only for localhost). */
   readonly issuer: string;
   /** Default `aud` of access tokens. Default: `issuer`. */
@@ -99,7 +100,7 @@ export interface PasswordGrantOptions {
   readonly now?: Clock;
 }
 
-export interface Config {
+export interface Config extends StandardsConfig {
   readonly issuer: string;
   readonly audience: string | readonly string[];
   readonly keyring: Keyring;
@@ -135,6 +136,9 @@ const KNOWN: Record<keyof PasswordGrantOptions, true> = {
   checkRevocation: true,
   limits: true,
   now: true,
+  findUser: true,
+  endpointsBaseUrl: true,
+  scopesSupported: true,
 };
 
 const DEFAULT_LIMITS: Required<RequestLimits> = {
@@ -187,6 +191,7 @@ export function resolveConfig(options: unknown): Config {
     checkRevocation: flag(o.checkRevocation, true, 'options.checkRevocation'),
     limits: resolveLimits(o.limits),
     now: o.now === undefined ? Date.now : fn<Clock>(o.now, 'options.now'),
+    ...resolveStandardsOptions(o, issuer),
   };
 }
 
