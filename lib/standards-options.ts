@@ -42,6 +42,7 @@ export const DEFAULT_SCOPES_SUPPORTED: readonly string[] = ['openid', 'profile',
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
+/** Checks and resolves the standards options; throws ConfigError naming the option. */
 export function resolveStandardsOptions(o: Partial<Record<keyof StandardsOptions, unknown>>, issuer: string): StandardsConfig {
   if (o.findUser !== undefined) assertFunction(o.findUser, 'options.findUser');
   return {

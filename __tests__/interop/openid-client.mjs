@@ -15,7 +15,7 @@ if (config) {
 
   const tokens = await step('password', async () => {
     const t = await client.genericGrantRequest(config, 'password', { username: 'alice', password: 'correct horse', scope: 'openid profile email orders' });
-    return { ...t, idTokenClaims: t.claims(), expiresIn: t.expiresIn() };
+    return { ...t, idTokenClaims: t.claims() };
   });
   if (tokens) {
     await step('userinfo', () => client.fetchUserInfo(config, tokens.access_token, tokens.idTokenClaims.sub));

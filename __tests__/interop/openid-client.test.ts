@@ -40,7 +40,7 @@ describe.each([
   it('logs in with the password grant through genericGrantRequest, validating our id_token', () => {
     const tokens = value(results, 'password');
     expect(tokens.token_type).toBe('bearer'); // openid-client lowercases it
-    expect(tokens.expiresIn).toBe(3600);
+    expect(tokens.expires_in).toBe(3600);
     expect(tokens.scope).toBe('openid profile email orders');
     expect(tokens.idTokenClaims).toMatchObject({ iss: server.issuer, sub: 'u-alice', aud: 'web', email: 'alice@example.com' });
   });

@@ -10,6 +10,7 @@ import type { ClientAuthMethod } from '../types';
  */
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
 
+/** The `*_endpoint_auth_methods_supported` members for /token, /revoke and /introspect. */
 export function clientAuthMetadata(_ctx: Context): Record<string, unknown> {
   return {
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],

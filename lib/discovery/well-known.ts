@@ -9,6 +9,7 @@ export interface WellKnownPaths {
   readonly openidConfiguration: string;
 }
 
+/** The two metadata locations for `issuer` (its terminating slash dropped, as both specs require). */
 export function wellKnownPaths(issuer: string): WellKnownPaths {
   // Both specs: "any terminating / MUST be removed" from the issuer's path before building the location.
   const path = new URL(issuer).pathname.replace(/\/$/, '');
