@@ -140,8 +140,8 @@ describe('auth.discovery with an origin issuer and the router at /oauth2', () =>
     expect((await request(app).get('/oauth2/.well-known/openid-configuration')).status).toBe(404);
   });
 
-  it('works under Express 4', async () => {
-    const { app } = await appFor(options, '/oauth2', express4);
+  it('works under Express 4, and so does every endpoint it names', async () => {
+    const { app } = await appFor({ ...options, findUser: () => null }, '/oauth2', express4);
     const res = await request(app).get('/.well-known/oauth-authorization-server');
     expect(res.status).toBe(200);
     expect(res.body.token_endpoint).toBe('https://auth.example.com/oauth2/token');
