@@ -148,6 +148,12 @@ describe('POST /introspect', () => {
     expect(res.body).toEqual({ active: false });
   });
 
+  it('answers active: false for an id_token (not an access token: typ is not at+jwt)', async () => {
+    const { app } = await createServer();
+    const tokens = await loginWeb(app, 'openid orders');
+    expect((await postAsWeb(app, '/introspect', { token: tokens.id_token! })).body).toEqual({ active: false });
+  });
+
   it('answers active: false for an access token signed by a key this server does not have', async () => {
     const { app: other } = await createServer({ signingKeys: { kid: 'k1', alg: 'ES256', key: (await import('../helpers/keys')).ecPem() } });
     const foreign = await loginWeb(other, 'orders');

@@ -84,6 +84,30 @@ describe('POST /revoke', () => {
     expect((await refresh(app, current.refresh_token)).body.error).toBe('invalid_grant');
   });
 
+  it('leaves nothing usable when a refresh and a revocation of the same token race', async () => {
+    const { app } = await createServer();
+    for (let i = 0; i < 5; i++) {
+      const tokens = await loginWeb(app, 'orders');
+      const [refreshed, revoked] = await Promise.all([refresh(app, tokens.refresh_token!), postAsWeb(app, '/revoke', { token: tokens.refresh_token! })]);
+      expectEmptyJson200(revoked);
+      // Whichever ran first, the grant ends revoked: a successor issued in the race is dead too.
+      if (refreshed.status === 200) {
+        expect((await refresh(app, refreshed.body.refresh_token)).body.error).toBe('invalid_grant');
+        expect((await request(app).get('/api/orders').set('Authorization', `Bearer ${refreshed.body.access_token}`)).status).toBe(401);
+      } else {
+        expect(refreshed.body.error).toBe('invalid_grant');
+      }
+    }
+  });
+
+  it('treats an id_token as no token of ours to revoke', async () => {
+    const { app, events } = await createServer();
+    const tokens = await loginWeb(app, 'openid orders');
+    expectEmptyJson200(await postAsWeb(app, '/revoke', { token: tokens.id_token! }));
+    expect(events.filter((e) => e.name === 'token.revoked')).toEqual([]);
+    expect((await request(app).get('/api/orders').set('Authorization', `Bearer ${tokens.access_token}`)).status).toBe(200);
+  });
+
   it.each([
     ['an unknown opaque token', 'x'.repeat(43)],
     ['a malformed JWT', 'aaa.bbb.ccc'],
