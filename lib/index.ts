@@ -22,6 +22,8 @@ export type {
   TokenEnrichment,
   RequestLimits,
 } from './options';
+export type { FindUser } from './standards-options';
+export type { PublicJwk } from './tokens/jwk';
 export type { MemoryStoreOptions } from './stores/memory-store';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';

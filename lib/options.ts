@@ -11,6 +11,7 @@ import { assertBoolean, assertFunction, assertPositiveInteger, assertString, fai
 import type { Clock } from './util/clock';
 import { resolveClientAssertionOptions, type ClientAssertionOptions, type ResolvedClientAssertionOptions } from './client-auth/assertion-options';
 import { resolveDpopOptions, type DpopOptions, type ResolvedDpopOptions } from './dpop/options';
+import { resolveStandardsOptions, type StandardsConfig, type StandardsOptions } from './standards-options';
 
 /** What `verifyUser` receives besides the credentials. */
 export interface VerifyUserContext {
@@ -69,7 +70,7 @@ export interface RequestLimits {
  * @example passwordGrant({ issuer: 'https://auth.example.com', signingKeys: { kid: 'k1', alg: 'RS256', key: pem },
  *   findClient: (id) => clients.get(id) ?? null, verifyUser: checkPassword })
  */
-export interface PasswordGrantOptions {
+export interface PasswordGrantOptions extends StandardsOptions {
   /** Exactly the `iss` of every token; https (http only for localhost). */
   readonly issuer: string;
   /** Default `aud` of access tokens. Default: `issuer`. */
@@ -105,7 +106,7 @@ export interface PasswordGrantOptions {
   readonly dpop?: DpopOptions | false;
 }
 
-export interface Config {
+export interface Config extends StandardsConfig {
   readonly issuer: string;
   readonly audience: string | readonly string[];
   readonly keyring: Keyring;
@@ -145,6 +146,9 @@ const KNOWN: Record<keyof PasswordGrantOptions, true> = {
   now: true,
   clientAssertion: true,
   dpop: true,
+  findUser: true,
+  endpointsBaseUrl: true,
+  scopesSupported: true,
 };
 
 const DEFAULT_LIMITS: Required<RequestLimits> = {
@@ -199,6 +203,7 @@ export function resolveConfig(options: unknown): Config {
     now: o.now === undefined ? Date.now : fn<Clock>(o.now, 'options.now'),
     clientAssertion: resolveClientAssertionOptions(o.clientAssertion),
     dpop: resolveDpopOptions(o.dpop),
+    ...resolveStandardsOptions(o, issuer),
   };
 }
 

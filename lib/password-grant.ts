@@ -9,6 +9,7 @@ import { BearerStrategy } from './bearer/strategy';
 import { verifyAccessToken, type VerifyOptions } from './bearer/verify-access-token';
 import { checkBinding } from './dpop/check-binding';
 import { createContext, type Context } from './context';
+import { createDiscoveryRouter } from './discovery/router';
 import type { EventMap, EventName } from './events';
 import { resolveConfig, type PasswordGrantOptions } from './options';
 import type { TokenStore } from './stores/store';
@@ -23,6 +24,10 @@ import type { AuthInfo } from './types';
 export class PasswordGrant extends EventEmitter {
   /** Mount it: `app.use('/oauth2', auth.router)` serves `POST /oauth2/token`. */
   readonly router: Router;
+  /**
+   * The discovery documents (RFC 8414, OpenID Connect Discovery); mount it at the root: `app.use(auth.discovery)`.
+   */
+  readonly discovery: Router;
   /** The store in use (the default MemoryStore when none was given). */
   readonly store: TokenStore;
   readonly #ctx: Context;
@@ -33,6 +38,7 @@ export class PasswordGrant extends EventEmitter {
     this.#ctx = createContext(config, this);
     this.store = config.store;
     this.router = createRouter(this.#ctx);
+    this.discovery = createDiscoveryRouter(this.#ctx);
   }
 
   /**

@@ -44,7 +44,11 @@ export async function verifyAccessToken(ctx: Context, token: unknown, options: V
   };
 }
 
-function verifySignatureAndClaims(ctx: Context, token: unknown, options: VerifyOptions): Record<string, unknown> {
+/**
+ * Signature, typ, iss, exp/nbf and required claims, without the revocation check. `anyAudience` skips `aud`: for
+ * the authorization server's own endpoints (introspection, revocation), where the token may be for any resource.
+ */
+export function verifySignatureAndClaims(ctx: Context, token: unknown, options: VerifyOptions, anyAudience = false): Record<string, unknown> {
   const { config } = ctx;
   if (typeof token !== 'string' || token.length > 8192) throw invalidToken('not a string or too long');
   const header = decodeHeader(token);
@@ -59,7 +63,7 @@ function verifySignatureAndClaims(ctx: Context, token: unknown, options: VerifyO
     payload = jwt.verify(token, key.verifyKey, {
       algorithms: [key.alg],
       issuer: config.issuer,
-      audience: toJwtAudience(options.audience ?? config.audience),
+      audience: anyAudience ? undefined : toJwtAudience(options.audience ?? config.audience),
       clockTolerance: config.clockTolerance,
       clockTimestamp: epochSeconds(config.now),
     });

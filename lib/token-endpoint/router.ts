@@ -3,10 +3,12 @@
 
 import express, { type Router } from 'express';
 import type { Context } from '../context';
+import { mountStandardEndpoints } from '../endpoints';
 import { methodNotAllowed, tokenHandler } from './token-handler';
 
 export function createRouter(ctx: Context): Router {
   const router = express.Router();
+  mountStandardEndpoints(router, ctx);
   router.post('/token', tokenHandler(ctx));
   router.all('/token', methodNotAllowed('POST'));
   return router;

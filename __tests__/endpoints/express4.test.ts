@@ -1,0 +1,20 @@
+// The standards endpoints under Express 4 (the foundation supports both majors): one pass through each with real tokens.
+import request from 'supertest';
+import { createServer } from '../helpers/server';
+import { loginWeb, postAsWeb } from '../helpers/login';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const express4 = require('express4');
+
+it('introspects, serves userinfo and jwks, and revokes under Express 4', async () => {
+  const { app } = await createServer({ findUser: (sub) => ({ id: sub, claims: { email: 'a@example.com' } }) }, express4);
+  const tokens = await loginWeb(app, 'openid email orders');
+  expect((await postAsWeb(app, '/introspect', { token: tokens.access_token })).body).toMatchObject({ active: true, sub: 'u-alice' });
+  const userinfo = await request(app).post('/oauth2/userinfo').set('Authorization', `Bearer ${tokens.access_token}`);
+  expect(userinfo.body).toEqual({ sub: 'u-alice', email: 'a@example.com' });
+  expect((await request(app).get('/oauth2/jwks')).body.keys[0]).toMatchObject({ kid: 'k1', use: 'sig' });
+  const revoked = await postAsWeb(app, '/revoke', { token: tokens.refresh_token! });
+  expect(revoked.status).toBe(200);
+  expect(revoked.text).toBe('{}');
+  expect((await postAsWeb(app, '/introspect', { token: tokens.access_token })).body).toEqual({ active: false });
+  expect((await request(app).get('/oauth2/userinfo').set('Authorization', `Bearer ${tokens.access_token}`)).status).toBe(401);
+});

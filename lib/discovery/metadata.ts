@@ -1,0 +1,43 @@
+// lib/discovery/metadata.ts
+// The authorization server metadata (RFC 8414 §2), also valid as an OpenID Provider configuration (OIDC Discovery §3).
+
+import type { Context } from '../context';
+import { ENDPOINT_PATHS } from '../endpoints';
+import { GRANTS } from '../grants';
+import { clientAuthMetadata } from './client-auth-metadata';
+
+// OIDC Core §5.1 standard claims this server can release (id_token, /userinfo), plus the token claims.
+const CLAIMS_SUPPORTED = [
+  'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'sid', 'at_hash', 'nonce',
+  'name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website',
+  'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at', 'email', 'email_verified', 'address', 'phone_number',
+  'phone_number_verified',
+];
+
+/**
+ * The metadata document. `issuer` is the configured issuer byte for byte (RFC 8414 §3.3: clients compare it
+ * exactly); every endpoint is `endpointsBaseUrl` + its path; nothing comes from the request, so a forged Host header
+ * cannot change a URL. Built once per instance.
+ */
+export function buildMetadata(ctx: Context): Readonly<Record<string, unknown>> {
+  const { config } = ctx;
+  const url = (path: string): string => config.endpointsBaseUrl + path;
+  const metadata: Record<string, unknown> = {
+    issuer: config.issuer,
+    token_endpoint: url(ENDPOINT_PATHS.token),
+    jwks_uri: url(ENDPOINT_PATHS.jwks),
+    revocation_endpoint: url(ENDPOINT_PATHS.revocation),
+    introspection_endpoint: url(ENDPOINT_PATHS.introspection),
+    grant_types_supported: Object.keys(GRANTS),
+    scopes_supported: [...config.scopesSupported],
+    // RFC 8414 §2 and OIDC Discovery §3 require it; there is no authorization endpoint, hence no response type.
+    response_types_supported: [],
+    ...clientAuthMetadata(ctx),
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [...config.keyring.algorithms],
+    claims_supported: CLAIMS_SUPPORTED,
+  };
+  // OIDC Discovery §3: RECOMMENDED; present only when the endpoint is served (the findUser option).
+  if (config.findUser !== undefined) metadata.userinfo_endpoint = url(ENDPOINT_PATHS.userinfo);
+  return metadata;
+}

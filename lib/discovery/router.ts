@@ -1,0 +1,33 @@
+// lib/discovery/router.ts
+// auth.discovery: serves the metadata documents at the well-known locations the issuer implies (mount at the root).
+
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Context } from '../context';
+import { noteDiscoveryServed } from '../endpoints/check-mount-path';
+import { PUBLIC_DOCUMENT_HEADERS } from '../endpoints/public-headers';
+import { sendJson } from '../token-endpoint/respond';
+import { methodNotAllowed } from '../token-endpoint/token-handler';
+import { buildMetadata } from './metadata';
+import { wellKnownPaths } from './well-known';
+
+/**
+ * A router answering GET (and HEAD) at `/.well-known/oauth-authorization-server{issuer path}` (RFC 8414 §3) and
+ * `{issuer path}/.well-known/openid-configuration` (OIDC Discovery §4) with the same document; every other request
+ * passes through. It matches the full path (`req.baseUrl` + path), so it answers correctly wherever it is mounted,
+ * but only the root makes both locations reachable.
+ */
+export function createDiscoveryRouter(ctx: Context): Router {
+  const paths = wellKnownPaths(ctx.config.issuer);
+  const locations = new Set([paths.oauthAuthorizationServer, paths.openidConfiguration]);
+  let metadata: Readonly<Record<string, unknown>> | undefined;
+  const notAllowed = methodNotAllowed('GET');
+  const router = express.Router();
+  router.use(function discovery(req: Request, res: Response, next: NextFunction): void {
+    if (!locations.has(req.baseUrl + req.path)) return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') return notAllowed(req, res);
+    metadata ??= buildMetadata(ctx);
+    noteDiscoveryServed(ctx);
+    sendJson(res, 200, metadata, PUBLIC_DOCUMENT_HEADERS);
+  });
+  return router;
+}

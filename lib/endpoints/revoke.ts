@@ -1,0 +1,52 @@
+// lib/endpoints/revoke.ts
+// POST /revoke (RFC 7009): the client ends a grant (refresh token) or one access token; always 200 for a valid request.
+
+import type { Request, Response } from 'express';
+import type { Context } from '../context';
+import { authenticateClient } from '../client-auth/authenticate-client';
+import { revokeFamily } from '../grants/family';
+import { requireParams } from '../grants/params';
+import { storeCall } from '../grants/store-call';
+import { readForm } from '../token-endpoint/parse-form';
+import { respondWithError } from '../token-endpoint/handle-errors';
+import { noStore, sendJson } from '../token-endpoint/respond';
+import { rejectQueryParameters } from '../token-endpoint/token-handler';
+import type { Client } from '../types';
+import { findToken, parseHint, type FoundToken } from './find-token';
+
+/** The /revoke handler. Client authentication is exactly that of /token (RFC 7009 §2.1). */
+export function revokeHandler(ctx: Context) {
+  return function revoke(req: Request, res: Response): void {
+    noStore(res);
+    handleRevoke(ctx, req, res).catch((err: unknown) => respondWithError(ctx, req, res, err));
+  };
+}
+
+async function handleRevoke(ctx: Context, req: Request, res: Response): Promise<void> {
+  rejectQueryParameters(req);
+  const params = await readForm(req, ctx.config.limits);
+  const { token } = requireParams(params, ['token']);
+  const hint = parseHint(params.token_type_hint, true);
+  const { client } = await authenticateClient(ctx, req, params);
+  const found = await findToken(ctx, token, hint);
+  // RFC 7009 §2.2: "invalid tokens do not cause an error response"; a token of another client is left alone and
+  // answered the same way, so a client cannot probe for (or revoke) tokens it was not issued.
+  if (found !== undefined && found.clientId === client.id) await revokeFound(ctx, req, found, client);
+  // RFC 7009 §2.2: "The authorization server responds with HTTP status code 200"; the body is ignored by clients,
+  // but several reject an empty or non-JSON one, so it is an empty JSON object.
+  sendJson(res, 200, {});
+}
+
+async function revokeFound(ctx: Context, req: Request, found: FoundToken, client: Client): Promise<void> {
+  if (found.type === 'refresh_token') {
+    // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant; they carry
+    // the family id as `sid`, which the verifier checks.
+    const sid = found.record.familyId;
+    await revokeFamily(ctx, sid, client);
+    ctx.emit('token.revoked', { clientId: client.id, ip: req.ip, tokenType: 'refresh_token', sid });
+    return;
+  }
+  const { jti, exp, sid } = found;
+  await storeCall('revokeAccessToken', () => ctx.config.store.revokeAccessToken(jti, exp));
+  ctx.emit('token.revoked', { clientId: client.id, ip: req.ip, tokenType: 'access_token', jti, sid });
+}

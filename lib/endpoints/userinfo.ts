@@ -1,0 +1,68 @@
+// lib/endpoints/userinfo.ts
+// GET|POST /userinfo (OIDC Core §5.3): the current claims of the token's user, as far as its scope allows.
+
+import type { Request, Response } from 'express';
+import type { Context } from '../context';
+import { authorize } from '../bearer/authorize';
+import { wwwAuthenticate } from '../bearer/www-authenticate';
+import { OAuthError, serverError } from '../errors/oauth-error';
+import type { FindUser } from '../standards-options';
+import { toOAuthError } from '../token-endpoint/handle-errors';
+import { noStore, sendJson, sendOAuthError } from '../token-endpoint/respond';
+import { claimsForScope } from '../tokens/id-token';
+import type { User } from '../types';
+import { isObject } from '../util/assert';
+
+/**
+ * The /userinfo handler; served only when the `findUser` option is given. Claims come from `findUser(sub)` at
+ * request time, so they are current and the store never holds personal data.
+ */
+export function userinfoHandler(ctx: Context, findUser: FindUser) {
+  // OIDC Core §5.3: the UserInfo Endpoint is a resource of the OP; an access token meant for the API audience or for
+  // the issuer itself is accepted here.
+  const audience = [...new Set([...asList(ctx.config.audience), ctx.config.issuer])];
+  return function userinfo(req: Request, res: Response): void {
+    noStore(res);
+    respond(ctx, findUser, audience, req, res).catch((err: unknown) => {
+      const error = toOAuthError(ctx, req, err);
+      if (error.error === 'invalid_token') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
+      sendOAuthError(res, error);
+    });
+  };
+}
+
+async function respond(ctx: Context, findUser: FindUser, audience: string[], req: Request, res: Response): Promise<void> {
+  // OIDC Core §5.3.1: the token must carry the openid scope; otherwise RFC 6750 insufficient_scope (403).
+  const auth = await authorize(ctx, req, ['openid'], { audience });
+  const user = await loadUser(findUser, auth.sub);
+  if (user === undefined) {
+    // The user is gone: the token no longer stands for anyone (RFC 6750 §3.1 invalid_token).
+    const description = 'The access token is invalid, expired or revoked';
+    throw new OAuthError('invalid_token', description, {
+      detail: 'findUser found no user for sub',
+      headers: { 'WWW-Authenticate': wwwAuthenticate('Bearer', { realm: ctx.config.realm, error: 'invalid_token', error_description: description }) },
+    });
+  }
+  // OIDC Core §5.3.2: "The sub Claim in the UserInfo Response MUST be verified to exactly match the sub Claim in the
+  // ID Token": it is always the token's, never one from the user's claims.
+  sendJson(res, 200, { ...claimsForScope(user.claims, auth.scope), sub: auth.sub });
+}
+
+async function loadUser(findUser: FindUser, sub: string): Promise<User | undefined> {
+  let user: unknown;
+  try {
+    user = await findUser(sub);
+  } catch (err) {
+    throw serverError(err, 'findUser threw');
+  }
+  if (user === null || user === undefined || user === false) return undefined;
+  if (!isObject(user)) throw serverError(new TypeError('findUser must return a user object or null'), 'findUser returned a malformed user');
+  // A lookup that ignores its argument must not hand one user's claims to another.
+  const id = user.id ?? user.sub;
+  if (String(id) !== sub) return undefined;
+  return { id: sub, claims: isObject(user.claims) ? user.claims : undefined };
+}
+
+function asList(value: string | readonly string[]): readonly string[] {
+  return typeof value === 'string' ? [value] : value;
+}
