@@ -3,6 +3,7 @@
 
 export { passwordGrant, PasswordGrant } from './password-grant';
 export { MemoryStore } from './stores/memory-store';
+export { RedisStore } from './stores/redis-store';
 export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
 export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';
@@ -22,6 +23,8 @@ export type {
   RequestLimits,
 } from './options';
 export type { MemoryStoreOptions } from './stores/memory-store';
+export type { RedisStoreOptions } from './stores/redis-store';
+export type { RedisClientLike, RedisSubscriberLike, RedisArg } from './stores/redis-client';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod } from './types';
 export type { RequireTokenOptions } from './bearer/authorize';
