@@ -27,14 +27,26 @@ export class PrivateRedis {
   private child: ChildProcess | undefined;
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'epg-redis-'));
 
-  private constructor(readonly port: number) {
+  private constructor(
+    readonly port: number,
+    private readonly persistent: boolean,
+  ) {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
-  static async launch(): Promise<PrivateRedis> {
-    const server = new PrivateRedis(await sparePort());
+  /**
+   * Starts redis-server on `port` (default: a spare one). `persistent`: AOF with fsync on every write, so a SIGKILL
+   * loses nothing acknowledged; otherwise no persistence at all.
+   */
+  static async launch(options: { port?: number; persistent?: boolean } = {}): Promise<PrivateRedis> {
+    const server = PrivateRedis.on(options.port ?? (await sparePort()), options);
     await server.start();
     return server;
+  }
+
+  /** A server for `port` that is not started yet (to test a Redis that is unreachable, then appears). */
+  static on(port: number, options: { persistent?: boolean } = {}): PrivateRedis {
+    return new PrivateRedis(port, options.persistent ?? false);
   }
 
   get pid(): number | undefined {
@@ -42,7 +54,8 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--daemonize', 'no'];
+    const persistence = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--daemonize', 'no'];
     const child = spawn(REDIS_SERVER_BIN, args, { stdio: 'ignore' });
     this.child = child;
     await this.waitForPing();

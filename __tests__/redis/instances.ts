@@ -12,6 +12,7 @@ const DIST = path.join(__dirname, '..', '..', 'dist', 'index.js');
 export interface Reply {
   readonly status: number;
   readonly body: Record<string, unknown>;
+  readonly headers: Headers;
 }
 
 export interface InstanceState {
@@ -97,6 +98,6 @@ export class Instance {
     } catch {
       parsed = { unparsable: text };
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, headers: res.headers };
   }
 }
