@@ -4,6 +4,7 @@
 export { passwordGrant, PasswordGrant } from './password-grant';
 export { MemoryStore } from './stores/memory-store';
 export { RedisStore } from './stores/redis-store';
+export { RedisStoreError } from './stores/redis-client';
 export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
 export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';

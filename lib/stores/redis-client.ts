@@ -35,6 +35,7 @@ export class RedisStoreError extends Error {
 /** ioredis states in which a command would sit in the offline queue and maybe run long after we gave up on it. */
 const DOWN = new Set(['reconnecting', 'close', 'end']);
 
+/** True when the client says it is not connected (ioredis `status`); unknown clients are assumed connected. */
 export function isConnectionDown(client: RedisClientLike): boolean {
   return client.status !== undefined && DOWN.has(client.status);
 }

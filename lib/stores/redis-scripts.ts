@@ -25,6 +25,7 @@ if not h[1] then return { 'invalid' } end
 if redis.call('EXISTS', ARGV[1] .. h[2]) == 1 then return { 'invalid' } end
 if h[3] then return { 'reused', h[1], h[3], h[4] } end
 redis.call('HSET', KEYS[1], 's', ARGV[5], 'n', ARGV[6])
+redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'r', ARGV[2], 'f', ARGV[3])
 redis.call('EXPIREAT', KEYS[2], ARGV[4])
 return { 'rotated', h[1] }

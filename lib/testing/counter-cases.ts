@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { nowSeconds, uniqueId } from './fixtures';
 import type { Harness } from './harness';
 
+/** Declares the counter cases. */
 export function counterCases(t: Harness): void {
   t.it('counts hits from one and reports when the counter resets', async () => {
     const store = await t.store();

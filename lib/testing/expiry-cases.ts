@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { nowSeconds, refreshRecord, sleepUntilAfter, uniqueId } from './fixtures';
 import type { Harness } from './harness';
 
+/** Declares the TTL cases. */
 export function expiryCases(t: Harness): void {
   t.it('expires refresh tokens at expiresAt, and revocations, counters, claims and values after their TTL', async () => {
     const store = await t.store();

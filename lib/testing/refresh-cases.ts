@@ -6,6 +6,7 @@ import type { RotateResult } from '../stores/store';
 import { nowSeconds, refreshRecord, successorOf, uniqueId } from './fixtures';
 import type { Harness } from './harness';
 
+/** Declares the refresh-token cases. */
 export function refreshCases(t: Harness): void {
   t.it('finds a saved refresh token as an equal copy, unicode and nested claims included', async () => {
     const store = await t.store();

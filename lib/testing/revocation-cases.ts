@@ -6,6 +6,7 @@ import type { Revocation, TokenStore } from '../stores/store';
 import { eventually, nowSeconds, refreshRecord, successorOf, uniqueId } from './fixtures';
 import type { Harness } from './harness';
 
+/** Declares the revocation cases. */
 export function revocationCases(t: Harness): void {
   t.it('revoking a family hides all its refresh tokens and blocks their rotation, and only that family', async () => {
     const store = await t.store();

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { uniqueId } from './fixtures';
 import type { Harness } from './harness';
 
+/** Declares the claimOnce and put/take cases. */
 export function valueCases(t: Harness): void {
   t.it('claims a key once; later claims fail; other keys are independent', async () => {
     const store = await t.store();
