@@ -50,7 +50,7 @@ export class RedisStore implements TokenStore {
   }
 
   async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
-    await this.script('save', [this.key('rt:', record.id)], [JSON.stringify(record), record.familyId, record.expiresAt]);
+    await this.script('save', [this.key('rt:', record.id)], [JSON.stringify(record), record.familyId, Math.ceil(record.expiresAt)]);
   }
 
   async findRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
@@ -61,7 +61,7 @@ export class RedisStore implements TokenStore {
 
   async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
     const keys = [this.key('rt:', previousId), this.key('rt:', next.id)];
-    const args = [this.key('fam:', ''), JSON.stringify(next), next.familyId, next.expiresAt, now, next.id];
+    const args = [this.key('fam:', ''), JSON.stringify(next), next.familyId, Math.ceil(next.expiresAt), now, next.id];
     const reply = await this.script('rotate', keys, args);
     if (!Array.isArray(reply)) throw new RedisStoreError('redis rotate returned an unexpected reply');
     if (reply[0] === 'rotated') return { outcome: 'rotated', previous: decodeRecord(reply[1]) };
