@@ -11,7 +11,8 @@ describeWithRedis('two instances sharing one Redis', () => {
   let b: Instance;
 
   beforeAll(async () => {
-    const env = { REDIS_URL: REDIS_URL as string, PREFIX: prefix };
+    // A generous timeout: these tests are about sharing, not faults, and the machine may be loaded.
+    const env = { REDIS_URL: REDIS_URL as string, PREFIX: prefix, COMMAND_TIMEOUT_MS: '5000' };
     [a, b] = await Promise.all([Instance.start('A', env), Instance.start('B', env)]);
   });
 

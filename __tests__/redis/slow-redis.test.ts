@@ -1,6 +1,6 @@
 // __tests__/redis/slow-redis.test.ts
 // A Redis that accepts connections but stops answering (SIGSTOP on a private redis-server): the token endpoint and
-// requireToken answer 503 temporarily_unavailable within the store's command timeout, emit error, and recover.
+// requireToken answer 503 temporarily_unavailable within the store's command timeout (1 s here), emit error, and recover.
 
 import request from 'supertest';
 import Redis from 'ioredis';
@@ -19,7 +19,7 @@ describeWithRedis('a hung Redis behind the token endpoint', () => {
     redis = await PrivateRedis.launch();
     client = new Redis(redis.url);
     client.on('error', () => undefined);
-    store = new RedisStore({ client, prefix: uniquePrefix('slow'), commandTimeoutMs: 200 });
+    store = new RedisStore({ client, prefix: uniquePrefix('slow'), commandTimeoutMs: 1000 });
     s = await createServer({ store });
   });
 
