@@ -30,7 +30,13 @@ export interface EventMap {
     readonly refreshToken: boolean;
     readonly idToken: boolean;
   };
-  'token.refreshed': RequestEventBase & { readonly userId: string; readonly jti: string; readonly sid: string };
+  'token.refreshed': RequestEventBase & {
+    readonly userId: string;
+    readonly jti: string;
+    readonly sid: string;
+    /** True when a spent token was retried within `refreshReuseGrace` and its successor handed out again. */
+    readonly retried?: boolean;
+  };
   'refresh.reused': RequestEventBase & { readonly userId: string; readonly sid: string };
   'token.revoked': RequestEventBase & { readonly tokenType: 'access_token' | 'refresh_token'; readonly sid?: string; readonly jti?: string };
   'token.rejected': RequestEventBase & { readonly error: string; readonly detail?: string };

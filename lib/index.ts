@@ -3,6 +3,8 @@
 
 export { passwordGrant, PasswordGrant } from './password-grant';
 export { MemoryStore } from './stores/memory-store';
+export { RedisStore } from './stores/redis-store';
+export { RedisStoreError } from './stores/redis-client';
 export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
 export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';
@@ -25,6 +27,8 @@ export type {
 export type { FindUser } from './standards-options';
 export type { PublicJwk } from './tokens/jwk';
 export type { MemoryStoreOptions } from './stores/memory-store';
+export type { RedisStoreOptions } from './stores/redis-store';
+export type { RedisClientLike, RedisSubscriberLike, RedisArg } from './stores/redis-client';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { RequireTokenOptions } from './bearer/authorize';

@@ -104,6 +104,17 @@ export interface PasswordGrantOptions extends StandardsOptions {
   readonly clientAssertion?: ClientAssertionOptions;
   /** DPoP (RFC 9449) at the token endpoint and in `requireToken`; `false` ignores DPoP proofs at `/token`. */
   readonly dpop?: DpopOptions | false;
+  /**
+   * Seconds during which a spent refresh token, presented again by its client, returns the same successor
+   * (and a fresh access token) instead of revoking its family: for clients retrying after a lost response.
+   * 0 (default) turns it off; at most 300. See docs/several-instances.md.
+   */
+  readonly refreshReuseGrace?: number;
+  /**
+   * Secret (>= 32 bytes) from which successors of refresh tokens are derived when `refreshReuseGrace` is on; the
+   * same on every instance. Default: derived from the first signing key (HKDF), which every instance shares anyway.
+   */
+  readonly refreshTokenSecret?: string | Buffer;
 }
 
 export interface Config extends StandardsConfig {
@@ -125,6 +136,9 @@ export interface Config extends StandardsConfig {
   readonly now: Clock;
   readonly clientAssertion: ResolvedClientAssertionOptions;
   readonly dpop: ResolvedDpopOptions;
+  /** Seconds; 0 = off. */
+  readonly refreshReuseGrace: number;
+  readonly refreshTokenSecret: Buffer | undefined;
 }
 
 const KNOWN: Record<keyof PasswordGrantOptions, true> = {
@@ -149,6 +163,8 @@ const KNOWN: Record<keyof PasswordGrantOptions, true> = {
   findUser: true,
   endpointsBaseUrl: true,
   scopesSupported: true,
+  refreshReuseGrace: true,
+  refreshTokenSecret: true,
 };
 
 const DEFAULT_LIMITS: Required<RequestLimits> = {
@@ -204,7 +220,25 @@ export function resolveConfig(options: unknown): Config {
     clientAssertion: resolveClientAssertionOptions(o.clientAssertion),
     dpop: resolveDpopOptions(o.dpop),
     ...resolveStandardsOptions(o, issuer),
+    refreshReuseGrace: resolveReuseGrace(o.refreshReuseGrace),
+    refreshTokenSecret: resolveRefreshTokenSecret(o.refreshTokenSecret),
   };
+}
+
+function resolveReuseGrace(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 300) {
+    fail('options.refreshReuseGrace', 'an integer number of seconds from 0 (off) to 300');
+  }
+  return value;
+}
+
+function resolveRefreshTokenSecret(value: unknown): Buffer | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' && !Buffer.isBuffer(value)) fail('options.refreshTokenSecret', 'a string or Buffer');
+  const secret = Buffer.from(value);
+  if (secret.length < 32) throw new ConfigError('ERR_EPG_WEAK_KEY', 'options.refreshTokenSecret must be at least 32 bytes');
+  return secret;
 }
 
 function resolveIssuer(value: unknown): string {

@@ -17,6 +17,7 @@ import { invalidScope } from '../errors/oauth-error';
 import { storeCall } from './store-call';
 import { refreshBinding } from '../dpop/refresh-binding';
 import type { TokenBinding } from '../dpop/token-request';
+import { successorToken } from './successor';
 
 export async function refreshTokenGrant(ctx: Context, req: Request, params: FormParams, client: Client, binding: TokenBinding = {}): Promise<Issued> {
   const { config } = ctx;
@@ -28,11 +29,12 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   if (record === undefined || record.expiresAt <= now) throw invalidGrant('unknown, expired or revoked refresh token');
   // RFC 6749 §10.4: the token is bound to the client it was issued to.
   if (record.clientId !== client.id) throw invalidGrant('refresh token was issued to another client');
-  if (record.spentAt !== undefined) return reused(ctx, req, record, client);
+  if (record.spentAt !== undefined) return spent(ctx, req, params, record, client, presented, now, binding);
   const jkt = refreshBinding(client, record, binding);
 
   const scope = narrowedScope(record, client, parseScope(params.scope));
-  const refreshToken = randomToken();
+  // With a reuse grace the successor must be computable again from the presented token (only hashes are stored).
+  const refreshToken = config.refreshReuseGrace > 0 ? successorToken(config, presented) : randomToken();
   const next: RefreshTokenRecord = {
     ...record,
     id: sha256(refreshToken),
@@ -57,7 +59,7 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   const enrichment = await enrich(ctx, input, req);
   const issued = buildTokenResponse(ctx, input, enrichment);
   const result = await storeCall('rotateRefreshToken', () => config.store.rotateRefreshToken(id, stripUndefined(next), now));
-  if (result.outcome === 'reused') return reused(ctx, req, result.previous, client);
+  if (result.outcome === 'reused') return spent(ctx, req, params, result.previous, client, presented, now, binding);
   if (result.outcome === 'invalid') throw invalidGrant('refresh token revoked or expired during rotation');
   ctx.emit('token.refreshed', { clientId: client.id, ip: req.ip, userId: record.sub, jti: issued.jti, sid: record.familyId });
   return issued;
@@ -75,6 +77,50 @@ function narrowedScope(record: RefreshTokenRecord, client: Client, requested: st
   }
   const allowed = client.scopes ?? [];
   return (requested ?? [...original]).filter((s) => allowed.includes(s));
+}
+
+/**
+ * A spent token came back. Within the reuse grace, from its own client (checked by the caller), and while its
+ * successor is still unused, it is a retry after a lost response: answer with the same successor and a fresh access
+ * token. Otherwise it is reuse.
+ */
+async function spent(
+  ctx: Context,
+  req: Request,
+  params: FormParams,
+  record: RefreshTokenRecord,
+  client: Client,
+  presented: string,
+  now: number,
+  binding: TokenBinding,
+): Promise<Issued> {
+  const { config } = ctx;
+  const grace = config.refreshReuseGrace;
+  if (grace === 0 || record.spentAt === undefined || now - record.spentAt > grace) return reused(ctx, req, record, client);
+  const successor = successorToken(config, presented);
+  const successorId = sha256(successor);
+  if (record.successorId !== successorId) return reused(ctx, req, record, client);
+  const next = await storeCall('findRefreshToken', () => config.store.findRefreshToken(successorId));
+  if (next === undefined || next.expiresAt <= now) throw invalidGrant('refresh token retried, but its successor is gone or revoked');
+  // The client already moved on to the successor: the old token coming back now is no retry.
+  if (next.spentAt !== undefined) return reused(ctx, req, record, client);
+  // A retry of a DPoP-bound token must prove the same key as the first attempt would have.
+  const jkt = refreshBinding(client, next, binding);
+  const input = {
+    grantType: 'refresh_token' as const,
+    client,
+    sub: next.sub,
+    scope: narrowedScope(next, client, parseScope(params.scope)),
+    sid: next.familyId,
+    authTime: next.authTime,
+    now,
+    refreshToken: successor,
+    jkt,
+    extraClaims: next.extraClaims,
+  };
+  const issued = buildTokenResponse(ctx, input, await enrich(ctx, input, req));
+  ctx.emit('token.refreshed', { clientId: client.id, ip: req.ip, userId: next.sub, jti: issued.jti, sid: next.familyId, retried: true });
+  return issued;
 }
 
 /** RFC 9700 §4.14.2: a spent token used again means it leaked; revoke the whole grant. */

@@ -1,0 +1,111 @@
+// __tests__/helpers/redis-server.ts
+// A private redis-server on a spare loopback port, for fault tests: stopped, paused and killed by ITS pid only.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** One redis-server child process we own. `kill()` is SIGKILL to our pid; `start()` brings it back on the same port. */
+export class PrivateRedis {
+  readonly url: string;
+  private child: ChildProcess | undefined;
+  private readonly dir = mkdtempSync(path.join(tmpdir(), 'epg-redis-'));
+
+  private constructor(
+    readonly port: number,
+    private readonly persistent: boolean,
+  ) {
+    this.url = `redis://127.0.0.1:${port}`;
+  }
+
+  /**
+   * Starts redis-server on `port` (default: a spare one). `persistent`: AOF with fsync on every write, so a SIGKILL
+   * loses nothing acknowledged; otherwise no persistence at all.
+   */
+  static async launch(options: { port?: number; persistent?: boolean } = {}): Promise<PrivateRedis> {
+    const server = PrivateRedis.on(options.port ?? (await sparePort()), options);
+    await server.start();
+    return server;
+  }
+
+  /** A server for `port` that is not started yet (to test a Redis that is unreachable, then appears). */
+  static on(port: number, options: { persistent?: boolean } = {}): PrivateRedis {
+    return new PrivateRedis(port, options.persistent ?? false);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<void> {
+    const persistence = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--daemonize', 'no'];
+    const child = spawn(REDIS_SERVER_BIN, args, { stdio: 'ignore' });
+    this.child = child;
+    await this.waitForPing();
+  }
+
+  /** SIGKILL to our own redis-server: no shutdown, as a crash would be. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** SIGSTOP / SIGCONT: a Redis that accepts connections but never answers (a slow or hung server). */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    this.resume();
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async waitForPing(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await pingOnce(this.port))) {
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** One inline PING over a plain socket (no client library, so no reconnect timers left behind). */
+function pingOnce(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}

@@ -1,0 +1,57 @@
+// lib/testing/expiry-cases.ts
+// Contract cases for TTLs: every kind of entry disappears by itself (real time: about two seconds per case).
+
+import assert from 'node:assert/strict';
+import { nowSeconds, refreshRecord, sleepUntilAfter, uniqueId } from './fixtures';
+import type { Harness } from './harness';
+
+/** Declares the TTL cases. */
+export function expiryCases(t: Harness): void {
+  t.it('expires refresh tokens at expiresAt, and revocations, counters, claims and values after their TTL', async () => {
+    const store = await t.store();
+    const start = nowSeconds();
+    const shortLived = refreshRecord({ expiresAt: start + 1 });
+    const longLived = refreshRecord();
+    const [jti, family, counter, once, value] = ['jti', 'fam', 'ctr', 'once', 'kv'].map(uniqueId);
+    await Promise.all([
+      store.saveRefreshToken(shortLived),
+      store.saveRefreshToken(longLived),
+      store.revokeAccessToken(jti, start + 1),
+      store.revokeFamily(family, 1),
+      store.hit(counter, 1),
+      store.claimOnce(once, 1),
+      store.put(value, 'v', 1),
+    ]);
+    assert.deepStrictEqual(await store.findRefreshToken(shortLived.id), shortLived);
+    assert.equal(await store.isAccessTokenRevoked(jti, undefined), true);
+    assert.equal(await store.isAccessTokenRevoked(uniqueId('jti'), family), true);
+    await sleepUntilAfter(start + 2);
+    assert.equal(await store.findRefreshToken(shortLived.id), undefined);
+    assert.deepStrictEqual(await store.findRefreshToken(longLived.id), longLived);
+    assert.equal(await store.isAccessTokenRevoked(jti, undefined), false);
+    assert.equal(await store.isAccessTokenRevoked(uniqueId('jti'), family), false);
+    assert.equal(await store.peek(counter), undefined);
+    assert.equal((await store.hit(counter, 60)).count, 1);
+    assert.equal(await store.claimOnce(once, 60), true);
+    assert.equal(await store.take(value), undefined);
+  });
+
+  t.it('does not store a refresh token that has already expired', async () => {
+    const store = await t.store();
+    const expired = refreshRecord({ expiresAt: nowSeconds() - 1 });
+    await store.saveRefreshToken(expired);
+    assert.equal(await store.findRefreshToken(expired.id), undefined);
+  });
+
+  t.it('a spent token keeps its original expiry, and its successor its own', async () => {
+    const store = await t.store();
+    const start = nowSeconds();
+    const record = refreshRecord({ expiresAt: start + 1 });
+    await store.saveRefreshToken(record);
+    const next = { ...record, id: uniqueId('rt'), expiresAt: start + 3600 };
+    assert.equal((await store.rotateRefreshToken(record.id, next, start)).outcome, 'rotated');
+    await sleepUntilAfter(start + 2);
+    assert.equal(await store.findRefreshToken(record.id), undefined);
+    assert.deepStrictEqual(await store.findRefreshToken(next.id), next);
+  });
+}

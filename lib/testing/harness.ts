@@ -1,0 +1,30 @@
+// lib/testing/harness.ts
+// What each group of contract cases receives: the runner's `it`, and stores created per case and cleaned up after.
+
+import type { TokenStore } from '../stores/store';
+import type { TestBody } from './test-globals';
+
+/** Options of `runTokenStoreContract`. */
+export interface TokenStoreContractOptions<S extends TokenStore = TokenStore> {
+  /** Shown in the describe block, e.g. `'PostgresStore'`. */
+  readonly name: string;
+  /** A fresh store for one test case. Stores made for different cases may share a backend (ids are random). */
+  readonly create: () => S | Promise<S>;
+  /** Called after each case with every store it created. Default: `store.close?.()`. */
+  readonly cleanup?: (store: S) => void | Promise<void>;
+  /**
+   * For shared stores: a second, independent handle on the same backend as `store` (another connection, as a
+   * second process would have). When given, the cross-instance cases run too.
+   */
+  readonly peer?: (store: S) => S | Promise<S>;
+  /** Timeout of each case in ms. Default 20000 (the expiry cases wait for real TTLs of 1-2 seconds). */
+  readonly timeoutMs?: number;
+}
+
+export interface Harness {
+  it(name: string, body: TestBody): void;
+  /** A store for the current case, cleaned up after it. */
+  store(): Promise<TokenStore>;
+  /** A second handle on the store's backend, or undefined when the store is not shared. */
+  peer: ((store: TokenStore) => Promise<TokenStore>) | undefined;
+}

@@ -1,0 +1,20 @@
+// lib/testing/test-globals.ts
+// The describe/it/afterEach globals of the user's runner (jest, vitest with globals, mocha), found at call time.
+
+export type TestBody = () => Promise<void>;
+
+/** What the contract needs from a test runner; jest, vitest (`globals: true`) and mocha all provide it. */
+export interface TestGlobals {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: TestBody, timeoutMs?: number): void;
+  afterEach(body: () => Promise<void>): void;
+}
+
+/** The runner's globals; throws a clear error outside a test file (no import of jest, so no dependency on it). */
+export function testGlobals(): TestGlobals {
+  const g = globalThis as Partial<Record<keyof TestGlobals, unknown>>;
+  if (typeof g.describe !== 'function' || typeof g.it !== 'function' || typeof g.afterEach !== 'function') {
+    throw new Error('express-password-grant/testing: call runTokenStoreContract() in a test file (describe/it/afterEach globals are missing)');
+  }
+  return g as TestGlobals;
+}
