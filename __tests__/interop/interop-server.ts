@@ -92,3 +92,20 @@ export function runClientScript(script: string, input: unknown): Promise<Record<
     });
   });
 }
+
+/** The value of a step the client script ran; throws with the step's error when it failed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function value(results: Record<string, StepResult>, name: string): any {
+  const r = results[name];
+  if (r === undefined) throw new Error(`step ${name} did not run`);
+  if (!r.ok) throw new Error(`step ${name} failed: ${JSON.stringify(r.error)}`);
+  return r.value;
+}
+
+/** The error of a step that must have failed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function error(results: Record<string, StepResult>, name: string): any {
+  const r = results[name];
+  if (r === undefined || r.ok) throw new Error(`step ${name} should have failed: ${JSON.stringify(r)}`);
+  return r.error;
+}

@@ -6,20 +6,7 @@ import request from 'supertest';
 import { MemoryStore, passwordGrant } from '../../lib';
 import { basic, form, loadFixture, verifyUserFrom, WEB_SECRET } from '../helpers/server';
 import { rsaPem } from '../helpers/keys';
-import { RESOURCE_AUDIENCE, runClientScript, startInteropServer, type InteropServer, type StepResult } from './interop-server';
-
-function value(results: Record<string, StepResult>, name: string): any {
-  const r = results[name];
-  if (r === undefined) throw new Error(`step ${name} did not run`);
-  if (!r.ok) throw new Error(`step ${name} failed: ${JSON.stringify(r.error)}`);
-  return r.value;
-}
-
-function error(results: Record<string, StepResult>, name: string): any {
-  const r = results[name];
-  if (r === undefined || r.ok) throw new Error(`step ${name} should have failed: ${JSON.stringify(r)}`);
-  return r.error;
-}
+import { RESOURCE_AUDIENCE, runClientScript, startInteropServer, type InteropServer, type StepResult, value, error } from './interop-server';
 
 async function login(app: express.Express | string, scope: string) {
   const res = await request(app)

@@ -1,21 +1,8 @@
 // Interoperability: oauth4webapi (panva), a strict, spec-checking OAuth 2 / OIDC client, against a real listening
 // server on 127.0.0.1, including its RFC 9068 validateJwtAccessToken (our access tokens checked as a resource server
 // would). Only its documented allowInsecureRequests option is used, for plain-http loopback.
-import { RESOURCE_AUDIENCE, runClientScript, startInteropServer, type InteropServer, type StepResult } from './interop-server';
+import { RESOURCE_AUDIENCE, runClientScript, startInteropServer, type InteropServer, type StepResult, value, error } from './interop-server';
 import { WEB_SECRET } from '../helpers/server';
-
-function value(results: Record<string, StepResult>, name: string): any {
-  const r = results[name];
-  if (r === undefined) throw new Error(`step ${name} did not run`);
-  if (!r.ok) throw new Error(`step ${name} failed: ${JSON.stringify(r.error)}`);
-  return r.value;
-}
-
-function error(results: Record<string, StepResult>, name: string): any {
-  const r = results[name];
-  if (r === undefined || r.ok) throw new Error(`step ${name} should have failed: ${JSON.stringify(r)}`);
-  return r.error;
-}
 
 describe.each([
   ['an origin issuer, OIDC discovery', { routerPath: '/oauth2' }, 'oidc'],

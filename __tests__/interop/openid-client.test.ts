@@ -1,20 +1,7 @@
 // Interoperability: openid-client v6 (panva), the most used OAuth/OIDC client for Node, against a real listening
 // server on 127.0.0.1. Only its documented option for plain-http loopback (allowInsecureRequests) is used.
-import { runClientScript, startInteropServer, type InteropServer, type StepResult } from './interop-server';
+import { runClientScript, startInteropServer, type InteropServer, type StepResult, value, error } from './interop-server';
 import { WEB_SECRET } from '../helpers/server';
-
-function value(results: Record<string, StepResult>, name: string): any {
-  const r = results[name];
-  if (r === undefined) throw new Error(`step ${name} did not run`);
-  if (!r.ok) throw new Error(`step ${name} failed: ${JSON.stringify(r.error)}`);
-  return r.value;
-}
-
-function error(results: Record<string, StepResult>, name: string): any {
-  const r = results[name];
-  if (r === undefined || r.ok) throw new Error(`step ${name} should have failed: ${JSON.stringify(r)}`);
-  return r.error;
-}
 
 describe.each([
   ['an origin issuer, router at /oauth2, OIDC discovery', { routerPath: '/oauth2' }, 'oidc'],

@@ -7,10 +7,9 @@ import { authenticateClient } from '../client-auth/authenticate-client';
 import { OAuthError } from '../errors/oauth-error';
 import { requireParams } from '../grants/params';
 import { storeCall } from '../grants/store-call';
-import { readForm } from '../token-endpoint/parse-form';
-import { respondWithError } from '../token-endpoint/handle-errors';
-import { noStore, sendJson } from '../token-endpoint/respond';
-import { rejectQueryParameters } from '../token-endpoint/token-handler';
+import { formEndpoint } from '../token-endpoint/endpoint';
+import type { FormParams } from '../token-endpoint/parse-form';
+import { sendJson } from '../token-endpoint/respond';
 import type { Client } from '../types';
 import { findToken, parseHint, type FoundToken } from './find-token';
 
@@ -19,15 +18,10 @@ const INACTIVE = { active: false } as const;
 
 /** The /introspect handler. */
 export function introspectHandler(ctx: Context) {
-  return function introspect(req: Request, res: Response): void {
-    noStore(res);
-    handleIntrospect(ctx, req, res).catch((err: unknown) => respondWithError(ctx, req, res, err));
-  };
+  return formEndpoint(ctx, handleIntrospect);
 }
 
-async function handleIntrospect(ctx: Context, req: Request, res: Response): Promise<void> {
-  rejectQueryParameters(req);
-  const params = await readForm(req, ctx.config.limits);
+async function handleIntrospect(ctx: Context, req: Request, res: Response, params: FormParams): Promise<void> {
   const { token } = requireParams(params, ['token']);
   // RFC 7662 defines no unsupported_token_type: an unknown hint is ignored and every type searched.
   const hint = parseHint(params.token_type_hint, false);

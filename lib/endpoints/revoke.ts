@@ -7,24 +7,18 @@ import { authenticateClient } from '../client-auth/authenticate-client';
 import { revokeFamily } from '../grants/family';
 import { requireParams } from '../grants/params';
 import { storeCall } from '../grants/store-call';
-import { readForm } from '../token-endpoint/parse-form';
-import { respondWithError } from '../token-endpoint/handle-errors';
-import { noStore, sendJson } from '../token-endpoint/respond';
-import { rejectQueryParameters } from '../token-endpoint/token-handler';
+import { formEndpoint } from '../token-endpoint/endpoint';
+import type { FormParams } from '../token-endpoint/parse-form';
+import { sendJson } from '../token-endpoint/respond';
 import type { Client } from '../types';
 import { findToken, parseHint, type FoundToken } from './find-token';
 
 /** The /revoke handler. Client authentication is exactly that of /token (RFC 7009 §2.1). */
 export function revokeHandler(ctx: Context) {
-  return function revoke(req: Request, res: Response): void {
-    noStore(res);
-    handleRevoke(ctx, req, res).catch((err: unknown) => respondWithError(ctx, req, res, err));
-  };
+  return formEndpoint(ctx, handleRevoke);
 }
 
-async function handleRevoke(ctx: Context, req: Request, res: Response): Promise<void> {
-  rejectQueryParameters(req);
-  const params = await readForm(req, ctx.config.limits);
+async function handleRevoke(ctx: Context, req: Request, res: Response, params: FormParams): Promise<void> {
   const { token } = requireParams(params, ['token']);
   const hint = parseHint(params.token_type_hint, true);
   const { client } = await authenticateClient(ctx, req, params);

@@ -7,20 +7,15 @@ import { authenticateClient } from '../client-auth/authenticate-client';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
 import { GRANTS, isSupportedGrant } from '../grants';
 import { tokenRequestBinding } from '../dpop/token-request';
-import { readForm } from './parse-form';
-import { respondWithError } from './handle-errors';
+import { formEndpoint } from './endpoint';
+import type { FormParams } from './parse-form';
 import { noStore, sendJson } from './respond';
 
 export function tokenHandler(ctx: Context) {
-  return function token(req: Request, res: Response): void {
-    noStore(res);
-    handleToken(ctx, req, res).catch((err: unknown) => respondWithError(ctx, req, res, err));
-  };
+  return formEndpoint(ctx, handleToken);
 }
 
-async function handleToken(ctx: Context, req: Request, res: Response): Promise<void> {
-  rejectQueryParameters(req);
-  const params = await readForm(req, ctx.config.limits);
+async function handleToken(ctx: Context, req: Request, res: Response, params: FormParams): Promise<void> {
   const grantType = params.grant_type;
   if (grantType === undefined || grantType === '') throw invalidRequest('Missing required parameter: grant_type');
   if (!isSupportedGrant(grantType)) {
@@ -34,14 +29,6 @@ async function handleToken(ctx: Context, req: Request, res: Response): Promise<v
   const binding = await tokenRequestBinding(ctx, req, client);
   const issued = await GRANTS[grantType](ctx, req, params, client, binding);
   sendJson(res, 200, issued.body);
-}
-
-/** RFC 6749 §3.2: the client MUST use POST; credentials belong in the body, never the URL (RFC 6749 §2.3.1). */
-export function rejectQueryParameters(req: Request): void {
-  const q = req.url.indexOf('?');
-  if (q !== -1 && q < req.url.length - 1) {
-    throw invalidRequest('Parameters must be sent in the request body, not the query string', 'query parameters');
-  }
 }
 
 /** Anything but POST: 405 with the RFC 6749 error shape. */
