@@ -6,6 +6,8 @@ export { MemoryStore } from './stores/memory-store';
 export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
 export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';
+export { LoginError, loginError, isLoginError } from './errors/login-error';
+export { MFA_GRANT_TYPE } from './grants/mfa';
 export { BearerStrategy } from './bearer/strategy';
 
 export type { OAuthErrorCode, OAuthErrorOptions } from './errors/oauth-error';
@@ -28,3 +30,6 @@ export type { RequireTokenOptions } from './bearer/authorize';
 export type { VerifyOptions } from './bearer/verify-access-token';
 export type { SigningKeyOption, SigningAlgorithm } from './tokens/keyring';
 export type { EventMap, EventName, LoginFailureReason } from './events';
+export type { LoginErrorReason, LoginErrorOptions } from './errors/login-error';
+export type { ThrottleOptions, ThrottleRule } from './throttle/options';
+export type { VerifyMfa, VerifyMfaContext } from './mfa/verify-mfa';

@@ -2,7 +2,7 @@
 // Contract types shared by the app and the library: clients, users, and what a verified token gives a route.
 
 /** The grant types a client may use. */
-export type GrantType = 'password' | 'refresh_token';
+export type GrantType = 'password' | 'refresh_token' | 'urn:express-password-grant:params:oauth:grant-type:mfa';
 
 /** How a client authenticates at the token endpoint (RFC 7591 names). */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -26,6 +26,12 @@ export interface Client {
   readonly refreshTokenTTL?: number;
   /** `aud` of this client's access tokens; default: the `audience` option. */
   readonly audience?: string | readonly string[];
+  /**
+   * Confidential clients only, opt-in: the request header (e.g. 'x-end-user-ip') in which this backend passes the
+   * IP of the end user it logs in, so brute-force throttling keys on the user's address rather than the backend's.
+   * Ignored for public clients, and when the header does not hold an IP address.
+   */
+  readonly forwardedIpHeader?: string;
 }
 
 /** What `verifyUser` returns for a good password. */

@@ -8,12 +8,14 @@ import type { Client, GrantType } from '../types';
 import type { Issued } from './issue-tokens';
 import { passwordGrant } from './password';
 import { refreshTokenGrant } from './refresh-token';
+import { mfaGrant, MFA_GRANT_TYPE } from './mfa';
 
 export type GrantHandler = (ctx: Context, req: Request, params: FormParams, client: Client) => Promise<Issued>;
 
 export const GRANTS: Readonly<Record<GrantType, GrantHandler>> = {
   password: passwordGrant,
   refresh_token: refreshTokenGrant,
+  [MFA_GRANT_TYPE]: mfaGrant,
 };
 
 export function isSupportedGrant(value: string): value is GrantType {

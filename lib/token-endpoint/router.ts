@@ -4,9 +4,11 @@
 import express, { type Router } from 'express';
 import type { Context } from '../context';
 import { methodNotAllowed, tokenHandler } from './token-handler';
+import { requireTls } from '../transport/require-tls';
 
 export function createRouter(ctx: Context): Router {
   const router = express.Router();
+  router.use(requireTls(ctx, router));
   router.post('/token', tokenHandler(ctx));
   router.all('/token', methodNotAllowed('POST'));
   return router;
