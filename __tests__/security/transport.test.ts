@@ -95,6 +95,13 @@ describe('limits', () => {
     expect(res.headers['content-type']).toMatch(/json/);
   });
 
+  it('a body that is not UTF-8 is 400 invalid_request (it once crashed the process from inside a stream listener)', async () => {
+    const { app } = await createServer();
+    const res = await post(app).send(Buffer.from([0x67, 0x3d, 0xff, 0xfe, 0xc0, 0x80]));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'The request body is not valid UTF-8' });
+  });
+
   it('more than limits.parameters parameters is 400', async () => {
     const { app } = await createServer({ limits });
     const res = await post(app).send('grant_type=password&username=alice&password=x&a=1&b=2&c=3&d=4');

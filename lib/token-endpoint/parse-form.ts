@@ -63,7 +63,17 @@ function readBody(req: Request, limit: number): Promise<string> {
       if (size > limit) finish(tooLarge());
       else chunks.push(chunk);
     };
-    const onEnd = (): void => finish(undefined, decodeUtf8(Buffer.concat(chunks)));
+    const onEnd = (): void => {
+      // decodeUtf8 throws on bad UTF-8; thrown inside an event listener it would crash the process, not reject.
+      let text: string;
+      try {
+        text = decodeUtf8(Buffer.concat(chunks));
+      } catch (err) {
+        finish(err as Error);
+        return;
+      }
+      finish(undefined, text);
+    };
     const onError = (): void => finish(invalidRequest('The request body could not be read', 'stream error'));
     const onAborted = (): void => finish(invalidRequest('The request was aborted', 'aborted'));
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
