@@ -82,7 +82,7 @@ const LIMIT = 16_384; // the default limits.bodyBytes
 
 /**
  * send(), but a connection reset while the client is still writing an over-limit body is retried once on a fresh
- * connection and then accepted: the server answered 413 early and closed, as HTTP allows (RFC 9110 §9.3 / §15.5.14);
+ * connection and then accepted: the server answered 413 early and closed, as HTTP allows (RFC 9110 §15.5.14);
  * the client just could not read it before its write failed. A timeout is never tolerated.
  */
 async function sendTolerant(url: string, method: string, headers: Record<string, string>, body?: Buffer): Promise<Answer | 'cut-off'> {

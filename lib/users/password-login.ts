@@ -26,8 +26,8 @@ export interface VerifiedLogin {
 
 /**
  * Verifies the resource owner's credentials (RFC 6749 §4.3.2). Every ordinary failure is the same invalid_grant,
- * whatever the reason (RFC 6819 §4.4.3.2 / no enumeration); the reason goes to `login.failed` only. A locked
- * bucket answers 429 before verifyUser runs, so a locked-out guesser learns nothing about the password.
+ * whatever the reason (no enumeration); the reason goes to `login.failed` only. A locked
+ * bucket answers 429 before verifyUser runs (RFC 6819 §4.4.3.6, online guessing), so a locked-out guesser learns nothing about the password.
  */
 export async function passwordLogin(ctx: Context, req: Request, params: FormParams, client: Client): Promise<VerifiedLogin> {
   const { config } = ctx;
