@@ -191,6 +191,13 @@ describe('MFA step-up', () => {
     expect(s.events.some((e) => e.name === 'error')).toBe(true);
   });
 
+  it.each([
+    [{ verifyMfa: 'yes' }, 'options.verifyMfa must be a function'],
+    [{ mfaTokenTTL: 0 }, 'options.mfaTokenTTL must be a positive integer'],
+  ])('rejects %j at construction', async (bad, message) => {
+    await expect(createServer(bad as Partial<PasswordGrantOptions>)).rejects.toThrow(message);
+  });
+
   it("loginError('mfa_required') without { user } is a server_error", async () => {
     const s = await server();
     expect((await login(s, 'mfa-nouser')).status).toBe(500);
