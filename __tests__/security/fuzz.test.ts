@@ -1,12 +1,13 @@
 // __tests__/security/fuzz.test.ts
 // Hostile input as property-based tests (fast-check) against the real router over real HTTP: random bytes, broken
 // percent-encoding, unicode, huge and empty values, repeated keys, wrong content types, malformed Basic and Bearer
-// headers, forged, altered and alg:none JWTs. Invariants: every answer is JSON with an RFC 6749/6750 error and a
-// 4xx status (200 only for a genuinely valid request), no stack or internal message, no hang (5 s per request), no
-// crash; no forged token is ever accepted.
+// headers, forged, altered and alg:none JWTs (at requireToken and at the passport strategy). Invariants: every
+// answer is JSON with an RFC 6749/6750 error and a 4xx status (200 only for a genuinely valid request), no stack or
+// internal message, no hang (5 s per request), no crash; no forged token is ever accepted (passport's own 401 body
+// is plain text, so there only the status is checked).
 //
-// Runs: a fixed seed (reproducible in CI) and run counts sized to finish in about 10 s on 2 busy cores (5,800
-// requests; a run is ~1-2 ms of real HTTP).
+// Runs: a fixed seed (reproducible in CI) and run counts sized to finish in about 10 s on 2 busy cores (about
+// 7,300 requests; a run is ~1-2 ms of real HTTP).
 // A long fuzz: FUZZ_RUNS=50000 FUZZ_SEED=$RANDOM npx jest __tests__/security/fuzz.test.ts --testTimeout=3600000
 // (FUZZ_RUNS is the run count of each property; a failure prints its seed and path for replay.)
 
@@ -14,6 +15,7 @@ import { createHmac, generateKeyPairSync, createSign, type KeyObject } from 'nod
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
+import passport from 'passport';
 import { MFA_GRANT_TYPE } from '../../lib';
 import { basic, createServer, form, WEB_SECRET, type TestServer } from '../helpers/server';
 import { rsaKeyPair } from '../helpers/keys';
@@ -50,6 +52,12 @@ async function listen(s: TestServer): Promise<string> {
 beforeAll(async () => {
   // Throttling off for the main target, so random input reaches every step behind it; on for a second target.
   server = await createServer({ throttle: false, verifyMfa: ({ params: p }) => p.otp === '123456' });
+  // The passport adapter too: same verifier, but passport writes its own (non-JSON) 401 body.
+  const authenticator = new passport.Passport();
+  authenticator.use(server.auth.strategy());
+  server.app.get('/api/passport', authenticator.initialize(), authenticator.authenticate('oauth2-bearer', { session: false }), (req, res) => {
+    res.json({ sub: req.auth?.sub });
+  });
   throttled = await createServer();
   base = await listen(server);
   throttledBase = await listen(throttled);
@@ -257,6 +265,7 @@ describe('bearer middleware under hostile input', () => {
 
   it('a genuine token is accepted (the control for the properties below)', async () => {
     expect((await bearer(`Bearer ${genuine}`)).status).toBe(200);
+    expect((await send(`${base}/api/passport`, 'GET', { authorization: `Bearer ${genuine}` })).status).toBe(200);
   });
 
   it('random and malformed Authorization headers are refused with a JSON 4xx and a challenge', async () => {
@@ -322,6 +331,8 @@ describe('bearer middleware under hostile input', () => {
         const a = await bearer(`Bearer ${token}`);
         assertWellFormed(a, false);
         if (a.status === 200) throw new Error(`forged token accepted: ${token}`);
+        const viaPassport = await send(`${base}/api/passport`, 'GET', { authorization: `Bearer ${token}` });
+        if (viaPassport.status !== 401 && viaPassport.status !== 400) throw new Error(`passport: ${viaPassport.status} for a forged token`);
       }),
       params(1500),
     );
