@@ -56,6 +56,24 @@ describe('failed logins per username and IP', () => {
     ]);
   });
 
+  it('lets a burst of parallel guesses through only up to the threshold', async () => {
+    const { server, verifyCalls } = await clocked();
+    const answers = await Promise.all(Array.from({ length: 25 }, () => login(server, 'alice', 'wrong')));
+    expect(verifyCalls()).toBe(5);
+    expect(answers.filter((a) => a.status === 400)).toHaveLength(5);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(20);
+  });
+
+  it('after a lock ends, a parallel burst again gets exactly one guess', async () => {
+    const { server, advance, verifyCalls } = await clocked({ throttle: { usernameIp: { max: 2, windowSeconds: 100, lockSeconds: 10 } } });
+    await login(server, 'alice', 'wrong');
+    await login(server, 'alice', 'wrong');
+    advance(10);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => login(server, 'alice', 'wrong')));
+    expect(verifyCalls()).toBe(3);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(9);
+  });
+
   it('doubles the delay with every failure after the lock ends, capped at the window', async () => {
     const { server, advance } = await clocked({ throttle: { usernameIp: { max: 2, windowSeconds: 100, lockSeconds: 10 } } });
     await login(server, 'alice', 'wrong');

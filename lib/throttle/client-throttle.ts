@@ -4,10 +4,9 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
-import { ipBucket, type Bucket } from './keys';
-import { findLock, recordFailure, recordSuccess, throttledError } from './limiter';
-import { failKey } from './keys';
 import { storeCall } from '../grants/store-call';
+import { failKey, ipBucket, type Bucket } from './keys';
+import { findLock, recordFailure, recordSuccess, throttledError } from './limiter';
 
 /** The throttle of one client authentication. */
 export interface ClientThrottle {

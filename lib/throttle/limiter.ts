@@ -39,6 +39,27 @@ export async function findLock(
   return { kind: last.kind, retryAfter: Math.max(1, last.resetAt - epochSeconds(ctx.config.now)) };
 }
 
+/**
+ * Counts an attempt in a hard bucket before the credentials are checked, so concurrent requests cannot all slip in
+ * under the threshold: of N parallel attempts only those numbered up to `max` proceed (the max-th starts the lock
+ * before it is even verified), and after a lock has ended exactly one more attempt wins the `claimOnce` and
+ * proceeds, re-locking for twice as long. Returns the lock that refuses this attempt, if any.
+ */
+export async function countAttempt(ctx: Context, throttle: ThrottleConfig, bucket: Bucket): Promise<Lock | undefined> {
+  const rule = throttle.rules[bucket.kind];
+  if (rule === false) return undefined;
+  const { store } = ctx.config;
+  const counter = await storeCall('hit', () => store.hit(failKey(bucket), rule.windowSeconds));
+  if (counter.count < rule.max) return undefined;
+  const lock = lockSeconds(rule, counter.count);
+  // One attempt per lock period: the max-th takes the claim for the first period, the first after each lock ends
+  // takes the next one; whoever finds it taken is refused, however many run in parallel.
+  const won = await storeCall('claimOnce', () => store.claimOnce(`${lockKey(bucket)}:retry`, lock));
+  if (!won && counter.count > rule.max) return { kind: bucket.kind, retryAfter: lock };
+  await storeCall('hit', () => store.hit(lockKey(bucket), lock));
+  return undefined;
+}
+
 /** Counts one failure in each bucket; a bucket at or past its max is (re)locked for a growing time. */
 export async function recordFailure(ctx: Context, throttle: ThrottleConfig, buckets: readonly Bucket[]): Promise<void> {
   const { store } = ctx.config;

@@ -42,6 +42,7 @@ export interface ThrottleOptions {
   readonly rememberSuccessSeconds?: number;
 }
 
+/** The buckets: hard ones (usernameIp, clientIp) and soft ones a recently successful pair is exempt from. */
 export type BucketKind = 'usernameIp' | 'username' | 'ip' | 'clientIp' | 'client';
 
 export interface ResolvedRule {
@@ -55,6 +56,7 @@ export interface ThrottleConfig {
   readonly rememberSuccessSeconds: number;
 }
 
+/** The defaults of each bucket (docs/security.md explains the numbers). */
 export const DEFAULT_RULES: Readonly<Record<BucketKind, ResolvedRule>> = {
   usernameIp: { max: 5, windowSeconds: 900, lockSeconds: 30 },
   username: { max: 20, windowSeconds: 3600, lockSeconds: 60 },

@@ -74,12 +74,14 @@ const REASONS: Readonly<Record<LoginError['reason'], LoginFailureReason>> = {
 
 /**
  * An error verifyUser threw on purpose. Account states count as failed attempts; password_expired and
- * mfa_required mean the password was right, so they do not (nor do they clear the bucket: the login is not done).
+ * mfa_required mean the password was right, so they clear the username+IP bucket (but are not remembered as a
+ * successful pair: the login is not done).
  */
 async function deliberateFailure(ctx: Context, err: OAuthError, f: FailureContext): Promise<OAuthError> {
   const reason: LoginFailureReason = isLoginError(err) ? REASONS[err.reason] : 'rejected';
   ctx.emit('login.failed', { clientId: f.client.id, ip: f.ip, username: f.username, reason, detail: err.detail });
-  if (reason !== 'mfa_required' && reason !== 'password_expired') await f.throttle.failed();
+  if (reason === 'mfa_required' || reason === 'password_expired') await f.throttle.passwordAccepted();
+  else await f.throttle.failed();
   if (!isLoginError(err) || err.reason !== 'mfa_required') return err;
   if (ctx.config.verifyMfa === undefined) {
     return serverError(new TypeError('verifyUser threw mfa_required but options.verifyMfa is not set'), 'mfa not configured');
