@@ -10,6 +10,8 @@ export type LoginFailureReason =
   | 'locked'
   | 'disabled'
   | 'mfa_required'
+  | 'password_expired'
+  | 'mfa_failed'
   | 'rejected';
 
 /** Fields common to request events. Never a password, secret or token. */

@@ -8,6 +8,8 @@ export { RedisStoreError } from './stores/redis-client';
 export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
 export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';
+export { LoginError, loginError, isLoginError } from './errors/login-error';
+export { MFA_GRANT_TYPE } from './grants/mfa';
 export { BearerStrategy } from './bearer/strategy';
 export { jwkThumbprint } from './dpop/jwk-thumbprint';
 
@@ -39,3 +41,6 @@ export type { ClientAssertionOptions } from './client-auth/assertion-options';
 export type { AsymmetricAlgorithm, HmacAlgorithm } from './jws/verify-signature';
 export type { SigningKeyOption, SigningAlgorithm } from './tokens/keyring';
 export type { EventMap, EventName, LoginFailureReason } from './events';
+export type { LoginErrorReason, LoginErrorOptions } from './errors/login-error';
+export type { ThrottleOptions, ThrottleRule } from './throttle/options';
+export type { VerifyMfa, VerifyMfaContext } from './mfa/verify-mfa';

@@ -12,6 +12,8 @@ import type { Clock } from './util/clock';
 import { resolveClientAssertionOptions, type ClientAssertionOptions, type ResolvedClientAssertionOptions } from './client-auth/assertion-options';
 import { resolveDpopOptions, type DpopOptions, type ResolvedDpopOptions } from './dpop/options';
 import { resolveStandardsOptions, type StandardsConfig, type StandardsOptions } from './standards-options';
+import { resolveThrottle, type ThrottleConfig, type ThrottleOptions } from './throttle/options';
+import type { VerifyMfa } from './mfa/verify-mfa';
 
 /** What `verifyUser` receives besides the credentials. */
 export interface VerifyUserContext {
@@ -98,6 +100,18 @@ export interface PasswordGrantOptions extends StandardsOptions {
   /** Check the store for revoked access tokens on every verification (one store read). Default true. */
   readonly checkRevocation?: boolean;
   readonly limits?: RequestLimits;
+  /** Brute-force and credential-stuffing protection (docs/security.md); `false` turns it off. Default: on. */
+  readonly throttle?: ThrottleOptions | false;
+  /**
+   * Refuse plain-HTTP requests to the router's endpoints with 400 invalid_request (RFC 6749 §3.2: the token
+   * endpoint MUST use TLS). Uses `req.secure`, so behind a proxy set Express's `trust proxy`.
+   * Default: true when NODE_ENV is 'production'.
+   */
+  readonly requireTLS?: boolean;
+  /** Checks the second factor when verifyUser threw `loginError('mfa_required', { user })`; enables the MFA grant. */
+  readonly verifyMfa?: VerifyMfa;
+  /** Seconds an mfa_token stays redeemable. Default 300. */
+  readonly mfaTokenTTL?: number;
   /** Millisecond clock, for tests. Default `Date.now`. */
   readonly now?: Clock;
   /** private_key_jwt / client_secret_jwt assertion checks (RFC 7523). */
@@ -133,6 +147,10 @@ export interface Config extends StandardsConfig {
   readonly realm: string;
   readonly checkRevocation: boolean;
   readonly limits: Required<RequestLimits>;
+  readonly throttle: ThrottleConfig | false;
+  readonly requireTLS: boolean;
+  readonly verifyMfa: VerifyMfa | undefined;
+  readonly mfaTokenTTL: number;
   readonly now: Clock;
   readonly clientAssertion: ResolvedClientAssertionOptions;
   readonly dpop: ResolvedDpopOptions;
@@ -157,6 +175,10 @@ const KNOWN: Record<keyof PasswordGrantOptions, true> = {
   realm: true,
   checkRevocation: true,
   limits: true,
+  throttle: true,
+  requireTLS: true,
+  verifyMfa: true,
+  mfaTokenTTL: true,
   now: true,
   clientAssertion: true,
   dpop: true,
@@ -216,6 +238,10 @@ export function resolveConfig(options: unknown): Config {
     realm: o.realm === undefined ? issuer : realm(o.realm),
     checkRevocation: flag(o.checkRevocation, true, 'options.checkRevocation'),
     limits: resolveLimits(o.limits),
+    throttle: resolveThrottle(o.throttle),
+    requireTLS: flag(o.requireTLS, process.env.NODE_ENV === 'production', 'options.requireTLS'),
+    verifyMfa: o.verifyMfa === undefined ? undefined : fn<VerifyMfa>(o.verifyMfa, 'options.verifyMfa'),
+    mfaTokenTTL: seconds(o.mfaTokenTTL, 300, 'options.mfaTokenTTL'),
     now: o.now === undefined ? Date.now : fn<Clock>(o.now, 'options.now'),
     clientAssertion: resolveClientAssertionOptions(o.clientAssertion),
     dpop: resolveDpopOptions(o.dpop),

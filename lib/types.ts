@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 
 /** The grant types a client may use. */
-export type GrantType = 'password' | 'refresh_token';
+export type GrantType = 'password' | 'refresh_token' | 'urn:express-password-grant:params:oauth:grant-type:mfa';
 
 /** How a client authenticates at the token endpoint (RFC 7591 names; the JWT ones from OIDC Core §9). */
 export type ClientAuthMethod =
@@ -61,6 +61,12 @@ export interface Client {
   readonly refreshTokenTTL?: number;
   /** `aud` of this client's access tokens; default: the `audience` option. */
   readonly audience?: string | readonly string[];
+  /**
+   * Confidential clients only, opt-in: the request header (e.g. 'x-end-user-ip') in which this backend passes the
+   * IP of the end user it logs in, so brute-force throttling keys on the user's address rather than the backend's.
+   * Ignored for public clients, and when the header does not hold an IP address.
+   */
+  readonly forwardedIpHeader?: string;
 }
 
 /** What `verifyUser` returns for a good password. */

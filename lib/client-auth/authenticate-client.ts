@@ -4,7 +4,8 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
-import { invalidRequest, OAuthError } from '../errors/oauth-error';
+import { invalidRequest, isOAuthError, OAuthError } from '../errors/oauth-error';
+import { clientThrottle } from '../throttle/client-throttle';
 import type { FormParams } from '../token-endpoint/parse-form';
 import type { Client, ClientAuthMethod } from '../types';
 import { isBasic, parseBasic } from './basic';
@@ -29,6 +30,21 @@ interface Presented {
 /** Authenticates the client of a token, revocation or introspection request; throws `invalid_client` otherwise. */
 export async function authenticateClient(ctx: Context, req: Request, params: FormParams): Promise<AuthenticatedClient> {
   const presented = presentedCredentials(ctx, req, params);
+  // RFC 6749 §2.3.1: the server "MUST protect any endpoint utilizing it against brute force attacks".
+  const throttle = clientThrottle(ctx, req, presented.clientId);
+  await throttle.guard();
+  let authenticated: AuthenticatedClient;
+  try {
+    authenticated = await verifyPresented(ctx, req, presented);
+  } catch (err) {
+    if (isOAuthError(err) && err.error === 'invalid_client') await throttle.failed();
+    throw err;
+  }
+  await throttle.succeeded();
+  return authenticated;
+}
+
+async function verifyPresented(ctx: Context, req: Request, presented: Presented): Promise<AuthenticatedClient> {
   const client = await loadClient(ctx, presented.clientId);
   const fail = (detail: string): OAuthError => invalidClient(ctx, presented.method, detail);
   if (client === undefined) {

@@ -3,6 +3,7 @@
 
 import type { Context } from '../context';
 import { ENDPOINT_PATHS } from '../endpoints';
+import { MFA_GRANT_TYPE } from '../grants/mfa';
 import { GRANTS } from '../grants';
 import { clientAuthMetadata } from './client-auth-metadata';
 
@@ -28,7 +29,8 @@ export function buildMetadata(ctx: Context): Readonly<Record<string, unknown>> {
     jwks_uri: url(ENDPOINT_PATHS.jwks),
     revocation_endpoint: url(ENDPOINT_PATHS.revocation),
     introspection_endpoint: url(ENDPOINT_PATHS.introspection),
-    grant_types_supported: Object.keys(GRANTS),
+    // The MFA step-up grant exists only when the app can check a second factor.
+    grant_types_supported: Object.keys(GRANTS).filter((g) => g !== MFA_GRANT_TYPE || config.verifyMfa !== undefined),
     scopes_supported: [...config.scopesSupported],
     // RFC 8414 §2 and OIDC Discovery §3 require it; there is no authorization endpoint, hence no response type.
     response_types_supported: [],

@@ -4,34 +4,30 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Context } from '../context';
-import { invalidGrant } from '../errors/oauth-error';
 import type { FormParams } from '../token-endpoint/parse-form';
 import { sha256, randomToken } from '../util/crypto';
 import { epochSeconds } from '../util/clock';
-import { runVerifyUser } from '../users/verify-user';
+import { passwordLogin, type VerifiedLogin } from '../users/password-login';
 import type { Client } from '../types';
 import type { TokenBinding } from '../dpop/token-request';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
-import { assertMaxLength, requireParams } from './params';
-import { grantableScope, parseScope, requestedScope } from './scope';
+import { grantableScope } from './scope';
 import { storeCall } from './store-call';
 
-export async function passwordGrant(ctx: Context, req: Request, params: FormParams, client: Client, binding: TokenBinding = {}): Promise<Issued> {
+/**
+ * `verified` skips the credential check: the MFA grant passes the login it completed (lib/grants/mfa.ts).
+ */
+export async function passwordGrant(
+  ctx: Context,
+  req: Request,
+  params: FormParams,
+  client: Client,
+  binding: TokenBinding = {},
+  verified?: VerifiedLogin,
+): Promise<Issued> {
   const { config } = ctx;
-  // RFC 6749 §4.3.2: username and password are REQUIRED.
-  const { username, password } = requireParams(params, ['username', 'password']);
-  assertMaxLength('username', username, config.limits.username);
-  assertMaxLength('password', password, config.limits.password);
-  assertMaxLength('scope', params.scope, config.limits.scope);
-  const scope = requestedScope(client, parseScope(params.scope));
-
-  const verdict = await runVerifyUser(ctx, username, password, { client, scope, req });
-  if (verdict.user === undefined) {
-    ctx.emit('login.failed', { clientId: client.id, ip: req.ip, username, reason: verdict.reason });
-    // The same invalid_grant for an unknown user and a wrong password: no enumeration (RFC 6819 §4.4.3).
-    throw invalidGrant(verdict.reason);
-  }
-  const { user } = verdict;
+  const login = verified ?? (await passwordLogin(ctx, req, params, client));
+  const { user, username, scope } = login;
 
   const granted = grantableScope(scope, user);
   const now = epochSeconds(config.now);
@@ -59,7 +55,7 @@ export async function passwordGrant(ctx: Context, req: Request, params: FormPara
     };
     await storeCall('saveRefreshToken', () => config.store.saveRefreshToken(record));
   }
-  ctx.emit('login.succeeded', { clientId: client.id, ip: req.ip, userId: user.id, username });
+  ctx.emit('login.succeeded', { clientId: client.id, ip: login.ip, userId: user.id, username });
   ctx.emit('token.issued', {
     clientId: client.id,
     ip: req.ip,

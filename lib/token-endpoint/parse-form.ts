@@ -19,7 +19,8 @@ export async function readForm(req: Request, limits: FormLimits): Promise<FormPa
   if (!isForm(req)) {
     throw invalidRequest('Content-Type must be application/x-www-form-urlencoded', `content-type ${typeOf(req)}`);
   }
-  // body-parser 1 (Express 4) marks what it read with req._body; body-parser 2 (Express 5) leaves the stream ended.
+  // body-parser 1.x marks a parsed body with req._body; 2.x (Express 5) does not, but leaves the stream ended.
+  // Reading an ended stream would wait forever, so an ended stream means "already parsed (or consumed)".
   if ((req as { _body?: boolean })._body === true || req.readableEnded) return fromParsedBody(req.body, limits);
   return parse(await readBody(req, limits.bodyBytes), limits);
 }
@@ -62,7 +63,17 @@ function readBody(req: Request, limit: number): Promise<string> {
       if (size > limit) finish(tooLarge());
       else chunks.push(chunk);
     };
-    const onEnd = (): void => finish(undefined, decodeUtf8(Buffer.concat(chunks)));
+    const onEnd = (): void => {
+      // decodeUtf8 throws on bad UTF-8; thrown inside an event listener it would crash the process, not reject.
+      let text: string;
+      try {
+        text = decodeUtf8(Buffer.concat(chunks));
+      } catch (err) {
+        finish(err as Error);
+        return;
+      }
+      finish(undefined, text);
+    };
     const onError = (): void => finish(invalidRequest('The request body could not be read', 'stream error'));
     const onAborted = (): void => finish(invalidRequest('The request was aborted', 'aborted'));
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);

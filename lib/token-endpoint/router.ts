@@ -5,9 +5,11 @@ import express, { type Router } from 'express';
 import type { Context } from '../context';
 import { mountStandardEndpoints } from '../endpoints';
 import { methodNotAllowed, tokenHandler } from './token-handler';
+import { requireTls } from '../transport/require-tls';
 
 export function createRouter(ctx: Context): Router {
   const router = express.Router();
+  router.use(requireTls(ctx, router));
   mountStandardEndpoints(router, ctx);
   router.post('/token', tokenHandler(ctx));
   router.all('/token', methodNotAllowed('POST'));

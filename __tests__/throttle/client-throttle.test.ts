@@ -1,0 +1,65 @@
+// __tests__/throttle/client-throttle.test.ts
+// Guessing a client secret (RFC 6749 §2.3.1) is throttled per client id and IP, and softly per client id.
+
+import request from 'supertest';
+import { basic, createServer, form, WEB_SECRET, type TestServer } from '../helpers/server';
+
+function token(s: TestServer, secret: string, ip: string) {
+  return request(s.app)
+    .post('/oauth2/token')
+    .set('X-Forwarded-For', ip)
+    .set('Authorization', basic('web', secret))
+    .type('form')
+    .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
+}
+
+async function server(throttle: object = {}) {
+  const s = await createServer({ throttle });
+  s.app.set('trust proxy', true);
+  return s;
+}
+
+it('answers 429 with Retry-After after 10 wrong secrets from one IP, even for the right secret', async () => {
+  const s = await server();
+  for (let i = 0; i < 10; i++) {
+    const res = await token(s, `guess-${i}`, '203.0.113.5');
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  }
+  const res = await token(s, WEB_SECRET, '203.0.113.5');
+  expect(res.status).toBe(429);
+  expect(res.body.error).toBe('slow_down');
+  expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(30);
+  expect(s.events.at(-1)).toEqual({ name: 'throttled', payload: { clientId: 'web', ip: '203.0.113.5', key: 'clientIp', retryAfter: expect.any(Number) } });
+  // The real backend at its own address keeps working.
+  expect((await token(s, WEB_SECRET, '198.51.100.2')).status).toBe(200);
+});
+
+it('throttles unknown client ids the same way (no oracle for which ids exist)', async () => {
+  const s = await server({ clientIp: { max: 3 } });
+  const unknown = () =>
+    request(s.app).post('/oauth2/token').set('X-Forwarded-For', '203.0.113.5').set('Authorization', basic('nobody', 'x')).type('form')
+      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
+  for (let i = 0; i < 3; i++) expect((await unknown()).status).toBe(401);
+  expect((await unknown()).status).toBe(429);
+});
+
+it('the per-client limit spares an IP from which the client authenticated since the attack began', async () => {
+  const s = await server({ client: { max: 6 } });
+  expect((await token(s, 'wrong', '203.0.113.1')).status).toBe(401); // the attack begins
+  expect((await token(s, WEB_SECRET, '10.0.0.8')).status).toBe(200); // the backend, remembered
+  for (let i = 2; i < 7; i++) await token(s, 'wrong', `203.0.113.${i}`);
+  expect((await token(s, WEB_SECRET, '203.0.113.99')).status).toBe(429);
+  expect(s.events.at(-1)).toMatchObject({ name: 'throttled', payload: { key: 'client' } });
+  expect((await token(s, WEB_SECRET, '10.0.0.8')).status).toBe(200);
+});
+
+it('a successful authentication clears the client+IP counter', async () => {
+  const s = await server({ clientIp: { max: 3 } });
+  await token(s, 'wrong', '203.0.113.1');
+  await token(s, 'wrong', '203.0.113.1');
+  expect((await token(s, WEB_SECRET, '203.0.113.1')).status).toBe(200);
+  await token(s, 'wrong', '203.0.113.1');
+  await token(s, 'wrong', '203.0.113.1');
+  expect((await token(s, WEB_SECRET, '203.0.113.1')).status).toBe(200);
+});

@@ -1,0 +1,49 @@
+// lib/throttle/keys.ts
+// Store keys of throttle buckets: normalised usernames, IPv6 /64 prefixes, hashed so any input has a bounded key.
+
+import { isIPv4, isIPv6 } from 'node:net';
+import { sha256 } from '../util/crypto';
+import type { BucketKind } from './options';
+
+/** A bucket: which rule, and the identity it counts (username, IP, client id or a pair). */
+export interface Bucket {
+  readonly kind: BucketKind;
+  readonly id: string;
+}
+
+/** The counter of failures, the lock, and the "succeeded here recently" marker of a bucket. */
+export const failKey = (b: Bucket): string => `thr:f:${b.kind}:${sha256(b.id)}`;
+export const lockKey = (b: Bucket): string => `thr:l:${b.kind}:${sha256(b.id)}`;
+export const knownKey = (b: Bucket): string => `thr:k:${b.kind}:${sha256(b.id)}`;
+
+/**
+ * One spelling per username, so `Alice`, `alice ` and the NFKC-equivalent `ａｌｉｃｅ` share a bucket
+ * (apps usually look usernames up case-insensitively).
+ */
+export function normalizeUsername(username: string): string {
+  return username.normalize('NFKC').trim().toLowerCase();
+}
+
+/**
+ * The address a bucket counts: IPv4 as is (IPv4-mapped IPv6 unwrapped), IPv6 by its /64 prefix, since one
+ * subscriber usually holds a whole /64 and could otherwise rotate through 2^64 buckets.
+ */
+export function ipBucket(ip: string | undefined): string {
+  if (ip === undefined || ip === '') return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped !== null && isIPv4(mapped[1])) return mapped[1];
+  if (isIPv4(ip)) return ip;
+  const bare = ip.split('%', 1)[0];
+  if (!isIPv6(bare)) return ip.slice(0, 64);
+  return expandIPv6(bare).slice(0, 4).join(':') + '::/64';
+}
+
+function expandIPv6(ip: string): string[] {
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  // An embedded IPv4 tail (::1.2.3.4) counts as two groups; only the first four groups matter here anyway.
+  const width = (parts: string[]): number => parts.reduce((n, p) => n + (p.includes('.') ? 2 : 1), 0);
+  const zeros = tail === undefined ? [] : new Array<string>(Math.max(0, 8 - width(left) - width(right))).fill('0');
+  return [...left, ...zeros, ...right].map((g) => (g.includes('.') ? g : g.replace(/^0+(?=.)/, '').toLowerCase()));
+}
