@@ -19,7 +19,9 @@ export async function readForm(req: Request, limits: FormLimits): Promise<FormPa
   if (!isForm(req)) {
     throw invalidRequest('Content-Type must be application/x-www-form-urlencoded', `content-type ${typeOf(req)}`);
   }
-  if ((req as { _body?: boolean })._body === true) return fromParsedBody(req.body, limits);
+  // body-parser 1.x (Express 4) flags req._body; 2.x (Express 5) only leaves the stream ended. Reading an ended
+  // stream would wait forever, so either way the app's parser already did the reading.
+  if ((req as { _body?: boolean })._body === true || req.readableEnded) return fromParsedBody(req.body, limits);
   return parse(await readBody(req, limits.bodyBytes), limits);
 }
 
