@@ -24,6 +24,7 @@ export async function runVerifyUser(ctx: Context, username: string, password: st
     if (isOAuthError(err)) throw err;
     throw serverError(err, 'verifyUser failed');
   }
+  if (result === STRATEGY_REJECTED) return { reason: 'rejected' };
   if (result === null || result === undefined) return { reason: 'unknown_user' };
   if (result === false) return { reason: 'bad_password' };
   return { user: toUser(result) };
@@ -41,6 +42,9 @@ function toUser(value: unknown): User {
   if (typeof value.username === 'string') user.username = value.username;
   return user;
 }
+
+/** A strategy's fail(): it cannot tell an unknown user from a wrong password, so the event says 'rejected'. */
+const STRATEGY_REJECTED = Symbol('strategy rejected');
 
 interface StrategyFields {
   _usernameField?: string;
@@ -69,10 +73,10 @@ function runStrategy(strategy: PassportLikeStrategy, username: string, password:
     };
     const run = Object.create(strategy) as Record<string, unknown>;
     run.success = (user: unknown) => settle(() => resolve(user));
-    run.fail = () => settle(() => resolve(null));
+    run.fail = () => settle(() => resolve(STRATEGY_REJECTED));
     run.error = (err: unknown) => settle(() => reject(err));
-    run.pass = () => settle(() => resolve(null));
-    run.redirect = () => settle(() => resolve(null));
+    run.pass = () => settle(() => resolve(STRATEGY_REJECTED));
+    run.redirect = () => settle(() => resolve(STRATEGY_REJECTED));
     try {
       (run as unknown as PassportLikeStrategy).authenticate(view, { session: false });
     } catch (err) {
