@@ -174,7 +174,7 @@ describe('password grant through the app\'s passport-local strategy (usernameFie
     expect(res.headers['www-authenticate']).toMatch(/^Basic realm=/);
   });
 
-  it('keeps RFC 6749 errors although the app parses bodies itself: a repeated parameter, a GET', async () => {
+  it('keeps JSON errors although the app parses bodies itself: a repeated parameter, a body too large, a GET', async () => {
     const repeated = await request(example.app)
       .post('/oauth2/token')
       .auth(WEB.id, WEB.secret)
@@ -182,6 +182,10 @@ describe('password grant through the app\'s passport-local strategy (usernameFie
       .send(`grant_type=password&username=${ALICE.email}&password=a&password=b`);
     expect(repeated.status).toBe(400);
     expect(repeated.body.error).toBe('invalid_request');
+    // Past the app's own urlencoded() limit (100 kB) the app's error handler answers, still as JSON.
+    const huge = await request(example.app).post('/oauth2/token').type('form').send(`grant_type=password&username=${'a'.repeat(200_000)}`);
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toBe('invalid_request');
     const get = await request(example.app).get('/oauth2/token');
     expect(get.status).toBe(405);
     expect(get.body.error).toBe('invalid_request');
