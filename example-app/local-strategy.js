@@ -1,0 +1,34 @@
+// example-app/local-strategy.js
+// The app's own passport-local strategy (email + password, as its login form posts them): the one password check.
+
+const bcrypt = require('bcrypt');
+const { Strategy: LocalStrategy } = require('passport-local');
+const { dummyVerify } = require('..');
+
+/**
+ * A passport-local Strategy reading `email` and `password`. The app uses it for POST /login, and the same
+ * instance is passwordGrant's `verifyUser`, so the token endpoint checks passwords exactly as the login form does.
+ */
+function createLocalStrategy(db, { bcryptCost }) {
+  return new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: false }, (email, password, done) => {
+    const row = db.findUserByEmail(email);
+    if (!row) {
+      // Spend one bcrypt compare anyway: an unknown email must cost what a wrong password costs.
+      dummyVerify(password, bcryptCost).then(() => done(null, false), done);
+      return;
+    }
+    bcrypt.compare(password, row.password_hash).then((ok) => done(null, ok ? toUser(row) : false), done);
+  });
+}
+
+/** The library's User shape: id, what the user may grant, and OpenID claims for id_tokens. */
+function toUser(row) {
+  return {
+    id: String(row.id),
+    username: row.email,
+    ...(row.scopes ? { scopes: row.scopes.split(' ') } : {}),
+    claims: { email: row.email, email_verified: true, ...(row.name ? { name: row.name } : {}) },
+  };
+}
+
+module.exports = { createLocalStrategy };

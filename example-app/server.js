@@ -1,0 +1,34 @@
+// example-app/server.js
+// Starts the example app on $PORT (default 3000) and prints the curl commands to try.
+
+const { createApp } = require('./app');
+const { tryCommands } = require('./commands');
+const { resolveDataDir } = require('./db');
+const { DEMO_CLIENTS, DEMO_USERS } = require('./seed');
+
+const port = Number(process.env.PORT) || 3000;
+const host = process.env.HOST || '127.0.0.1';
+const base = `http://localhost:${port}`;
+const { app, db } = createApp({ port });
+
+const server = app.listen(port, host, () => {
+  console.log(`\nexpress-password-grant example app: ${base}  (issuer ${base}, data in ${resolveDataDir()})`);
+  console.log(`Token endpoint: POST ${base}/oauth2/token   Protected: GET ${base}/api/me, GET ${base}/api/orders`);
+  console.log(`Demo users: ${DEMO_USERS.map((u) => `${u.email} / ${u.password}`).join(', ')}`);
+  console.log(`Demo clients: ${DEMO_CLIENTS.map((c) => (c.secret ? `${c.id} / ${c.secret} (confidential)` : `${c.id} (public)`)).join(', ')}`);
+  console.log(`Add a user: npm run add-user -- <email> <password> [name]\n\nTry:${tryCommands(base)}`);
+});
+server.on('error', (err) => {
+  console.error(`Cannot listen on ${host}:${port}: ${err.message}`);
+  process.exit(1);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    server.close(() => {
+      db.close();
+      process.exit(0);
+    });
+    server.closeAllConnections?.();
+  });
+}
