@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { ConfigError } from './errors/config-error';
 import { MemoryStore } from './stores/memory-store';
 import type { TokenStore } from './stores/store';
+import { DEFAULT_TOKEN_CACHE_SIZE } from './bearer/verified-cache';
 import type { Client, User } from './types';
 import { createKeyring, type Keyring, type SigningKeyOption } from './tokens/keyring';
 import { assertBoolean, assertFunction, assertPositiveInteger, assertString, fail, isObject } from './util/assert';
@@ -94,6 +95,11 @@ export interface PasswordGrantOptions {
   readonly realm?: string;
   /** Check the store for revoked access tokens on every verification (one store read). Default true. */
   readonly checkRevocation?: boolean;
+  /**
+   * How many verified access tokens to remember (least recently used evicted; 0 turns the cache off). Default 10000.
+   * A hit skips the signature check; with a store that broadcasts revocations (`onRevocation`) it skips the store too.
+   */
+  readonly tokenCacheSize?: number;
   readonly limits?: RequestLimits;
   /** Millisecond clock, for tests. Default `Date.now`. */
   readonly now?: Clock;
@@ -114,6 +120,7 @@ export interface Config {
   readonly clockTolerance: number;
   readonly realm: string;
   readonly checkRevocation: boolean;
+  readonly tokenCacheSize: number;
   readonly limits: Required<RequestLimits>;
   readonly now: Clock;
 }
@@ -133,6 +140,7 @@ const KNOWN: Record<keyof PasswordGrantOptions, true> = {
   clockTolerance: true,
   realm: true,
   checkRevocation: true,
+  tokenCacheSize: true,
   limits: true,
   now: true,
 };
@@ -185,6 +193,7 @@ export function resolveConfig(options: unknown): Config {
     clockTolerance: nonNegative(o.clockTolerance, 5, 'options.clockTolerance'),
     realm: o.realm === undefined ? issuer : realm(o.realm),
     checkRevocation: flag(o.checkRevocation, true, 'options.checkRevocation'),
+    tokenCacheSize: o.tokenCacheSize === 0 ? 0 : seconds(o.tokenCacheSize, DEFAULT_TOKEN_CACHE_SIZE, 'options.tokenCacheSize'),
     limits: resolveLimits(o.limits),
     now: o.now === undefined ? Date.now : fn<Clock>(o.now, 'options.now'),
   };

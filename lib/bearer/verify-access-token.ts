@@ -8,6 +8,7 @@ import { storeCall } from '../grants/store-call';
 import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
+import { deepFreeze, type VerifiedToken } from './verified-cache';
 
 export interface VerifyOptions {
   /** Accepted `aud` values; default: the `audience` option. */
@@ -19,26 +20,53 @@ export const invalidToken = (detail: string): OAuthError =>
 
 /**
  * Verifies an access token: signature by a configured key with its pinned algorithm (no `none`, no HS/RS
- * confusion), `typ` at+jwt, `iss`, `aud`, `exp`/`nbf` with the clock tolerance, then revocation.
+ * confusion), `typ` at+jwt, `iss`, `aud`, `exp`/`nbf` with the clock tolerance, then revocation. A token verified
+ * before is served from the bounded cache (see verified-cache.ts): same bytes, `exp` not reached, audience
+ * re-checked, and revocation still honoured (by the store's broadcast, or by a store read when it has none).
  */
 export async function verifyAccessToken(ctx: Context, token: unknown, options: VerifyOptions = {}): Promise<AuthInfo> {
-  const payload = verifySignatureAndClaims(ctx, token, options);
+  const { config, verifiedTokens: cache } = ctx;
+  const audience = options.audience ?? config.audience;
+  if (typeof token === 'string') {
+    const hit = cache.get(token, config.now());
+    if (hit !== undefined && audienceAccepted(hit.claims.aud, audience)) {
+      if (config.checkRevocation && !cache.revocationAware) await assertNotRevoked(ctx, hit.jti, hit.sid);
+      return authInfo(hit, token);
+    }
+  }
+  const epoch = cache.epoch;
+  const payload = deepFreeze(verifySignatureAndClaims(ctx, token, audience));
   const jti = payload.jti as string;
   const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
-  if (ctx.config.checkRevocation) {
-    const revoked = await storeCall('isAccessTokenRevoked', () => ctx.config.store.isAccessTokenRevoked(jti, sid));
-    if (revoked) throw invalidToken('token revoked');
-  }
-  return {
-    sub: payload.sub as string,
-    clientId: payload.client_id as string,
-    scope: typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : [],
+  if (config.checkRevocation) await assertNotRevoked(ctx, jti, sid);
+  const verified: VerifiedToken = {
     claims: payload,
-    token: token as string,
+    scope: Object.freeze(typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : []),
+    jti,
+    sid,
+    expiresAtMs: (payload.exp as number) * 1000,
   };
+  cache.set(token as string, verified, epoch);
+  return authInfo(verified, token as string);
 }
 
-function verifySignatureAndClaims(ctx: Context, token: unknown, options: VerifyOptions): Record<string, unknown> {
+async function assertNotRevoked(ctx: Context, jti: string, sid: string | undefined): Promise<void> {
+  const revoked = await storeCall('isAccessTokenRevoked', () => ctx.config.store.isAccessTokenRevoked(jti, sid));
+  if (revoked) throw invalidToken('token revoked');
+}
+
+function authInfo(verified: VerifiedToken, token: string): AuthInfo {
+  const { claims } = verified;
+  return { sub: claims.sub as string, clientId: claims.client_id as string, scope: verified.scope, claims, token };
+}
+
+/** jsonwebtoken's rule: at least one `aud` value of the token is among the accepted ones. */
+function audienceAccepted(aud: unknown, accepted: string | readonly string[]): boolean {
+  const tokenAud = Array.isArray(aud) ? aud : [aud];
+  return typeof accepted === 'string' ? tokenAud.includes(accepted) : tokenAud.some((a) => accepted.includes(a as string));
+}
+
+function verifySignatureAndClaims(ctx: Context, token: unknown, audience: string | readonly string[]): Record<string, unknown> {
   const { config } = ctx;
   if (typeof token !== 'string' || token.length > 8192) throw invalidToken('not a string or too long');
   const header = decodeHeader(token);
@@ -53,7 +81,7 @@ function verifySignatureAndClaims(ctx: Context, token: unknown, options: VerifyO
     payload = jwt.verify(token, key.verifyKey, {
       algorithms: [key.alg],
       issuer: config.issuer,
-      audience: toJwtAudience(options.audience ?? config.audience),
+      audience: toJwtAudience(audience),
       clockTolerance: config.clockTolerance,
       clockTimestamp: epochSeconds(config.now),
     });

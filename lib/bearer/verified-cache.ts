@@ -1,0 +1,105 @@
+// lib/bearer/verified-cache.ts
+// A bounded LRU of access tokens whose signature and claims already verified; entries die at `exp` and on revocation.
+
+import type { Revocation, TokenStore } from '../stores/store';
+
+/** What a cache hit gives back: the verified claims, frozen, and what the revocation check needs. */
+export interface VerifiedToken {
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly scope: readonly string[];
+  readonly jti: string;
+  readonly sid: string | undefined;
+  /** `exp` in milliseconds: the entry is dead from this instant on (stricter than the clock tolerance). */
+  readonly expiresAtMs: number;
+}
+
+/** Default number of verified tokens remembered per `passwordGrant()` instance. */
+export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * Keyed by the token string itself, so a hit means "these exact bytes were verified", and nothing about the token is
+ * re-parsed. When the store broadcasts revocations (`TokenStore.onRevocation`), `revocationAware` is true: a revoked
+ * jti or family drops its entries at once and `listener(undefined)` flushes everything, so a hit needs no store
+ * read. Otherwise the caller must still ask the store on every hit.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, VerifiedToken>();
+  /** Bumped by every revocation; a verification that straddles one is not cached (its store read may be stale). */
+  private revocations = 0;
+  readonly revocationAware: boolean;
+
+  constructor(
+    readonly max: number,
+    store: TokenStore,
+  ) {
+    this.revocationAware = max > 0 && typeof store.onRevocation === 'function';
+    if (this.revocationAware) subscribe(this, store);
+  }
+
+  /** Number of cached tokens (never above `max`). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** A stamp to take before the store's revocation read, and to hand back to `set`. */
+  get epoch(): number {
+    return this.revocations;
+  }
+
+  /** The live entry for `token`, marked most recently used; undefined when absent or expired. */
+  get(token: string, nowMs: number): VerifiedToken | undefined {
+    const entry = this.entries.get(token);
+    if (entry === undefined) return undefined;
+    this.entries.delete(token);
+    if (entry.expiresAtMs <= nowMs) return undefined;
+    this.entries.set(token, entry);
+    return entry;
+  }
+
+  /** Remembers a verified token, unless a revocation arrived since `epoch` was read. Evicts the least recently used. */
+  set(token: string, entry: VerifiedToken, epoch: number): void {
+    if (this.max <= 0 || epoch !== this.revocations) return;
+    this.entries.delete(token);
+    while (this.entries.size >= this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+    this.entries.set(token, entry);
+  }
+
+  /** Applies a revocation: drops the tokens it names, or every token when `revocation` is undefined. */
+  revoke(revocation: Revocation | undefined): void {
+    this.revocations += 1;
+    if (revocation === undefined) {
+      this.entries.clear();
+      return;
+    }
+    for (const [token, entry] of this.entries) {
+      const id = revocation.kind === 'jti' ? entry.jti : entry.sid;
+      if (id === revocation.id) this.entries.delete(token);
+    }
+  }
+}
+
+/**
+ * The store holds only a WeakRef to the cache, so a discarded `passwordGrant()` instance does not stay alive through
+ * a long-lived shared store; its listener unsubscribes itself on the next revocation.
+ */
+function subscribe(cache: VerifiedTokenCache, store: TokenStore): void {
+  const ref = new WeakRef(cache);
+  const unsubscribe = store.onRevocation!((revocation) => {
+    const target = ref.deref();
+    if (target === undefined) unsubscribe();
+    else target.revoke(revocation);
+  });
+}
+
+/** Freezes a verified payload (and what it contains) so one cached object can safely back many requests. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
