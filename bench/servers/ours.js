@@ -11,6 +11,15 @@ const passport = require('passport');
 const epg = require(path.join(__dirname, '..', '..', 'dist'));
 const f = require('../fixtures');
 
+// Counts bcrypt compares (user passwords and client secrets alike), so the bench can show that a confidential
+// client costs one bcrypt per request, not two. One increment per call; the library uses this same bcrypt module.
+let bcryptCompares = 0;
+const compare = bcrypt.compare;
+bcrypt.compare = function countedCompare(...args) {
+  bcryptCompares += 1;
+  return compare.apply(this, args);
+};
+
 async function createStore() {
   if (process.env.STORE !== 'redis') return new epg.MemoryStore();
   const Redis = require('ioredis');
@@ -49,6 +58,7 @@ async function main() {
   app.get('/api/orders', passport.initialize(), passport.authenticate('oauth2-bearer', { session: false, scope: 'profile' }), (req, res) => {
     res.json({ sub: req.auth.sub, scope: req.auth.scope });
   });
+  app.get('/bench/bcrypt-compares', (req, res) => res.json({ count: bcryptCompares }));
   announce(app);
 }
 
