@@ -30,8 +30,11 @@ function passwordHash() {
   return bcrypt.hash(PASSWORD, COST);
 }
 
-/** Listens on a spare loopback port and tells the parent which one (first stdout line, JSON). */
+/** Adds GET /bench/cpu, listens on a spare loopback port and tells the parent which one (first stdout line, JSON). */
 function announce(app) {
+  // CPU time of this server process (all threads, bcrypt's included), read by the runner around each window: CPU per
+  // request is far less disturbed by other load on the machine than requests per second.
+  app.get('/bench/cpu', (req, res) => res.json(process.cpuUsage()));
   const server = app.listen(0, '127.0.0.1', () => {
     process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
   });

@@ -58,6 +58,10 @@ async function main() {
   app.get('/api/orders', passport.initialize(), passport.authenticate('oauth2-bearer', { session: false, scope: 'profile' }), (req, res) => {
     res.json({ sub: req.auth.sub, scope: req.auth.scope });
   });
+  // The bare route again, in this process: separates the cost of requireToken() from differences between processes.
+  app.get('/bench/bare', (req, res) => {
+    res.json({ sub: 'u-alice', scope: ['profile'] });
+  });
   app.get('/bench/bcrypt-compares', (req, res) => res.json({ count: bcryptCompares }));
   announce(app);
 }
