@@ -128,6 +128,31 @@ describe('with a store that broadcasts revocations', () => {
   });
 });
 
+/** A store whose broadcasts never arrive (a pub/sub message lost while reconnecting). */
+class LosingStore extends CountingStore {
+  override onRevocation(): () => void {
+    return () => undefined;
+  }
+}
+
+describe('with a store whose broadcast was lost', () => {
+  it('catches the revocation at the next periodic store check, 30 s after the last one', async () => {
+    let clock = Date.UTC(2030, 0, 1);
+    const store = new LosingStore({ now: () => clock });
+    const server = await createServer({ store, now: () => clock });
+    const token = await login(server);
+    expect((await me(server, token)).status).toBe(200);
+    const { jti, exp } = claimsOf(token);
+    await store.revokeAccessToken(jti, exp);
+    clock += 29_000;
+    expect((await me(server, token)).status).toBe(200); // the documented worst case: the broadcast never came
+    expect(store.reads).toBe(1);
+    clock += 1_000;
+    expectInvalidToken(await me(server, token));
+    expect(store.reads).toBe(2);
+  });
+});
+
 describe('with a store that cannot broadcast revocations', () => {
   it('reads the store on every request and rejects a cached token once revoked', async () => {
     const counting = new CountingStore();
@@ -171,7 +196,7 @@ describe('size bound', () => {
 
   it('never holds more than its maximum', () => {
     const cache = new VerifiedTokenCache(50, new MemoryStore());
-    const entry = (i: number): VerifiedToken => ({ claims: {}, scope: [], jti: `j${i}`, sid: 's', expiresAtMs: Date.now() + 60_000 });
+    const entry = (i: number): VerifiedToken => ({ claims: {}, scope: [], jti: `j${i}`, sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() });
     for (let i = 0; i < 500; i += 1) {
       cache.set(`token-${i}`, entry(i), cache.epoch);
       expect(cache.size).toBeLessThanOrEqual(50);

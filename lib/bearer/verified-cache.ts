@@ -11,16 +11,25 @@ export interface VerifiedToken {
   readonly sid: string | undefined;
   /** `exp` in milliseconds: the entry is dead from this instant on (stricter than the clock tolerance). */
   readonly expiresAtMs: number;
+  /** When the store last said "not revoked", in milliseconds (see REVALIDATE_MS). */
+  checkedAtMs: number;
 }
 
 /** Default number of verified tokens remembered per `passwordGrant()` instance. */
 export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
 
 /**
+ * Even with a revocation broadcast, a cached token is re-checked against the store once this long after its last
+ * check: a broadcast lost in transit (a pub/sub message published while the subscriber was reconnecting) then
+ * delays a revocation by at most this much, instead of until the token's `exp`.
+ */
+export const REVALIDATE_MS = 30_000;
+
+/**
  * Keyed by the token string itself, so a hit means "these exact bytes were verified", and nothing about the token is
  * re-parsed. When the store broadcasts revocations (`TokenStore.onRevocation`), `revocationAware` is true: a revoked
  * jti or family drops its entries at once and `listener(undefined)` flushes everything, so a hit needs no store
- * read. Otherwise the caller must still ask the store on every hit.
+ * read (except one per token every REVALIDATE_MS). Otherwise the caller must still ask the store on every hit.
  */
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, VerifiedToken>();
@@ -44,6 +53,11 @@ export class VerifiedTokenCache {
   /** A stamp to take before the store's revocation read, and to hand back to `set`. */
   get epoch(): number {
     return this.revocations;
+  }
+
+  /** True when a hit must still ask the store: no broadcast to rely on, or the last check is REVALIDATE_MS old. */
+  needsStoreCheck(entry: VerifiedToken, nowMs: number): boolean {
+    return !this.revocationAware || nowMs - entry.checkedAtMs >= REVALIDATE_MS;
   }
 
   /** The live entry for `token`, marked most recently used; undefined when absent or expired. */

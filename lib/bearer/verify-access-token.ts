@@ -28,14 +28,19 @@ export async function verifyAccessToken(ctx: Context, token: unknown, options: V
   const { config, verifiedTokens: cache } = ctx;
   const audience = options.audience ?? config.audience;
   if (typeof token === 'string') {
-    const hit = cache.get(token, config.now());
+    const now = config.now();
+    const hit = cache.get(token, now);
     if (hit !== undefined && audienceAccepted(hit.claims.aud, audience)) {
-      if (config.checkRevocation && !cache.revocationAware) await assertNotRevoked(ctx, hit.jti, hit.sid);
+      if (config.checkRevocation && cache.needsStoreCheck(hit, now)) {
+        await assertNotRevoked(ctx, hit.jti, hit.sid);
+        hit.checkedAtMs = now;
+      }
       return authInfo(hit, token);
     }
   }
   const epoch = cache.epoch;
-  const payload = deepFreeze(verifySignatureAndClaims(ctx, token, audience));
+  const checkedAtMs = config.now();
+  const payload = deepFreeze(verifySignatureAndClaims(ctx, token, options));
   const jti = payload.jti as string;
   const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
   if (config.checkRevocation) await assertNotRevoked(ctx, jti, sid);
@@ -45,6 +50,7 @@ export async function verifyAccessToken(ctx: Context, token: unknown, options: V
     jti,
     sid,
     expiresAtMs: (payload.exp as number) * 1000,
+    checkedAtMs,
   };
   cache.set(token as string, verified, epoch);
   return authInfo(verified, token as string);
@@ -66,7 +72,7 @@ function audienceAccepted(aud: unknown, accepted: string | readonly string[]): b
   return typeof accepted === 'string' ? tokenAud.includes(accepted) : tokenAud.some((a) => accepted.includes(a as string));
 }
 
-function verifySignatureAndClaims(ctx: Context, token: unknown, audience: string | readonly string[]): Record<string, unknown> {
+function verifySignatureAndClaims(ctx: Context, token: unknown, options: VerifyOptions): Record<string, unknown> {
   const { config } = ctx;
   if (typeof token !== 'string' || token.length > 8192) throw invalidToken('not a string or too long');
   const header = decodeHeader(token);
@@ -81,7 +87,7 @@ function verifySignatureAndClaims(ctx: Context, token: unknown, audience: string
     payload = jwt.verify(token, key.verifyKey, {
       algorithms: [key.alg],
       issuer: config.issuer,
-      audience: toJwtAudience(audience),
+      audience: toJwtAudience(options.audience ?? config.audience),
       clockTolerance: config.clockTolerance,
       clockTimestamp: epochSeconds(config.now),
     });
