@@ -97,7 +97,8 @@ export interface PasswordGrantOptions {
   readonly checkRevocation?: boolean;
   /**
    * How many verified access tokens to remember (least recently used evicted; 0 turns the cache off). Default 10000.
-   * A hit skips the signature check; with a store that broadcasts revocations (`onRevocation`) it skips the store too.
+   * A hit skips the signature check; with a store that broadcasts revocations (`onRevocation`) it also skips the
+   * store read, except once per cached token every 30 s. See docs/performance.md for the propagation delay.
    */
   readonly tokenCacheSize?: number;
   readonly limits?: RequestLimits;

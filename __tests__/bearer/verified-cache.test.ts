@@ -182,7 +182,7 @@ describe('expiry', () => {
 });
 
 describe('size bound', () => {
-  it('evicts the least recently used token when full', async () => {
+  it('evicts the least recently used token when full (second chance for a used one)', async () => {
     const store = new CountingStore();
     const server = await createServer({ store, tokenCacheSize: 2 });
     const [a, b, c] = [await login(server), await login(server), await login(server)];

@@ -1,5 +1,5 @@
 // lib/bearer/verified-cache.ts
-// A bounded LRU of access tokens whose signature and claims already verified; entries die at `exp` and on revocation.
+// A bounded cache of access tokens whose signature and claims already verified; entries die at `exp` and on revocation.
 
 import type { Revocation, TokenStore } from '../stores/store';
 
@@ -13,6 +13,8 @@ export interface VerifiedToken {
   readonly expiresAtMs: number;
   /** When the store last said "not revoked", in milliseconds (see REVALIDATE_MS). */
   checkedAtMs: number;
+  /** Set by a hit, cleared when eviction passes over the entry (second chance). */
+  used?: boolean;
 }
 
 /** Default number of verified tokens remembered per `passwordGrant()` instance. */
@@ -60,24 +62,36 @@ export class VerifiedTokenCache {
     return !this.revocationAware || nowMs - entry.checkedAtMs >= REVALIDATE_MS;
   }
 
-  /** The live entry for `token`, marked most recently used; undefined when absent or expired. */
+  /** The live entry for `token`, marked as used; undefined when absent or expired. */
   get(token: string, nowMs: number): VerifiedToken | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
-    this.entries.delete(token);
-    if (entry.expiresAtMs <= nowMs) return undefined;
-    this.entries.set(token, entry);
+    if (entry.expiresAtMs <= nowMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    // A flag, not a move to the Map's end: a hit then costs one lookup and no Map churn.
+    entry.used = true;
     return entry;
   }
 
-  /** Remembers a verified token, unless a revocation arrived since `epoch` was read. Evicts the least recently used. */
+  /**
+   * Remembers a verified token, unless a revocation arrived since `epoch` was read. When full, evicts in insertion
+   * order but gives an entry used since it was (re)inserted a second chance at the end (CLOCK, an LRU approximation).
+   */
   set(token: string, entry: VerifiedToken, epoch: number): void {
     if (this.max <= 0 || epoch !== this.revocations) return;
     this.entries.delete(token);
+    // Each pass clears a flag, so this ends within max + 1 steps.
     while (this.entries.size >= this.max) {
-      const oldest = this.entries.keys().next().value;
+      const oldest = this.entries.entries().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      const [oldToken, oldEntry] = oldest;
+      this.entries.delete(oldToken);
+      if (oldEntry.used === true) {
+        oldEntry.used = false;
+        this.entries.set(oldToken, oldEntry);
+      }
     }
     this.entries.set(token, entry);
   }
