@@ -196,13 +196,22 @@ describe('size bound', () => {
 
   it('never holds more than its maximum', () => {
     const cache = new VerifiedTokenCache(50, new MemoryStore());
-    const entry = (i: number): VerifiedToken => ({ claims: {}, scope: [], jti: `j${i}`, sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() });
+    const entry = (i: number): VerifiedToken => ({ token: `token-${i}`, claims: {}, scope: [], jti: `j${i}`, sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() });
     for (let i = 0; i < 500; i += 1) {
-      cache.set(`token-${i}`, entry(i), cache.epoch);
+      cache.set(entry(i), cache.epoch);
       expect(cache.size).toBeLessThanOrEqual(50);
     }
     expect(cache.get('token-499', Date.now())).toBeDefined();
     expect(cache.get('token-0', Date.now())).toBeUndefined();
+  });
+
+  it('needs the whole token to match, not just the tail it is filed under', () => {
+    const cache = new VerifiedTokenCache(10, new MemoryStore());
+    const tail = 'T'.repeat(43);
+    const verified = `header.payload-one.${tail}`;
+    cache.set({ token: verified, claims: {}, scope: [], jti: 'j', sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() }, cache.epoch);
+    expect(cache.get(`header.payload-two.${tail}`, Date.now())).toBeUndefined();
+    expect(cache.get(`${verified}`, Date.now())?.token).toBe(verified);
   });
 
   it('turns off with tokenCacheSize 0', async () => {

@@ -5,6 +5,8 @@ import type { Revocation, TokenStore } from '../stores/store';
 
 /** What a cache hit gives back: the verified claims, frozen, and what the revocation check needs. */
 export interface VerifiedToken {
+  /** The exact token that verified; a hit requires equality with it, not just with the Map key. */
+  readonly token: string;
   readonly claims: Readonly<Record<string, unknown>>;
   readonly scope: readonly string[];
   readonly jti: string;
@@ -28,8 +30,12 @@ export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
 export const REVALIDATE_MS = 30_000;
 
 /**
- * Keyed by the token string itself, so a hit means "these exact bytes were verified", and nothing about the token is
- * re-parsed. When the store broadcasts revocations (`TokenStore.onRevocation`), `revocationAware` is true: a revoked
+ * The Map key is the token's last 43 characters (its signature's tail: 256 bits, unforgeable, unique among the tokens
+ * this server issued) because hashing the whole ~800-character token on every request costs more than the rest of a
+ * hit; a hit then also requires the full token to be equal to the one that verified, so a hit means "these exact
+ * bytes were verified", and nothing about the token is re-parsed. Only tokens that verified are ever stored, so a
+ * crafted token sharing a tail can at worst miss.
+ * When the store broadcasts revocations (`TokenStore.onRevocation`), `revocationAware` is true: a revoked
  * jti or family drops its entries at once and `listener(undefined)` flushes everything, so a hit needs no store
  * read (except one per token every REVALIDATE_MS). Otherwise the caller must still ask the store on every hit.
  */
@@ -64,10 +70,11 @@ export class VerifiedTokenCache {
 
   /** The live entry for `token`, marked as used; undefined when absent or expired. */
   get(token: string, nowMs: number): VerifiedToken | undefined {
-    const entry = this.entries.get(token);
-    if (entry === undefined) return undefined;
+    const key = keyOf(token);
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.token !== token) return undefined;
     if (entry.expiresAtMs <= nowMs) {
-      this.entries.delete(token);
+      this.entries.delete(key);
       return undefined;
     }
     // A flag, not a move to the Map's end: a hit then costs one lookup and no Map churn.
@@ -79,21 +86,22 @@ export class VerifiedTokenCache {
    * Remembers a verified token, unless a revocation arrived since `epoch` was read. When full, evicts in insertion
    * order but gives an entry used since it was (re)inserted a second chance at the end (CLOCK, an LRU approximation).
    */
-  set(token: string, entry: VerifiedToken, epoch: number): void {
+  set(entry: VerifiedToken, epoch: number): void {
     if (this.max <= 0 || epoch !== this.revocations) return;
-    this.entries.delete(token);
+    const key = keyOf(entry.token);
+    this.entries.delete(key);
     // Each pass clears a flag, so this ends within max + 1 steps.
     while (this.entries.size >= this.max) {
       const oldest = this.entries.entries().next().value;
       if (oldest === undefined) break;
-      const [oldToken, oldEntry] = oldest;
-      this.entries.delete(oldToken);
+      const [oldKey, oldEntry] = oldest;
+      this.entries.delete(oldKey);
       if (oldEntry.used === true) {
         oldEntry.used = false;
-        this.entries.set(oldToken, oldEntry);
+        this.entries.set(oldKey, oldEntry);
       }
     }
-    this.entries.set(token, entry);
+    this.entries.set(key, entry);
   }
 
   /** Applies a revocation: drops the tokens it names, or every token when `revocation` is undefined. */
@@ -103,11 +111,17 @@ export class VerifiedTokenCache {
       this.entries.clear();
       return;
     }
-    for (const [token, entry] of this.entries) {
+    for (const [key, entry] of this.entries) {
       const id = revocation.kind === 'jti' ? entry.jti : entry.sid;
-      if (id === revocation.id) this.entries.delete(token);
+      if (id === revocation.id) this.entries.delete(key);
     }
   }
+}
+
+const KEY_LENGTH = 43;
+
+function keyOf(token: string): string {
+  return token.length > KEY_LENGTH ? token.slice(-KEY_LENGTH) : token;
 }
 
 /**

@@ -45,6 +45,7 @@ export async function verifyAccessToken(ctx: Context, token: unknown, options: V
   const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
   if (config.checkRevocation) await assertNotRevoked(ctx, jti, sid);
   const verified: VerifiedToken = {
+    token: token as string,
     claims: payload,
     scope: Object.freeze(typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : []),
     jti,
@@ -52,7 +53,7 @@ export async function verifyAccessToken(ctx: Context, token: unknown, options: V
     expiresAtMs: (payload.exp as number) * 1000,
     checkedAtMs,
   };
-  cache.set(token as string, verified, epoch);
+  cache.set(verified, epoch);
   return authInfo(verified, token as string);
 }
 
