@@ -4,11 +4,14 @@
 import type { EventEmitter } from 'node:events';
 import type { Config } from './options';
 import { VerifiedSecrets } from './client-auth/verified-secrets';
+import { VerifiedTokenCache } from './bearer/verified-cache';
 import { emitSafely, type EventMap, type EventName } from './events';
 
 export interface Context {
   readonly config: Config;
   readonly verifiedSecrets: VerifiedSecrets;
+  /** Access tokens already verified (bounded; see bearer/verified-cache.ts). */
+  readonly verifiedTokens: VerifiedTokenCache;
   emit<K extends EventName>(name: K, payload: EventMap[K]): void;
 }
 
@@ -16,6 +19,7 @@ export function createContext(config: Config, emitter: EventEmitter): Context {
   return {
     config,
     verifiedSecrets: new VerifiedSecrets(config.now),
+    verifiedTokens: new VerifiedTokenCache(config.tokenCacheSize, config.store),
     emit: (name, payload) => emitSafely(emitter, name, payload),
   };
 }

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { ConfigError } from './errors/config-error';
 import { MemoryStore } from './stores/memory-store';
 import type { TokenStore } from './stores/store';
+import { DEFAULT_TOKEN_CACHE_SIZE } from './bearer/verified-cache';
 import type { Client, User } from './types';
 import { createKeyring, type Keyring, type SigningKeyOption } from './tokens/keyring';
 import { assertBoolean, assertFunction, assertPositiveInteger, assertString, fail, isObject } from './util/assert';
@@ -99,6 +100,12 @@ export interface PasswordGrantOptions extends StandardsOptions {
   readonly realm?: string;
   /** Check the store for revoked access tokens on every verification (one store read). Default true. */
   readonly checkRevocation?: boolean;
+  /**
+   * How many verified access tokens to remember (least recently used evicted; 0 turns the cache off). Default 10000.
+   * A hit skips the signature check; with a store that broadcasts revocations (`onRevocation`) it also skips the
+   * store read, except once per cached token every 30 s. See docs/performance.md for the propagation delay.
+   */
+  readonly tokenCacheSize?: number;
   readonly limits?: RequestLimits;
   /** Brute-force and credential-stuffing protection (docs/security.md); `false` turns it off. Default: on. */
   readonly throttle?: ThrottleOptions | false;
@@ -146,6 +153,7 @@ export interface Config extends StandardsConfig {
   readonly clockTolerance: number;
   readonly realm: string;
   readonly checkRevocation: boolean;
+  readonly tokenCacheSize: number;
   readonly limits: Required<RequestLimits>;
   readonly throttle: ThrottleConfig | false;
   readonly requireTLS: boolean;
@@ -174,6 +182,7 @@ const KNOWN: Record<keyof PasswordGrantOptions, true> = {
   clockTolerance: true,
   realm: true,
   checkRevocation: true,
+  tokenCacheSize: true,
   limits: true,
   throttle: true,
   requireTLS: true,
@@ -237,6 +246,7 @@ export function resolveConfig(options: unknown): Config {
     clockTolerance: nonNegative(o.clockTolerance, 5, 'options.clockTolerance'),
     realm: o.realm === undefined ? issuer : realm(o.realm),
     checkRevocation: flag(o.checkRevocation, true, 'options.checkRevocation'),
+    tokenCacheSize: o.tokenCacheSize === 0 ? 0 : seconds(o.tokenCacheSize, DEFAULT_TOKEN_CACHE_SIZE, 'options.tokenCacheSize'),
     limits: resolveLimits(o.limits),
     throttle: resolveThrottle(o.throttle),
     requireTLS: flag(o.requireTLS, process.env.NODE_ENV === 'production', 'options.requireTLS'),

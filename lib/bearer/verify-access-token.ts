@@ -9,6 +9,7 @@ import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
 import type { DpopPresentation } from '../dpop/check-binding';
+import { deepFreeze, type VerifiedToken } from './verified-cache';
 
 export interface VerifyOptions {
   /** Accepted `aud` values; default: the `audience` option. */
@@ -25,23 +26,57 @@ export const invalidToken = (detail: string): OAuthError =>
 
 /**
  * Verifies an access token: signature by a configured key with its pinned algorithm (no `none`, no HS/RS
- * confusion), `typ` at+jwt, `iss`, `aud`, `exp`/`nbf` with the clock tolerance, then revocation.
+ * confusion), `typ` at+jwt, `iss`, `aud`, `exp`/`nbf` with the clock tolerance, then revocation. A token verified
+ * before is served from the bounded cache (see verified-cache.ts): same bytes, `exp` not reached, audience
+ * re-checked, and revocation still honoured (by the store's broadcast, or by a store read when it has none).
  */
 export async function verifyAccessToken(ctx: Context, token: unknown, options: VerifyOptions = {}): Promise<AuthInfo> {
-  const payload = verifySignatureAndClaims(ctx, token, options);
+  const { config, verifiedTokens: cache } = ctx;
+  const audience = options.audience ?? config.audience;
+  if (typeof token === 'string') {
+    const now = config.now();
+    const hit = cache.get(token, now);
+    if (hit !== undefined && audienceAccepted(hit.claims.aud, audience)) {
+      if (config.checkRevocation && cache.needsStoreCheck(hit, now)) {
+        await assertNotRevoked(ctx, hit.jti, hit.sid);
+        hit.checkedAtMs = now;
+      }
+      return authInfo(hit, token);
+    }
+  }
+  const epoch = cache.epoch;
+  const checkedAtMs = config.now();
+  const payload = deepFreeze(verifySignatureAndClaims(ctx, token, options));
   const jti = payload.jti as string;
   const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
-  if (ctx.config.checkRevocation) {
-    const revoked = await storeCall('isAccessTokenRevoked', () => ctx.config.store.isAccessTokenRevoked(jti, sid));
-    if (revoked) throw invalidToken('token revoked');
-  }
-  return {
-    sub: payload.sub as string,
-    clientId: payload.client_id as string,
-    scope: typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : [],
-    claims: payload,
+  if (config.checkRevocation) await assertNotRevoked(ctx, jti, sid);
+  const verified: VerifiedToken = {
     token: token as string,
+    claims: payload,
+    scope: Object.freeze(typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : []),
+    jti,
+    sid,
+    expiresAtMs: (payload.exp as number) * 1000,
+    checkedAtMs,
   };
+  cache.set(verified, epoch);
+  return authInfo(verified, token as string);
+}
+
+async function assertNotRevoked(ctx: Context, jti: string, sid: string | undefined): Promise<void> {
+  const revoked = await storeCall('isAccessTokenRevoked', () => ctx.config.store.isAccessTokenRevoked(jti, sid));
+  if (revoked) throw invalidToken('token revoked');
+}
+
+function authInfo(verified: VerifiedToken, token: string): AuthInfo {
+  const { claims } = verified;
+  return { sub: claims.sub as string, clientId: claims.client_id as string, scope: verified.scope, claims, token };
+}
+
+/** jsonwebtoken's rule: at least one `aud` value of the token is among the accepted ones. */
+function audienceAccepted(aud: unknown, accepted: string | readonly string[]): boolean {
+  const tokenAud = Array.isArray(aud) ? aud : [aud];
+  return typeof accepted === 'string' ? tokenAud.includes(accepted) : tokenAud.some((a) => accepted.includes(a as string));
 }
 
 /**

@@ -1,0 +1,46 @@
+// bench/fixtures.js
+// What every bench server shares: bcrypt cost 10, one user, one RSA key, and the listen-and-announce helper.
+
+'use strict';
+
+const { generateKeyPairSync } = require('node:crypto');
+const bcrypt = require('bcrypt');
+
+/** bcrypt cost of the user's password hash and of the confidential client's secret hash (the library's default). */
+const COST = 10;
+const USERNAME = 'alice';
+const PASSWORD = 'correct horse battery staple';
+const CLIENT_ID = 'web';
+const CLIENT_SECRET = 'a-long-random-client-secret-for-the-bench';
+const PUBLIC_CLIENT_ID = 'cli';
+const ISSUER = 'http://127.0.0.1';
+const AUDIENCE = 'https://api.example.com';
+
+/** A fresh 2048-bit RSA key pair, as PEM strings (how most apps keep keys in config). */
+function rsaPem() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** The user's bcrypt hash at COST. */
+function passwordHash() {
+  return bcrypt.hash(PASSWORD, COST);
+}
+
+/** Adds GET /bench/cpu, listens on a spare loopback port and tells the parent which one (first stdout line, JSON). */
+function announce(app) {
+  // CPU time of this server process (all threads, bcrypt's included), read by the runner around each window: CPU per
+  // request is far less disturbed by other load on the machine than requests per second.
+  app.get('/bench/cpu', (req, res) => res.json(process.cpuUsage()));
+  const server = app.listen(0, '127.0.0.1', () => {
+    process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
+  });
+  server.keepAliveTimeout = 60_000;
+  process.on('SIGTERM', () => process.exit(0));
+  return server;
+}
+
+module.exports = { COST, USERNAME, PASSWORD, CLIENT_ID, CLIENT_SECRET, PUBLIC_CLIENT_ID, ISSUER, AUDIENCE, rsaPem, passwordHash, announce };

@@ -1,0 +1,60 @@
+// bench/servers/oauth2orize.js
+// The oauth2orize peer as its README and examples wire it: passport-http Basic client auth, the password exchange
+// with async bcrypt and jsonwebtoken (PEM key) tokens, passport-http-bearer + jsonwebtoken.verify on /api/me.
+
+'use strict';
+
+const { randomBytes } = require('node:crypto');
+const express = require('express');
+const bcrypt = require('bcrypt');
+const jwt = require('jsonwebtoken');
+const oauth2orize = require('oauth2orize');
+const passport = require('passport');
+const { BasicStrategy } = require('passport-http');
+const { Strategy: BearerStrategy } = require('passport-http-bearer');
+const f = require('../fixtures');
+
+async function main() {
+  const { privatePem, publicPem } = f.rsaPem();
+  const userHash = await f.passwordHash();
+  const clients = new Map([[f.CLIENT_ID, { id: f.CLIENT_ID, secret: f.CLIENT_SECRET }]]);
+  const refreshTokens = new Map();
+
+  passport.use(new BasicStrategy((id, secret, done) => {
+    const client = clients.get(id);
+    // The examples compare the stored secret in plain text.
+    if (!client || client.secret !== secret) return done(null, false);
+    return done(null, client);
+  }));
+  passport.use(new BearerStrategy((token, done) => {
+    jwt.verify(token, publicPem, { algorithms: ['RS256'], audience: f.AUDIENCE, issuer: f.ISSUER }, (err, payload) => {
+      if (err) return done(null, false);
+      return done(null, { id: payload.sub }, { scope: payload.scope });
+    });
+  }));
+
+  const server = oauth2orize.createServer();
+  server.exchange(oauth2orize.exchange.password((client, username, password, scope, done) => {
+    if (username !== f.USERNAME) return done(null, false);
+    bcrypt.compare(password, userHash, (err, ok) => {
+      if (err) return done(err);
+      if (!ok) return done(null, false);
+      const accessToken = jwt.sign({ sub: 'u-alice', client_id: client.id, scope: 'profile' }, privatePem, {
+        algorithm: 'RS256', expiresIn: 3600, audience: f.AUDIENCE, issuer: f.ISSUER, keyid: 'k1',
+      });
+      const refreshToken = randomBytes(32).toString('base64url');
+      refreshTokens.set(refreshToken, { clientId: client.id, sub: 'u-alice' });
+      return done(null, accessToken, refreshToken, { expires_in: 3600 });
+    });
+  }));
+
+  const app = express();
+  app.use(passport.initialize());
+  app.post('/oauth2/token', express.urlencoded({ extended: false }), passport.authenticate('basic', { session: false }), server.token(), server.errorHandler());
+  app.get('/api/me', passport.authenticate('bearer', { session: false }), (req, res) => {
+    res.json({ sub: req.user.id, scope: req.authInfo.scope });
+  });
+  f.announce(app);
+}
+
+main();

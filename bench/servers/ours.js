@@ -1,0 +1,73 @@
+// bench/servers/ours.js
+// express-password-grant as an app wires it: router at /oauth2, requireToken() on /api/me, the passport strategy on
+// /api/orders. STORE=memory|redis; TOKEN_CACHE=0 turns the verified-token cache off.
+
+'use strict';
+
+const path = require('node:path');
+const express = require('express');
+const bcrypt = require('bcrypt');
+const passport = require('passport');
+const epg = require(path.join(__dirname, '..', '..', 'dist'));
+const f = require('../fixtures');
+
+// Counts bcrypt compares (user passwords and client secrets alike), so the bench can show that a confidential
+// client costs one bcrypt per request, not two. One increment per call; the library uses this same bcrypt module.
+let bcryptCompares = 0;
+const compare = bcrypt.compare;
+bcrypt.compare = function countedCompare(...args) {
+  bcryptCompares += 1;
+  return compare.apply(this, args);
+};
+
+async function createStore() {
+  if (process.env.STORE !== 'redis') return new epg.MemoryStore();
+  const Redis = require('ioredis');
+  const { RedisStore } = require(path.join(__dirname, '..', '..', 'dist', 'stores', 'redis-store'));
+  const client = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  return new RedisStore({ client, prefix: `epg-bench-${process.pid}:` });
+}
+
+async function main() {
+  const { privatePem } = f.rsaPem();
+  const userHash = await f.passwordHash();
+  const clients = new Map([
+    [f.PUBLIC_CLIENT_ID, { id: f.PUBLIC_CLIENT_ID, grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
+    [f.CLIENT_ID, { id: f.CLIENT_ID, secretHash: await epg.hashSecret(f.CLIENT_SECRET, f.COST), grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
+  ]);
+  const auth = epg.passwordGrant({
+    issuer: f.ISSUER,
+    audience: f.AUDIENCE,
+    signingKeys: { kid: 'k1', alg: 'RS256', key: privatePem },
+    findClient: (id) => clients.get(id) ?? null,
+    // The app's own check, as the README shows it: async bcrypt, a dummy compare for unknown users.
+    verifyUser: async (username, password) => {
+      if (username !== f.USERNAME) return epg.dummyVerify(password, f.COST).then(() => null);
+      return (await bcrypt.compare(password, userHash)) ? { id: 'u-alice' } : null;
+    },
+    store: await createStore(),
+    ...(process.env.TOKEN_CACHE === '0' ? { tokenCacheSize: 0 } : {}),
+  });
+  auth.on('error', (err) => process.stderr.write(`error event: ${err.message}\n`));
+  passport.use(auth.strategy());
+  const app = express();
+  app.use('/oauth2', auth.router);
+  app.get('/api/me', auth.requireToken({ scope: 'profile' }), (req, res) => {
+    res.json({ sub: req.auth.sub, scope: req.auth.scope });
+  });
+  app.get('/api/orders', passport.initialize(), passport.authenticate('oauth2-bearer', { session: false, scope: 'profile' }), (req, res) => {
+    res.json({ sub: req.auth.sub, scope: req.auth.scope });
+  });
+  // The bare route again, in this process: separates the cost of requireToken() from differences between processes.
+  app.get('/bench/bare', (req, res) => {
+    res.json({ sub: 'u-alice', scope: ['profile'] });
+  });
+  app.get('/bench/bcrypt-compares', (req, res) => res.json({ count: bcryptCompares }));
+  announce(app);
+}
+
+const { announce } = f;
+main().catch((err) => {
+  process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+});
