@@ -26,7 +26,7 @@ const params = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRu
 
 const ERRORS = new Set([
   'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope',
-  'invalid_token', 'insufficient_scope', 'slow_down', 'mfa_required',
+  'invalid_token', 'insufficient_scope', 'slow_down', 'mfa_required', 'unsupported_token_type',
 ]);
 
 interface Answer {
@@ -228,6 +228,42 @@ describe('POST /token under hostile input', () => {
         if (a.status === 429 && !/^\d+$/.test(String(a.headers['retry-after']))) throw new Error('429 without Retry-After');
       }),
       params(800),
+    );
+  });
+});
+
+describe('the other endpoints under hostile input', () => {
+  const request = fc.record({
+    endpoint: fc.constantFrom('revoke', 'introspect', 'jwks', 'userinfo'),
+    method,
+    pathSuffix,
+    contentType,
+    authorization,
+    body,
+  });
+
+  it('/revoke, /introspect, /jwks and /userinfo always answer JSON: 200 for a valid request, otherwise a 4xx error', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const headers: Record<string, string> = { 'content-type': r.contentType };
+        if (r.authorization !== undefined) headers.authorization = r.authorization;
+        const a = await sendTolerant(`${base}/oauth2/${r.endpoint}${r.pathSuffix}`, r.method, headers, r.method === 'GET' ? undefined : r.body);
+        if (a === 'cut-off') return;
+        if (a.status === 200) {
+          if (!/^application\/json/.test(String(a.headers['content-type']))) throw new Error(`200 not JSON: ${a.text.slice(0, 200)}`);
+          const json = JSON.parse(a.text) as Record<string, unknown>;
+          // /userinfo is served only with findUser (not configured here), so a 200 there would be a bug.
+          if (r.endpoint === 'userinfo') throw new Error('userinfo answered 200');
+          if (r.endpoint === 'introspect' && json.active === true && r.authorization !== basic('web', WEB_SECRET) && !r.body.toString('utf8').includes('client_secret')) {
+            throw new Error('introspection answered active without client authentication');
+          }
+          return;
+        }
+        // Paths we do not serve fall through to the app (404 from Express): only our own answers must be JSON.
+        if (a.status === 404) return;
+        assertWellFormed(a, false);
+      }),
+      params(1200),
     );
   });
 });
