@@ -8,7 +8,3 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
-
-export function isStoreError(value: unknown): value is StoreError {
-  return value instanceof Error && value.name === 'StoreError';
-}

@@ -26,9 +26,3 @@ export function assertBoolean(value: unknown, path: string): asserts value is bo
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-/** Optional value: undefined means "not given". */
-export function optional<T>(value: T | undefined, check: (v: unknown, p: string) => void, path: string): T | undefined {
-  if (value !== undefined) check(value, path);
-  return value;
-}
