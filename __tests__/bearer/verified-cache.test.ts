@@ -1,6 +1,7 @@
 // __tests__/bearer/verified-cache.test.ts
 // The cache of verified access tokens: hits skip work, yet revocation, expiry, audience and the size bound still hold.
 
+import passport from 'passport';
 import request from 'supertest';
 import { MemoryStore, type Revocation, type TokenStore } from '../../lib';
 import { VerifiedTokenCache, type VerifiedToken } from '../../lib/bearer/verified-cache';
@@ -125,6 +126,49 @@ describe('with a store that broadcasts revocations', () => {
     const token = await login(server);
     expect((await me(server, token)).status).toBe(200);
     expectInvalidToken(await request(server.app).get('/api/elsewhere').set('Authorization', `Bearer ${token}`));
+  });
+});
+
+describe('a cached token still meets every check of the route', () => {
+  it('is refused a scope it lacks (403) after passing a route that did not need it', async () => {
+    const server = await createServer({ store: new CountingStore() });
+    server.app.get('/api/admin', server.auth.requireToken({ scope: 'admin' }), (_req, res) => res.json({ ok: true }));
+    const token = await login(server);
+    expect((await me(server, token)).status).toBe(200);
+    const res = await request(server.app).get('/api/admin').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(403);
+    expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
+  });
+
+  it('is served from the cache under any spelling of the scheme, and never for a neighbouring header', async () => {
+    const store = new CountingStore();
+    const server = await createServer({ store });
+    const token = await login(server);
+    expect((await me(server, token)).status).toBe(200);
+    for (const header of [`bearer ${token}`, `BEARER  ${token}`, `Bearer ${token} `]) {
+      const res = await request(server.app).get('/api/me').set('Authorization', header);
+      expect(res.status).toBe(200);
+      expect(res.body.sub).toBe('u-alice');
+    }
+    expect(store.reads).toBe(1);
+    // A header that merely contains the cached token is not that token.
+    for (const [header, status] of [[`Bearer ${token}x`, 401], [`Bearer x${token}`, 401], [`Bearer ${token},${token}`, 400]] as const) {
+      expect((await request(server.app).get('/api/me').set('Authorization', header)).status).toBe(status);
+    }
+  });
+
+  it('gives the passport strategy the same hit: no store read, scopes still enforced', async () => {
+    const store = new CountingStore();
+    const server = await createServer({ store });
+    const pp = new passport.Passport();
+    pp.use(server.auth.strategy());
+    server.app.get('/api/p/:scope', (req, res, next) => pp.authenticate('oauth2-bearer', { session: false, scope: req.params.scope } as passport.AuthenticateOptions)(req, res, next), (req, res) => res.json({ sub: req.auth?.sub }));
+    const token = await login(server);
+    const call = (scope: string) => request(server.app).get(`/api/p/${scope}`).set('Authorization', `Bearer ${token}`);
+    expect((await call('orders')).body).toEqual({ sub: 'u-alice' });
+    expect((await call('profile')).status).toBe(200);
+    expect(store.reads).toBe(1);
+    expect((await call('admin')).status).toBe(403);
   });
 });
 

@@ -64,6 +64,19 @@ describe('requireToken with DPoP-bound tokens', () => {
     expect(s.events).toContainEqual({ name: 'token.rejected', payload: expect.objectContaining({ detail: 'DPoP-bound token presented as Bearer' }) });
   });
 
+  it('refuses a bound token as Bearer even after it was accepted (and cached) with a proof', async () => {
+    const s = await createServer();
+    const at = await boundToken(s);
+    expect((await get(s, '/api/orders', `DPoP ${at}`, proof(key, { htm: 'GET', htu: API, accessToken: at }))).status).toBe(200);
+    const res = await get(s, '/api/orders', `Bearer ${at}`);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_token');
+    // And a cached bound token still needs a fresh proof with the DPoP scheme.
+    const noProof = await get(s, '/api/orders', `DPoP ${at}`);
+    expect(noProof.status).toBe(401);
+    expect(noProof.body.error).toBe('invalid_dpop_proof');
+  });
+
   it('refuses an unbound token presented with the DPoP scheme', async () => {
     const s = await createServer();
     const res0 = await request(s.app)

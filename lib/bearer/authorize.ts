@@ -6,9 +6,9 @@ import type { Context } from '../context';
 import { isOAuthError, OAuthError } from '../errors/oauth-error';
 import type { AuthInfo } from '../types';
 import { extractToken } from './extract-token';
-import { verifyAccessToken, type VerifyOptions } from './verify-access-token';
+import { verifyAccessToken, verifyCachedAccessToken, type VerifyOptions } from './verify-access-token';
 import { wwwAuthenticate } from './www-authenticate';
-import { checkBinding, presentationOf } from '../dpop/check-binding';
+import { boundJkt, checkBinding, presentationOf } from '../dpop/check-binding';
 import { withDpopChallenge } from '../dpop/challenge';
 
 export interface RequireTokenOptions extends VerifyOptions {
@@ -19,6 +19,20 @@ export interface RequireTokenOptions extends VerifyOptions {
 export function requiredScopes(scope: RequireTokenOptions['scope']): readonly string[] {
   if (scope === undefined) return [];
   return typeof scope === 'string' ? scope.split(' ').filter((s) => s !== '') : [...scope];
+}
+
+/**
+ * The common case without a promise: a Bearer token already verified and cached, not DPoP-bound, no store read
+ * due, every required scope present. Anything else (including every error) is undefined: `authorize` decides it.
+ */
+export function authorizeCached(ctx: Context, req: Request, scopes: readonly string[], options: VerifyOptions): AuthInfo | undefined {
+  // Only the canonical spelling; any other is left to extractToken. A hit means these exact bytes verified before,
+  // so the b64token syntax need not be matched again.
+  const header = req.headers.authorization;
+  if (header === undefined || !header.startsWith('Bearer ')) return undefined;
+  const auth = verifyCachedAccessToken(ctx, header.slice(7), options);
+  if (auth === undefined || boundJkt(auth.claims) !== undefined) return undefined;
+  return scopes.every((s) => auth.scope.includes(s)) ? auth : undefined;
 }
 
 /** The verified token's info; otherwise an OAuthError whose headers carry the RFC 6750 §3 challenge. */
@@ -41,7 +55,8 @@ export async function authorize(ctx: Context, req: Request, scopes: readonly str
   let auth: AuthInfo;
   try {
     auth = await verifyAccessToken(ctx, extracted.token, options);
-    await checkBinding(ctx, auth, presentationOf(req, extracted.scheme));
+    // The request URL (for the proof's htu) is only worked out when there is a proof to check.
+    await checkBinding(ctx, auth, dpop ? presentationOf(req, 'DPoP') : undefined);
   } catch (err) {
     // checkBinding's errors already carry their DPoP challenge.
     if (isOAuthError(err) && err.headers['WWW-Authenticate'] !== undefined) throw err;

@@ -5,11 +5,17 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Context } from '../context';
 import { toOAuthError } from '../token-endpoint/handle-errors';
 import { sendOAuthError } from '../token-endpoint/respond';
-import { authorize, requiredScopes, type RequireTokenOptions } from './authorize';
+import { authorize, authorizeCached, requiredScopes, type RequireTokenOptions } from './authorize';
 
 export function requireToken(ctx: Context, options: RequireTokenOptions = {}): RequestHandler {
   const scopes = requiredScopes(options.scope);
   return function requireAccessToken(req: Request, res: Response, next: NextFunction): void {
+    const cached = authorizeCached(ctx, req, scopes, options);
+    if (cached !== undefined) {
+      req.auth = cached;
+      next();
+      return;
+    }
     authorize(ctx, req, scopes, options).then(
       (auth) => {
         req.auth = auth;

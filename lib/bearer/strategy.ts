@@ -4,8 +4,9 @@
 import type { Request } from 'express';
 import { Strategy } from 'passport';
 import type { Context } from '../context';
+import type { AuthInfo } from '../types';
 import { toOAuthError } from '../token-endpoint/handle-errors';
-import { authorize, requiredScopes, type RequireTokenOptions } from './authorize';
+import { authorize, authorizeCached, requiredScopes, type RequireTokenOptions } from './authorize';
 
 /** passport.authenticate('oauth2-bearer', { session: false, scope: 'orders' }) */
 export class BearerStrategy extends Strategy {
@@ -20,11 +21,15 @@ export class BearerStrategy extends Strategy {
 
   override authenticate(req: Request, options: RequireTokenOptions = {}): void {
     const scopes = requiredScopes(options.scope ?? this.defaults.scope);
-    authorize(this.ctx, req, scopes, { audience: options.audience ?? this.defaults.audience }).then(
-      (auth) => {
-        req.auth = auth;
-        this.success(auth, { scope: auth.scope.join(' ') });
-      },
+    const verifyOptions = { audience: options.audience ?? this.defaults.audience };
+    const succeed = (auth: AuthInfo): void => {
+      req.auth = auth;
+      this.success(auth, { scope: auth.scope.join(' ') });
+    };
+    const cached = authorizeCached(this.ctx, req, scopes, verifyOptions);
+    if (cached !== undefined) return succeed(cached);
+    authorize(this.ctx, req, scopes, verifyOptions).then(
+      succeed,
       (err: unknown) => {
         const error = toOAuthError(this.ctx, req, err);
         // A store outage fails closed: passport's error path, with status 503 for Express's final handler.
