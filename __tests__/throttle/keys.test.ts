@@ -1,7 +1,11 @@
 // __tests__/throttle/keys.test.ts
 // How buckets name usernames and addresses, and how lock times grow.
 
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import { MemoryStore } from '../../lib';
 import { ipBucket, normalizeUsername } from '../../lib/throttle/keys';
+import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
 import { lockSeconds } from '../../lib/throttle/limiter';
 
 it.each([
@@ -24,4 +28,43 @@ it('normalises usernames by NFKC, trimming and case', () => {
 it('locks for lockSeconds at max failures, doubling after, capped at the window', () => {
   const rule = { max: 5, windowSeconds: 900, lockSeconds: 30 };
   expect([5, 6, 7, 8, 9, 10, 1000].map((n) => lockSeconds(rule, n))).toEqual([30, 60, 120, 240, 480, 900, 900]);
+});
+
+describe('store keys of the throttle', () => {
+  /** A real MemoryStore that remembers every counter key it was asked about. */
+  class KeyRecordingStore extends MemoryStore {
+    readonly keys = new Set<string>();
+    override hit(key: string, windowSeconds: number) {
+      this.keys.add(key);
+      return super.hit(key, windowSeconds);
+    }
+    override peek(key: string) {
+      this.keys.add(key);
+      return super.peek(key);
+    }
+    override reset(key: string) {
+      this.keys.add(key);
+      return super.reset(key);
+    }
+  }
+
+  it('hold no username, IP or client id, only a bounded hash of them (stable across releases)', async () => {
+    const store = new KeyRecordingStore();
+    const s = await createServer({ store });
+    s.app.set('trust proxy', true);
+    const long = `${'mallory'.repeat(200)}@example.com`;
+    for (const [username, password] of [['alice', 'wrong'], ['alice', 'correct horse'], [long, 'x']]) {
+      await request(s.app).post('/oauth2/token').set('X-Forwarded-For', '203.0.113.9').set('Authorization', basic('web', WEB_SECRET)).type('form')
+        .send(form({ grant_type: 'password', username, password }));
+    }
+    const keys = [...store.keys].filter((k) => k.startsWith('thr:'));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).toMatch(/^thr:[flk]:(usernameIp|username|ip|clientIp|client):[A-Za-z0-9_-]{43}$/);
+      expect(key).not.toMatch(/alice|mallory|203\.0\.113|web/);
+    }
+    // Existing deployments' counters (e.g. in Redis) keep their meaning: the key of a bucket is a fixed formula.
+    const sha = createHash('sha256').update('alice').digest('base64url');
+    expect(keys).toContain(`thr:f:username:${sha}`);
+  });
 });

@@ -5,7 +5,7 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import { storeCall } from '../grants/store-call';
-import { failKey, ipBucket, type Bucket } from './keys';
+import { bucket, failKey, ipBucket, type Bucket } from './keys';
 import { findLock, recordFailure, recordSuccess, throttledError } from './limiter';
 
 /** The throttle of one client authentication. */
@@ -25,8 +25,8 @@ export function clientThrottle(ctx: Context, req: Request, clientId: string): Cl
   const throttle = ctx.config.throttle;
   if (throttle === false) return OFF;
   const ip = ipBucket(req.ip);
-  const pair: Bucket = { kind: 'clientIp', id: `${clientId}\0${ip}` };
-  const buckets: Bucket[] = [pair, { kind: 'client', id: clientId }];
+  const pair = bucket('clientIp', `${clientId}\0${ip}`);
+  const buckets: Bucket[] = [pair, bucket('client', clientId)];
   return {
     async guard() {
       const lock = await findLock(ctx, throttle, buckets, ['client'], pair);

@@ -5,16 +5,21 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { sha256 } from '../util/crypto';
 import type { BucketKind } from './options';
 
-/** A bucket: which rule, and the identity it counts (username, IP, client id or a pair). */
+/** A bucket: which rule, and the identity it counts (username, IP, client id or a pair), hashed once. */
 export interface Bucket {
   readonly kind: BucketKind;
-  readonly id: string;
+  /** `kind:` + SHA-256 of the identity: bounded length whatever the input, and no username in the store's keys. */
+  readonly name: string;
+}
+
+export function bucket(kind: BucketKind, id: string): Bucket {
+  return { kind, name: `${kind}:${sha256(id)}` };
 }
 
 /** The counter of failures, the lock, and the "succeeded here recently" marker of a bucket. */
-export const failKey = (b: Bucket): string => `thr:f:${b.kind}:${sha256(b.id)}`;
-export const lockKey = (b: Bucket): string => `thr:l:${b.kind}:${sha256(b.id)}`;
-export const knownKey = (b: Bucket): string => `thr:k:${b.kind}:${sha256(b.id)}`;
+export const failKey = (b: Bucket): string => `thr:f:${b.name}`;
+export const lockKey = (b: Bucket): string => `thr:l:${b.name}`;
+export const knownKey = (b: Bucket): string => `thr:k:${b.name}`;
 
 /**
  * One spelling per username, so `Alice`, `alice ` and the NFKC-equivalent `ａｌｉｃｅ` share a bucket

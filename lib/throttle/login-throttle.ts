@@ -2,7 +2,7 @@
 // Brute-force protection of the password grant: refuse locked buckets before verifyUser, count failures after.
 
 import type { Context } from '../context';
-import { ipBucket, normalizeUsername, type Bucket } from './keys';
+import { bucket, ipBucket, normalizeUsername, type Bucket } from './keys';
 import { countAttempt, findLock, recordFailure, recordSuccess, throttledError } from './limiter';
 
 /** Who is logging in, from where, through which client. */
@@ -42,8 +42,8 @@ export function loginThrottle(ctx: Context, attempt: LoginAttempt): LoginThrottl
   if (throttle === false) return OFF;
   const user = normalizeUsername(attempt.username);
   const ip = ipBucket(attempt.ip);
-  const pair: Bucket = { kind: 'usernameIp', id: `${user}\0${ip}` };
-  const soft: Bucket[] = [{ kind: 'username', id: user }, { kind: 'ip', id: ip }];
+  const pair = bucket('usernameIp', `${user}\0${ip}`);
+  const soft: Bucket[] = [bucket('username', user), bucket('ip', ip)];
   const buckets: Bucket[] = [pair, ...soft];
   return {
     async guard() {
