@@ -30,8 +30,11 @@ function passwordHash() {
   return bcrypt.hash(PASSWORD, COST);
 }
 
-/** Adds GET /bench/cpu, listens on a spare loopback port and tells the parent which one (first stdout line, JSON). */
-function announce(app) {
+/**
+ * Adds GET /bench/cpu, listens on a spare loopback port and tells the parent which one (first stdout line, JSON);
+ * on SIGTERM runs `cleanUp` (bounded by the caller), then exits.
+ */
+function announce(app, cleanUp = async () => undefined) {
   // CPU time of this server process (all threads, bcrypt's included), read by the runner around each window: CPU per
   // request is far less disturbed by other load on the machine than requests per second.
   app.get('/bench/cpu', (req, res) => res.json(process.cpuUsage()));
@@ -39,7 +42,9 @@ function announce(app) {
     process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
   });
   server.keepAliveTimeout = 60_000;
-  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGTERM', () => {
+    cleanUp().finally(() => process.exit(0));
+  });
   return server;
 }
 

@@ -20,12 +20,24 @@ bcrypt.compare = function countedCompare(...args) {
   return compare.apply(this, args);
 };
 
+/** The store, and how to remove what the run left in it (a RedisStore run must not leave keys in the user's Redis). */
 async function createStore() {
-  if (process.env.STORE !== 'redis') return new epg.MemoryStore();
+  if (process.env.STORE !== 'redis') return { store: new epg.MemoryStore(), cleanUp: async () => undefined };
   const Redis = require('ioredis');
   const { RedisStore } = require(path.join(__dirname, '..', '..', 'dist', 'stores', 'redis-store'));
   const client = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-  return new RedisStore({ client, prefix: `epg-bench-${process.pid}:` });
+  const prefix = `epg-bench-${process.pid}:`;
+  const cleanUp = async () => {
+    const deadline = setTimeout(() => process.exit(0), 3000);
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await client.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    clearTimeout(deadline);
+  };
+  return { store: new RedisStore({ client, prefix }), cleanUp };
 }
 
 async function main() {
@@ -35,6 +47,7 @@ async function main() {
     [f.PUBLIC_CLIENT_ID, { id: f.PUBLIC_CLIENT_ID, grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
     [f.CLIENT_ID, { id: f.CLIENT_ID, secretHash: await epg.hashSecret(f.CLIENT_SECRET, f.COST), grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
   ]);
+  const { store, cleanUp } = await createStore();
   const auth = epg.passwordGrant({
     issuer: f.ISSUER,
     audience: f.AUDIENCE,
@@ -45,7 +58,7 @@ async function main() {
       if (username !== f.USERNAME) return epg.dummyVerify(password, f.COST).then(() => null);
       return (await bcrypt.compare(password, userHash)) ? { id: 'u-alice' } : null;
     },
-    store: await createStore(),
+    store,
     // One user logging in ~40 times a second, 10 at a time, from one address is exactly the burst the per-user+IP
     // bucket exists to stop; its ceiling is raised so every request still pays the throttle's counter reads/writes.
     // The runner starts servers with NODE_ENV=production over plain loopback HTTP; in production TLS ends at a proxy.
@@ -68,7 +81,7 @@ async function main() {
     res.json({ sub: 'u-alice', scope: ['profile'] });
   });
   app.get('/bench/bcrypt-compares', (req, res) => res.json({ count: bcryptCompares }));
-  announce(app);
+  announce(app, cleanUp);
 }
 
 const { announce } = f;
