@@ -6,8 +6,5 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // bcrypt at a realistic cost and real HTTP make some suites slow on 2 cores.
   testTimeout: 30000,
-  // TODO: some suite leaves a handle open under jest 29 (Redis clients or child servers); find it with
-  // --detectOpenHandles. Until then CI must not hang after a green run.
-  forceExit: true,
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { warnOnly: false } }] },
 };

@@ -1,4 +1,4 @@
-// Options are checked once, at construction, with errors that name the option (lib/options.ts).
+// Options are checked once, at construction, with errors that name the option (lib/options.ts and lib/options/).
 import { generateKeyPairSync } from 'node:crypto';
 import { passwordGrant, ConfigError, MemoryStore, type PasswordGrantOptions } from '../lib';
 import { rsaPem, ecPem } from './helpers/keys';

@@ -1,6 +1,7 @@
 // __tests__/stores/redis-store.test.ts
 // RedisStore beyond the contract: TTL on every key, NOSCRIPT reload, bounded timeouts, fail-fast when down,
-// recovery without a restart, and onRevocation telling caches to flush when the subscription drops or returns.
+// recovery without a restart, onRevocation telling caches to flush when the subscription drops or returns, and the
+// subscription living as long as the app's client.
 
 import Redis from 'ioredis';
 import { RedisStore, type Revocation } from '../../lib';
@@ -67,6 +68,26 @@ describeWithRedis('RedisStore on the shared Redis', () => {
     expect(await b.findRefreshToken('shared-id')).toBeUndefined();
     expect(await a.claimOnce('k', 60)).toBe(true);
     expect(await b.claimOnce('k', 60)).toBe(true);
+  });
+
+  it('closes its pub/sub connection when the app ends its client, and opens it again when the client is back', async () => {
+    // Were the duplicate left open, a process that quits the only client it created would never exit.
+    const own = redisClient();
+    const store = new RedisStore({ client: own, prefix: `${prefix}follow:` });
+    const seen: Array<Revocation | undefined> = [];
+    store.onRevocation((r) => seen.push(r));
+    const subscribers = async (): Promise<number> => Number(((await client.pubsub('NUMSUB', `${prefix}follow:revocations`)) as unknown[])[1]);
+    await until(async () => (await subscribers()) === 1, 'the subscription');
+    own.disconnect();
+    await until(async () => (await subscribers()) === 0, 'the subscription to close with the client');
+    await own.connect();
+    await until(async () => {
+      await store.revokeFamily('fam-back', 60);
+      return seen.some((r) => r?.kind === 'family' && r.id === 'fam-back');
+    }, 'delivery once the client is back');
+    await store.close();
+    await own.quit();
+    await until(async () => (await subscribers()) === 0, 'close() to end the subscription');
   });
 });
 

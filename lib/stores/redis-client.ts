@@ -13,6 +13,12 @@ export interface RedisClientLike {
   duplicate(): RedisSubscriberLike;
   /** ioredis connection state; when it says the connection is down, commands fail at once instead of queueing. */
   readonly status?: string;
+  /**
+   * ioredis lifecycle events. On `end` (quit, disconnect, or retries given up) RedisStore closes its pub/sub
+   * duplicate too, so a process that closes its own client exits; on the next `ready` it opens it again.
+   */
+  on?(event: 'end' | 'ready', listener: () => void): unknown;
+  off?(event: 'end' | 'ready', listener: () => void): unknown;
 }
 
 /** The pub/sub connection `duplicate()` returns (ioredis semantics: resubscribes by itself after a reconnect). */

@@ -7,7 +7,10 @@ import { SCRIPTS, type ScriptName } from './redis-scripts';
 import type { Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
 export interface RedisStoreOptions {
-  /** An ioredis client the app created (and closes). RedisStore opens one more connection, for pub/sub, on demand. */
+  /**
+   * An ioredis client the app created (and closes). RedisStore opens one more connection, for pub/sub, on demand,
+   * and closes it when this client ends.
+   */
   readonly client: RedisClientLike;
   /** Prefix of every key and of the revocation channel. Default `'epg:'`. Distinct apps sharing a Redis need distinct prefixes. */
   readonly prefix?: string;
@@ -34,6 +37,8 @@ export class RedisStore implements TokenStore {
   private readonly shas: Record<ScriptName, string>;
   private readonly listeners = new Set<Listener>();
   private subscriber: RedisSubscriberLike | undefined;
+  /** Listeners on the app's client, set while a subscription is wanted (see followClient). */
+  private following: { end: () => void; ready: () => void } | undefined;
 
   constructor(options: RedisStoreOptions) {
     if (typeof options?.client?.call !== 'function' || typeof options.client.duplicate !== 'function') {
@@ -122,15 +127,41 @@ export class RedisStore implements TokenStore {
    */
   onRevocation(listener: Listener): () => void {
     this.listeners.add(listener);
-    this.subscriber ??= this.subscribe();
+    this.followClient();
+    if (this.client.status !== 'end') this.subscriber ??= this.subscribe();
     return () => this.listeners.delete(listener);
   }
 
   /** Closes the pub/sub connection RedisStore opened; the app's own client is left to the app. */
   async close(): Promise<void> {
+    this.listeners.clear();
+    if (this.following !== undefined) {
+      this.client.off?.('end', this.following.end);
+      this.client.off?.('ready', this.following.ready);
+      this.following = undefined;
+    }
+    this.dropSubscriber();
+  }
+
+  /**
+   * The duplicate lives as long as the app's client. The app closes the client it created, not connections the
+   * library opened behind its back; were the duplicate left open, that process would never exit by itself.
+   */
+  private followClient(): void {
+    if (this.following !== undefined || typeof this.client.on !== 'function') return;
+    this.following = {
+      end: () => this.dropSubscriber(),
+      ready: () => {
+        if (this.subscriber === undefined && this.listeners.size > 0) this.subscriber = this.subscribe();
+      },
+    };
+    this.client.on('end', this.following.end);
+    this.client.on('ready', this.following.ready);
+  }
+
+  private dropSubscriber(): void {
     const subscriber = this.subscriber;
     this.subscriber = undefined;
-    this.listeners.clear();
     subscriber?.disconnect();
   }
 

@@ -1,0 +1,43 @@
+// lib/options/config.ts
+// The resolved configuration every part of the library reads: PasswordGrantOptions checked, defaults filled in.
+
+import type { ResolvedClientAssertionOptions } from '../client-auth/assertion-options';
+import type { ResolvedDpopOptions } from '../dpop/options';
+import type { VerifyMfa } from '../mfa/verify-mfa';
+import type { StandardsConfig } from '../standards-options';
+import type { TokenStore } from '../stores/store';
+import type { ThrottleConfig } from '../throttle/options';
+import type { Keyring } from '../tokens/keyring';
+import type { Clock } from '../util/clock';
+import type { EnrichToken, PassportLikeStrategy, VerifyUser } from './callbacks';
+import type { RequestLimits } from './limits';
+import type { PasswordGrantOptions } from './password-grant-options';
+
+export interface Config extends StandardsConfig {
+  readonly issuer: string;
+  readonly audience: string | readonly string[];
+  readonly keyring: Keyring;
+  readonly findClient: PasswordGrantOptions['findClient'];
+  readonly verifyUser: VerifyUser | PassportLikeStrategy;
+  readonly store: TokenStore;
+  readonly accessTokenTTL: number;
+  readonly refreshTokenTTL: number;
+  readonly idTokenTTL: number;
+  readonly requireOfflineAccess: boolean;
+  readonly enrichToken: EnrichToken | undefined;
+  readonly clockTolerance: number;
+  readonly realm: string;
+  readonly checkRevocation: boolean;
+  readonly tokenCacheSize: number;
+  readonly limits: Required<RequestLimits>;
+  readonly throttle: ThrottleConfig | false;
+  readonly requireTLS: boolean;
+  readonly verifyMfa: VerifyMfa | undefined;
+  readonly mfaTokenTTL: number;
+  readonly now: Clock;
+  readonly clientAssertion: ResolvedClientAssertionOptions;
+  readonly dpop: ResolvedDpopOptions;
+  /** Seconds; 0 = off. */
+  readonly refreshReuseGrace: number;
+  readonly refreshTokenSecret: Buffer | undefined;
+}

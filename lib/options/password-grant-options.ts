@@ -1,0 +1,116 @@
+// lib/options/password-grant-options.ts
+// The public options of passwordGrant(), and the list of their names that unknown options are refused against.
+
+import type { ClientAssertionOptions } from '../client-auth/assertion-options';
+import type { DpopOptions } from '../dpop/options';
+import type { VerifyMfa } from '../mfa/verify-mfa';
+import type { StandardsOptions } from '../standards-options';
+import type { TokenStore } from '../stores/store';
+import type { ThrottleOptions } from '../throttle/options';
+import type { SigningKeyOption } from '../tokens/keyring';
+import type { Client } from '../types';
+import type { Clock } from '../util/clock';
+import type { EnrichToken, PassportLikeStrategy, VerifyUser } from './callbacks';
+import type { RequestLimits } from './limits';
+
+/**
+ * Options of `passwordGrant()`. Only `issuer`, `signingKeys`, `findClient` and `verifyUser` are required.
+ * @example passwordGrant({ issuer: 'https://auth.example.com', signingKeys: { kid: 'k1', alg: 'RS256', key: pem },
+ *   findClient: (id) => clients.get(id) ?? null, verifyUser: checkPassword })
+ */
+export interface PasswordGrantOptions extends StandardsOptions {
+  /** Exactly the `iss` of every token; https (http only for localhost). */
+  readonly issuer: string;
+  /** Default `aud` of access tokens. Default: `issuer`. */
+  readonly audience?: string | readonly string[];
+  /** One key or several: the first signs, all verify. */
+  readonly signingKeys: SigningKeyOption | readonly SigningKeyOption[];
+  readonly findClient: (clientId: string) => Client | null | undefined | Promise<Client | null | undefined>;
+  readonly verifyUser: VerifyUser | PassportLikeStrategy;
+  /** Default: a new `MemoryStore`. */
+  readonly store?: TokenStore;
+  /** Seconds. Default 3600. */
+  readonly accessTokenTTL?: number;
+  /** Seconds. Default 1209600 (14 days). */
+  readonly refreshTokenTTL?: number;
+  /** Seconds. Default 3600. */
+  readonly idTokenTTL?: number;
+  /** Issue a refresh token only when `offline_access` is granted (as Oracle IAM does). Default false. */
+  readonly requireOfflineAccess?: boolean;
+  /** Adds claims to access tokens and members to token responses. */
+  readonly enrichToken?: EnrichToken;
+  /** Seconds of clock skew accepted when verifying tokens. Default 5. */
+  readonly clockTolerance?: number;
+  /** `realm` of `WWW-Authenticate` challenges. Default: `issuer`. */
+  readonly realm?: string;
+  /** Check the store for revoked access tokens on every verification (one store read). Default true. */
+  readonly checkRevocation?: boolean;
+  /**
+   * How many verified access tokens to remember (least recently used evicted; 0 turns the cache off). Default 10000.
+   * A hit skips the signature check; with a store that broadcasts revocations (`onRevocation`) it also skips the
+   * store read, except once per cached token every 30 s. See README "Performance" for the propagation delay.
+   */
+  readonly tokenCacheSize?: number;
+  readonly limits?: RequestLimits;
+  /** Brute-force and credential-stuffing protection (docs/security.md); `false` turns it off. Default: on. */
+  readonly throttle?: ThrottleOptions | false;
+  /**
+   * Refuse plain-HTTP requests to the router's endpoints with 400 invalid_request (RFC 6749 §3.2: the token
+   * endpoint MUST use TLS). Uses `req.secure`, so behind a proxy set Express's `trust proxy`.
+   * Default: true when NODE_ENV is 'production'.
+   */
+  readonly requireTLS?: boolean;
+  /** Checks the second factor when verifyUser threw `loginError('mfa_required', { user })`; enables the MFA grant. */
+  readonly verifyMfa?: VerifyMfa;
+  /** Seconds an mfa_token stays redeemable. Default 300. */
+  readonly mfaTokenTTL?: number;
+  /** Millisecond clock, for tests. Default `Date.now`. */
+  readonly now?: Clock;
+  /** private_key_jwt / client_secret_jwt assertion checks (RFC 7523). */
+  readonly clientAssertion?: ClientAssertionOptions;
+  /** DPoP (RFC 9449) at the token endpoint and in `requireToken`; `false` ignores DPoP proofs at `/token`. */
+  readonly dpop?: DpopOptions | false;
+  /**
+   * Seconds during which a spent refresh token, presented again by its client, returns the same successor
+   * (and a fresh access token) instead of revoking its family: for clients retrying after a lost response.
+   * 0 (default) turns it off; at most 300. See README "Running several instances".
+   */
+  readonly refreshReuseGrace?: number;
+  /**
+   * Secret (>= 32 bytes) from which successors of refresh tokens are derived when `refreshReuseGrace` is on; the
+   * same on every instance. Default: derived from the first signing key (HKDF), which every instance shares anyway.
+   */
+  readonly refreshTokenSecret?: string | Buffer;
+}
+
+/** Every option name, as a value: the compiler keeps it complete (a missing or extra key does not type-check). */
+export const KNOWN_OPTIONS: Record<keyof PasswordGrantOptions, true> = {
+  issuer: true,
+  audience: true,
+  signingKeys: true,
+  findClient: true,
+  verifyUser: true,
+  store: true,
+  accessTokenTTL: true,
+  refreshTokenTTL: true,
+  idTokenTTL: true,
+  requireOfflineAccess: true,
+  enrichToken: true,
+  clockTolerance: true,
+  realm: true,
+  checkRevocation: true,
+  tokenCacheSize: true,
+  limits: true,
+  throttle: true,
+  requireTLS: true,
+  verifyMfa: true,
+  mfaTokenTTL: true,
+  now: true,
+  clientAssertion: true,
+  dpop: true,
+  findUser: true,
+  endpointsBaseUrl: true,
+  scopesSupported: true,
+  refreshReuseGrace: true,
+  refreshTokenSecret: true,
+};

@@ -1,0 +1,33 @@
+// lib/options/store.ts
+// The store option: a new MemoryStore by default, otherwise anything that implements every TokenStore method.
+
+import { ConfigError } from '../errors/config-error';
+import { MemoryStore } from '../stores/memory-store';
+import type { TokenStore } from '../stores/store';
+
+/** The methods a store must have (`onRevocation` and `close` are optional). */
+const STORE_METHODS: readonly (keyof TokenStore)[] = [
+  'saveRefreshToken',
+  'findRefreshToken',
+  'rotateRefreshToken',
+  'revokeFamily',
+  'revokeAccessToken',
+  'isAccessTokenRevoked',
+  'hit',
+  'peek',
+  'reset',
+  'claimOnce',
+  'put',
+  'take',
+];
+
+/** Checked by its methods, not by class: the app's own store only has to implement the TokenStore interface. */
+export function resolveStore(value: unknown): TokenStore {
+  if (value === undefined) return new MemoryStore();
+  const methods = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const missing = STORE_METHODS.filter((m) => typeof methods[m] !== 'function');
+  if (missing.length > 0) {
+    throw new ConfigError('ERR_EPG_INVALID_STORE', `options.store must implement TokenStore (missing: ${missing.join(', ')})`);
+  }
+  return value as TokenStore;
+}
