@@ -32,7 +32,8 @@ export function authorizeCached(ctx: Context, req: Request, scopes: readonly str
   if (header === undefined || !header.startsWith('Bearer ')) return undefined;
   const auth = verifyCachedAccessToken(ctx, header.slice(7), options);
   if (auth === undefined || boundJkt(auth.claims) !== undefined) return undefined;
-  return scopes.every((s) => auth.scope.includes(s)) ? auth : undefined;
+  for (const scope of scopes) if (!auth.scope.includes(scope)) return undefined;
+  return auth;
 }
 
 /** The verified token's info; otherwise an OAuthError whose headers carry the RFC 6750 §3 challenge. */
