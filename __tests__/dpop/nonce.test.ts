@@ -66,6 +66,33 @@ describe('DPoP nonces at the token endpoint', () => {
     expect(stale.headers['dpop-nonce']).not.toBe(nonce);
   });
 
+  it('hands out the current nonce on success (RFC 9449 §8.2), so a long-running client never has to retry', async () => {
+    let clock = Date.now();
+    const s = await createServer({ now: () => clock, dpop: { nonce: { secret: SECRET, lifetime: 60 } } });
+    const iat = () => Math.floor(clock / 1000);
+    let nonce = (await tokenWith(s, proof(key, { htu: TOKEN_URL }))).headers['dpop-nonce'];
+    // Three lifetimes later the first nonce is long dead, yet each success handed over its successor.
+    for (let i = 0; i < 3; i++) {
+      const ok = await tokenWith(s, proof(key, { htu: TOKEN_URL, claims: { nonce, iat: iat() } }));
+      expect(ok.status).toBe(200);
+      expect(ok.headers['dpop-nonce']).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+      nonce = ok.headers['dpop-nonce'];
+      clock += 60_000;
+    }
+    expect((await tokenWith(s, proof(key, { htu: TOKEN_URL, claims: { nonce, iat: iat() } }))).status).toBe(200);
+  });
+
+  it('sends no DPoP-Nonce when nonces are off, or on a Bearer request', async () => {
+    const off = await createServer({ dpop: {} });
+    const res = await tokenWith(off, proof(key, { htu: TOKEN_URL }));
+    expect(res.status).toBe(200);
+    expect(res.headers['dpop-nonce']).toBeUndefined();
+    const on = await createServer({ dpop: { nonce: true } });
+    const bearer = await request(on.app).post('/oauth2/token').type('form').send(login);
+    expect(bearer.status).toBe(200);
+    expect(bearer.headers['dpop-nonce']).toBeUndefined();
+  });
+
   it.each([
     [{ secret: 'short' }, 'ERR_EPG_WEAK_KEY', 'options.dpop.nonce.secret must be at least 32 bytes'],
     [{ lifetime: 0 }, 'ERR_EPG_INVALID_OPTION', 'options.dpop.nonce.lifetime must be a positive integer'],
@@ -100,5 +127,9 @@ describe('DPoP nonces at protected resources', () => {
     expect(typeof fresh).toBe('string');
     const retry = await get(proof(key, { htm: 'GET', htu: api, accessToken: at, claims: { nonce: fresh } }));
     expect(retry.status).toBe(200);
+    // RFC 9449 §9: the success carries the nonce to use next.
+    const next = retry.headers['dpop-nonce'];
+    expect(next).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect((await get(proof(key, { htm: 'GET', htu: api, accessToken: at, claims: { nonce: next } }))).status).toBe(200);
   });
 });

@@ -10,6 +10,7 @@ import { verifyAccessToken, verifyCachedAccessToken, type VerifyOptions } from '
 import { wwwAuthenticate } from './www-authenticate';
 import { boundJkt, checkBinding, presentationOf } from '../dpop/check-binding';
 import { withDpopChallenge } from '../dpop/challenge';
+import { freshNonceHeaders } from '../dpop/nonce';
 
 export interface RequireTokenOptions extends VerifyOptions {
   /** Scopes the token must all carry (a space-separated string or a list). */
@@ -58,6 +59,8 @@ export async function authorize(ctx: Context, req: Request, scopes: readonly str
     auth = await verifyAccessToken(ctx, extracted.token, options);
     // The request URL (for the proof's htu) is only worked out when there is a proof to check.
     await checkBinding(ctx, auth, dpop ? presentationOf(req, 'DPoP') : undefined);
+    // RFC 9449 §9: a resource server may hand out its next nonce on success too (see freshNonceHeaders).
+    if (dpop) for (const [name, value] of Object.entries(freshNonceHeaders(ctx))) req.res?.setHeader(name, value);
   } catch (err) {
     // checkBinding's errors already carry their DPoP challenge.
     if (isOAuthError(err) && err.headers['WWW-Authenticate'] !== undefined) throw err;

@@ -3,7 +3,9 @@
 // same secret accepts them without a store round trip.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
+import { epochSeconds } from '../util/clock';
 
 /** The resolved `dpop.nonce` setting. */
 export interface NonceConfig {
@@ -47,4 +49,14 @@ export function useDpopNonce(config: NonceConfig, now: number, detail: string, s
     status,
     headers: { 'DPoP-Nonce': issueNonce(config, now) },
   });
+}
+
+/**
+ * Headers for a successful response to a request that carried a DPoP proof: a current nonce when nonces are on.
+ * RFC 9449 §8.2: the server "MAY supply the new nonce value to the client ... in the DPoP-Nonce HTTP header in a
+ * successful response"; a client that keeps using it never meets a use_dpop_nonce round trip, however long it runs.
+ */
+export function freshNonceHeaders(ctx: Context): Record<string, string> {
+  const nonce = ctx.config.dpop.nonce;
+  return nonce === undefined ? {} : { 'DPoP-Nonce': issueNonce(nonce, epochSeconds(ctx.config.now)) };
 }

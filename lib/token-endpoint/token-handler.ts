@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import { authenticateClient } from '../client-auth/authenticate-client';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
 import { GRANTS, isSupportedGrant } from '../grants';
+import { freshNonceHeaders } from '../dpop/nonce';
 import { tokenRequestBinding } from '../dpop/token-request';
 import { formEndpoint } from './endpoint';
 import type { FormParams } from './parse-form';
@@ -28,7 +29,7 @@ async function handleToken(ctx: Context, req: Request, res: Response, params: Fo
   // RFC 9449 §5: the proof is checked before the grant, so a bad proof costs no password check or rotation.
   const binding = await tokenRequestBinding(ctx, req, client);
   const issued = await GRANTS[grantType](ctx, req, params, client, binding);
-  sendJson(res, 200, issued.body);
+  sendJson(res, 200, issued.body, binding.jkt === undefined ? {} : freshNonceHeaders(ctx));
 }
 
 /** Anything but POST: 405 with the RFC 6749 error shape. */
