@@ -1,7 +1,8 @@
 // RFC 6749 §2.3.1: client_secret_basic (form-urlencoded id and secret, then base64) or client_secret_post;
 // "The client MUST NOT use more than one authentication method in each request." Public clients send client_id only.
+import bcrypt from 'bcrypt';
 import request from 'supertest';
-import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
+import { basic, COST, createServer, form, WEB_SECRET } from '../helpers/server';
 
 const grant = { grant_type: 'password', username: 'alice', password: 'correct horse' };
 const tripwire = (): never => {
@@ -122,5 +123,28 @@ describe('client authentication', () => {
     const res = await request(app).post('/oauth2/token').type('form').send(form({ ...grant, client_id: 'cli' }));
     expect(res.status).toBe(500);
     expect(res.body.error).toBe('server_error');
+  });
+});
+
+describe('an unknown client costs what a known one does (RFC 6819 §4.4.3.2)', () => {
+  /** The bcrypt cost of every hash compared during `run` (the spy calls through to the real bcrypt). */
+  async function costsCompared(run: () => Promise<unknown>): Promise<number[]> {
+    const spy = jest.spyOn(bcrypt, 'compare');
+    try {
+      await run();
+      return spy.mock.calls.map(([, hash]) => Number(String(hash).split('$')[2]));
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('spends its dummy compare at the cost of the client secrets this instance has seen', async () => {
+    const { app } = await createServer({ verifyUser: tripwire });
+    const unknown = () => request(app).post('/oauth2/token').set('Authorization', basic('nobody', 'whatever')).type('form').send(form(grant));
+    // Before any client secret was loaded: the library's default cost.
+    expect(await costsCompared(unknown)).toEqual([10]);
+    // After one (fixture secrets are hashed at cost 4): the dummy follows it, so both answers take one cost-4 compare.
+    expect(await costsCompared(() => request(app).post('/oauth2/token').set('Authorization', basic('web', 'wrong')).type('form').send(form(grant)))).toEqual([COST]);
+    expect(await costsCompared(unknown)).toEqual([COST]);
   });
 });

@@ -9,6 +9,7 @@ import { clientThrottle } from '../throttle/client-throttle';
 import type { FormParams } from '../token-endpoint/parse-form';
 import type { Client, ClientAuthMethod } from '../types';
 import { isBasic, parseBasic } from './basic';
+import { dummyCost, noteSecretCost } from './dummy-cost';
 import { costOf, dummyVerify, verifySecret } from './hash-secret';
 import { loadClient } from './load-client';
 import { wwwAuthenticate } from '../bearer/www-authenticate';
@@ -49,9 +50,10 @@ async function verifyPresented(ctx: Context, req: Request, presented: Presented)
   const fail = (detail: string): OAuthError => invalidClient(ctx, presented.method, detail);
   if (client === undefined) {
     // An unknown client costs one bcrypt compare, like a known one with a wrong secret.
-    if (presented.secret !== undefined) await dummyVerify(presented.secret);
+    if (presented.secret !== undefined) await dummyVerify(presented.secret, dummyCost(ctx));
     throw fail('unknown client');
   }
+  if (client.secretHash !== undefined) noteSecretCost(ctx, client.secretHash);
   const allowed = registeredAuthMethod(client);
   if (allowed !== undefined && allowed !== presented.method) {
     if (presented.secret !== undefined) await dummyVerify(presented.secret, costOf(client.secretHash));
