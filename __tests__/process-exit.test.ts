@@ -83,4 +83,22 @@ describeWithRedis('with a RedisStore', () => {
     `);
     expect(result).toMatchObject({ exited: true, code: 0, stdout: 'quit\n', stderr: '' });
   });
+
+  it('exits once the app quits its own node-redis client too', async () => {
+    const result = await run(`
+      const { createClient } = require('redis');
+      createClient({ url: process.env.REDIS_URL }).connect().then(async (redis) => {
+        const store = new lib.RedisStore({ client: redis, prefix: '${uniquePrefix('exit-nr')}' });
+        await serve(store);
+        await new Promise((resolve) => {
+          store.onRevocation(resolve);
+          const probe = setInterval(() => store.revokeAccessToken('probe', 0).catch(() => undefined), 50);
+          store.onRevocation(() => clearInterval(probe));
+        });
+        await redis.quit();
+        console.log('quit');
+      });
+    `);
+    expect(result).toMatchObject({ exited: true, code: 0, stdout: 'quit\n', stderr: '' });
+  });
 });

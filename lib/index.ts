@@ -31,6 +31,7 @@ export type { PublicJwk } from './tokens/jwk';
 export type { MemoryStoreOptions } from './stores/memory-store';
 export type { RedisStoreOptions } from './stores/redis-store';
 export type { RedisClientLike, RedisSubscriberLike, RedisArg } from './stores/redis-client';
+export type { NodeRedisClientLike } from './stores/node-redis';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { RequireTokenOptions } from './bearer/authorize';

@@ -24,7 +24,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 }
 
 it('refuses a client that is not an ioredis-like client', () => {
-  expect(() => new RedisStore({ client: {} as never })).toThrow(/options\.client must be an ioredis client/);
+  expect(() => new RedisStore({ client: {} as never })).toThrow(/options\.client must be an ioredis or node-redis client/);
   expect(() => new RedisStore({ client: { call: () => Promise.resolve(), duplicate: () => ({}) } as never, commandTimeoutMs: 0 })).toThrow(
     /commandTimeoutMs must be a positive number/,
   );

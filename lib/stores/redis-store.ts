@@ -3,15 +3,16 @@
 
 import { createHash } from 'node:crypto';
 import { isConnectionDown, RedisStoreError, withTimeout, type RedisArg, type RedisClientLike, type RedisSubscriberLike } from './redis-client';
+import { fromNodeRedis, isNodeRedisClient, type NodeRedisClientLike } from './node-redis';
 import { SCRIPTS, type ScriptName } from './redis-scripts';
 import type { Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
 export interface RedisStoreOptions {
   /**
-   * An ioredis client the app created (and closes). RedisStore opens one more connection, for pub/sub, on demand,
-   * and closes it when this client ends.
+   * An ioredis client, or a connected node-redis client (`await createClient().connect()`), that the app created
+   * (and closes). RedisStore opens one more connection, for pub/sub, on demand, and closes it when this client ends.
    */
-  readonly client: RedisClientLike;
+  readonly client: RedisClientLike | NodeRedisClientLike;
   /** Prefix of every key and of the revocation channel. Default `'epg:'`. Distinct apps sharing a Redis need distinct prefixes. */
   readonly prefix?: string;
   /** Every operation rejects after this many ms, so the endpoint answers 503 quickly when Redis is slow or down. Default 1000. */
@@ -28,6 +29,10 @@ type Listener = (revocation: Revocation | undefined) => void;
  * import Redis from 'ioredis';
  * const redis = new Redis(process.env.REDIS_URL);
  * passwordGrant({ ..., store: new RedisStore({ client: redis, prefix: 'myapp:auth:' }) });
+ * @example
+ * import { createClient } from 'redis';
+ * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
+ * passwordGrant({ ..., store: new RedisStore({ client: redis, prefix: 'myapp:auth:' }) });
  */
 export class RedisStore implements TokenStore {
   private readonly client: RedisClientLike;
@@ -41,12 +46,13 @@ export class RedisStore implements TokenStore {
   private following: { end: () => void; ready: () => void } | undefined;
 
   constructor(options: RedisStoreOptions) {
-    if (typeof options?.client?.call !== 'function' || typeof options.client.duplicate !== 'function') {
-      throw new TypeError('RedisStore: options.client must be an ioredis client (call() and duplicate() are required)');
+    const client = isNodeRedisClient(options?.client) ? fromNodeRedis(options.client) : options?.client;
+    if (typeof client?.call !== 'function' || typeof client.duplicate !== 'function') {
+      throw new TypeError('RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())');
     }
     const timeout = options.commandTimeoutMs ?? 1000;
     if (!Number.isFinite(timeout) || timeout <= 0) throw new TypeError('RedisStore: options.commandTimeoutMs must be a positive number');
-    this.client = options.client;
+    this.client = client;
     this.prefix = options.prefix ?? 'epg:';
     this.timeoutMs = timeout;
     this.channel = `${this.prefix}revocations`;
