@@ -36,6 +36,14 @@ function serve(store) {
     });
   });
 }
+// Resolves once the store's revocation subscription is live, so a test cannot pass by quitting before it opened.
+function untilSubscribed(store) {
+  return new Promise((resolve) => {
+    store.onRevocation(resolve);
+    const probe = setInterval(() => store.revokeAccessToken('probe', 0).catch(() => undefined), 50);
+    store.onRevocation(() => clearInterval(probe));
+  });
+}
 `;
 
 /** Runs `body` after APP in `node -e`; resolves with how it ended, or kills it if it is still alive after the limit. */
@@ -71,12 +79,7 @@ describeWithRedis('with a RedisStore', () => {
       const redis = new Redis(process.env.REDIS_URL);
       const store = new lib.RedisStore({ client: redis, prefix: '${uniquePrefix('exit')}' });
       serve(store).then(async () => {
-        // Wait until the subscription is live, so the test does not pass by quitting before it was opened.
-        await new Promise((resolve) => {
-          store.onRevocation(resolve);
-          const probe = setInterval(() => store.revokeAccessToken('probe', 0).catch(() => undefined), 50);
-          store.onRevocation(() => clearInterval(probe));
-        });
+        await untilSubscribed(store);
         await redis.quit();
         console.log('quit');
       });
@@ -90,11 +93,7 @@ describeWithRedis('with a RedisStore', () => {
       createClient({ url: process.env.REDIS_URL }).connect().then(async (redis) => {
         const store = new lib.RedisStore({ client: redis, prefix: '${uniquePrefix('exit-nr')}' });
         await serve(store);
-        await new Promise((resolve) => {
-          store.onRevocation(resolve);
-          const probe = setInterval(() => store.revokeAccessToken('probe', 0).catch(() => undefined), 50);
-          store.onRevocation(() => clearInterval(probe));
-        });
+        await untilSubscribed(store);
         await redis.quit();
         console.log('quit');
       });
