@@ -30,6 +30,7 @@ export class PrivateRedis {
   private constructor(
     readonly port: number,
     private readonly persistent: boolean,
+    private readonly extraArgs: readonly string[] = [],
   ) {
     this.url = `redis://127.0.0.1:${port}`;
   }
@@ -38,15 +39,15 @@ export class PrivateRedis {
    * Starts redis-server on `port` (default: a spare one). `persistent`: AOF with fsync on every write, so a SIGKILL
    * loses nothing acknowledged; otherwise no persistence at all.
    */
-  static async launch(options: { port?: number; persistent?: boolean } = {}): Promise<PrivateRedis> {
+  static async launch(options: { port?: number; persistent?: boolean; args?: readonly string[] } = {}): Promise<PrivateRedis> {
     const server = PrivateRedis.on(options.port ?? (await sparePort()), options);
     await server.start();
     return server;
   }
 
   /** A server for `port` that is not started yet (to test a Redis that is unreachable, then appears). */
-  static on(port: number, options: { persistent?: boolean } = {}): PrivateRedis {
-    return new PrivateRedis(port, options.persistent ?? false);
+  static on(port: number, options: { persistent?: boolean; args?: readonly string[] } = {}): PrivateRedis {
+    return new PrivateRedis(port, options.persistent ?? false, options.args);
   }
 
   get pid(): number | undefined {
@@ -55,7 +56,7 @@ export class PrivateRedis {
 
   async start(): Promise<void> {
     const persistence = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--daemonize', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--daemonize', 'no', ...this.extraArgs];
     const child = spawn(REDIS_SERVER_BIN, args, { stdio: 'ignore' });
     this.child = child;
     await this.waitForPing();
@@ -107,5 +108,69 @@ function pingOnce(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+/** Three private redis-servers in cluster mode, all 16384 slots assigned (no replicas): a real Redis Cluster. */
+export class PrivateCluster {
+  private constructor(readonly nodes: readonly PrivateRedis[]) {}
+
+  static async launch(): Promise<PrivateCluster> {
+    const args = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'];
+    const nodes = await Promise.all([0, 1, 2].map(() => PrivateRedis.launch({ args })));
+    const cluster = new PrivateCluster(nodes);
+    try {
+      const addresses = nodes.map((n) => `127.0.0.1:${n.port}`);
+      await new Promise<void>((resolve, reject) => {
+        const cli = spawn(REDIS_CLI_BIN, ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
+        cli.once('error', reject);
+        cli.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-cli --cluster create exited with ${code}`))));
+      });
+      await cluster.waitUntilOk();
+      return cluster;
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+  }
+
+  /** Where a cluster client starts from. */
+  get startupNodes(): Array<{ host: string; port: number }> {
+    return this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+  }
+
+  private async waitUntilOk(): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!(await Promise.all(this.nodes.map((n) => commandOnce(n.port, 'CLUSTER INFO')))).every((info) => info.includes('cluster_state:ok'))) {
+      if (Date.now() > deadline) throw new Error('the private Redis Cluster did not reach cluster_state:ok');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export const REDIS_CLI_BIN = process.env.REDIS_CLI_BIN ?? '/usr/bin/redis-cli';
+
+/** The raw reply to one inline command over a plain socket ('' when there is none within a second). */
+function commandOnce(port: number, command: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    const done = (): void => {
+      socket.destroy();
+      resolve(reply);
+    };
+    socket.setTimeout(1000, done);
+    socket.once('error', done);
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (data) => {
+      reply += data.toString();
+      // A bulk reply: "$<length>\r\n<body>\r\n"; done once the body has arrived.
+      const header = /^\$(\d+)\r\n/.exec(reply);
+      if (header === null || reply.length >= header[0].length + Number(header[1]) + 2) done();
+    });
   });
 }

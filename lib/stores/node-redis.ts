@@ -27,6 +27,11 @@ export function isNodeRedisClient(client: unknown): client is NodeRedisClientLik
   return typeof c?.sendCommand === 'function' && typeof c.call !== 'function' && typeof c.duplicate === 'function';
 }
 
+/** node-redis's `createCluster()` (its sendCommand takes a routing key first): not supported, ioredis Cluster is. */
+export function isNodeRedisCluster(client: NodeRedisClientLike): boolean {
+  return 'masters' in client;
+}
+
 /**
  * The adapter: commands go through `sendCommand` (arguments as strings), `status` is derived from `isReady` /
  * `isOpen` (so a command is refused at once while the client reconnects instead of waiting in its offline queue),

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { isConnectionDown, RedisStoreError, withTimeout, type RedisArg, type RedisClientLike, type RedisSubscriberLike } from './redis-client';
-import { fromNodeRedis, isNodeRedisClient, type NodeRedisClientLike } from './node-redis';
+import { fromNodeRedis, isNodeRedisClient, isNodeRedisCluster, type NodeRedisClientLike } from './node-redis';
 import { SCRIPTS, type ScriptName } from './redis-scripts';
 import type { Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
@@ -24,7 +24,8 @@ type Listener = (revocation: Revocation | undefined) => void;
 /**
  * Keeps refresh tokens, revocations, counters and replay markers in Redis, so several instances agree. Every key
  * carries a TTL. Rotation, counters and revocation marks are Lua scripts (EVALSHA, reloaded on NOSCRIPT); replay
- * caches and one-shot values are single commands (SET NX EX, GETDEL). Requires Redis >= 6.2; not Redis Cluster.
+ * caches and one-shot values are single commands (SET NX EX, GETDEL). Requires Redis >= 6.2. On Redis Cluster (an
+ * ioredis Cluster client), the prefix must carry a hash tag, e.g. `{myapp}:auth:`, so every key shares one slot.
  * @example
  * import Redis from 'ioredis';
  * const redis = new Redis(process.env.REDIS_URL);
@@ -46,14 +47,24 @@ export class RedisStore implements TokenStore {
   private following: { end: () => void; ready: () => void } | undefined;
 
   constructor(options: RedisStoreOptions) {
-    const client = isNodeRedisClient(options?.client) ? fromNodeRedis(options.client) : options?.client;
+    const given = options?.client;
+    if (isNodeRedisClient(given) && isNodeRedisCluster(given)) {
+      throw new TypeError('RedisStore: node-redis cluster clients are not supported; use an ioredis Cluster (new Redis.Cluster(nodes))');
+    }
+    const client = isNodeRedisClient(given) ? fromNodeRedis(given) : given;
     if (typeof client?.call !== 'function' || typeof client.duplicate !== 'function') {
       throw new TypeError('RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())');
+    }
+    const prefix = options.prefix ?? 'epg:';
+    // Redis Cluster: the Lua scripts touch several keys of one token family, so every key must live in one slot.
+    // A hash tag in the prefix ("{epg}:") puts them there (Redis Cluster spec, "Hash tags").
+    if ((given as { isCluster?: unknown }).isCluster === true && !/^[^{]*\{[^}]+\}/.test(prefix)) {
+      throw new TypeError(`RedisStore: on a Redis Cluster the prefix needs a hash tag so all keys share a slot, e.g. '{${prefix.replace(/[{}]/g, '').replace(/:$/, '') || 'epg'}}:'`);
     }
     const timeout = options.commandTimeoutMs ?? 1000;
     if (!Number.isFinite(timeout) || timeout <= 0) throw new TypeError('RedisStore: options.commandTimeoutMs must be a positive number');
     this.client = client;
-    this.prefix = options.prefix ?? 'epg:';
+    this.prefix = prefix;
     this.timeoutMs = timeout;
     this.channel = `${this.prefix}revocations`;
     const entries = Object.entries(SCRIPTS).map(([name, source]) => [name, createHash('sha1').update(source).digest('hex')]);
@@ -214,16 +225,17 @@ export class RedisStore implements TokenStore {
     return this.guarded(command, () => this.client.call(command, ...args));
   }
 
-  /** EVALSHA; on NOSCRIPT (a restarted or flushed Redis) loads the script and runs it again. */
+  /**
+   * EVALSHA; on NOSCRIPT (a restarted or flushed Redis, or a cluster node that has not seen it) runs the source
+   * with EVAL, which also caches it on the server that owns the keys (a SCRIPT LOAD could land on another node).
+   */
   private script(name: ScriptName, keys: readonly string[], args: readonly RedisArg[]): Promise<unknown> {
     return this.guarded(name, async () => {
-      const evalsha = (): Promise<unknown> => this.client.call('EVALSHA', this.shas[name], keys.length, ...keys, ...args);
       try {
-        return await evalsha();
+        return await this.client.call('EVALSHA', this.shas[name], keys.length, ...keys, ...args);
       } catch (err) {
         if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-        await this.client.call('SCRIPT', 'LOAD', SCRIPTS[name]);
-        return evalsha();
+        return this.client.call('EVAL', SCRIPTS[name], keys.length, ...keys, ...args);
       }
     });
   }
