@@ -51,7 +51,9 @@ function createApp(options = {}) {
   app.use(express.json());
   app.use(passport.initialize());
 
-  app.use('/oauth2', auth.router);
+  // auth.errorHandler: the parsers' own failures on /oauth2/token & co. (a malformed body, their size limit)
+  // answered as RFC 6749 JSON errors, like the router's own.
+  app.use('/oauth2', auth.router, auth.errorHandler);
 
   // The app's existing login form endpoint, on the same strategy (no sessions in this example).
   app.post('/login', passport.authenticate('local', { session: false }), (req, res) => {

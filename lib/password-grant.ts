@@ -2,7 +2,7 @@
 // The factory: validate options once, wire the router, middleware and strategy, return the handle.
 
 import { EventEmitter } from 'node:events';
-import type { RequestHandler, Router } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import type { RequireTokenOptions } from './bearer/authorize';
 import { requireToken } from './bearer/require-token';
 import { BearerStrategy } from './bearer/strategy';
@@ -13,6 +13,7 @@ import { createDiscoveryRouter } from './discovery/router';
 import type { EventMap, EventName } from './events';
 import { resolveConfig, type PasswordGrantOptions } from './options';
 import type { TokenStore } from './stores/store';
+import { appErrorHandler } from './token-endpoint/app-error-handler';
 import { createRouter } from './token-endpoint/router';
 import type { AuthInfo } from './types';
 
@@ -30,6 +31,12 @@ export class PasswordGrant extends EventEmitter {
   readonly discovery: Router;
   /** The store in use (the default MemoryStore when none was given). */
   readonly store: TokenStore;
+  /**
+   * For apps whose own body parsers run before the router: mount it next to the router, and their failures on the
+   * router's endpoints (a malformed JSON body, their size limit) become RFC 6749 §5.2 JSON errors.
+   * @example app.use(express.json()); app.use('/oauth2', auth.router, auth.errorHandler);
+   */
+  readonly errorHandler: ErrorRequestHandler;
   readonly #ctx: Context;
 
   constructor(options: PasswordGrantOptions) {
@@ -38,6 +45,7 @@ export class PasswordGrant extends EventEmitter {
     this.#ctx = createContext(config, this);
     this.store = config.store;
     this.router = createRouter(this.#ctx);
+    this.errorHandler = appErrorHandler(this.#ctx, this.router);
     this.discovery = createDiscoveryRouter(this.#ctx);
   }
 

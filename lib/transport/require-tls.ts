@@ -5,10 +5,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import type { Context } from '../context';
 import { invalidRequest } from '../errors/oauth-error';
 import { sendOAuthError } from '../token-endpoint/respond';
-
-interface Layer {
-  readonly route?: { readonly path?: unknown };
-}
+import { isOwnRoute } from '../util/own-route';
 
 /**
  * Middleware for the top of `router`. It acts only on paths the router itself routes, so a router mounted at '/'
@@ -19,18 +16,10 @@ interface Layer {
  */
 export function requireTls(ctx: Context, router: Router) {
   return function requireTransportSecurity(req: Request, res: Response, next: NextFunction): void {
-    if (!ctx.config.requireTLS || req.secure || !routes(router, req.path)) {
+    if (!ctx.config.requireTLS || req.secure || !isOwnRoute(router, req.path)) {
       next();
       return;
     }
     sendOAuthError(res, invalidRequest('TLS is required: use https', 'plain-HTTP request'));
   };
-}
-
-// Express routers match case-insensitively and ignore one trailing slash by default; so must this check.
-const normal = (path: string): string => path.toLowerCase().replace(/\/+$/, '');
-
-function routes(router: Router, path: string): boolean {
-  const wanted = normal(path);
-  return (router.stack as unknown as Layer[]).some((layer) => typeof layer.route?.path === 'string' && normal(layer.route.path) === wanted);
 }
