@@ -3,6 +3,8 @@
 
 import { randomBytes } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
+import { RedisStore, type RedisStoreOptions } from '../../lib';
+import { runTokenStoreContract } from '../../lib/testing';
 
 export const REDIS_URL = process.env.REDIS_URL;
 
@@ -35,4 +37,34 @@ export async function deletePrefix(client: Redis, prefix: string): Promise<void>
     if (keys.length > 0) await client.del(...keys);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/** A connection to hand RedisStore, and how the test closes it afterwards. */
+export interface ContractConnection {
+  readonly client: RedisStoreOptions['client'];
+  quit(): Promise<unknown>;
+}
+
+/**
+ * The TokenStore conformance kit on RedisStores under `prefix`, each store (and each peer, as a second process
+ * would) on its own connection from `connect`; every store is closed, then its connection quit.
+ */
+export function runRedisStoreContract(name: string, prefix: string, connect: () => Promise<ContractConnection>): void {
+  const quits = new Map<RedisStore, () => Promise<unknown>>();
+  const storeOnNewConnection = async (): Promise<RedisStore> => {
+    const connection = await connect();
+    const store = new RedisStore({ client: connection.client, prefix });
+    quits.set(store, () => connection.quit());
+    return store;
+  };
+  runTokenStoreContract({
+    name,
+    create: storeOnNewConnection,
+    peer: storeOnNewConnection,
+    cleanup: async (store) => {
+      await store.close();
+      await quits.get(store)?.();
+      quits.delete(store);
+    },
+  });
 }

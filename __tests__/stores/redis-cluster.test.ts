@@ -2,11 +2,10 @@
 // RedisStore on a real Redis Cluster (three private redis-servers in cluster mode) through an ioredis Cluster
 // client: the whole conformance kit, with the prefix's hash tag keeping every key in one slot.
 
-import Redis, { type Cluster } from 'ioredis';
+import Redis from 'ioredis';
 import { createCluster } from 'redis';
 import { RedisStore } from '../../lib';
-import { runTokenStoreContract } from '../../lib/testing';
-import { describeWithRedis, uniquePrefix } from '../helpers/redis';
+import { describeWithRedis, runRedisStoreContract, uniquePrefix } from '../helpers/redis';
 import { PrivateCluster } from '../helpers/redis-server';
 
 describe('RedisStore refuses a cluster setup that cannot work', () => {
@@ -28,8 +27,6 @@ describe('RedisStore refuses a cluster setup that cannot work', () => {
 });
 
 describeWithRedis('RedisStore on a Redis Cluster (three private nodes)', () => {
-  const prefix = `{${uniquePrefix('cluster')}}`;
-  const clients = new Map<RedisStore, Cluster>();
   let nodes: PrivateCluster;
 
   beforeAll(async () => {
@@ -40,23 +37,10 @@ describeWithRedis('RedisStore on a Redis Cluster (three private nodes)', () => {
     await nodes?.stop();
   });
 
-  async function storeOnNewClient(): Promise<RedisStore> {
+  runRedisStoreContract('RedisStore (Redis Cluster)', `{${uniquePrefix('cluster')}}`, async () => {
     const client = new Redis.Cluster(nodes.startupNodes);
     client.on('error', () => undefined);
     await new Promise((resolve) => client.once('ready', resolve));
-    const store = new RedisStore({ client, prefix });
-    clients.set(store, client);
-    return store;
-  }
-
-  runTokenStoreContract({
-    name: 'RedisStore (Redis Cluster)',
-    create: storeOnNewClient,
-    peer: storeOnNewClient,
-    cleanup: async (store) => {
-      await store.close();
-      await clients.get(store)?.quit();
-      clients.delete(store);
-    },
+    return { client, quit: () => client.quit() };
   });
 });
