@@ -32,6 +32,31 @@ describe('GET|POST /userinfo', () => {
     expect(res.body).toEqual({ sub: 'u-alice', email: 'alice@example.com', email_verified: true });
   });
 
+  it('supports CORS (OIDC Core §5.3: "SHOULD support ... CORS"): preflight, answers and errors readable from any origin', async () => {
+    const { app } = await serverWithUserinfo();
+    const preflight = await request(app)
+      .options('/oauth2/userinfo')
+      .set('Origin', 'https://spa.example.net')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET, POST');
+    expect(preflight.headers['access-control-allow-headers']).toBe('Authorization, DPoP, Content-Type');
+    expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+    const tokens = await loginWeb(app, 'openid email');
+    const ok = await request(app).get('/oauth2/userinfo').set('Origin', 'https://spa.example.net').set('Authorization', `Bearer ${tokens.access_token}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBe('*');
+    const denied = await request(app).get('/oauth2/userinfo').set('Origin', 'https://spa.example.net');
+    expect(denied.status).toBe(401);
+    expect(denied.headers['access-control-allow-origin']).toBe('*');
+    expect(denied.headers['access-control-expose-headers']).toBe('WWW-Authenticate, DPoP-Nonce');
+    // The token endpoint itself stays closed to cross-origin pages.
+    const token = await request(app).options('/oauth2/token').set('Origin', 'https://spa.example.net').set('Access-Control-Request-Method', 'POST');
+    expect(token.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('answers POST like GET (OIDC Core §5.3.1)', async () => {
     const { app } = await serverWithUserinfo();
     const tokens = await loginWeb(app, 'openid profile');

@@ -8,7 +8,7 @@ import { checkMountPath } from './check-mount-path';
 import { introspectHandler } from './introspect';
 import { jwksHandler } from './jwks';
 import { revokeHandler } from './revoke';
-import { userinfoHandler } from './userinfo';
+import { userinfoHandler, userinfoPreflight } from './userinfo';
 
 /** Endpoint paths relative to the router, shared with the discovery documents. */
 export const ENDPOINT_PATHS = {
@@ -35,6 +35,7 @@ export function mountStandardEndpoints(router: Router, ctx: Context): void {
     const userinfo = userinfoHandler(ctx, findUser);
     router.get(ENDPOINT_PATHS.userinfo, userinfo);
     router.post(ENDPOINT_PATHS.userinfo, userinfo);
+    router.options(ENDPOINT_PATHS.userinfo, userinfoPreflight);
     router.all(ENDPOINT_PATHS.userinfo, methodNotAllowed('GET, POST'));
   }
 }

@@ -12,6 +12,7 @@ import { noStore, sendJson, sendOAuthError } from '../token-endpoint/respond';
 import { claimsForScope } from '../tokens/id-token';
 import type { User } from '../types';
 import { isObject } from '../util/assert';
+import { USERINFO_CORS_HEADERS, USERINFO_PREFLIGHT_HEADERS } from './public-headers';
 
 /**
  * The /userinfo handler; served only when the `findUser` option is given. Claims come from `findUser(sub)` at
@@ -23,6 +24,7 @@ export function userinfoHandler(ctx: Context, findUser: FindUser) {
   const audience = [...new Set([...asList(ctx.config.audience), ctx.config.issuer])];
   return function userinfo(req: Request, res: Response): void {
     noStore(res);
+    for (const [name, value] of Object.entries(USERINFO_CORS_HEADERS)) res.setHeader(name, value);
     respond(ctx, findUser, audience, req, res).catch((err: unknown) => {
       const error = toOAuthError(ctx, req, err);
       if (error.error === 'invalid_token') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
@@ -65,4 +67,11 @@ async function loadUser(findUser: FindUser, sub: string): Promise<User | undefin
 
 function asList(value: string | readonly string[]): readonly string[] {
   return typeof value === 'string' ? [value] : value;
+}
+
+/** OPTIONS /userinfo: the CORS preflight (204, no body). */
+export function userinfoPreflight(_req: Request, res: Response): void {
+  for (const [name, value] of Object.entries(USERINFO_PREFLIGHT_HEADERS)) res.setHeader(name, value);
+  res.statusCode = 204;
+  res.end();
 }
