@@ -149,6 +149,16 @@ describe('requireToken with DPoP-bound tokens', () => {
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="[^"]+", error="invalid_token"/);
   });
+
+  it('asks a request without a token for DPoP when dpop.required (RFC 9449 §7.1), for Bearer otherwise', async () => {
+    const required = await createServer({ dpop: { required: true, algorithms: ['ES256', 'EdDSA'] } });
+    const res = await request(required.app).get('/api/orders');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('DPoP realm="https://auth.example.com", algs="ES256 EdDSA"');
+    expect(res.body.error).toBe('invalid_request');
+    const optional = await createServer();
+    expect((await request(optional.app).get('/api/orders')).headers['www-authenticate']).toBe('Bearer realm="https://auth.example.com"');
+  });
 });
 
 describe('the passport strategy with DPoP-bound tokens', () => {

@@ -43,11 +43,12 @@ export async function authorize(ctx: Context, req: Request, scopes: readonly str
   const extracted = extractToken(req);
   if (extracted.kind === 'missing') {
     // RFC 6750 §3.1: "If the request lacks any authentication information ... SHOULD NOT include an error code".
-    throw new OAuthError('invalid_request', 'A bearer token is required', {
-      status: 401,
-      detail: 'no token',
-      headers: { 'WWW-Authenticate': wwwAuthenticate('Bearer', { realm }) },
-    });
+    // With dpop.required every token this server issues is DPoP-bound, so the challenge names that scheme and its
+    // proof algorithms instead (RFC 9449 §7.1, `WWW-Authenticate: DPoP algs="..."`).
+    const { dpop } = ctx.config;
+    const header = dpop.required ? wwwAuthenticate('DPoP', { realm, algs: dpop.algorithms.join(' ') }) : wwwAuthenticate('Bearer', { realm });
+    const description = dpop.required ? 'A DPoP-bound access token is required' : 'A bearer token is required';
+    throw new OAuthError('invalid_request', description, { status: 401, detail: 'no token', headers: { 'WWW-Authenticate': header } });
   }
   if (extracted.kind === 'malformed') {
     throw challenge(realm, new OAuthError('invalid_request', 'The Authorization header is malformed', { detail: 'malformed' }));
