@@ -53,7 +53,6 @@ async function verifyPresented(ctx: Context, req: Request, presented: Presented)
     if (presented.secret !== undefined) await dummyVerify(presented.secret, dummyCost(ctx));
     throw fail('unknown client');
   }
-  if (client.secretHash !== undefined) noteSecretCost(ctx, client.secretHash);
   const allowed = registeredAuthMethod(client);
   if (allowed !== undefined && allowed !== presented.method) {
     if (presented.secret !== undefined) await dummyVerify(presented.secret, costOf(client.secretHash));
@@ -70,6 +69,8 @@ async function verifyPresented(ctx: Context, req: Request, presented: Presented)
   if (client.secretHash === undefined) throw fail('public client sent a secret');
   const secret = presented.secret ?? '';
   if (!ctx.verifiedSecrets.has(client.id, secret, client.secretHash)) {
+    // Only a real compare needs the cost noted; a remembered pair stays off this path entirely.
+    noteSecretCost(ctx, client.secretHash);
     if (!(await verifySecret(secret, client.secretHash))) throw fail('wrong client secret');
     ctx.verifiedSecrets.add(client.id, secret, client.secretHash);
   }

@@ -9,7 +9,7 @@ const seen = new WeakMap<Context, number>();
 /**
  * RFC 6819 §4.4.3.2 / no client-id enumeration: "unknown client" must take as long as "wrong secret". Secrets
  * hashed at cost 12 make a known client's compare 4x slower than a dummy at the default 10, so the dummy follows
- * the cost of the last client secret hash this instance loaded (the default until one is seen).
+ * the cost of the last client secret hash this instance compared against (the default until one is).
  */
 export function noteSecretCost(ctx: Context, secretHash: string): void {
   seen.set(ctx, costOf(secretHash));
