@@ -119,8 +119,10 @@ describe('token endpoint request rules', () => {
   it('rejects raw invalid UTF-8 bytes in the body', async () => {
     const { app } = await createServer();
     const body = Buffer.concat([Buffer.from('grant_type=password&username='), Buffer.from([0xff, 0xfe]), Buffer.from('&password=x')]);
-    const res = await request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).set('Content-Type', 'application/x-www-form-urlencoded').send(body);
+    // serialize: superagent would otherwise form-encode a Buffer as an object (0=103&1=114...) and send no bad bytes.
+    const res = await request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).set('Content-Type', 'application/x-www-form-urlencoded').serialize((b: string) => b).send(body as unknown as string);
     expectOAuthError(res, 400, 'invalid_request');
+    expect(res.body.error_description).toBe('The request body is not valid UTF-8');
   });
 
   it('rejects more parameters than the limit', async () => {
