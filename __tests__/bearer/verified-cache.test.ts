@@ -5,6 +5,7 @@ import passport from 'passport';
 import request from 'supertest';
 import { MemoryStore, type Revocation, type TokenStore } from '../../lib';
 import { VerifiedTokenCache, type VerifiedToken } from '../../lib/bearer/verified-cache';
+import { eventually } from '../helpers/eventually';
 import { createServer, form, type TestServer } from '../helpers/server';
 
 /** A real MemoryStore that counts revocation reads, optionally holding each read's answer until `gate` resolves. */
@@ -108,7 +109,7 @@ describe('with a store that broadcasts revocations', () => {
     let open!: () => void;
     store.gate = new Promise((resolve) => (open = resolve));
     const inFlight = me(server, token).then((res) => res);
-    while (store.reads === 0) await new Promise((resolve) => setImmediate(resolve));
+    await eventually(() => store.reads > 0, 'the revocation read to start', { intervalMs: 1 });
     // The read already answered "not revoked"; the revocation lands before that answer is used.
     const { jti, exp } = claimsOf(token);
     await store.revokeAccessToken(jti, exp);

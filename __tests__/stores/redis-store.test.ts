@@ -5,6 +5,7 @@
 
 import Redis from 'ioredis';
 import { RedisStore, type Revocation } from '../../lib';
+import { eventually } from '../helpers/eventually';
 import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../helpers/redis';
 import { PrivateRedis } from '../helpers/redis-server';
 
@@ -13,14 +14,6 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 function record(id: string, familyId = `fam-${id}`) {
   const now = nowSeconds();
   return { id, familyId, clientId: 'c', sub: 'u', scope: ['a'], authTime: now, issuedAt: now, expiresAt: now + 600 };
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 it('refuses a client that is not an ioredis-like client', () => {
@@ -77,17 +70,17 @@ describeWithRedis('RedisStore on the shared Redis', () => {
     const seen: Array<Revocation | undefined> = [];
     store.onRevocation((r) => seen.push(r));
     const subscribers = async (): Promise<number> => Number(((await client.pubsub('NUMSUB', `${prefix}follow:revocations`)) as unknown[])[1]);
-    await until(async () => (await subscribers()) === 1, 'the subscription');
+    await eventually(async () => (await subscribers()) === 1, 'the subscription');
     own.disconnect();
-    await until(async () => (await subscribers()) === 0, 'the subscription to close with the client');
+    await eventually(async () => (await subscribers()) === 0, 'the subscription to close with the client');
     await own.connect();
-    await until(async () => {
+    await eventually(async () => {
       await store.revokeFamily('fam-back', 60);
       return seen.some((r) => r?.kind === 'family' && r.id === 'fam-back');
     }, 'delivery once the client is back');
     await store.close();
     await own.quit();
-    await until(async () => (await subscribers()) === 0, 'close() to end the subscription');
+    await eventually(async () => (await subscribers()) === 0, 'close() to end the subscription');
   });
 });
 
@@ -127,33 +120,33 @@ describeWithRedis('RedisStore when its Redis fails (a private redis-server)', ()
     } finally {
       server.resume();
     }
-    await until(async () => (await store.claimOnce(`after-${Date.now()}`, 60).catch(() => false)) === true, 'recovery');
+    await eventually(async () => (await store.claimOnce(`after-${Date.now()}`, 60).catch(() => false)) === true, 'recovery');
   });
 
   it('refuses at once while disconnected, and recovers with the same client when Redis is back', async () => {
     await store.put('before', 'kept?', 600);
     await server.kill();
-    await until(() => client.status !== 'ready', 'the client to notice');
+    await eventually(() => client.status !== 'ready', 'the client to notice');
     await expect(store.take('before')).rejects.toThrow(/redis GETDEL (refused: connection is|timed out)/);
     await server.start();
-    await until(() => client.status === 'ready', 'the client to reconnect');
+    await eventually(() => client.status === 'ready', 'the client to reconnect');
     expect(await store.claimOnce('after-restart', 60)).toBe(true);
   });
 
   it('tells revocation listeners to flush when the subscription drops and when it returns, then delivers again', async () => {
     const seen: Array<Revocation | undefined> = [];
     store.onRevocation((r) => seen.push(r));
-    await until(async () => {
+    await eventually(async () => {
       await store.revokeAccessToken(`probe-${seen.length}`, nowSeconds() + 60);
       return seen.some((r) => r?.kind === 'jti');
     }, 'the subscription');
     const before = seen.length;
     await server.kill();
-    await until(() => seen.slice(before).includes(undefined), 'a flush on disconnect');
+    await eventually(() => seen.slice(before).includes(undefined), 'a flush on disconnect');
     const afterDrop = seen.length;
     await server.start();
-    await until(() => seen.slice(afterDrop).includes(undefined), 'a flush on reconnect');
-    await until(async () => {
+    await eventually(() => seen.slice(afterDrop).includes(undefined), 'a flush on reconnect');
+    await eventually(async () => {
       await store.revokeFamily('fam-after', 60).catch(() => undefined);
       return seen.some((r) => r?.kind === 'family' && r.id === 'fam-after');
     }, 'delivery after reconnect');
