@@ -6,5 +6,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // bcrypt at a realistic cost and real HTTP make some suites slow on 2 cores.
   testTimeout: 30000,
+  // Builds dist/ first when a selected suite needs it and it is missing or stale (see the file).
+  globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { warnOnly: false } }] },
 };
