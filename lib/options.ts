@@ -45,13 +45,14 @@ export function resolveConfig(options: unknown): Config {
   if (o.findClient === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.findClient is required');
   assertFunction(o.findClient, 'options.findClient');
   // Checked in this order, so the error for several wrong options names the same one as ever.
-  return {
+  const config: Config = {
     issuer,
     audience: o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience'),
     keyring: createKeyring(o.signingKeys),
     findClient: o.findClient as Config['findClient'],
     verifyUser: resolveVerifyUser(o.verifyUser),
-    store: resolveStore(o.store),
+    // The default MemoryStore shares the `now` option's clock (read lazily: `now` is checked further down).
+    store: resolveStore(o.store, () => config.now()),
     accessTokenTTL: positiveInteger(o.accessTokenTTL, 3600, 'options.accessTokenTTL'),
     refreshTokenTTL: positiveInteger(o.refreshTokenTTL, 1_209_600, 'options.refreshTokenTTL'),
     idTokenTTL: positiveInteger(o.idTokenTTL, 3600, 'options.idTokenTTL'),
@@ -66,11 +67,13 @@ export function resolveConfig(options: unknown): Config {
     requireTLS: flag(o.requireTLS, process.env.NODE_ENV === 'production', 'options.requireTLS'),
     verifyMfa: o.verifyMfa === undefined ? undefined : callback<VerifyMfa>(o.verifyMfa, 'options.verifyMfa'),
     mfaTokenTTL: positiveInteger(o.mfaTokenTTL, 300, 'options.mfaTokenTTL'),
-    now: o.now === undefined ? Date.now : callback<Clock>(o.now, 'options.now'),
+    // Read at call time, never `Date.now` captured here: fake timers replace Date after construction.
+    now: o.now === undefined ? () => Date.now() : callback<Clock>(o.now, 'options.now'),
     clientAssertion: resolveClientAssertionOptions(o.clientAssertion),
     dpop: resolveDpopOptions(o.dpop),
     ...resolveStandardsOptions(o, issuer),
     refreshReuseGrace: resolveReuseGrace(o.refreshReuseGrace),
     refreshTokenSecret: resolveRefreshTokenSecret(o.refreshTokenSecret),
   };
+  return config;
 }

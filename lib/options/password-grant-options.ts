@@ -64,7 +64,10 @@ export interface PasswordGrantOptions extends StandardsOptions {
   readonly verifyMfa?: VerifyMfa;
   /** Seconds an mfa_token stays redeemable. Default 300. */
   readonly mfaTokenTTL?: number;
-  /** Millisecond clock, for tests. Default `Date.now`. */
+  /**
+   * Millisecond clock, for tests. Default: `Date.now()`, read at every call, so fake timers that replace `Date`
+   * (jest `setSystemTime`, sinon, node:test mock timers) apply. The default MemoryStore reads this clock too.
+   */
   readonly now?: Clock;
   /** private_key_jwt / client_secret_jwt assertion checks (RFC 7523). */
   readonly clientAssertion?: ClientAssertionOptions;
