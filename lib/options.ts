@@ -17,6 +17,7 @@ import type { Config } from './options/config';
 import { resolveAudience, resolveIssuer, resolveRealm } from './options/issuer';
 import { resolveLimits } from './options/limits';
 import { KNOWN_OPTIONS, type PasswordGrantOptions } from './options/password-grant-options';
+import { resolveRefreshTokenAbsoluteTTL } from './options/refresh-lifetime';
 import { resolveRefreshTokenSecret, resolveReuseGrace } from './options/refresh-reuse';
 import { resolveStore } from './options/store';
 import { flag, nonNegative, positiveInteger } from './options/values';
@@ -45,7 +46,7 @@ export function resolveConfig(options: unknown): Config {
   if (o.findClient === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.findClient is required');
   assertFunction(o.findClient, 'options.findClient');
   // Checked in this order, so the error for several wrong options names the same one as ever.
-  const config: Config = {
+  const config: Omit<Config, 'refreshTokenAbsoluteTTL'> = {
     issuer,
     audience: o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience'),
     keyring: createKeyring(o.signingKeys),
@@ -75,5 +76,6 @@ export function resolveConfig(options: unknown): Config {
     refreshReuseGrace: resolveReuseGrace(o.refreshReuseGrace),
     refreshTokenSecret: resolveRefreshTokenSecret(o.refreshTokenSecret),
   };
-  return config;
+  // Checked against the resolved refreshTokenTTL, hence after it.
+  return { ...config, refreshTokenAbsoluteTTL: resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL) };
 }
