@@ -59,6 +59,11 @@ export interface Client {
   readonly dpopBoundAccessTokens?: boolean;
   readonly accessTokenTTL?: number;
   readonly refreshTokenTTL?: number;
+  /**
+   * Seconds from login after which this client's refresh-token families end, however often they rotate; overrides
+   * the `refreshTokenAbsoluteTTL` option. A positive integer; below the refresh TTL it also caps the first token.
+   */
+  readonly refreshTokenAbsoluteTTL?: number;
   /** `aud` of this client's access tokens; default: the `audience` option. */
   readonly audience?: string | readonly string[];
   /**

@@ -321,3 +321,24 @@ describe('mixing and malformed assertion parameters', () => {
     expect(res.body.error).toBe('invalid_request');
   });
 });
+
+describe('assertion replay cache lifetime', () => {
+  // The jti must be remembered as long as the assertion is accepted: until exp + clockTolerance, also for an `exp`
+  // with a fraction of a second (a mark ending at exp + ceil(tolerance) - fraction let a replay in just before).
+  it('refuses a replay in the last moment the assertion is still accepted (fractional exp)', async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const clock = { ms: t * 1000 };
+    const { app } = await server({ now: () => clock.ms, store: new MemoryStore({ now: () => clock.ms }), clockTolerance: 5 });
+    const assertion = rsaAssertion({ iat: t, exp: t + 10.5 });
+    const first = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    expect(first.status).toBe(200);
+    // exp + tolerance = t + 15.5 is still ahead of the (whole-second) clock at t + 15.9 s: the assertion is accepted...
+    clock.ms = (t + 15) * 1000 + 900;
+    const fresh = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: rsaAssertion({ iat: t, exp: t + 10.5 }) });
+    expect(fresh.status).toBe(200);
+    // ...so its replay must still be caught.
+    const again = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    expect(again.status).toBe(401);
+    expect(again.body.error).toBe('invalid_client');
+  });
+});

@@ -67,9 +67,10 @@ export async function verifyClientAssertion(ctx: Context, req: Request, client: 
   if (!verifySignature(client, presented)) throw invalidClient('assertion signature does not verify');
   const exp = checkClaims(ctx, req, client, payload);
   const jti = payload.jti as string;
-  // RFC 7523 §3 point 7 / OIDC Core §9: the jti is used once; remember it until the assertion expires.
+  // RFC 7523 §3 point 7 / OIDC Core §9: the jti is used once; remember it as long as the assertion is accepted
+  // (until exp + clockTolerance, which may have a fraction), plus a second for rounding.
   const now = epochSeconds(ctx.config.now);
-  const ttl = Math.max(1, exp - now + Math.ceil(ctx.config.clockTolerance));
+  const ttl = Math.max(1, Math.ceil(exp + ctx.config.clockTolerance) - now + 1);
   const first = await storeCall('claimOnce', () => ctx.config.store.claimOnce(`client_assertion:${sha256(`${client.id}\0${jti}`)}`, ttl));
   if (!first) throw invalidClient('assertion jti was already used');
 }

@@ -13,7 +13,7 @@ interface Entry {
 export interface MemoryStoreOptions {
   /** How often expired entries are swept, in ms. Default 60000. */
   readonly sweepIntervalMs?: number;
-  /** Clock in ms, for tests. Default `Date.now`. */
+  /** Clock in ms, for tests. Default: `Date.now()`, read at every call (so fake timers that replace Date apply). */
   readonly now?: () => number;
 }
 
@@ -39,7 +39,8 @@ export class MemoryStore implements TokenStore {
   private readonly listeners = new Set<(revocation: Revocation | undefined) => void>();
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.now = options.now ?? Date.now;
+    // Not `Date.now` captured as a value: fake timers (jest, sinon) install a new Date after construction.
+    this.now = options.now ?? (() => Date.now());
     this.timer = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.timer.unref();
   }

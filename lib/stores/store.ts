@@ -73,7 +73,10 @@ export interface TokenStore {
    */
   revokeFamily(familyId: string, ttlSeconds: number): Promise<void>;
 
-  /** Records an access token's `jti` as revoked until `expiresAt`. */
+  /**
+   * Records an access token's `jti` as revoked until `expiresAt` (epoch seconds), exactly as given: the library
+   * passes the token's `exp` plus the verifier's clock tolerance, so the mark never ends while the token is accepted.
+   */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
 
   /** True when the jti is revoked or `familyId`'s grant is. One round trip. */
