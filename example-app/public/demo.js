@@ -96,11 +96,12 @@
     return $('client').value;
   }
 
-  function setAlive(alive) {
+  /** Enables the buttons that need a live login; `endedBy` 'replay' explains why step 5 is disabled. */
+  function setAlive(alive, endedBy) {
     state.alive = alive;
     ['call-me', 'call-orders', 'refresh', 'revoke'].forEach(function (id) { $(id).disabled = !alive; });
     $('replay').disabled = !(alive && state.spentRefreshToken);
-    $('revoke-hint').hidden = alive || !state.tokens;
+    $('revoke-hint').hidden = alive || endedBy !== 'replay';
   }
 
   function pickUser() {
@@ -113,9 +114,19 @@
   function showTokens(res) {
     $('token-response').textContent = pretty(forDisplay(res.body));
     var at = decodeJwt(res.body && res.body.access_token);
-    var id = decodeJwt(res.body && res.body.id_token);
     $('access-claims').textContent = at ? pretty(at.payload || at) : '(none)';
-    $('id-claims').textContent = id ? pretty(id.payload || id) : '(no id_token: ask for scope openid)';
+    $('access-header').textContent = at && at.header ? 'JOSE header: ' + JSON.stringify(at.header) : '';
+    if (res.body && res.body.id_token) {
+      var id = decodeJwt(res.body.id_token);
+      $('id-claims').textContent = pretty(id.payload || id);
+      $('id-note').textContent = '(from this response)';
+    } else if (res.body && res.body.refresh_token && state.spentRefreshToken) {
+      // OIDC Core §12.2: a refresh MAY return a new id_token; this server does not, so the sign-in's one stands.
+      $('id-note').textContent = '(from the sign-in: this refresh response carries no id_token)';
+    } else {
+      $('id-claims').textContent = '(no id_token: ask for scope openid)';
+      $('id-note').textContent = '';
+    }
   }
 
   async function signIn() {
@@ -160,12 +171,13 @@
       state.tokens = res.body;
       state.spentRefreshToken = old;
       showTokens(res);
+      $('signin-status').textContent = '200 OK — refreshed in step 4';
       $('refresh-explain').textContent = 'New tokens (shown in step 2 too). The old refresh token ' + shorten(old) +
         ' is now spent. Replaying it is what a thief holding a stolen copy would do.';
       setAlive(true);
     } else {
       $('refresh-explain').textContent = 'The refresh was refused.';
-      setAlive(false);
+      setAlive(false, 'replay');
     }
   }
 
@@ -181,7 +193,7 @@
       'replayed refresh token ends the whole login (RFC 9700 §4.14.2): the newest tokens are revoked too (' +
       me.status + ' from /api/me). Sign in again to continue.';
     state.spentRefreshToken = null;
-    setAlive(false);
+    setAlive(false, 'replay');
   }
 
   async function revoke() {
