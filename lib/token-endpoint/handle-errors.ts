@@ -14,6 +14,9 @@ export function toOAuthError(ctx: Context, req: Request, err: unknown): OAuthErr
     ctx.emit('error', error);
   } else if (error.error === 'invalid_client') {
     ctx.emit('client.failed', { ip: req.ip, error: error.error, detail: error.detail });
+  } else if (error.error === 'invalid_dpop_proof') {
+    // As at a resource (requireToken): the app sees why a proof was refused, never the proof itself.
+    ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
   }
   return error;
 }
