@@ -200,7 +200,7 @@ describe('private_key_jwt', () => {
     // The classic confusion: HMAC keyed with the client's public key, hoping the server verifies it as a secret.
     ['it is HS256 keyed with the registered public key', () =>
       signJwt(assertionClaims('pk-rsa'), Buffer.from(rsa.publicKey.export({ type: 'spki', format: 'pem' })), 'HS256', { kid: 'c1' }), 'client uses private_key_jwt, not client_secret_jwt'],
-    ['it has a crit header', () => signJwt(assertionClaims('pk-rsa'), rsa.privateKey, 'RS256', { kid: 'c1', crit: ['exp'] }), 'assertion has crit header parameters'],
+    ['it has a crit header', () => signJwt(assertionClaims('pk-rsa'), rsa.privateKey, 'RS256', { kid: 'c1', crit: ['exp'] }), 'assertion crit names an extension this server does not understand'],
     ['it is not a JWT', () => 'not.a.jwt', 'client_assertion is not a JWT'],
     ['it has no sub', () => rsaAssertion({ sub: undefined }), 'client_assertion has no sub'],
   ];

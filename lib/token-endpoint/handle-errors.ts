@@ -19,5 +19,8 @@ export function toOAuthError(ctx: Context, req: Request, err: unknown): OAuthErr
 }
 
 export function respondWithError(ctx: Context, req: Request, res: Response, err: unknown): void {
-  sendOAuthError(res, toOAuthError(ctx, req, err));
+  const error = toOAuthError(ctx, req, err);
+  // As requireToken does at a resource: the app learns why a DPoP proof was refused, never the proof itself.
+  if (error.error === 'invalid_dpop_proof') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
+  sendOAuthError(res, error);
 }
