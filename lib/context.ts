@@ -12,6 +12,8 @@ export interface Context {
   readonly verifiedSecrets: VerifiedSecrets;
   /** Access tokens already verified (bounded; see bearer/verified-cache.ts). */
   readonly verifiedTokens: VerifiedTokenCache;
+  /** Client records findClient returned that passed validation (client-auth/validate-client.ts). */
+  readonly validatedClients: WeakSet<object>;
   emit<K extends EventName>(name: K, payload: EventMap[K]): void;
 }
 
@@ -20,6 +22,7 @@ export function createContext(config: Config, emitter: EventEmitter): Context {
     config,
     verifiedSecrets: new VerifiedSecrets(config.now),
     verifiedTokens: new VerifiedTokenCache(config.tokenCacheSize, config.store),
+    validatedClients: new WeakSet(),
     emit: (name, payload) => emitSafely(emitter, name, payload),
   };
 }
