@@ -6,6 +6,7 @@ import type { Config } from './options';
 import { VerifiedSecrets } from './client-auth/verified-secrets';
 import { VerifiedTokenCache } from './bearer/verified-cache';
 import { emitSafely, type EventMap, type EventName } from './events';
+import { unheardErrors } from './errors/unheard-errors';
 
 export interface Context {
   readonly config: Config;
@@ -18,11 +19,12 @@ export interface Context {
 }
 
 export function createContext(config: Config, emitter: EventEmitter): Context {
+  const unheard = unheardErrors(config.now);
   return {
     config,
     verifiedSecrets: new VerifiedSecrets(config.now),
     verifiedTokens: new VerifiedTokenCache(config.tokenCacheSize, config.store),
     validatedClients: new WeakSet(),
-    emit: (name, payload) => emitSafely(emitter, name, payload),
+    emit: (name, payload) => emitSafely(emitter, name, payload, unheard),
   };
 }
