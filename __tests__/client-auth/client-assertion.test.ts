@@ -212,7 +212,8 @@ describe('private_key_jwt', () => {
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['www-authenticate']).toBeUndefined();
+    // RFC 9110 §11.6.1: every 401 carries a challenge; Basic is the header scheme this server supports.
+    expect(res.headers['www-authenticate']).toBe('Basic realm="https://auth.example.com"');
     expect(events).toEqual([{ name: 'client.failed', payload: expect.objectContaining({ error: 'invalid_client', detail }) }]);
     expect(JSON.stringify(events)).not.toContain(assertion.split('.')[2] || assertion);
   });
