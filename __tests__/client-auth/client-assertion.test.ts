@@ -212,7 +212,8 @@ describe('private_key_jwt', () => {
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['www-authenticate']).toBeUndefined();
+    // RFC 9110 §11.6.1: every 401 carries a challenge; Basic is the header scheme this server supports.
+    expect(res.headers['www-authenticate']).toBe('Basic realm="https://auth.example.com"');
     expect(events).toEqual([{ name: 'client.failed', payload: expect.objectContaining({ error: 'invalid_client', detail }) }]);
     expect(JSON.stringify(events)).not.toContain(assertion.split('.')[2] || assertion);
   });
@@ -288,7 +289,6 @@ describe('client_secret_jwt', () => {
     ['HS512 is used with a 57-byte secret (RFC 7518 §3.2)', () => signJwt(assertionClaims('s-jwt'), SHARED, 'HS512'), 'assertion signature does not verify'],
     ['an RS256 assertion is sent', () => signJwt(assertionClaims('s-jwt'), rsa.privateKey, 'RS256'), 'client uses client_secret_jwt, not private_key_jwt'],
     ['alg is none', () => unsigned(assertionClaims('s-jwt')), 'client uses client_secret_jwt, not private_key_jwt'],
-    ['the registered jwtSecret is shorter than 32 bytes', () => signJwt(assertionClaims('s-jwt-short'), 'too short', 'HS256'), 'client has no usable jwtSecret'],
     ['the jti is replayed', () => 'replay', 'assertion jti was already used'],
   ])('answers 401 invalid_client when %s', async (_name, make, detail) => {
     const { app, events } = await server();
@@ -302,6 +302,16 @@ describe('client_secret_jwt', () => {
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
     expect(events).toEqual([{ name: 'client.failed', payload: expect.objectContaining({ detail }) }]);
+  });
+
+  it('answers 500 server_error when the registered jwtSecret is shorter than 32 bytes: a misconfigured record', async () => {
+    const { app, events } = await server();
+    const res = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: signJwt(assertionClaims('s-jwt-short'), 'too short', 'HS256') });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'server_error', error_description: 'The server encountered an unexpected condition' });
+    expect(events).toEqual([
+      { name: 'error', payload: expect.objectContaining({ detail: "findClient('s-jwt-short') returned a client whose jwtSecret is not a string of at least 32 bytes" }) },
+    ]);
   });
 });
 

@@ -47,7 +47,7 @@ export async function authenticateClient(ctx: Context, req: Request, params: For
 
 async function verifyPresented(ctx: Context, req: Request, presented: Presented): Promise<AuthenticatedClient> {
   const client = await loadClient(ctx, presented.clientId);
-  const fail = (detail: string): OAuthError => invalidClient(ctx, presented.method, detail);
+  const fail = (detail: string): OAuthError => invalidClient(ctx, detail);
   if (client === undefined) {
     // An unknown client costs one bcrypt compare, like a known one with a wrong secret.
     if (presented.secret !== undefined) await dummyVerify(presented.secret, dummyCost(ctx));
@@ -93,7 +93,7 @@ function presentedCredentials(ctx: Context, req: Request, params: FormParams): P
     // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
     if (inBody) throw invalidRequest('Use exactly one client authentication method', 'basic and client_secret');
     const basic = parseBasic(header);
-    if (basic === undefined) throw invalidClient(ctx, 'client_secret_basic', 'malformed basic header');
+    if (basic === undefined) throw invalidClient(ctx, 'malformed basic header');
     if (params.client_id !== undefined && params.client_id !== basic.clientId) {
       throw invalidRequest('client_id does not match the Authorization header', 'client_id mismatch');
     }
@@ -101,15 +101,17 @@ function presentedCredentials(ctx: Context, req: Request, params: FormParams): P
   }
   const clientId = params.client_id;
   if (clientId === undefined || clientId === '') {
-    throw invalidClient(ctx, 'none', 'no client authentication');
+    throw invalidClient(ctx, 'no client authentication');
   }
   if (inBody) return { method: 'client_secret_post', clientId, secret: params.client_secret };
   return { method: 'none', clientId };
 }
 
-/** RFC 6749 §5.2: 401, with a Basic challenge when the client tried the Authorization header. */
-function invalidClient(ctx: Context, method: ClientAuthMethod, detail: string): OAuthError {
-  const headers: Record<string, string> =
-    method === 'client_secret_basic' ? { 'WWW-Authenticate': wwwAuthenticate('Basic', { realm: ctx.config.realm }) } : {};
+/**
+ * RFC 6749 §5.2: 401 invalid_client. RFC 9110 §11.6.1: a 401 "MUST send a WWW-Authenticate header field", so every
+ * one carries the Basic challenge (the header scheme this server supports), not only those after a Basic attempt.
+ */
+function invalidClient(ctx: Context, detail: string): OAuthError {
+  const headers = { 'WWW-Authenticate': wwwAuthenticate('Basic', { realm: ctx.config.realm }) };
   return new OAuthError('invalid_client', 'Client authentication failed', { detail, headers });
 }

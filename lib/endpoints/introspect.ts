@@ -25,8 +25,7 @@ export function introspectHandler(ctx: Context) {
 
 async function handleIntrospect(ctx: Context, req: Request, res: Response, params: FormParams): Promise<void> {
   const { token } = requireParams(params, ['token']);
-  // RFC 7662 defines no unsupported_token_type: an unknown hint is ignored and every type searched.
-  const hint = parseHint(params.token_type_hint, false);
+  const hint = parseHint(params.token_type_hint);
   const { client, method } = await authenticateClient(ctx, req, params);
   // RFC 7662 §2.1: "the endpoint MUST also require some form of authorization"; a public client proves nothing.
   if (method === 'none') {

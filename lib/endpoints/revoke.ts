@@ -19,7 +19,7 @@ export function revokeHandler(ctx: Context) {
 
 async function handleRevoke(ctx: Context, req: Request, res: Response, params: FormParams): Promise<void> {
   const { token } = requireParams(params, ['token']);
-  const hint = parseHint(params.token_type_hint, true);
+  const hint = parseHint(params.token_type_hint);
   const { client } = await authenticateClient(ctx, req, params);
   const found = await findToken(ctx, token, hint);
   // RFC 7009 §2.2: "invalid tokens do not cause an error response"; a token of another client is left alone and
