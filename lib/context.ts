@@ -6,12 +6,15 @@ import type { Config } from './options';
 import { VerifiedSecrets } from './client-auth/verified-secrets';
 import { VerifiedTokenCache } from './bearer/verified-cache';
 import { emitSafely, type EventMap, type EventName } from './events';
+import { createMountState, type MountState } from './util/mount-path';
 
 export interface Context {
   readonly config: Config;
   readonly verifiedSecrets: VerifiedSecrets;
   /** Access tokens already verified (bounded; see bearer/verified-cache.ts). */
   readonly verifiedTokens: VerifiedTokenCache;
+  /** Where auth.router is mounted (util/mount-path.ts), for the discovery documents. */
+  readonly mount: MountState;
   emit<K extends EventName>(name: K, payload: EventMap[K]): void;
 }
 
@@ -20,6 +23,7 @@ export function createContext(config: Config, emitter: EventEmitter): Context {
     config,
     verifiedSecrets: new VerifiedSecrets(config.now),
     verifiedTokens: new VerifiedTokenCache(config.tokenCacheSize, config.store),
+    mount: createMountState(),
     emit: (name, payload) => emitSafely(emitter, name, payload),
   };
 }
