@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
 const NAME = 'express-password-grant';
-const EXPORTS = ['passwordGrant', 'MemoryStore', 'hashSecret', 'verifySecret', 'dummyVerify', 'OAuthError', 'isOAuthError'] as const;
+const EXPORTS = ['passwordGrant', 'MemoryStore', 'hashSecret', 'verifySecret', 'dummyVerify', 'OAuthError', 'isOAuthError', 'generateSigningKey'] as const;
 
 /** Runs `node <args>` in the package root, where `express-password-grant` self-references via package.json exports. */
 function node(args: string[]): Promise<string> {
