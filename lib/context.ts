@@ -15,6 +15,8 @@ export interface Context {
   readonly verifiedTokens: VerifiedTokenCache;
   /** Where auth.router is mounted (util/mount-path.ts), for the discovery documents. */
   readonly mount: MountState;
+  /** Codes of the one-time process warnings this instance has given (util/warn-once.ts). */
+  readonly warned: Set<string>;
   emit<K extends EventName>(name: K, payload: EventMap[K]): void;
 }
 
@@ -24,6 +26,7 @@ export function createContext(config: Config, emitter: EventEmitter): Context {
     verifiedSecrets: new VerifiedSecrets(config.now),
     verifiedTokens: new VerifiedTokenCache(config.tokenCacheSize, config.store),
     mount: createMountState(),
+    warned: new Set(),
     emit: (name, payload) => emitSafely(emitter, name, payload),
   };
 }

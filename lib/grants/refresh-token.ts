@@ -12,8 +12,7 @@ import { randomToken, sha256 } from '../util/crypto';
 import { revokeFamily } from './family';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { assertMaxLength, requireParams } from './params';
-import { parseScope } from './scope';
-import { invalidScope } from '../errors/oauth-error';
+import { parseScope, scopeRejected } from './scope';
 import { storeCall } from './store-call';
 import { refreshBinding } from '../dpop/refresh-binding';
 import type { TokenBinding } from '../dpop/token-request';
@@ -73,7 +72,7 @@ function narrowedScope(record: RefreshTokenRecord, client: Client, requested: st
   const original = record.scope;
   if (requested !== undefined) {
     const wider = requested.filter((s) => !original.includes(s));
-    if (wider.length > 0) throw invalidScope(`refresh may not widen the scope: ${wider.join(' ')}`);
+    if (wider.length > 0) throw scopeRejected('refresh may not widen the scope', wider);
   }
   const allowed = client.scopes ?? [];
   return (requested ?? [...original]).filter((s) => allowed.includes(s));
