@@ -1,6 +1,5 @@
 // The `express-password-grant` command as built (dist/cli.js), run in a child node in an empty directory:
 // `keys` and `hash-secret`, their outputs used for real (a server signs with the key; bcrypt checks the hash).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,46 +7,11 @@ import { Readable } from 'node:stream';
 import bcrypt from 'bcrypt';
 import request from 'supertest';
 import { runCli } from '../../lib/cli/run';
+import { publicJwkFrom, runCommand, signingKeysFrom } from '../helpers/cli';
 import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
-import type { SigningKeyOption } from '../../lib';
 
 const CLI = path.join(__dirname, '../../dist/cli.js');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built CLI with `args` in `cwd`, writing `input` to its stdin (then closing it). */
-function cli(args: string[], cwd: string, input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    // The CLI may exit before reading all of a too-long input.
-    child.stdin.on('error', () => undefined);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
-/** The `signingKeys: [...]` line `keys` prints, evaluated as the app would with fs reading from `dir`. */
-export function signingKeysFrom(stdout: string, dir: string): SigningKeyOption[] {
-  const line = stdout.split('\n').find((l) => l.startsWith('signingKeys: '));
-  if (line === undefined) throw new Error(`no signingKeys line in:\n${stdout}`);
-  const expression = line.slice('signingKeys: '.length).replace(/,$/, '');
-  const scopedFs = { readFileSync: (file: string, encoding: BufferEncoding) => fs.readFileSync(path.resolve(dir, file), encoding) };
-  return new Function('fs', `return ${expression};`)(scopedFs) as SigningKeyOption[];
-}
-
-/** The public JWK `keys` prints after its snippet. */
-export function publicJwkFrom(stdout: string): Record<string, string> {
-  return JSON.parse(stdout.slice(stdout.indexOf('\n{\n') + 1)) as Record<string, string>;
-}
+const cli = (args: string[], cwd: string, input = '') => runCommand([process.execPath, CLI], args, cwd, input);
 
 let dir: string;
 beforeAll(() => {
