@@ -33,7 +33,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'hash-secret': { options: HASH_SECRET_OPTIONS, run: hashSecretCommand },
 };
 
-/** Runs the CLI with `argv` (without node and the script) and returns the exit code; never throws. */
+/** Runs the CLI with `argv` (without node and the script) and resolves with the exit code; rejects only on a bug. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === 'help' || name === '--help' || name === '-h') {
