@@ -53,9 +53,6 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
 
   const auth = passwordGrant({
     issuer,
-    // Where auth.router is mounted (below), so that discovery names /oauth2/token & co.
-    // TODO: drop once discovery learns the router's mount path by itself (lead: issue 12, discovery mount path).
-    endpointsBaseUrl: `${issuer}/oauth2`,
     scopesSupported: SCOPES_SUPPORTED,
     signingKeys: loadSigningKey(dataDir, log),
     findClient: (clientId) => db.findClient(clientId),

@@ -20,7 +20,6 @@ const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }
 
 export const auth = passwordGrant({
   issuer: 'http://localhost:3000', // the `iss` of every token; https in production (http only for localhost)
-  endpointsBaseUrl: 'http://localhost:3000/oauth2', // where auth.router is mounted, for discovery
   signingKeys: { kid: 'dev-1', alg: 'RS256', key: privateKey },
   findClient: (clientId) => clients.find((client) => client.id === clientId) ?? null,
   verifyUser: async (username, password) => {

@@ -44,6 +44,8 @@ export interface EventMap {
   'token.rejected': RequestEventBase & { readonly error: string; readonly detail?: string };
   throttled: RequestEventBase & { readonly key: string; readonly retryAfter: number; readonly username?: string };
   'client.failed': RequestEventBase & { readonly error: string; readonly detail?: string };
+  /** A token request answered `invalid_scope`: `scope` lists the rejected scope tokens, `detail` says why. */
+  'scope.rejected': RequestEventBase & { readonly grantType: string; readonly scope: readonly string[]; readonly detail: string };
   error: Error & { readonly detail?: string };
 }
 

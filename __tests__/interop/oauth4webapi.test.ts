@@ -5,7 +5,9 @@ import { RESOURCE_AUDIENCE, runClientScript, startInteropServer, type InteropSer
 import { WEB_SECRET } from '../helpers/server';
 
 describe.each([
-  ['an origin issuer, OIDC discovery', { routerPath: '/oauth2' }, 'oidc'],
+  // The README's layout: issuer at the origin, router at /oauth2, discovery at the root, no endpointsBaseUrl.
+  ['an origin issuer, router at /oauth2, OIDC discovery', { routerPath: '/oauth2' }, 'oidc'],
+  ['an origin issuer, router at /oauth2, RFC 8414 discovery', { routerPath: '/oauth2' }, 'oauth2'],
   ['an issuer with a path, RFC 8414 discovery', { issuerPath: '/tenant1', routerPath: '/tenant1' }, 'oauth2'],
 ])('oauth4webapi with %s', (_name, serverOptions, algorithm) => {
   let server: InteropServer;

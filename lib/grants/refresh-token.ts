@@ -13,8 +13,7 @@ import { revokeFamily } from './family';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { assertMaxLength, requireParams } from './params';
 import { familyEnd, refreshExpiresAt } from './refresh-lifetime';
-import { parseScope } from './scope';
-import { invalidScope } from '../errors/oauth-error';
+import { parseScope, scopeRejected } from './scope';
 import { storeCall } from './store-call';
 import { refreshBinding } from '../dpop/refresh-binding';
 import type { TokenBinding } from '../dpop/token-request';
@@ -77,7 +76,7 @@ function narrowedScope(record: RefreshTokenRecord, client: Client, requested: st
   const original = record.scope;
   if (requested !== undefined) {
     const wider = requested.filter((s) => !original.includes(s));
-    if (wider.length > 0) throw invalidScope(`refresh may not widen the scope: ${wider.join(' ')}`);
+    if (wider.length > 0) throw scopeRejected('refresh may not widen the scope', wider);
   }
   const allowed = client.scopes ?? [];
   return (requested ?? [...original]).filter((s) => allowed.includes(s));
