@@ -128,17 +128,20 @@ describe('failed logins per username and IP', () => {
 });
 
 describe('the softer per-username limit', () => {
-  it('locks a username attacked from many IPs, except from an IP where the user logged in recently', async () => {
+  it('gives each new IP one attempt per window once full, and never refuses an IP where the user logged in recently', async () => {
     const { server, verifyCalls } = await clocked({ throttle: { username: { max: 10 } } });
     expect((await login(server, 'alice', 'correct horse', '192.0.2.1')).status).toBe(200); // alice's usual IP
     for (let i = 0; i < 10; i++) expect((await login(server, 'alice', 'wrong', `203.0.113.${i}`)).status).toBe(400);
+    expect((await login(server, 'alice', 'wrong', '203.0.113.200')).status).toBe(400); // a new place: one attempt
     const calls = verifyCalls();
     const attacker = await login(server, 'alice', 'correct horse', '203.0.113.200');
     expect(attacker.status).toBe(429);
     expect(verifyCalls()).toBe(calls);
+    expect(Number(attacker.headers['retry-after'])).toBe(3600);
     expect(server.events.at(-1)).toMatchObject({ name: 'throttled', payload: { key: 'username' } });
-    // The real user is not locked out where they usually log in.
+    // The real user is not locked out where they usually log in, nor anywhere new on the first try.
     expect((await login(server, 'alice', 'correct horse', '192.0.2.1')).status).toBe(200);
+    expect((await login(server, 'alice', 'correct horse', '198.51.100.50')).status).toBe(200);
   });
 
   it('is not cleared by a success, so the user logging in does not give a distributed guesser a fresh start', async () => {
@@ -146,6 +149,7 @@ describe('the softer per-username limit', () => {
     for (let i = 0; i < 4; i++) await login(server, 'bob', 'wrong', `203.0.113.${i}`);
     expect((await login(server, 'bob', 'hunter2', '192.0.2.1')).status).toBe(200);
     await login(server, 'bob', 'wrong', '203.0.113.50');
+    expect((await login(server, 'bob', 'wrong', '203.0.113.51')).status).toBe(400);
     expect((await login(server, 'bob', 'wrong', '203.0.113.51')).status).toBe(429);
   });
 
@@ -153,6 +157,7 @@ describe('the softer per-username limit', () => {
     const { server } = await clocked({ throttle: { username: { max: 3 }, rememberSuccessSeconds: 0 } });
     expect((await login(server, 'alice', 'correct horse', '192.0.2.1')).status).toBe(200);
     for (let i = 0; i < 3; i++) await login(server, 'alice', 'wrong', `203.0.113.${i}`);
+    expect((await login(server, 'alice', 'wrong', '192.0.2.1')).status).toBe(400);
     expect((await login(server, 'alice', 'correct horse', '192.0.2.1')).status).toBe(429);
   });
 });

@@ -45,7 +45,11 @@ export async function passwordLogin(ctx: Context, req: Request, params: FormPara
   try {
     verdict = await runVerifyUser(ctx, username, password, { client, scope, req });
   } catch (err) {
-    if (!isOAuthError(err) || err.status >= 500) throw err;
+    if (!isOAuthError(err) || err.status >= 500) {
+      // Not a verdict on the password: the reserved attempt is given back.
+      await throttle.abandoned();
+      throw err;
+    }
     throw await deliberateFailure(ctx, err, { client, username, scope, ip, throttle });
   }
   if (verdict.user === undefined) {
