@@ -65,3 +65,39 @@ describe('MemoryStore', () => {
     await store.close();
   });
 });
+
+describe('MemoryStore maxEntries (counters and replay markers)', () => {
+  it('evicts the least recently written counter or marker when full, never refresh tokens, revocations or values', async () => {
+    const store = new MemoryStore({ maxEntries: 3 });
+    const t = Date.now() / 1000;
+    await store.saveRefreshToken(record('rt', t + 600, 'fam'));
+    await store.revokeFamily('fam', 600);
+    await store.put('mfa', 'pending', 600);
+    await store.hit('a', 60);
+    await store.claimOnce('jti-1', 60);
+    await store.hit('b', 60);
+    await store.hit('a', 60); // rewritten: now the most recent
+    await store.hit('c', 60); // full: evicts the oldest write, the marker jti-1
+    expect(await store.claimOnce('jti-1', 60)).toBe(true); // forgotten (and now written again, evicting b)
+    expect(await store.peek('b')).toBeUndefined();
+    expect((await store.peek('a'))?.count).toBe(2);
+    expect((await store.peek('c'))?.count).toBe(1);
+    for (let i = 0; i < 100; i++) await store.hitBelow(`x${i}`, 5, 60);
+    expect(store.size).toBe(3 + 3);
+    expect(await store.findRefreshToken('rt')).toBeUndefined(); // its family is revoked: the mark survived
+    await store.saveRefreshToken(record('rt2', t + 600, 'other'));
+    expect(await store.findRefreshToken('rt2')).toBeDefined();
+    expect(await store.take('mfa')).toBe('pending');
+    await store.close();
+  });
+
+  it('defaults to 100,000 and refuses a cap that is not a positive integer', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 100_010; i++) await store.hit(`k${i}`, 60);
+    expect(store.size).toBe(100_000);
+    await store.close();
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new MemoryStore({ maxEntries: bad })).toThrow('MemoryStore: options.maxEntries must be a positive integer');
+    }
+  });
+});
