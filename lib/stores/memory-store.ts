@@ -1,6 +1,7 @@
 // lib/stores/memory-store.ts
 // The single-process TokenStore: Maps of expiring entries, swept by one unref'd timer; values copied as strings.
 
+import { BoundedMap } from './bounded-map';
 import { decodeRecord, encodeRecord, expiresAtOf } from './compact-record';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
@@ -17,8 +18,9 @@ export interface MemoryStoreOptions {
   readonly now?: () => number;
   /**
    * Hard cap on throttle counters plus replay markers (`hit`, `hitBelow`, `claimOnce`), the state anyone can make
-   * the store create without credentials. When full, the least recently written of them is evicted. Refresh tokens,
-   * revocation marks and one-shot values are never evicted. Default 100000 (about 25 MB of heap; bench/RESULTS.md).
+   * the store create without credentials. When full, the least recently written half of them is dropped (one written
+   * within the last `maxEntries / 2` writes is never dropped). Refresh tokens, revocation marks and one-shot values
+   * are never evicted. At least 2; default 100000 (about 20 MB of heap at most; bench/RESULTS.md).
    */
   readonly maxEntries?: number;
 }
@@ -39,9 +41,8 @@ const DEFAULT_MAX_ENTRIES = 100_000;
  */
 export class MemoryStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
-  /** Counters and replay markers, least recently written first (Map order), capped at `maxEntries`. */
-  private readonly bounded = new Map<string, Entry>();
-  private readonly maxEntries: number;
+  /** Counters and replay markers, capped at `maxEntries`. */
+  private readonly bounded: BoundedMap<Entry>;
   /** Refresh tokens by id: `encodeRecord()` strings, whose prefix is the expiry. */
   private readonly refreshTokens = new Map<string, string>();
   private readonly now: () => number;
@@ -51,8 +52,8 @@ export class MemoryStore implements TokenStore {
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     const max = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    if (!Number.isSafeInteger(max) || max < 1) throw new TypeError('MemoryStore: options.maxEntries must be a positive integer');
-    this.maxEntries = max;
+    if (!Number.isSafeInteger(max) || max < 2) throw new TypeError('MemoryStore: options.maxEntries must be an integer >= 2');
+    this.bounded = new BoundedMap(max);
     this.timer = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.timer.unref();
   }
@@ -192,22 +193,16 @@ export class MemoryStore implements TokenStore {
 
   private set(key: string, value: string, expiresAtMs: number): void {
     const map = this.mapOf(key);
-    map.delete(key);
-    if (expiresAtMs <= this.now()) return;
-    // Re-inserted on every write, so Map order is "least recently written first" and eviction spares busy counters.
-    if (map === this.bounded && map.size >= this.maxEntries) this.evictOldest();
+    if (expiresAtMs <= this.now()) {
+      map.delete(key);
+      return;
+    }
     map.set(key, { value, expiresAt: expiresAtMs });
   }
 
   /** Counters and replay markers are bounded; refresh tokens, revocations and one-shot values are not. */
-  private mapOf(key: string): Map<string, Entry> {
+  private mapOf(key: string): { get(k: string): Entry | undefined; set(k: string, e: Entry): unknown; delete(k: string): unknown } {
     return key.startsWith(COUNTER) || key.startsWith(ONCE) ? this.bounded : this.entries;
-  }
-
-  /** Drops the least recently written counter or replay marker (O(1): the first key in Map order). */
-  private evictOldest(): void {
-    const oldest = this.bounded.keys().next().value;
-    if (oldest !== undefined) this.bounded.delete(oldest);
   }
 
   private get(key: string): string | undefined {
