@@ -127,6 +127,43 @@ describe('failed logins per username and IP', () => {
   });
 });
 
+describe('reservations', () => {
+  it('gives the attempt back when verifyUser fails with a server error (no verdict on the password)', async () => {
+    let broken = true;
+    const f = await loadFixture();
+    const verify = verifyUserFrom(f) as (u: string, p: string) => Promise<never>;
+    const { server } = await clocked({
+      verifyUser: async (u: string, p: string) => {
+        if (broken) throw new Error('database down');
+        return verify(u, p);
+      },
+    });
+    for (let i = 0; i < 8; i++) expect((await login(server, 'alice', 'correct horse')).status).toBe(500);
+    broken = false;
+    expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+  });
+
+  it('remembers a pair on its first success, and rewrites the mark only once past half its life', async () => {
+    const writes: string[] = [];
+    let now = Math.floor(Date.now() / 1000) * 1000;
+    class Recording extends MemoryStore {
+      override hit(key: string, windowSeconds: number) {
+        if (key.startsWith('thr:k:')) writes.push(key);
+        return super.hit(key, windowSeconds);
+      }
+    }
+    const { server } = await clocked({ now: () => now, store: new Recording({ now: () => now }), throttle: { rememberSuccessSeconds: 1000 } });
+    for (let i = 0; i < 3; i++) expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+    expect(writes).toHaveLength(1);
+    now += 499_000;
+    expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+    expect(writes).toHaveLength(1);
+    now += 2_000;
+    expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+    expect(writes).toHaveLength(2);
+  });
+});
+
 describe('the softer per-username limit', () => {
   it('gives each new IP one attempt per window once full, and never refuses an IP where the user logged in recently', async () => {
     const { server, verifyCalls } = await clocked({ throttle: { username: { max: 10 } } });

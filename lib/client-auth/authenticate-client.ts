@@ -40,7 +40,7 @@ export async function authenticateClient(ctx: Context, req: Request, params: For
     authenticated = await verifyPresented(ctx, req, presented, client);
   } catch (err) {
     if (isOAuthError(err) && err.error === 'invalid_client') await throttle.failed();
-    else await throttle.abandoned();
+    else await throttle.abandoned().catch(() => undefined); // the original error matters more
     throw err;
   }
   await throttle.succeeded();

@@ -62,7 +62,7 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
         return store.hitBelow(failKey(p.bucket), rule.max, rule.windowSeconds);
       })),
     ),
-    storeCall('peek', () => store.peek(knownKey(place))),
+    throttle.rememberSuccessSeconds > 0 ? storeCall('peek', () => store.peek(knownKey(place))) : undefined,
   ]);
   const known = marker !== undefined && throttle.rememberSuccessSeconds > 0;
   const held = active.filter((_, i) => hits[i].added).map((p) => p.bucket);

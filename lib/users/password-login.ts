@@ -47,7 +47,8 @@ export async function passwordLogin(ctx: Context, req: Request, params: FormPara
   } catch (err) {
     if (!isOAuthError(err) || err.status >= 500) {
       // Not a verdict on the password: the reserved attempt is given back.
-      await throttle.abandoned();
+      // A store failure while giving it back must not hide the original error.
+      await throttle.abandoned().catch(() => undefined);
       throw err;
     }
     throw await deliberateFailure(ctx, err, { client, username, scope, ip, throttle });
