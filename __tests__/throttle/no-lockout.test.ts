@@ -44,7 +44,8 @@ describe('wrong client secrets, no credentials needed', () => {
     expect(burst.every((r) => r.status === 401 || r.status === 429)).toBe(true);
 
     expect((await cliLogin(other, '192.0.2.1')).status).toBe(200); // the user who logged in before, elsewhere
-    expect((await webRefresh(other, BACKEND, before.body.refresh_token)).status).toBe(200); // the refresh grant
+    const refreshed = await webRefresh(other, BACKEND, before.body.refresh_token); // the refresh grant
+    expect(refreshed.status).toBe(200);
     expect((await cliRefresh(other, '192.0.2.1', userAtHome.body.refresh_token)).status).toBe(200);
     expect((await webLogin(other, '198.51.100.77')).status).toBe(200); // a new IP
     expect((await webLogin(other, BACKEND)).status).toBe(200); // the confidential client's own backend
@@ -52,6 +53,23 @@ describe('wrong client secrets, no credentials needed', () => {
     expect((await webLogin(other, ATTACKER, 'one more guess')).status).toBe(429);
     // ...and even there a secret this instance already verified guesses nothing, so it is not refused.
     expect((await webLogin(other, ATTACKER)).status).toBe(200);
+  });
+
+  it('a refresh grant from the guessing IP itself is not refused by client buckets it did not fill', async () => {
+    const { attacked, other } = await pair();
+    const before = await webLogin(other, BACKEND);
+    expect(before.status).toBe(200);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => webLogin(attacked, ATTACKER, `wrong-${i}`)));
+    // `attacked` never verified the right secret, so nothing in its memory helps: the live refresh token does.
+    const refreshed = await webRefresh(attacked, ATTACKER, before.body.refresh_token);
+    expect(refreshed.status).toBe(200);
+    // A guess without a live refresh token of this client gets no such way round the lock.
+    const bogus = post(attacked, ATTACKER, { grant_type: 'refresh_token', refresh_token: 'not-a-refresh-token' }, 'guess-x');
+    expect((await bogus).status).toBe(429);
+    // The refresh token's own budget is its holder's: wrong secrets with it lock only that grant's refreshes.
+    const guess = (i: number) => post(attacked, ATTACKER, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }, `guess-${i}`);
+    for (let i = 0; i < 10; i++) expect((await guess(i)).status).toBe(401);
+    expect((await guess(10)).status).toBe(429);
   });
 
   it('60 wrong secrets spread over 60 IPs lock neither the backend nor a new backend IP, while each guessing IP is refused', async () => {

@@ -33,7 +33,8 @@ export async function authenticateClient(ctx: Context, req: Request, params: For
   const presented = presentedCredentials(ctx, req, params);
   const client = await loadClient(ctx, presented.clientId);
   // RFC 6749 §2.3.1: the server "MUST protect any endpoint utilizing it against brute force attacks".
-  const throttle = clientThrottle(ctx, req, { clientId: presented.clientId, client, remembered: isRemembered(ctx, client, presented) });
+  const refreshToken = params.grant_type === 'refresh_token' ? params.refresh_token : undefined;
+  const throttle = clientThrottle(ctx, req, { clientId: presented.clientId, client, remembered: isRemembered(ctx, client, presented), refreshToken });
   await throttle.guard();
   let authenticated: AuthenticatedClient;
   try {

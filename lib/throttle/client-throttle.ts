@@ -4,7 +4,10 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
+import { storeCall } from '../grants/store-call';
 import type { Client } from '../types';
+import { epochSeconds } from '../util/clock';
+import { sha256 } from '../util/crypto';
 import { bucket, ipBucket, type Bucket } from './keys';
 import { recordSuccess, releaseAll, reserve, throttledError, type BucketPlan, type Reservation } from './limiter';
 
@@ -30,6 +33,8 @@ export interface ClientAuthAttempt {
   readonly client: Client | undefined;
   /** The presented secret is one this process already verified for this client (nothing is being guessed). */
   readonly remembered: boolean;
+  /** The refresh token of a refresh grant, if this is one. */
+  readonly refreshToken?: string;
 }
 
 /**
@@ -48,9 +53,11 @@ export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAt
   if (throttle === false || attempt.remembered || (client !== undefined && !hasCredential(client))) return OFF;
   const ip = ipBucket(req.ip);
   // An empty client id is refused before this point, so `\0ip` cannot be a registered client's pair.
-  const place = bucket('clientIp', `${client === undefined ? '' : clientId}\0${ip}`);
-  const plans: BucketPlan[] = [{ bucket: place, whenFull: 'lock', exemptIfKnown: false }];
-  if (client !== undefined) plans.push({ bucket: bucket('client', clientId), whenFull: 'tighten', exemptIfKnown: true });
+  let place = bucket('clientIp', `${client === undefined ? '' : clientId}\0${ip}`);
+  const plansAt = (p: Bucket): BucketPlan[] => [
+    { bucket: p, whenFull: 'lock', exemptIfKnown: false },
+    ...(client === undefined ? [] : [{ bucket: bucket('client', clientId), whenFull: 'tighten' as const, exemptIfKnown: true }]),
+  ];
   let held: Reservation | undefined;
   const settle = (run: (r: Reservation, place: Bucket) => Promise<unknown>) => async (): Promise<void> => {
     const r = held;
@@ -59,7 +66,14 @@ export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAt
   };
   return {
     async guard() {
-      const reserved = await reserve(ctx, throttle, plans, place);
+      let reserved = await reserve(ctx, throttle, plansAt(place), place);
+      // A refresh grant refused by buckets others filled: a live refresh token of this client makes its grant family
+      // the place instead (its own hard bucket and marker), so only holders of that 256-bit token can lock it.
+      const family = reserved.lock !== undefined && client !== undefined ? await refreshFamily(ctx, client.id, attempt.refreshToken) : undefined;
+      if (family !== undefined) {
+        place = bucket('clientIp', `${clientId}\0refresh:${family}`);
+        reserved = await reserve(ctx, throttle, plansAt(place), place);
+      }
       if (reserved.lock === undefined) {
         held = reserved.reservation;
         return;
@@ -73,6 +87,14 @@ export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAt
     succeeded: settle((r, p) => recordSuccess(ctx, throttle, r, p, client !== undefined)),
     abandoned: settle((r) => releaseAll(ctx, r.held)),
   };
+}
+
+/** The grant family of a live refresh token issued to `clientId`, or undefined (one store read, only when refused). */
+async function refreshFamily(ctx: Context, clientId: string, refreshToken: string | undefined): Promise<string | undefined> {
+  if (refreshToken === undefined || refreshToken === '' || refreshToken.length > 512) return undefined;
+  const record = await storeCall('findRefreshToken', () => ctx.config.store.findRefreshToken(sha256(refreshToken)));
+  if (record === undefined || record.clientId !== clientId || record.expiresAt <= epochSeconds(ctx.config.now)) return undefined;
+  return record.familyId;
 }
 
 /** A secret, a JWT secret or keys: something a caller could be guessing or forging. */
