@@ -32,7 +32,7 @@ export interface BucketPlan {
   readonly exemptIfKnown: boolean;
 }
 
-/** The attempts one request holds; give them back with `settle`. */
+/** The attempts one request holds; settled by `recordSuccess` or `releaseAll` (a failure keeps them). */
 export interface Reservation {
   /** Buckets in which this attempt holds one unit (counted now, kept as a failure unless released). */
   readonly held: readonly Bucket[];
