@@ -31,22 +31,30 @@ interface Presented {
 /** Authenticates the client of a token, revocation or introspection request; throws `invalid_client` otherwise. */
 export async function authenticateClient(ctx: Context, req: Request, params: FormParams): Promise<AuthenticatedClient> {
   const presented = presentedCredentials(ctx, req, params);
+  const client = await loadClient(ctx, presented.clientId);
   // RFC 6749 §2.3.1: the server "MUST protect any endpoint utilizing it against brute force attacks".
-  const throttle = clientThrottle(ctx, req, presented.clientId);
+  const refreshToken = params.grant_type === 'refresh_token' ? params.refresh_token : undefined;
+  const throttle = clientThrottle(ctx, req, { clientId: presented.clientId, client, remembered: isRemembered(ctx, client, presented), refreshToken });
   await throttle.guard();
   let authenticated: AuthenticatedClient;
   try {
-    authenticated = await verifyPresented(ctx, req, presented);
+    authenticated = await verifyPresented(ctx, req, presented, client);
   } catch (err) {
     if (isOAuthError(err) && err.error === 'invalid_client') await throttle.failed();
+    else await throttle.abandoned().catch(() => undefined); // the original error matters more
     throw err;
   }
   await throttle.succeeded();
   return authenticated;
 }
 
-async function verifyPresented(ctx: Context, req: Request, presented: Presented): Promise<AuthenticatedClient> {
-  const client = await loadClient(ctx, presented.clientId);
+/** A secret this process already accepted for this client (verified-secrets.ts): presenting it guesses nothing. */
+function isRemembered(ctx: Context, client: Client | undefined, presented: Presented): boolean {
+  if (client?.secretHash === undefined || presented.secret === undefined) return false;
+  return ctx.verifiedSecrets.has(client.id, presented.secret, client.secretHash);
+}
+
+async function verifyPresented(ctx: Context, req: Request, presented: Presented, client: Client | undefined): Promise<AuthenticatedClient> {
   const fail = (detail: string): OAuthError => invalidClient(ctx, detail);
   if (client === undefined) {
     // An unknown client costs one bcrypt compare, like a known one with a wrong secret.

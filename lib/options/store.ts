@@ -15,6 +15,8 @@ const STORE_METHODS: readonly (keyof TokenStore)[] = [
   'revokeAccessToken',
   'isAccessTokenRevoked',
   'hit',
+  'hitBelow',
+  'release',
   'peek',
   'reset',
   'claimOnce',

@@ -46,7 +46,12 @@ export async function passwordLogin(ctx: Context, req: Request, params: FormPara
   try {
     verdict = await runVerifyUser(ctx, username, password, { client, scope, req });
   } catch (err) {
-    if (!isOAuthError(err) || err.status >= 500) throw err;
+    if (!isOAuthError(err) || err.status >= 500) {
+      // Not a verdict on the password: the reserved attempt is given back.
+      // A store failure while giving it back must not hide the original error.
+      await throttle.abandoned().catch(() => undefined);
+      throw err;
+    }
     throw await deliberateFailure(ctx, err, { client, username, scope, ip, throttle });
   }
   if (verdict.user === undefined) {
