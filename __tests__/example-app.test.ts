@@ -1,39 +1,15 @@
 // __tests__/example-app.test.ts
-// Drives example-app/ over HTTP. It requires the BUILT package (dist/): `npm test` builds first; locally `npm run build`.
+// Drives example-app/ over HTTP. It requires the BUILT package (dist/) and example (example-app/dist/): `npm test`
+// builds both first; locally `npm run build && npm run build:example`.
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Express } from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-
-interface UserRow {
-  readonly id: number;
-  readonly email: string;
-  readonly name: string | null;
-  readonly password_hash: string;
-}
-
-interface ExampleDb {
-  findUserByEmail(email: string): UserRow | undefined;
-  findClient(id: string): { id: string; secretHash?: string; grants: string[] } | null;
-  close(): void;
-}
-
-interface ExampleApp {
-  readonly app: Express;
-  readonly auth: { on(event: string, listener: (payload: unknown) => void): unknown };
-  readonly db: ExampleDb;
-}
-
-interface CreateAppOptions {
-  dataDir: string;
-  port?: number;
-  log?: (line: string) => void;
-  bcryptCost?: number;
-}
+import { createApp } from '../example-app/app';
+import type { ExampleApp } from '../example-app/app';
 
 const ROOT = path.join(__dirname, '..');
 const PORT = 4321;
@@ -42,7 +18,6 @@ const ALICE = { email: 'alice@example.com', password: 'wonderland' };
 const BOB = { email: 'bob@example.com', password: 'builder-bob' };
 const WEB = { id: 'demo-web', secret: 'demo-web-secret' };
 
-let createApp: (options: CreateAppOptions) => ExampleApp;
 let dataDir: string;
 let example: ExampleApp;
 const logs: string[] = [];
@@ -77,16 +52,16 @@ function events(name: string): Array<Record<string, unknown>> {
 
 function runAddUser(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'example-app/add-user.js'), ...args], { env: { ...process.env, DATA_DIR: dataDir } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [path.join(ROOT, 'example-app/dist/add-user.js'), ...args], { env: { ...process.env, DATA_DIR: dataDir } }, (err, stdout, stderr) => {
       resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
     });
   });
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  ({ createApp } = require('../example-app/app') as { createApp: typeof createApp });
+  if (!fs.existsSync(path.join(ROOT, 'example-app/dist/add-user.js'))) {
+    throw new Error('example-app/dist/ is missing: run `npm run build && npm run build:example` first');
+  }
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'epg-example-'));
   example = createApp({ dataDir, port: PORT, log: (line) => logs.push(line), bcryptCost: 4 });
 });
@@ -247,6 +222,56 @@ describe('refresh', () => {
     expect(afterRevoke.body.error).toBe('invalid_grant');
     const revoked = await request(example.app).get('/api/me').set('Authorization', `Bearer ${second.body.access_token}`);
     expect(revoked.status).toBe(401);
+  });
+});
+
+describe('discovery and the demo console', () => {
+  it('publishes discovery at the root, naming the endpoints where the router is mounted (/oauth2)', async () => {
+    for (const where of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const res = await request(example.app).get(where);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        issuer: ISSUER,
+        token_endpoint: `${ISSUER}/oauth2/token`,
+        revocation_endpoint: `${ISSUER}/oauth2/revoke`,
+        introspection_endpoint: `${ISSUER}/oauth2/introspect`,
+        jwks_uri: `${ISSUER}/oauth2/jwks`,
+        grant_types_supported: ['password', 'refresh_token'],
+      });
+      expect(res.body.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'orders']));
+    }
+    const jwks = await request(example.app).get('/oauth2/jwks');
+    expect(jwks.status).toBe(200);
+    expect(jwks.body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256' });
+  });
+
+  it('serves the console at / as HTML labelled a developer demo, under a CSP that forbids inline script', async () => {
+    const res = await request(example.app).get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('Developer demo');
+    expect(res.text).toContain('authorization code flow with PKCE');
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['cache-control']).toBe('no-store');
+    // No inline script and no third-party origin: every <script> has a same-origin src.
+    expect(res.text).not.toMatch(/<script(?![^>]*\ssrc="\/[\w.-]+")[^>]*>/);
+    expect(res.text).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const js = await request(example.app).get('/demo.js');
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    const css = await request(example.app).get('/demo.css');
+    expect(css.status).toBe(200);
+  });
+
+  it('offers only the public client in the console: no client secret reaches the browser', async () => {
+    const files = await Promise.all(['/', '/demo.js'].map((p) => request(example.app).get(p)));
+    for (const file of files) expect(file.text).not.toContain(WEB.secret);
+    const options = [...files[0].text.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    expect(options).toContain('demo-cli');
+    expect(options).not.toContain(WEB.id);
   });
 });
 

@@ -1,14 +1,19 @@
 // __tests__/packaging.test.ts
-// The built package as users get it: require() and import of the package root in a child node, and its typings.
+// The built package as users get it: require() and import of the package root in a child node, its typings, and the
+// tarball `npm pack` makes on a fresh clone, installed into an empty project (its command, its strict typings).
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import bcrypt from 'bcrypt';
+import request from 'supertest';
+import { publicJwkFrom, runCommand, signingKeysFrom } from './helpers/cli';
+import { basic, createServer, form, WEB_SECRET } from './helpers/server';
 
 const ROOT = path.join(__dirname, '..');
 const NAME = 'express-password-grant';
-const EXPORTS = ['passwordGrant', 'MemoryStore', 'hashSecret', 'verifySecret', 'dummyVerify', 'OAuthError', 'isOAuthError'] as const;
+const EXPORTS = ['passwordGrant', 'MemoryStore', 'hashSecret', 'verifySecret', 'dummyVerify', 'OAuthError', 'isOAuthError', 'generateSigningKey'] as const;
 
 /** Runs `node <args>` in the package root, where `express-password-grant` self-references via package.json exports. */
 function node(args: string[]): Promise<string> {
@@ -138,4 +143,138 @@ export const bad: Client = { id: 'x', grants: ['implicit'] };
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000); // a full tsc run with lib checking, on a shared 2-core machine
+});
+
+/** Runs `file args` in `cwd` and resolves with stdout; rejects with stderr on a non-zero exit. */
+function run(file: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stderr}`)) : resolve({ stdout, stderr }),
+    );
+  });
+}
+
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+// What a user gets: `npm pack` on a fresh clone (no dist/), the tarball installed into an empty project with only
+// what an Express app written in TypeScript has (express, @types/express, @types/node), offline from the npm cache
+// when it holds them (--prefer-offline; the registry otherwise).
+describe('the packed tarball, installed into an empty project', () => {
+  let work: string;
+  let consumer: string;
+  let files: string[];
+  const installed = (): string => path.join(consumer, 'node_modules', NAME);
+
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'epg-pack-'));
+    // A fresh clone: the files git knows (tracked, or new and not ignored), so no dist/ and no build output.
+    const clone = path.join(work, 'clone');
+    const { stdout: listed } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT);
+    for (const file of listed.split('\0').filter((f) => f !== '' && fs.existsSync(path.join(ROOT, f)))) {
+      fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, file), path.join(clone, file));
+    }
+    expect(fs.existsSync(path.join(clone, 'dist'))).toBe(false);
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
+    const { stdout: packed } = await run(NPM, ['pack', '--json', '--pack-destination', work], clone);
+    const [result] = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    files = result.files.map((f) => f.path);
+
+    consumer = path.join(work, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    await run(
+      NPM,
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', path.join(work, result.filename), 'express@^5', '@types/express@^5', '@types/node@^20'],
+      consumer,
+    );
+  }, 600_000); // a build, then an install, on a shared 2-core machine
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('builds dist/ on pack (prepack) and ships the docs, LICENSE and CHANGELOG, but no sources or tests', () => {
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs/security.md', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/cli.js', 'dist/testing/index.js']) {
+      expect(files).toContain(file);
+    }
+    expect(files.filter((f) => /^(lib|__tests__|example-app|scripts)\//.test(f))).toEqual([]);
+    // Of the benchmark, only the results the README links to.
+    expect(files.filter((f) => f.startsWith('bench/'))).toEqual(['bench/RESULTS.md']);
+    const pkg = JSON.parse(fs.readFileSync(path.join(installed(), 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({ license: 'MIT', bin: { [NAME]: 'dist/cli.js' } });
+    expect(fs.readFileSync(path.join(installed(), 'LICENSE'), 'utf8')).toContain('MIT License');
+  });
+
+  it('ships every file the README links to', () => {
+    const readme = fs.readFileSync(path.join(installed(), 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(files).toContain(path.posix.normalize(link));
+  });
+
+  it('ships source maps that carry their sources (lib/ is not in the package)', () => {
+    const maps = files.filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(10);
+    for (const map of maps) {
+      const { sources, sourcesContent } = JSON.parse(fs.readFileSync(path.join(installed(), map), 'utf8')) as { sources: string[]; sourcesContent?: unknown[] };
+      expect({ map, ok: sourcesContent?.length === sources.length && sourcesContent.every((s) => typeof s === 'string' && s.length > 0) }).toEqual({ map, ok: true });
+    }
+  });
+
+  it('`npx express-password-grant keys` writes a key (0600) whose printed signingKeys line a server signs with', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'keys-'));
+    const bin = path.join(consumer, 'node_modules/.bin', NAME);
+    const result = await runCommand([bin], ['keys', '--alg', 'ES256'], dir);
+    expect(result.code).toBe(0);
+    expect(fs.statSync(path.join(dir, 'signing-key.pem')).mode & 0o777).toBe(0o600);
+    const signingKeys = signingKeysFrom(result.stdout, dir);
+    const { app } = await createServer({ signingKeys });
+    expect((await request(app).get('/oauth2/jwks')).body).toEqual({ keys: [publicJwkFrom(result.stdout)] });
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
+      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'orders' }));
+    expect(res.status).toBe(200);
+  });
+
+  it('`npx express-password-grant hash-secret` prints a hash that bcrypt verifies against the secret from stdin', async () => {
+    const secret = 'a client secret from stdin ✓';
+    const result = await runCommand([path.join(consumer, 'node_modules/.bin', NAME)], ['hash-secret'], consumer, `${secret}\n`);
+    expect(result.code).toBe(0);
+    expect(await bcrypt.compare(secret, result.stdout.trim())).toBe(true);
+  });
+
+  it('type-checks a strict consumer (skipLibCheck: false) that does not use passport and has no @types/passport', async () => {
+    expect(fs.existsSync(path.join(consumer, 'node_modules/@types/passport'))).toBe(false);
+    fs.writeFileSync(
+      path.join(consumer, 'app.ts'),
+      `import express from 'express';
+import { passwordGrant, generateSigningKey, MemoryStore, type Client, type User } from '${NAME}';
+const key = generateSigningKey({ alg: 'ES256' });
+const client: Client = { id: 'web', grants: ['password', 'refresh_token'], scopes: ['orders'] };
+const auth = passwordGrant({
+  issuer: 'https://auth.example.com',
+  signingKeys: { kid: key.kid, alg: key.alg, key: key.privateKeyPem },
+  findClient: async (id: string) => (id === client.id ? client : null),
+  verifyUser: async (username: string): Promise<User | null> => (username === 'a' ? { id: 'a' } : null),
+  store: new MemoryStore(),
+});
+const app = express();
+app.use('/oauth2', auth.router, auth.errorHandler);
+app.use(auth.discovery);
+app.get('/api/me', auth.requireToken({ scope: 'orders' }), (req, res) => {
+  res.json({ sub: req.auth?.sub });
+});
+export const strategyName: string = auth.strategy().name;
+export default app;
+`,
+    );
+    fs.writeFileSync(
+      path.join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, skipLibCheck: false },
+        files: ['app.ts'],
+      }),
+    );
+    await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(consumer, 'tsconfig.json')], consumer);
+  }, 120_000);
 });

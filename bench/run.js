@@ -320,7 +320,7 @@ function throughputTable(scenarios, baseLabel) {
 }
 
 function report(ctx) {
-  const { token, prot, loop, memory, redisNote, startedAt, load } = ctx;
+  const { token, prot, loop, memory, throttleMemory, redisNote, startedAt, load } = ctx;
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const ceilingLoop = loop.find((t) => t.id === 'ceiling');
   const oursLoop = loop.find((t) => t.id === 'ours');
@@ -378,6 +378,18 @@ function report(ctx) {
     `Retained heap per token: ${verdict(median(memory.map((m) => m.heapPerToken)), 400, true)}. Expired entries are dropped on read and by one`,
     'unref\'d sweep timer per store (no timer per entry).',
     '',
+    ...(throttleMemory === undefined ? [] : [
+      '### Throttle state under a flood of failed logins',
+      '',
+      '`MEMORY_FAILED_IDENTITIES=1000000 node --expose-gc bench/memory.js`: each failed login a new username from a new IP, so',
+      'each reserves three new counters (username+IP, IP, username) in a default MemoryStore (`maxEntries` 100,000) that',
+      'also holds 1,000 refresh tokens.',
+      '',
+      '| Failed identities | Counter writes | Entries after | Refresh tokens kept | Heap growth | heapUsed after |',
+      '|---:|---:|---:|---:|---:|---:|',
+      `| ${throttleMemory.failedIdentities} | ${throttleMemory.counterWrites} | ${throttleMemory.stored} | ${throttleMemory.tokensKept} / 1000 | ${fmt(throttleMemory.heapGrowthMB)} MB | ${fmt(throttleMemory.heapUsedMB)} MB |`,
+      '',
+    ]),
     '## How it was measured',
     '',
     '- Every server is a plain JS file in bench/servers/ started as a child process on 127.0.0.1 (spare port), Express 5 for all;',
@@ -468,6 +480,12 @@ async function main() {
       process.stdout.write(`  run ${run} ${memory.at(-1).heapPerToken.toFixed(1)} B heap/token, ${memory.at(-1).rssPerToken.toFixed(1)} B RSS/token\n`);
     }
   }
+  let throttleMemory;
+  if (runs('memory')) {
+    process.stdout.write('\nMemory: throttle state of 1,000,000 distinct failed logins in MemoryStore\n');
+    throttleMemory = await runNode('memory.js', ['--expose-gc'], { MEMORY_FAILED_IDENTITIES: '1000000' });
+    process.stdout.write(`  ${throttleMemory.stored} entries, heap +${throttleMemory.heapGrowthMB.toFixed(1)} MB\n`);
+  }
   if (ONLY !== undefined) {
     for (const sc of [...(runs('token') ? token : []), ...(runs('protected') ? prot : [])]) {
       process.stdout.write(`${sc.id.padEnd(18)} median ${fmt(sc.median)} ratio ${fmt(sc.ratio, 3)} paired ${fmt(sc.pairedRatio, 3)} cpu ${fmt(sc.cpuMedian, 0)} cpu-ratio ${fmt(sc.cpuRatio, 3)}\n`);
@@ -476,7 +494,7 @@ async function main() {
     return;
   }
 
-  const markdown = report({ token, prot, loop, memory, redisNote, startedAt, load, commit: measured });
+  const markdown = report({ token, prot, loop, memory, throttleMemory, redisNote, startedAt, load, commit: measured });
   process.stdout.write(`\n${markdown}\n`);
   if (WRITE) {
     fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), markdown);

@@ -44,23 +44,26 @@ export interface EventMap {
   'token.rejected': RequestEventBase & { readonly error: string; readonly detail?: string };
   throttled: RequestEventBase & { readonly key: string; readonly retryAfter: number; readonly username?: string };
   'client.failed': RequestEventBase & { readonly error: string; readonly detail?: string };
+  /** A token request answered `invalid_scope`: `scope` lists the rejected scope tokens, `detail` says why. */
+  'scope.rejected': RequestEventBase & { readonly grantType: string; readonly scope: readonly string[]; readonly detail: string };
   error: Error & { readonly detail?: string };
 }
 
 export type EventName = keyof EventMap;
 
-let warned = false;
-
-/** Emits without letting a listener's exception or a missing `error` listener break the request. */
-export function emitSafely<K extends EventName>(emitter: EventEmitter, name: K, payload: EventMap[K]): void {
+/**
+ * Emits without letting a listener's exception or a missing `error` listener break the request. An `error` nobody
+ * listens for goes to `unheard` (one stderr line, rate-limited per instance: see errors/unheard-errors.ts).
+ */
+export function emitSafely<K extends EventName>(
+  emitter: EventEmitter,
+  name: K,
+  payload: EventMap[K],
+  unheard: (err: EventMap['error']) => void,
+): void {
   try {
     if (name === 'error' && emitter.listenerCount('error') === 0) {
-      if (!warned) {
-        warned = true;
-        process.emitWarning(
-          'express-password-grant: an internal error occurred and no "error" listener is attached (auth.on("error", ...))',
-        );
-      }
+      unheard(payload as EventMap['error']);
       return;
     }
     emitter.emit(name, payload);

@@ -12,6 +12,7 @@ export { LoginError, loginError, isLoginError } from './errors/login-error';
 export { MFA_GRANT_TYPE } from './grants/mfa';
 export { BearerStrategy } from './bearer/strategy';
 export { jwkThumbprint } from './dpop/jwk-thumbprint';
+export { generateSigningKey } from './tokens/generate-signing-key';
 
 export type { OAuthErrorCode, OAuthErrorOptions } from './errors/oauth-error';
 export type { ConfigErrorCode } from './errors/config-error';
@@ -28,6 +29,7 @@ export type {
 } from './options';
 export type { FindUser } from './standards-options';
 export type { PublicJwk } from './tokens/jwk';
+export type { GenerateSigningKeyOptions, GeneratedSigningKey, GeneratedKeyAlgorithm } from './tokens/generate-signing-key';
 export type { MemoryStoreOptions } from './stores/memory-store';
 export type { RedisStoreOptions } from './stores/redis-store';
 export type { RedisClientLike, RedisSubscriberLike, RedisArg } from './stores/redis-client';

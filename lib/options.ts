@@ -17,6 +17,7 @@ import type { Config } from './options/config';
 import { resolveAudience, resolveIssuer, resolveRealm } from './options/issuer';
 import { resolveLimits } from './options/limits';
 import { KNOWN_OPTIONS, type PasswordGrantOptions } from './options/password-grant-options';
+import { resolveRefreshTokenAbsoluteTTL } from './options/refresh-lifetime';
 import { resolveRefreshTokenSecret, resolveReuseGrace } from './options/refresh-reuse';
 import { resolveStore } from './options/store';
 import { flag, nonNegative, positiveInteger } from './options/values';
@@ -45,13 +46,14 @@ export function resolveConfig(options: unknown): Config {
   if (o.findClient === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.findClient is required');
   assertFunction(o.findClient, 'options.findClient');
   // Checked in this order, so the error for several wrong options names the same one as ever.
-  return {
+  const config: Omit<Config, 'refreshTokenAbsoluteTTL'> = {
     issuer,
     audience: o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience'),
     keyring: createKeyring(o.signingKeys),
     findClient: o.findClient as Config['findClient'],
     verifyUser: resolveVerifyUser(o.verifyUser),
-    store: resolveStore(o.store),
+    // The default MemoryStore shares the `now` option's clock (read lazily: `now` is checked further down).
+    store: resolveStore(o.store, () => config.now()),
     accessTokenTTL: positiveInteger(o.accessTokenTTL, 3600, 'options.accessTokenTTL'),
     refreshTokenTTL: positiveInteger(o.refreshTokenTTL, 1_209_600, 'options.refreshTokenTTL'),
     idTokenTTL: positiveInteger(o.idTokenTTL, 3600, 'options.idTokenTTL'),
@@ -66,11 +68,14 @@ export function resolveConfig(options: unknown): Config {
     requireTLS: flag(o.requireTLS, process.env.NODE_ENV === 'production', 'options.requireTLS'),
     verifyMfa: o.verifyMfa === undefined ? undefined : callback<VerifyMfa>(o.verifyMfa, 'options.verifyMfa'),
     mfaTokenTTL: positiveInteger(o.mfaTokenTTL, 300, 'options.mfaTokenTTL'),
-    now: o.now === undefined ? Date.now : callback<Clock>(o.now, 'options.now'),
+    // Read at call time, never `Date.now` captured here: fake timers replace Date after construction.
+    now: o.now === undefined ? () => Date.now() : callback<Clock>(o.now, 'options.now'),
     clientAssertion: resolveClientAssertionOptions(o.clientAssertion),
     dpop: resolveDpopOptions(o.dpop),
     ...resolveStandardsOptions(o, issuer),
     refreshReuseGrace: resolveReuseGrace(o.refreshReuseGrace),
     refreshTokenSecret: resolveRefreshTokenSecret(o.refreshTokenSecret),
   };
+  // Checked against the resolved refreshTokenTTL, hence after it.
+  return { ...config, refreshTokenAbsoluteTTL: resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL) };
 }

@@ -18,9 +18,9 @@ export interface StandardsOptions {
   readonly findUser?: FindUser;
   /**
    * The absolute URL where `auth.router` is reachable, used for every endpoint URL in the discovery documents.
-   * Default: `issuer` (mount the router at the issuer's path: issuer `https://a.example/oauth2` ->
-   * `app.use('/oauth2', auth.router)`). Set it when the router lives elsewhere, e.g. issuer `https://a.example`
-   * with the router at `/oauth2` -> `endpointsBaseUrl: 'https://a.example/oauth2'`, or behind a path-rewriting proxy.
+   * Default: the issuer's origin plus the path the app mounted the router at (`app.use('/oauth2', auth.router)` ->
+   * `https://a.example/oauth2`), learnt when the app mounts it; the issuer itself when Express cannot say (the
+   * router mounted through a plain Router or at a pattern). Set it behind a proxy that rewrites paths.
    */
   readonly endpointsBaseUrl?: string;
   /** `scopes_supported` in the discovery documents. Default: the scopes the library itself gives meaning to. */
@@ -32,7 +32,7 @@ export interface StandardsConfig {
   readonly findUser: FindUser | undefined;
   /** Without a trailing slash. */
   readonly endpointsBaseUrl: string;
-  /** True when `endpointsBaseUrl` was derived from the issuer (the router then checks its own mount path). */
+  /** True when `endpointsBaseUrl` was not given: the mount path decides (util/endpoint-url.ts), else the issuer. */
   readonly endpointsBaseUrlDefaulted: boolean;
   readonly scopesSupported: readonly string[];
 }

@@ -25,7 +25,9 @@ export interface Jwk {
 
 /**
  * A registered client, as `findClient(clientId)` returns it.
- * No `secretHash` makes it a public client (auth method `none`).
+ * No `secretHash` makes it a public client (auth method `none`). The record is checked like the options: a field
+ * not listed here (a plaintext `secret`, a typo) or a value of the wrong type answers the request with
+ * `server_error` and an `error` event naming the field. A field set to `undefined` counts as absent.
  */
 export interface Client {
   readonly id: string;
@@ -59,6 +61,11 @@ export interface Client {
   readonly dpopBoundAccessTokens?: boolean;
   readonly accessTokenTTL?: number;
   readonly refreshTokenTTL?: number;
+  /**
+   * Seconds from login after which this client's refresh-token families end, however often they rotate; overrides
+   * the `refreshTokenAbsoluteTTL` option. A positive integer; below the refresh TTL it also caps the first token.
+   */
+  readonly refreshTokenAbsoluteTTL?: number;
   /** `aud` of this client's access tokens; default: the `audience` option. */
   readonly audience?: string | readonly string[];
   /**

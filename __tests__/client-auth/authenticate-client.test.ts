@@ -76,12 +76,12 @@ describe('client authentication', () => {
     ['a confidential client without its secret', { client_id: 'web' }],
     ['a public client sending a secret', { client_id: 'cli', client_secret: 'anything' }],
     ['no client at all', {}],
-  ])('answers %s with 401 invalid_client and no Basic challenge', async (_n, creds) => {
+  ])('answers %s with 401 invalid_client and a Basic challenge (RFC 9110 §11.6.1: every 401 has one)', async (_n, creds) => {
     const { app } = await createServer({ verifyUser: tripwire });
     const res = await request(app).post('/oauth2/token').type('form').send(form({ ...grant, ...creds }));
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
-    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.headers['www-authenticate']).toBe('Basic realm="https://auth.example.com"');
   });
 
   it('does not let one client act as another when findClient ignores its argument', async () => {

@@ -200,7 +200,7 @@ describe('private_key_jwt', () => {
     // The classic confusion: HMAC keyed with the client's public key, hoping the server verifies it as a secret.
     ['it is HS256 keyed with the registered public key', () =>
       signJwt(assertionClaims('pk-rsa'), Buffer.from(rsa.publicKey.export({ type: 'spki', format: 'pem' })), 'HS256', { kid: 'c1' }), 'client uses private_key_jwt, not client_secret_jwt'],
-    ['it has a crit header', () => signJwt(assertionClaims('pk-rsa'), rsa.privateKey, 'RS256', { kid: 'c1', crit: ['exp'] }), 'assertion has crit header parameters'],
+    ['it has a crit header', () => signJwt(assertionClaims('pk-rsa'), rsa.privateKey, 'RS256', { kid: 'c1', crit: ['exp'] }), 'assertion crit names an extension this server does not understand'],
     ['it is not a JWT', () => 'not.a.jwt', 'client_assertion is not a JWT'],
     ['it has no sub', () => rsaAssertion({ sub: undefined }), 'client_assertion has no sub'],
   ];
@@ -212,7 +212,8 @@ describe('private_key_jwt', () => {
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['www-authenticate']).toBeUndefined();
+    // RFC 9110 §11.6.1: every 401 carries a challenge; Basic is the header scheme this server supports.
+    expect(res.headers['www-authenticate']).toBe('Basic realm="https://auth.example.com"');
     expect(events).toEqual([{ name: 'client.failed', payload: expect.objectContaining({ error: 'invalid_client', detail }) }]);
     expect(JSON.stringify(events)).not.toContain(assertion.split('.')[2] || assertion);
   });
@@ -288,7 +289,6 @@ describe('client_secret_jwt', () => {
     ['HS512 is used with a 57-byte secret (RFC 7518 §3.2)', () => signJwt(assertionClaims('s-jwt'), SHARED, 'HS512'), 'assertion signature does not verify'],
     ['an RS256 assertion is sent', () => signJwt(assertionClaims('s-jwt'), rsa.privateKey, 'RS256'), 'client uses client_secret_jwt, not private_key_jwt'],
     ['alg is none', () => unsigned(assertionClaims('s-jwt')), 'client uses client_secret_jwt, not private_key_jwt'],
-    ['the registered jwtSecret is shorter than 32 bytes', () => signJwt(assertionClaims('s-jwt-short'), 'too short', 'HS256'), 'client has no usable jwtSecret'],
     ['the jti is replayed', () => 'replay', 'assertion jti was already used'],
   ])('answers 401 invalid_client when %s', async (_name, make, detail) => {
     const { app, events } = await server();
@@ -302,6 +302,16 @@ describe('client_secret_jwt', () => {
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
     expect(events).toEqual([{ name: 'client.failed', payload: expect.objectContaining({ detail }) }]);
+  });
+
+  it('answers 500 server_error when the registered jwtSecret is shorter than 32 bytes: a misconfigured record', async () => {
+    const { app, events } = await server();
+    const res = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: signJwt(assertionClaims('s-jwt-short'), 'too short', 'HS256') });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'server_error', error_description: 'The server encountered an unexpected condition' });
+    expect(events).toEqual([
+      { name: 'error', payload: expect.objectContaining({ detail: "findClient('s-jwt-short') returned a client whose jwtSecret is not a string of at least 32 bytes" }) },
+    ]);
   });
 });
 
@@ -319,5 +329,26 @@ describe('mixing and malformed assertion parameters', () => {
     const res = await req.send(form({ ...login, ...params }));
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
+  });
+});
+
+describe('assertion replay cache lifetime', () => {
+  // The jti must be remembered as long as the assertion is accepted: until exp + clockTolerance, also for an `exp`
+  // with a fraction of a second (a mark ending at exp + ceil(tolerance) - fraction let a replay in just before).
+  it('refuses a replay in the last moment the assertion is still accepted (fractional exp)', async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const clock = { ms: t * 1000 };
+    const { app } = await server({ now: () => clock.ms, store: new MemoryStore({ now: () => clock.ms }), clockTolerance: 5 });
+    const assertion = rsaAssertion({ iat: t, exp: t + 10.5 });
+    const first = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    expect(first.status).toBe(200);
+    // exp + tolerance = t + 15.5 is still ahead of the (whole-second) clock at t + 15.9 s: the assertion is accepted...
+    clock.ms = (t + 15) * 1000 + 900;
+    const fresh = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: rsaAssertion({ iat: t, exp: t + 10.5 }) });
+    expect(fresh.status).toBe(200);
+    // ...so its replay must still be caught.
+    const again = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    expect(again.status).toBe(401);
+    expect(again.body.error).toBe('invalid_client');
   });
 });

@@ -131,7 +131,7 @@ describe('error responses from every endpoint are application/json', () => {
     ['/token with GET', 405, (app) => request(app).get('/oauth2/token')],
     ['/token with an oversized body', 413, (app) => request(app).post('/oauth2/token').type('form').send('a=' + 'x'.repeat(20_000))],
     ['/revoke without client', 401, (app) => request(app).post('/oauth2/revoke').type('form').send('token=x')],
-    ['/revoke with an unsupported hint', 400, (app) => postAsWeb(app, '/revoke', { token: 'x', token_type_hint: 'pct' })],
+    ['/revoke without token', 400, (app) => postAsWeb(app, '/revoke', { token_type_hint: 'pct' })],
     ['/revoke with GET', 405, (app) => request(app).get('/oauth2/revoke')],
     ['/introspect without client', 401, (app) => request(app).post('/oauth2/introspect').type('form').send('token=x')],
     ['/introspect without token', 400, (app) => postAsWeb(app, '/introspect', {})],

@@ -153,6 +153,104 @@ describe('auth.discovery with an origin issuer and the router at /oauth2', () =>
   });
 });
 
+describe('auth.discovery learns where the app mounted auth.router (no endpointsBaseUrl)', () => {
+  const issuer = 'https://auth.example.com';
+
+  it.each([
+    ['Express 5', express],
+    ['Express 4', express4],
+  ])('%s: the Quick start layout (issuer at the origin, router at /oauth2, discovery at the root) advertises /oauth2/*, and every URL works', async (_name, impl) => {
+    const { app } = await appFor({ issuer, findUser: () => null }, '/oauth2', impl);
+    const { body } = await request(app).get('/.well-known/openid-configuration');
+    expect(body).toMatchObject({
+      issuer,
+      token_endpoint: 'https://auth.example.com/oauth2/token',
+      jwks_uri: 'https://auth.example.com/oauth2/jwks',
+      revocation_endpoint: 'https://auth.example.com/oauth2/revoke',
+      introspection_endpoint: 'https://auth.example.com/oauth2/introspect',
+      userinfo_endpoint: 'https://auth.example.com/oauth2/userinfo',
+    });
+    await expectEndpointsReachable(app as express.Express, body, issuer);
+  });
+
+  it('knows the path before any request reached the router, whichever of the two is mounted first', async () => {
+    const f = await loadFixture();
+    const auth = passwordGrant({ issuer, signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const app = express();
+    app.use('/auth/v1', auth.router, auth.errorHandler);
+    app.use(auth.discovery);
+    const { body } = await request(app).get('/.well-known/oauth-authorization-server');
+    expect(body.token_endpoint).toBe('https://auth.example.com/auth/v1/token');
+    await expectEndpointsReachable(app, body, issuer);
+  });
+
+  it.each([
+    ['the root of the app', (app: express.Express, router: express.Router) => app.use(router), 'https://example.com/tenant1/.well-known/openid-configuration', 'https://example.com'],
+    ['a path other than the issuer\'s', (app: express.Express, router: express.Router) => app.use('/oauth/', router), 'https://example.com/tenant1/.well-known/openid-configuration', 'https://example.com/oauth'],
+    [
+      'a sub-app at /api (mounted on the main app after the router was mounted on it)',
+      (app: express.Express, router: express.Router) => {
+        const api = express();
+        api.use('/oauth2', router);
+        app.use('/api', api);
+      },
+      'https://example.com/tenant1/.well-known/openid-configuration',
+      'https://example.com/api/oauth2',
+    ],
+  ])('an issuer with a path and the router at %s: the documents follow the router', async (_name, mount, documentUrl, base) => {
+    const f = await loadFixture();
+    const auth = passwordGrant({ issuer: 'https://example.com/tenant1', signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const app = express();
+    app.use(auth.discovery);
+    mount(app, auth.router);
+    const { body } = await request(app).get(new URL(documentUrl).pathname);
+    expect(body.issuer).toBe('https://example.com/tenant1');
+    expect(body.token_endpoint).toBe(`${base}/token`);
+    await expectEndpointsReachable(app, body, 'https://example.com');
+  });
+
+  it.each([
+    ['a pattern', (app: express.Express, router: express.Router) => app.use('/t/:tenant', router)],
+    ['two different paths', (app: express.Express, router: express.Router) => app.use('/a', router).use('/b', router)],
+    ['a plain Router (Express tells the router nothing)', (app: express.Express, router: express.Router) => app.use('/oauth2', express.Router().use(router))],
+  ])('falls back to the issuer when the router is mounted at %s', async (_name, mount) => {
+    const f = await loadFixture();
+    const auth = passwordGrant({ issuer, signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const app = express();
+    app.use(auth.discovery);
+    mount(app, auth.router);
+    const { body } = await request(app).get('/.well-known/openid-configuration');
+    expect(body.token_endpoint).toBe('https://auth.example.com/token');
+  });
+
+  it('an explicit endpointsBaseUrl still wins over the mount path (a proxy that rewrites paths)', async () => {
+    const { app } = await appFor({ issuer, endpointsBaseUrl: 'https://auth.example.com/public/oauth' }, '/oauth2');
+    const { body } = await request(app).get('/.well-known/openid-configuration');
+    expect(body.token_endpoint).toBe('https://auth.example.com/public/oauth/token');
+  });
+
+  it('changes nothing else about the router: app settings (trust proxy), the error handler and other routes behave as before', async () => {
+    const f = await loadFixture();
+    const auth = passwordGrant({ issuer, requireTLS: true, signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const app = express();
+    app.set('trust proxy', 'loopback');
+    app.use(express.json());
+    app.use('/oauth2', auth.router, auth.errorHandler);
+    app.get('/oauth2/other', (req, res) => {
+      res.json({ app: req.app === app, baseUrl: req.baseUrl });
+    });
+    // trust proxy is read from the app the router is mounted on.
+    expect((await request(app).get('/oauth2/jwks').set('X-Forwarded-Proto', 'https')).status).toBe(200);
+    expect((await request(app).get('/oauth2/jwks')).status).toBe(400);
+    // The app's body parser failure on the router's path is still answered as JSON by auth.errorHandler.
+    const bad = await request(app).post('/oauth2/token').set('X-Forwarded-Proto', 'https').set('Content-Type', 'application/json').send('{');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('invalid_request');
+    // A request the router does not route reaches the app's next handler with req untouched.
+    expect((await request(app).get('/oauth2/other').set('X-Forwarded-Proto', 'https')).body).toEqual({ app: true, baseUrl: '' });
+  });
+});
+
 describe('auth.discovery with an issuer that has a path', () => {
   const issuer = 'https://example.com/tenant1';
 
@@ -221,10 +319,15 @@ describe('mount path check', () => {
   }
   const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-  it('warns once when discovery is used with a defaulted endpointsBaseUrl that does not match the mount path', async () => {
+  it('warns once when discovery is used and the router is reached under another path than the documents say', async () => {
     const collected = collectWarnings();
     try {
-      const { app } = await appFor({ issuer: 'https://auth.example.com' }, '/oauth2');
+      // Through a plain Router, Express does not tell auth.router where it is: the documents fall back to the issuer.
+      const f = await loadFixture();
+      const auth = passwordGrant({ issuer: 'https://auth.example.com', signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+      const app = express();
+      app.use(auth.discovery);
+      app.use('/oauth2', express.Router().use(auth.router));
       await request(app).get('/oauth2/jwks');
       await tick();
       expect(collected.warnings).toHaveLength(0); // the documents are not in use yet
@@ -241,12 +344,13 @@ describe('mount path check', () => {
     }
   });
 
-  it('stays silent when the router is where the issuer says, or endpointsBaseUrl is explicit', async () => {
+  it('stays silent when the router is where the issuer says, where the app mounted it, or endpointsBaseUrl is explicit', async () => {
     const collected = collectWarnings();
     try {
       const matching = await appFor({ issuer: 'https://example.com/tenant1' }, '/tenant1');
+      const learnt = await appFor({ issuer: 'https://auth.example.com' }, '/oauth2');
       const explicit = await appFor({ issuer: 'https://auth.example.com', endpointsBaseUrl: 'https://auth.example.com/public/oauth' }, '/oauth2');
-      for (const { app } of [matching, explicit]) {
+      for (const { app } of [matching, learnt, explicit]) {
         await request(app).get('/.well-known/oauth-authorization-server/tenant1');
         await request(app).get('/.well-known/openid-configuration');
         await request(app).get('/tenant1/jwks');

@@ -142,7 +142,7 @@ describe('proof checks (RFC 9449 §4.3)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_dpop_proof');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(s.events).toEqual([]);
+    expect(s.events).toEqual([{ name: 'token.rejected', payload: expect.objectContaining({ error: 'invalid_dpop_proof', detail }) }]);
     // The detail is private: it is not on the wire.
     expect(JSON.stringify(res.body)).not.toContain(detail);
   });

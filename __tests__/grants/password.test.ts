@@ -135,10 +135,24 @@ describe('password grant', () => {
       expect(res.body.error).toBe('invalid_scope');
     });
 
-    it('rejects characters RFC 6749 §3.3 forbids', async () => {
-      const { app } = await createServer();
+    it('names the rejected scope in a scope.rejected event (never on the wire)', async () => {
+      const { app, auth } = await createServer();
+      const rejected: unknown[] = [];
+      auth.on('scope.rejected', (e) => rejected.push(e));
+      const res = await post(app, { ...alice, scope: 'orders billing payroll' });
+      expect(res.body).toEqual({ error: 'invalid_scope', error_description: expect.not.stringContaining('billing') });
+      expect(rejected).toEqual([
+        { clientId: 'web', ip: expect.any(String), grantType: 'password', scope: ['billing', 'payroll'], detail: 'client may not request: billing payroll' },
+      ]);
+    });
+
+    it('rejects characters RFC 6749 §3.3 forbids, naming the bad tokens in the event', async () => {
+      const { app, auth } = await createServer();
+      const rejected: unknown[] = [];
+      auth.on('scope.rejected', (e) => rejected.push(e));
       const res = await post(app, { ...alice, scope: 'orders "quoted"' });
       expect(res.body.error).toBe('invalid_scope');
+      expect(rejected).toEqual([expect.objectContaining({ grantType: 'password', scope: ['"quoted"'], detail: 'scope has characters outside RFC 6749 §3.3: "quoted"' })]);
     });
 
     it("drops scopes the user lacks and says so in the response's scope", async () => {

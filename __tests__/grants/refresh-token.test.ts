@@ -102,6 +102,18 @@ describe('refresh_token grant', () => {
     expect(wider.body.error).toBe('invalid_scope');
   });
 
+  it('names the scope a refresh tried to add in a scope.rejected event', async () => {
+    const { app, auth } = await createServer();
+    const rejected: unknown[] = [];
+    auth.on('scope.rejected', (e) => rejected.push(e));
+    const { refresh_token } = await login(app, 'orders');
+    const wider = await refresh(app, refresh_token, { scope: 'orders profile' });
+    expect(wider.body.error).toBe('invalid_scope');
+    expect(rejected).toEqual([
+      { clientId: 'web', ip: expect.any(String), grantType: 'refresh_token', scope: ['profile'], detail: 'refresh may not widen the scope: profile' },
+    ]);
+  });
+
   it.each([
     ['an unknown token', 'not-a-real-token'],
     ['an empty-looking token', 'AAAA'],

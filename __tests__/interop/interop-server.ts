@@ -23,10 +23,11 @@ export interface InteropServer {
 
 /**
  * Listens first (to learn the port the issuer must name), then builds the app: discovery at the root, the router at
- * `routerPath`, userinfo enabled, a protected route at /api/orders.
+ * `routerPath`, userinfo enabled, a protected route at /api/orders. As in the README, no `endpointsBaseUrl`: the
+ * documents name the router where the app mounted it, unless `explicitEndpointsBaseUrl` sets it to the same URL.
  */
 export async function startInteropServer(
-  options: { issuerPath?: string; routerPath?: string; overrides?: Partial<PasswordGrantOptions> } = {},
+  options: { issuerPath?: string; routerPath?: string; explicitEndpointsBaseUrl?: boolean; overrides?: Partial<PasswordGrantOptions> } = {},
 ): Promise<InteropServer> {
   const f = await loadFixture();
   const server: Server = createHttpServer();
@@ -37,7 +38,7 @@ export async function startInteropServer(
   const auth = passwordGrant({
     issuer,
     audience: RESOURCE_AUDIENCE,
-    endpointsBaseUrl: origin + routerPath,
+    ...(options.explicitEndpointsBaseUrl === true ? { endpointsBaseUrl: origin + routerPath } : {}),
     signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
     findClient: (id) => f.clients.get(id) ?? null,
     verifyUser: verifyUserFrom(f),

@@ -50,7 +50,7 @@ describe('jose as a separate resource server', () => {
   });
   afterAll(() => server.close());
 
-  it('finds the JWKS through the RFC 8414 document', () => {
+  it('finds the JWKS through the RFC 8414 document of the README layout (router at /oauth2, no endpointsBaseUrl)', () => {
     const discovery = value(results, 'discovery');
     expect(discovery.status).toBe(200);
     expect(discovery.contentType).toMatch(/^application\/json/);

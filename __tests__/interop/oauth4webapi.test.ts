@@ -5,7 +5,9 @@ import { RESOURCE_AUDIENCE, runClientScript, startInteropServer, type InteropSer
 import { WEB_SECRET } from '../helpers/server';
 
 describe.each([
-  ['an origin issuer, OIDC discovery', { routerPath: '/oauth2' }, 'oidc'],
+  // The README's layout: issuer at the origin, router at /oauth2, discovery at the root, no endpointsBaseUrl.
+  ['an origin issuer, router at /oauth2, OIDC discovery', { routerPath: '/oauth2' }, 'oidc'],
+  ['an origin issuer, router at /oauth2, RFC 8414 discovery', { routerPath: '/oauth2' }, 'oauth2'],
   ['an issuer with a path, RFC 8414 discovery', { issuerPath: '/tenant1', routerPath: '/tenant1' }, 'oauth2'],
 ])('oauth4webapi with %s', (_name, serverOptions, algorithm) => {
   let server: InteropServer;
@@ -58,7 +60,8 @@ describe.each([
 
   it('reads our JSON error bodies', () => {
     expect(error(results, 'wrongPassword')).toMatchObject({ error: 'invalid_grant', status: 400 });
-    expect(error(results, 'revokeWithUnsupportedHint')).toMatchObject({ error: 'unsupported_token_type', status: 400 });
+    // RFC 7009 §2.1: an unknown hint is ignored; the unknown token is answered 200 like any other.
+    expect(results.revokeWithUnsupportedHint).toEqual({ ok: true, value: null });
   });
 
   it('authenticates with client_secret_post too', () => {

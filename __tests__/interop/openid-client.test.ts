@@ -4,8 +4,10 @@ import { runClientScript, startInteropServer, type InteropServer, type StepResul
 import { WEB_SECRET } from '../helpers/server';
 
 describe.each([
+  // The README's layout: issuer at the origin, router at /oauth2, discovery at the root, no endpointsBaseUrl.
   ['an origin issuer, router at /oauth2, OIDC discovery', { routerPath: '/oauth2' }, 'oidc'],
   ['an origin issuer, router at /oauth2, RFC 8414 discovery', { routerPath: '/oauth2' }, 'oauth2'],
+  ['an origin issuer, router at /oauth2 named by endpointsBaseUrl, OIDC discovery', { routerPath: '/oauth2', explicitEndpointsBaseUrl: true }, 'oidc'],
   ['an issuer with a path, router at that path, RFC 8414 discovery', { issuerPath: '/tenant1', routerPath: '/tenant1' }, 'oauth2'],
   ['an issuer with a path, router at that path, OIDC discovery', { issuerPath: '/tenant1', routerPath: '/tenant1' }, 'oidc'],
 ])('openid-client with %s', (_name, serverOptions, algorithm) => {

@@ -48,6 +48,57 @@ describe('requireTLS', () => {
     expect((await post(app).set('X-Forwarded-Proto', 'https').send(body)).status).toBe(400);
   });
 
+  describe('behind a TLS-terminating proxy Express does not trust', () => {
+    const trustProxyWarnings = (spy: jest.SpyInstance): string[] =>
+      spy.mock.calls.filter(([, options]) => (options as { code?: string } | undefined)?.code === 'EPG_TRUST_PROXY').map(([message]) => String(message));
+
+    it.each([
+      ['Express 5', express],
+      ['Express 4', express4],
+    ])("names app.set('trust proxy', ...) in every error event and in one warning per instance (%s)", async (_name, impl) => {
+      const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        const first = await createServer({ requireTLS: true }, impl);
+        const second = await createServer({ requireTLS: true }, impl);
+        for (let i = 0; i < 2; i++) {
+          const res = await post(first.app).set('X-Forwarded-Proto', 'https').send(body);
+          // The wire answer is unchanged; the fix is for the operator.
+          expect(res.status).toBe(400);
+          expect(res.body).toEqual({ error: 'invalid_request', error_description: 'TLS is required: use https' });
+        }
+        const errors = first.events.filter((e) => e.name === 'error').map((e) => e.payload as { error: string; detail: string });
+        expect(errors).toHaveLength(2);
+        for (const err of errors) {
+          expect(err.error).toBe('invalid_request');
+          expect(err.detail).toMatch(/^plain-HTTP request with X-Forwarded-Proto: https from \S+, a proxy Express does not trust; set app\.set\('trust proxy', \.\.\.\) to trust it$/);
+        }
+        expect(trustProxyWarnings(spy)).toHaveLength(1);
+        expect(trustProxyWarnings(spy)[0]).toContain("app.set('trust proxy', 1)");
+        expect(trustProxyWarnings(spy)[0]).toContain('NODE_ENV=production');
+        // Another instance warns for itself.
+        await post(second.app).set('X-Forwarded-Proto', 'https, http').send(body);
+        expect(trustProxyWarnings(spy)).toHaveLength(2);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('stays quiet for plain HTTP without the header, and once the app trusts the proxy', async () => {
+      const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        const { app, events } = await createServer({ requireTLS: true });
+        expect((await post(app).send(body)).status).toBe(400);
+        expect((await post(app).set('X-Forwarded-Proto', 'http').send(body)).status).toBe(400);
+        app.set('trust proxy', 'loopback');
+        expect((await post(app).set('X-Forwarded-Proto', 'https').send(body)).status).toBe(200);
+        expect(events.filter((e) => e.name === 'error')).toEqual([]);
+        expect(trustProxyWarnings(spy)).toEqual([]);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  });
+
   it("does not touch the app's own routes when the router is mounted at /", async () => {
     const { auth } = await createServer({ requireTLS: true });
     const app = express();

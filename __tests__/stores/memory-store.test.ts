@@ -65,3 +65,40 @@ describe('MemoryStore', () => {
     await store.close();
   });
 });
+
+describe('MemoryStore maxEntries (counters and replay markers)', () => {
+  it('drops the least recently written half when full, never refresh tokens, revocations or values', async () => {
+    const store = new MemoryStore({ maxEntries: 4 });
+    const t = Date.now() / 1000;
+    await store.saveRefreshToken(record('rt', t + 600, 'fam'));
+    await store.revokeFamily('fam', 600);
+    await store.put('mfa', 'pending', 600);
+    await store.hit('a', 60);
+    await store.claimOnce('jti-1', 60);
+    await store.hit('b', 60); // the newer half is full: a and jti-1 become the older half
+    await store.hit('a', 60); // rewritten: newer again
+    await store.hit('c', 60); // the newer half (b, a) is full: it becomes the older half, jti-1 is dropped
+    expect(store.size).toBe(3 + 3);
+    expect(await store.claimOnce('jti-1', 60)).toBe(true); // forgotten
+    expect((await store.peek('a'))?.count).toBe(2);
+    expect((await store.peek('c'))?.count).toBe(1);
+    for (let i = 0; i < 100; i++) await store.hitBelow(`x${i}`, 5, 60);
+    expect(store.size).toBe(3 + 4);
+    expect(await store.findRefreshToken('rt')).toBeUndefined(); // its family is revoked: the mark survived
+    await store.saveRefreshToken(record('rt2', t + 600, 'other'));
+    expect(await store.findRefreshToken('rt2')).toBeDefined();
+    expect(await store.take('mfa')).toBe('pending');
+    await store.close();
+  });
+
+  it('defaults to 100,000 under a flood of 300,000 counters, and refuses a cap below 2', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 300_000; i++) await store.hitBelow(`k${i}`, 5, 60);
+    expect(store.size).toBeLessThanOrEqual(100_000);
+    expect(store.size).toBeGreaterThanOrEqual(50_000);
+    await store.close();
+    for (const bad of [1, 0, -1, 1.5, Number.NaN]) {
+      expect(() => new MemoryStore({ maxEntries: bad })).toThrow('MemoryStore: options.maxEntries must be an integer >= 2');
+    }
+  });
+});

@@ -25,9 +25,9 @@ it('normalises usernames by NFKC, trimming and case', () => {
   expect(normalizeUsername(' ＡLICE@Example.com ')).toBe('alice@example.com');
 });
 
-it('locks for lockSeconds at max failures, doubling after, capped at the window', () => {
+it('locks for lockSeconds in the first lock period, doubling per period, capped at the window', () => {
   const rule = { max: 5, windowSeconds: 900, lockSeconds: 30 };
-  expect([5, 6, 7, 8, 9, 10, 1000].map((n) => lockSeconds(rule, n))).toEqual([30, 60, 120, 240, 480, 900, 900]);
+  expect([1, 2, 3, 4, 5, 6, 1000].map((n) => lockSeconds(rule, n))).toEqual([30, 60, 120, 240, 480, 900, 900]);
 });
 
 describe('store keys of the throttle', () => {
@@ -37,6 +37,14 @@ describe('store keys of the throttle', () => {
     override hit(key: string, windowSeconds: number) {
       this.keys.add(key);
       return super.hit(key, windowSeconds);
+    }
+    override hitBelow(key: string, max: number, windowSeconds: number) {
+      this.keys.add(key);
+      return super.hitBelow(key, max, windowSeconds);
+    }
+    override release(key: string) {
+      this.keys.add(key);
+      return super.release(key);
     }
     override peek(key: string) {
       this.keys.add(key);
@@ -60,7 +68,7 @@ describe('store keys of the throttle', () => {
     const keys = [...store.keys].filter((k) => k.startsWith('thr:'));
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      expect(key).toMatch(/^thr:[flk]:(usernameIp|username|ip|clientIp|client):[A-Za-z0-9_-]{43}$/);
+      expect(key).toMatch(/^thr:([flnk]:|t:(username|client):[A-Za-z0-9_-]{43}:)(usernameIp|username|ip|clientIp|client):[A-Za-z0-9_-]{43}$/);
       expect(key).not.toMatch(/alice|mallory|203\.0\.113|web/);
     }
     // Existing deployments' counters (e.g. in Redis) keep their meaning: the key of a bucket is a fixed formula.

@@ -127,18 +127,58 @@ describe('failed logins per username and IP', () => {
   });
 });
 
+describe('reservations', () => {
+  it('gives the attempt back when verifyUser fails with a server error (no verdict on the password)', async () => {
+    let broken = true;
+    const f = await loadFixture();
+    const verify = verifyUserFrom(f) as (u: string, p: string) => Promise<never>;
+    const { server } = await clocked({
+      verifyUser: async (u: string, p: string) => {
+        if (broken) throw new Error('database down');
+        return verify(u, p);
+      },
+    });
+    for (let i = 0; i < 8; i++) expect((await login(server, 'alice', 'correct horse')).status).toBe(500);
+    broken = false;
+    expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+  });
+
+  it('remembers a pair on its first success, and rewrites the mark only once past half its life', async () => {
+    const writes: string[] = [];
+    let now = Math.floor(Date.now() / 1000) * 1000;
+    class Recording extends MemoryStore {
+      override hit(key: string, windowSeconds: number) {
+        if (key.startsWith('thr:k:')) writes.push(key);
+        return super.hit(key, windowSeconds);
+      }
+    }
+    const { server } = await clocked({ now: () => now, store: new Recording({ now: () => now }), throttle: { rememberSuccessSeconds: 1000 } });
+    for (let i = 0; i < 3; i++) expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+    expect(writes).toHaveLength(1);
+    now += 499_000;
+    expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+    expect(writes).toHaveLength(1);
+    now += 2_000;
+    expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+    expect(writes).toHaveLength(2);
+  });
+});
+
 describe('the softer per-username limit', () => {
-  it('locks a username attacked from many IPs, except from an IP where the user logged in recently', async () => {
+  it('gives each new IP one attempt per window once full, and never refuses an IP where the user logged in recently', async () => {
     const { server, verifyCalls } = await clocked({ throttle: { username: { max: 10 } } });
     expect((await login(server, 'alice', 'correct horse', '192.0.2.1')).status).toBe(200); // alice's usual IP
     for (let i = 0; i < 10; i++) expect((await login(server, 'alice', 'wrong', `203.0.113.${i}`)).status).toBe(400);
+    expect((await login(server, 'alice', 'wrong', '203.0.113.200')).status).toBe(400); // a new place: one attempt
     const calls = verifyCalls();
     const attacker = await login(server, 'alice', 'correct horse', '203.0.113.200');
     expect(attacker.status).toBe(429);
     expect(verifyCalls()).toBe(calls);
+    expect(Number(attacker.headers['retry-after'])).toBe(3600);
     expect(server.events.at(-1)).toMatchObject({ name: 'throttled', payload: { key: 'username' } });
-    // The real user is not locked out where they usually log in.
+    // The real user is not locked out where they usually log in, nor anywhere new on the first try.
     expect((await login(server, 'alice', 'correct horse', '192.0.2.1')).status).toBe(200);
+    expect((await login(server, 'alice', 'correct horse', '198.51.100.50')).status).toBe(200);
   });
 
   it('is not cleared by a success, so the user logging in does not give a distributed guesser a fresh start', async () => {
@@ -146,6 +186,7 @@ describe('the softer per-username limit', () => {
     for (let i = 0; i < 4; i++) await login(server, 'bob', 'wrong', `203.0.113.${i}`);
     expect((await login(server, 'bob', 'hunter2', '192.0.2.1')).status).toBe(200);
     await login(server, 'bob', 'wrong', '203.0.113.50');
+    expect((await login(server, 'bob', 'wrong', '203.0.113.51')).status).toBe(400);
     expect((await login(server, 'bob', 'wrong', '203.0.113.51')).status).toBe(429);
   });
 
@@ -153,6 +194,7 @@ describe('the softer per-username limit', () => {
     const { server } = await clocked({ throttle: { username: { max: 3 }, rememberSuccessSeconds: 0 } });
     expect((await login(server, 'alice', 'correct horse', '192.0.2.1')).status).toBe(200);
     for (let i = 0; i < 3; i++) await login(server, 'alice', 'wrong', `203.0.113.${i}`);
+    expect((await login(server, 'alice', 'wrong', '192.0.2.1')).status).toBe(400);
     expect((await login(server, 'alice', 'correct horse', '192.0.2.1')).status).toBe(429);
   });
 });

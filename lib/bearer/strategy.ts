@@ -2,14 +2,14 @@
 // The passport strategy 'oauth2-bearer': a thin adapter over authorize(), ending in success, fail or error.
 
 import type { Request } from 'express';
-import { Strategy } from 'passport';
 import type { Context } from '../context';
 import type { AuthInfo } from '../types';
 import { toOAuthError } from '../token-endpoint/handle-errors';
 import { authorize, authorizeCached, requiredScopes, type RequireTokenOptions } from './authorize';
+import { PassportStrategy } from './passport-strategy';
 
 /** passport.authenticate('oauth2-bearer', { session: false, scope: 'orders' }) */
-export class BearerStrategy extends Strategy {
+export class BearerStrategy extends PassportStrategy {
   override name = 'oauth2-bearer';
 
   constructor(
@@ -19,7 +19,7 @@ export class BearerStrategy extends Strategy {
     super();
   }
 
-  override authenticate(req: Request, options: RequireTokenOptions = {}): void {
+  authenticate(req: Request, options: RequireTokenOptions = {}): void {
     const scopes = requiredScopes(options.scope ?? this.defaults.scope);
     const verifyOptions = { audience: options.audience ?? this.defaults.audience };
     const succeed = (auth: AuthInfo): void => {

@@ -4,6 +4,7 @@
 import jwt from 'jsonwebtoken';
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
+import { critProblem } from '../jws/crit';
 import { storeCall } from '../grants/store-call';
 import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
@@ -112,6 +113,9 @@ export function verifySignatureAndClaims(ctx: Context, token: unknown, options: 
   // RFC 9068 §4: "Resource servers MUST verify that the typ header value is at+jwt or application/at+jwt".
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
   if (typ !== 'at+jwt' && typ !== 'application/at+jwt') throw invalidToken('typ is not at+jwt');
+  // RFC 7515 §4.1.11: jsonwebtoken ignores `crit`; a JWS naming an extension we do not understand is invalid.
+  const crit = critProblem(header);
+  if (crit !== undefined) throw invalidToken(crit);
   const key = typeof header.kid === 'string' ? config.keyring.byKid.get(header.kid) : undefined;
   if (key === undefined) throw invalidToken('unknown kid');
   if (header.alg !== key.alg) throw invalidToken('alg does not match the key');

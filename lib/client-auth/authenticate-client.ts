@@ -31,23 +31,31 @@ interface Presented {
 /** Authenticates the client of a token, revocation or introspection request; throws `invalid_client` otherwise. */
 export async function authenticateClient(ctx: Context, req: Request, params: FormParams): Promise<AuthenticatedClient> {
   const presented = presentedCredentials(ctx, req, params);
+  const client = await loadClient(ctx, presented.clientId);
   // RFC 6749 §2.3.1: the server "MUST protect any endpoint utilizing it against brute force attacks".
-  const throttle = clientThrottle(ctx, req, presented.clientId);
+  const refreshToken = params.grant_type === 'refresh_token' ? params.refresh_token : undefined;
+  const throttle = clientThrottle(ctx, req, { clientId: presented.clientId, client, remembered: isRemembered(ctx, client, presented), refreshToken });
   await throttle.guard();
   let authenticated: AuthenticatedClient;
   try {
-    authenticated = await verifyPresented(ctx, req, presented);
+    authenticated = await verifyPresented(ctx, req, presented, client);
   } catch (err) {
     if (isOAuthError(err) && err.error === 'invalid_client') await throttle.failed();
+    else await throttle.abandoned().catch(() => undefined); // the original error matters more
     throw err;
   }
   await throttle.succeeded();
   return authenticated;
 }
 
-async function verifyPresented(ctx: Context, req: Request, presented: Presented): Promise<AuthenticatedClient> {
-  const client = await loadClient(ctx, presented.clientId);
-  const fail = (detail: string): OAuthError => invalidClient(ctx, presented.method, detail);
+/** A secret this process already accepted for this client (verified-secrets.ts): presenting it guesses nothing. */
+function isRemembered(ctx: Context, client: Client | undefined, presented: Presented): boolean {
+  if (client?.secretHash === undefined || presented.secret === undefined) return false;
+  return ctx.verifiedSecrets.has(client.id, presented.secret, client.secretHash);
+}
+
+async function verifyPresented(ctx: Context, req: Request, presented: Presented, client: Client | undefined): Promise<AuthenticatedClient> {
+  const fail = (detail: string): OAuthError => invalidClient(ctx, detail);
   if (client === undefined) {
     // An unknown client costs one bcrypt compare, like a known one with a wrong secret.
     if (presented.secret !== undefined) await dummyVerify(presented.secret, dummyCost(ctx));
@@ -93,7 +101,7 @@ function presentedCredentials(ctx: Context, req: Request, params: FormParams): P
     // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
     if (inBody) throw invalidRequest('Use exactly one client authentication method', 'basic and client_secret');
     const basic = parseBasic(header);
-    if (basic === undefined) throw invalidClient(ctx, 'client_secret_basic', 'malformed basic header');
+    if (basic === undefined) throw invalidClient(ctx, 'malformed basic header');
     if (params.client_id !== undefined && params.client_id !== basic.clientId) {
       throw invalidRequest('client_id does not match the Authorization header', 'client_id mismatch');
     }
@@ -101,15 +109,17 @@ function presentedCredentials(ctx: Context, req: Request, params: FormParams): P
   }
   const clientId = params.client_id;
   if (clientId === undefined || clientId === '') {
-    throw invalidClient(ctx, 'none', 'no client authentication');
+    throw invalidClient(ctx, 'no client authentication');
   }
   if (inBody) return { method: 'client_secret_post', clientId, secret: params.client_secret };
   return { method: 'none', clientId };
 }
 
-/** RFC 6749 §5.2: 401, with a Basic challenge when the client tried the Authorization header. */
-function invalidClient(ctx: Context, method: ClientAuthMethod, detail: string): OAuthError {
-  const headers: Record<string, string> =
-    method === 'client_secret_basic' ? { 'WWW-Authenticate': wwwAuthenticate('Basic', { realm: ctx.config.realm }) } : {};
+/**
+ * RFC 6749 §5.2: 401 invalid_client. RFC 9110 §11.6.1: a 401 "MUST send a WWW-Authenticate header field", so every
+ * one carries the Basic challenge (the header scheme this server supports), not only those after a Basic attempt.
+ */
+function invalidClient(ctx: Context, detail: string): OAuthError {
+  const headers = { 'WWW-Authenticate': wwwAuthenticate('Basic', { realm: ctx.config.realm }) };
   return new OAuthError('invalid_client', 'Client authentication failed', { detail, headers });
 }

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
 import { storeCall } from '../grants/store-call';
+import { critProblem } from '../jws/crit';
 import { decodeJws, type DecodedJws } from '../jws/decode';
 import { isAsymmetricAlgorithm, isHmacAlgorithm, verifyAsymmetric, verifyHmac } from '../jws/verify-signature';
 import type { FormParams } from '../token-endpoint/parse-form';
@@ -12,7 +13,7 @@ import type { Client } from '../types';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
 import { normalizeUrl, tokenEndpointUrl } from '../util/endpoint-url';
-import { clientPublicKeys } from './client-keys';
+import { clientKeySet } from './client-keys';
 import { registeredAuthMethod } from './registered-method';
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
@@ -53,7 +54,8 @@ export function readClientAssertion(params: FormParams): PresentedAssertion | un
 
 /**
  * Verifies a presented assertion for `client`, then records its `jti` so it works once; throws `invalid_client`
- * otherwise. Algorithms are pinned by the client's registered method: an HMAC assertion never meets a public key,
+ * otherwise. Order: method and alg pin, `crit`, the claims, the registered keys' bounds, the signature, and the
+ * `jti` last, so a badly signed assertion neither costs a public-key operation early nor burns a jti. Algorithms are pinned by the client's registered method: an HMAC assertion never meets a public key,
  * an asymmetric one never meets a secret, and `none` is never accepted.
  */
 export async function verifyClientAssertion(ctx: Context, req: Request, client: Client, presented: PresentedAssertion): Promise<void> {
@@ -63,13 +65,16 @@ export async function verifyClientAssertion(ctx: Context, req: Request, client: 
     throw invalidClient('assertion alg differs from the registered one');
   }
   // RFC 7515 §4.1.11: a JWS with a critical extension we do not understand MUST be rejected.
-  if (header.crit !== undefined) throw invalidClient('assertion has crit header parameters');
-  if (!verifySignature(client, presented)) throw invalidClient('assertion signature does not verify');
+  const crit = critProblem(header);
+  if (crit !== undefined) throw invalidClient(`assertion ${crit}`);
+  // The claims first: they cost no public-key operation, so a stale or misaddressed assertion costs none either.
   const exp = checkClaims(ctx, req, client, payload);
+  if (!verifySignature(client, presented)) throw invalidClient('assertion signature does not verify');
   const jti = payload.jti as string;
-  // RFC 7523 §3 point 7 / OIDC Core §9: the jti is used once; remember it until the assertion expires.
+  // RFC 7523 §3 point 7 / OIDC Core §9: the jti is used once; remember it as long as the assertion is accepted
+  // (until exp + clockTolerance, which may have a fraction), plus a second for rounding.
   const now = epochSeconds(ctx.config.now);
-  const ttl = Math.max(1, exp - now + Math.ceil(ctx.config.clockTolerance));
+  const ttl = Math.max(1, Math.ceil(exp + ctx.config.clockTolerance) - now + 1);
   const first = await storeCall('claimOnce', () => ctx.config.store.claimOnce(`client_assertion:${sha256(`${client.id}\0${jti}`)}`, ttl));
   if (!first) throw invalidClient('assertion jti was already used');
 }
@@ -86,10 +91,13 @@ function verifySignature(client: Client, presented: PresentedAssertion): boolean
   }
   if (!isAsymmetricAlgorithm(alg)) return false;
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  const keys = clientPublicKeys(client);
-  if (keys.length === 0) throw invalidClient('client has no usable public key');
+  const { keys, rejected } = clientKeySet(client);
+  const refused = rejected.find((k) => kid === undefined || k.kid === kid);
+  if (keys.length === 0) throw invalidClient(refused === undefined ? 'client has no usable public key' : `registered key refused: ${refused.reason}`);
   const candidates = keys.filter((k) => (kid === undefined || k.kid === kid) && (k.alg === undefined || k.alg === alg));
-  if (candidates.length === 0) throw invalidClient('no registered key matches the assertion kid/alg');
+  if (candidates.length === 0) {
+    throw invalidClient(refused === undefined ? 'no registered key matches the assertion kid/alg' : `registered key refused: ${refused.reason}`);
+  }
   return candidates.slice(0, 10).some((k) => verifyAsymmetric(alg, k.key, signingInput, signature));
 }
 

@@ -2,6 +2,7 @@
 // The public keys a private_key_jwt client registered (`Client.jwks` or `Client.publicKey`), parsed once per object.
 
 import { createPublicKey, KeyObject, type JsonWebKey } from 'node:crypto';
+import { foreignKeyProblem } from '../jws/key-bounds';
 import type { Client } from '../types';
 import { isObject } from '../util/assert';
 
@@ -13,22 +14,55 @@ export interface ClientKey {
   readonly key: KeyObject;
 }
 
-const parsed = new WeakMap<object, readonly ClientKey[]>();
+/** A registered key refused for its size, exponent or curve (see jws/key-bounds.ts), and why. */
+export interface RejectedClientKey {
+  readonly kid?: string;
+  readonly reason: string;
+}
+
+/** The usable keys of a client, and the ones refused by the key bounds. */
+export interface ClientKeySet {
+  readonly keys: readonly ClientKey[];
+  readonly rejected: readonly RejectedClientKey[];
+}
+
+const parsed = new WeakMap<object, ClientKeySet>();
+const NONE: ClientKeySet = { keys: [], rejected: [] };
 
 /**
  * The client's usable public keys. JWKs meant for encryption (`use` other than "sig"), symmetric (`oct`) or
  * unreadable ones are skipped, so a JWKS may carry keys for other purposes. Private parts are never kept.
  */
 export function clientPublicKeys(client: Client): readonly ClientKey[] {
+  return clientKeySet(client).keys;
+}
+
+/**
+ * The client's keys split into usable and refused. The client registered them, not the application's operator
+ * (think dynamic registration or a self-service portal), so they get the same bounds as a DPoP proof's key:
+ * RSA of 2048..8192 bits with e = 65537, EC on P-256/P-384/P-521, or Ed25519.
+ */
+export function clientKeySet(client: Client): ClientKeySet {
   const source: unknown = client.jwks ?? client.publicKey;
-  if (source === undefined || source === null) return [];
+  if (source === undefined || source === null) return NONE;
   if (typeof source === 'object') {
     const cached = parsed.get(source);
     if (cached !== undefined) return cached;
   }
-  const keys = client.jwks !== undefined ? fromJwks(client.jwks) : fromPublicKey(client.publicKey);
-  if (typeof source === 'object') parsed.set(source, keys);
-  return keys;
+  const set = bounded(client.jwks !== undefined ? fromJwks(client.jwks) : fromPublicKey(client.publicKey));
+  if (typeof source === 'object') parsed.set(source, set);
+  return set;
+}
+
+function bounded(candidates: readonly ClientKey[]): ClientKeySet {
+  const keys: ClientKey[] = [];
+  const rejected: RejectedClientKey[] = [];
+  for (const candidate of candidates) {
+    const reason = foreignKeyProblem(candidate.key);
+    if (reason === undefined) keys.push(candidate);
+    else rejected.push({ kid: candidate.kid, reason });
+  }
+  return { keys, rejected };
 }
 
 function fromJwks(jwks: unknown): ClientKey[] {

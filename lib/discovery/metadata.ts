@@ -17,12 +17,12 @@ const CLAIMS_SUPPORTED = [
 
 /**
  * The metadata document. `issuer` is the configured issuer byte for byte (RFC 8414 §3.3: clients compare it
- * exactly); every endpoint is `endpointsBaseUrl` + its path; nothing comes from the request, so a forged Host header
- * cannot change a URL. Built once per instance.
+ * exactly); every endpoint is `baseUrl` (util/endpoint-url.ts endpointsBaseUrl) + its path; nothing comes from the
+ * request, so a forged Host header cannot change a URL.
  */
-export function buildMetadata(ctx: Context): Readonly<Record<string, unknown>> {
+export function buildMetadata(ctx: Context, baseUrl: string): Readonly<Record<string, unknown>> {
   const { config } = ctx;
-  const url = (path: string): string => config.endpointsBaseUrl + path;
+  const url = (path: string): string => baseUrl + path;
   const metadata: Record<string, unknown> = {
     issuer: config.issuer,
     token_endpoint: url(ENDPOINT_PATHS.token),

@@ -7,6 +7,7 @@ import { noteDiscoveryServed } from '../endpoints/check-mount-path';
 import { PUBLIC_DOCUMENT_HEADERS } from '../endpoints/public-headers';
 import { sendJson } from '../token-endpoint/respond';
 import { methodNotAllowed } from '../token-endpoint/token-handler';
+import { endpointsBaseUrl } from '../util/endpoint-url';
 import { buildMetadata } from './metadata';
 import { wellKnownPaths } from './well-known';
 
@@ -19,15 +20,17 @@ import { wellKnownPaths } from './well-known';
 export function createDiscoveryRouter(ctx: Context): Router {
   const paths = wellKnownPaths(ctx.config.issuer);
   const locations = new Set([paths.oauthAuthorizationServer, paths.openidConfiguration]);
-  let metadata: Readonly<Record<string, unknown>> | undefined;
+  // Built once per base URL: the base is known once the app has mounted auth.router, before any request.
+  let cached: { readonly baseUrl: string; readonly metadata: Readonly<Record<string, unknown>> } | undefined;
   const notAllowed = methodNotAllowed('GET');
   const router = express.Router();
   router.use(function discovery(req: Request, res: Response, next: NextFunction): void {
     if (!locations.has(req.baseUrl + req.path)) return next();
     if (req.method !== 'GET' && req.method !== 'HEAD') return notAllowed(req, res);
-    metadata ??= buildMetadata(ctx);
+    const baseUrl = endpointsBaseUrl(ctx);
+    if (cached?.baseUrl !== baseUrl) cached = { baseUrl, metadata: buildMetadata(ctx, baseUrl) };
     noteDiscoveryServed(ctx);
-    sendJson(res, 200, metadata, PUBLIC_DOCUMENT_HEADERS);
+    sendJson(res, 200, cached.metadata, PUBLIC_DOCUMENT_HEADERS);
   });
   return router;
 }

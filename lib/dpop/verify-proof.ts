@@ -5,7 +5,9 @@ import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'no
 import type { Context } from '../context';
 import { storeCall } from '../grants/store-call';
 import { decodeJws } from '../jws/decode';
-import { verifyAsymmetric, type AsymmetricAlgorithm } from '../jws/verify-signature';
+import { critProblem } from '../jws/crit';
+import { foreignKeyProblem } from '../jws/key-bounds';
+import { keyFitsAlgorithm, verifyAsymmetric, type AsymmetricAlgorithm } from '../jws/verify-signature';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
@@ -39,9 +41,12 @@ export interface VerifiedProof {
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /**
- * Verifies a DPoP proof: typ `dpop+jwt`, an allowed asymmetric alg, a public `jwk` that verifies the signature,
- * `htm`, `htu`, a fresh `iat`, `ath` when a token is presented, and a `jti` never seen before (store.claimOnce).
- * Throws `invalid_dpop_proof` (or `temporarily_unavailable` when the store fails).
+ * Verifies a DPoP proof, cheapest checks first so a proof that fails one costs no public-key operation: typ
+ * `dpop+jwt`, an allowed asymmetric alg, no `crit`, the `jti` shape, `htm`, `htu`, a fresh `iat`, `ath` when a
+ * token is presented, the nonce when nonces are on; then the `jwk` (public, within the key bounds, fitting alg);
+ * then the signature; and last the `jti`, spent only by a proof that verified (store.claimOnce), so a badly signed
+ * proof cannot burn the jti of a genuine one. Throws `invalid_dpop_proof` (or `temporarily_unavailable` when the
+ * store fails).
  */
 export async function verifyDpopProof(ctx: Context, expected: ProofExpectation): Promise<VerifiedProof> {
   const { config } = ctx;
@@ -52,10 +57,8 @@ export async function verifyDpopProof(ctx: Context, expected: ProofExpectation):
   if (header.typ !== 'dpop+jwt') throw fail('typ is not dpop+jwt');
   if (!config.dpop.algorithms.includes(header.alg as AsymmetricAlgorithm)) throw fail('alg is not an allowed asymmetric algorithm');
   const alg = header.alg as AsymmetricAlgorithm;
-  if (header.crit !== undefined) throw fail('crit header parameters');
-  const key = publicKeyOf(header.jwk, fail);
-  if (!verifyAsymmetric(alg, key, jws.signingInput, jws.signature)) throw fail('signature does not verify with the jwk');
-
+  const crit = critProblem(header);
+  if (crit !== undefined) throw fail(crit);
   const jti = payload.jti;
   if (typeof jti !== 'string' || jti === '' || jti.length > 256) throw fail('missing or oversized jti');
   if (payload.htm !== expected.method) throw fail('htm does not match the request method');
@@ -79,6 +82,10 @@ export async function verifyDpopProof(ctx: Context, expected: ProofExpectation):
     throw useDpopNonce(nonce, now, payload.nonce === undefined ? 'proof has no nonce' : 'proof nonce is stale or unknown', expected.status);
   }
 
+  const key = publicKeyOf(header.jwk, fail);
+  if (!keyFitsAlgorithm(key, alg)) throw fail('jwk does not fit alg');
+  if (!verifyAsymmetric(alg, key, jws.signingInput, jws.signature)) throw fail('signature does not verify with the jwk');
+
   const jkt = jwkThumbprint(key);
   // RFC 9449 §11.1: a proof is used once; remember its jti as long as its iat keeps it acceptable.
   const ttl = config.dpop.proofMaxAge + 2 * Math.ceil(config.clockTolerance) + 1;
@@ -90,11 +97,13 @@ export async function verifyDpopProof(ctx: Context, expected: ProofExpectation):
 function publicKeyOf(jwk: unknown, fail: (detail: string) => Error): KeyObject {
   if (!isObject(jwk) || typeof jwk.kty !== 'string') throw fail('missing jwk header');
   if (PRIVATE_MEMBERS.some((m) => jwk[m] !== undefined)) throw fail('jwk carries private key material');
+  let key: KeyObject;
   try {
-    const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-    if (key.type === 'public') return key;
+    key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
   } catch {
-    // fall through
+    throw fail('jwk is not a usable public key');
   }
-  throw fail('jwk is not a usable public key');
+  const why = foreignKeyProblem(key);
+  if (why !== undefined) throw fail(`jwk ${why}`);
+  return key;
 }

@@ -3,7 +3,7 @@
 
 import type { Context } from '../context';
 import { verifySignatureAndClaims } from '../bearer/verify-access-token';
-import { isOAuthError, OAuthError } from '../errors/oauth-error';
+import { isOAuthError } from '../errors/oauth-error';
 import { storeCall } from '../grants/store-call';
 import type { RefreshTokenRecord } from '../stores/store';
 import { epochSeconds } from '../util/clock';
@@ -28,16 +28,11 @@ export type FoundToken =
 const HINTS: readonly TokenTypeHint[] = ['access_token', 'refresh_token'];
 
 /**
- * Reads `token_type_hint`. RFC 7009 §2.2.1: a hint naming a type this server does not support is
- * `unsupported_token_type`; with `strict` false (introspection, RFC 7662 has no such error) it is ignored.
+ * Reads `token_type_hint`; a value we do not know is ignored, like none. RFC 7009 §2.1: the server "MAY ignore
+ * this parameter", and searches all its token types anyway; RFC 7662 §2.1 says the same for introspection.
  */
-export function parseHint(value: string | undefined, strict: boolean): TokenTypeHint | undefined {
-  if (value === undefined || value === '') return undefined;
-  if ((HINTS as readonly string[]).includes(value)) return value as TokenTypeHint;
-  if (!strict) return undefined;
-  throw new OAuthError('unsupported_token_type', 'The token type named by token_type_hint is not supported', {
-    detail: `hint ${value.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}`,
-  });
+export function parseHint(value: string | undefined): TokenTypeHint | undefined {
+  return value !== undefined && (HINTS as readonly string[]).includes(value) ? (value as TokenTypeHint) : undefined;
 }
 
 /**

@@ -6,11 +6,13 @@ import type { Context } from '../context';
 import { authenticateClient } from '../client-auth/authenticate-client';
 import { OAuthError } from '../errors/oauth-error';
 import { requireParams } from '../grants/params';
+import { familyEnd } from '../grants/refresh-lifetime';
 import { storeCall } from '../grants/store-call';
 import { formEndpoint } from '../token-endpoint/endpoint';
 import type { FormParams } from '../token-endpoint/parse-form';
 import { sendJson } from '../token-endpoint/respond';
 import type { Client } from '../types';
+import { epochSeconds } from '../util/clock';
 import { findToken, parseHint, type FoundToken } from './find-token';
 
 /** RFC 7662 §2.2: "If the introspection call is properly authorized but the token is not active ... active: false". */
@@ -23,8 +25,7 @@ export function introspectHandler(ctx: Context) {
 
 async function handleIntrospect(ctx: Context, req: Request, res: Response, params: FormParams): Promise<void> {
   const { token } = requireParams(params, ['token']);
-  // RFC 7662 defines no unsupported_token_type: an unknown hint is ignored and every type searched.
-  const hint = parseHint(params.token_type_hint, false);
+  const hint = parseHint(params.token_type_hint);
   const { client, method } = await authenticateClient(ctx, req, params);
   // RFC 7662 §2.1: "the endpoint MUST also require some form of authorization"; a public client proves nothing.
   if (method === 'none') {
@@ -79,13 +80,16 @@ async function describeAccessToken(ctx: Context, found: Extract<FoundToken, { ty
 function describeRefreshToken(ctx: Context, found: Extract<FoundToken, { type: 'refresh_token' }>, client: Client): Record<string, unknown> {
   const { record } = found;
   if (record.clientId !== client.id || record.spentAt !== undefined) return INACTIVE;
+  // A family past its absolute lifetime (e.g. the client's refreshTokenAbsoluteTTL since lowered) is over.
+  const end = familyEnd(ctx, client, record.authTime);
+  if (end <= epochSeconds(ctx.config.now)) return INACTIVE;
   return withoutUndefined({
     active: true,
     scope: record.scope.join(' '),
     client_id: record.clientId,
     username: record.username,
     token_type: 'refresh_token',
-    exp: record.expiresAt,
+    exp: Math.min(record.expiresAt, end),
     iat: record.issuedAt,
     sub: record.sub,
     iss: ctx.config.issuer,

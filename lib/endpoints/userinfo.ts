@@ -11,7 +11,7 @@ import { toOAuthError } from '../token-endpoint/handle-errors';
 import { noStore, sendJson, sendOAuthError } from '../token-endpoint/respond';
 import { claimsForScope } from '../tokens/id-token';
 import type { User } from '../types';
-import { isObject } from '../util/assert';
+import { readUser } from '../users/read-user';
 import { USERINFO_CORS_HEADERS, USERINFO_PREFLIGHT_HEADERS } from './public-headers';
 
 /**
@@ -58,11 +58,10 @@ async function loadUser(findUser: FindUser, sub: string): Promise<User | undefin
     throw serverError(err, 'findUser threw');
   }
   if (user === null || user === undefined || user === false) return undefined;
-  if (!isObject(user)) throw serverError(new TypeError('findUser must return a user object or null'), 'findUser returned a malformed user');
+  const read = readUser(user, 'findUser');
   // A lookup that ignores its argument must not hand one user's claims to another.
-  const id = user.id ?? user.sub;
-  if (String(id) !== sub) return undefined;
-  return { id: sub, claims: isObject(user.claims) ? user.claims : undefined };
+  if (read.id !== sub) return undefined;
+  return { id: sub, claims: read.claims };
 }
 
 function asList(value: string | readonly string[]): readonly string[] {

@@ -67,10 +67,11 @@ export class OAuthError extends Error {
   readonly body: Readonly<Record<string, unknown>> | undefined;
 
   constructor(error: OAuthErrorCode, description?: string, options: OAuthErrorOptions = {}) {
-    super(description ?? error, options.cause === undefined ? undefined : { cause: options.cause });
+    const text = description === undefined ? undefined : toDescription(description);
+    super(text ?? error, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OAuthError';
     this.error = error;
-    this.description = description;
+    this.description = text;
     this.detail = options.detail;
     this.status = options.status ?? STATUS[error];
     this.headers = options.headers ?? {};
@@ -96,6 +97,19 @@ export class OAuthError extends Error {
     if (this.description !== undefined) json.error_description = this.description;
     return json;
   }
+}
+
+// RFC 6749 §5.2: error_description = 1*( %x20-21 / %x23-5B / %x5D-7E ), printable ASCII without '"' and '\'.
+const OUTSIDE_DESCRIPTION = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
+
+/**
+ * `text` as a valid `error_description`: '"' becomes "'", '\' becomes '/', anything else outside the RFC 6749 §5.2
+ * set (controls, non-ASCII) becomes '?'; undefined when nothing is left. Every OAuthError passes its description
+ * through here, so neither our own wording nor an app's (`loginError(..., { description })`) can break the rule.
+ */
+export function toDescription(text: string): string | undefined {
+  const safe = String(text).replace(/"/g, "'").replace(/\\/g, '/').replace(OUTSIDE_DESCRIPTION, '?');
+  return safe === '' ? undefined : safe;
 }
 
 /** True for an OAuthError from any copy of this package (instanceof fails across copies). */

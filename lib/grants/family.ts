@@ -1,15 +1,39 @@
 // lib/grants/family.ts
-// Revokes a grant (refresh-token family) for long enough that nothing issued from it can outlive the mark.
+// Revokes a grant (refresh-token family) or one access token for long enough that nothing can outlive the mark.
 
 import type { Context } from '../context';
 import type { Client } from '../types';
 import { storeCall } from './store-call';
 
+/**
+ * Seconds a verifier may still accept a token after its `exp`: `clockTolerance`, rounded up, plus one second for
+ * the rounding of clocks to whole seconds. A revocation mark that ended at `exp` would let a revoked token come back
+ * to life during that window.
+ */
+export function acceptedPastExp(ctx: Context): number {
+  return Math.ceil(ctx.config.clockTolerance) + 1;
+}
+
+/** The epoch second until which a revoked access token's mark must stay: as long as a verifier could accept it. */
+export function accessTokenMarkEnd(ctx: Context, exp: number): number {
+  return exp + acceptedPastExp(ctx);
+}
+
+/**
+ * A family's refresh tokens live at most the (longest) refresh TTL from now, and access tokens issued from them at
+ * most the (longest) access TTL, plus what the verifier tolerates past `exp`.
+ */
 export function familyRevocationTTL(ctx: Context, client?: Client): number {
   const { refreshTokenTTL, accessTokenTTL } = ctx.config;
-  return Math.max(refreshTokenTTL, client?.refreshTokenTTL ?? 0) + Math.max(accessTokenTTL, client?.accessTokenTTL ?? 0);
+  const refresh = Math.max(refreshTokenTTL, client?.refreshTokenTTL ?? 0);
+  return refresh + Math.max(accessTokenTTL, client?.accessTokenTTL ?? 0) + acceptedPastExp(ctx);
 }
 
 export function revokeFamily(ctx: Context, familyId: string, client?: Client): Promise<void> {
   return storeCall('revokeFamily', () => ctx.config.store.revokeFamily(familyId, familyRevocationTTL(ctx, client)));
+}
+
+/** Marks one access token revoked until no verifier could accept it any more (RFC 7009 §2.1). */
+export function revokeAccessToken(ctx: Context, jti: string, exp: number): Promise<void> {
+  return storeCall('revokeAccessToken', () => ctx.config.store.revokeAccessToken(jti, accessTokenMarkEnd(ctx, exp)));
 }

@@ -43,7 +43,7 @@ export async function mfaGrant(ctx: Context, req: Request, params: FormParams, c
     if (isOAuthError(err) && err.status < 500) {
       ctx.emit('login.failed', { clientId: client.id, ip, username, reason: 'mfa_failed', detail: err.detail });
       await throttle.failed();
-    }
+    } else await throttle.abandoned().catch(() => undefined);
     throw err;
   });
   if (!ok) {

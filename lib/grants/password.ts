@@ -11,6 +11,7 @@ import { passwordLogin, type VerifiedLogin } from '../users/password-login';
 import type { Client } from '../types';
 import type { TokenBinding } from '../dpop/token-request';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
+import { refreshExpiresAt } from './refresh-lifetime';
 import { grantableScope } from './scope';
 import { storeCall } from './store-call';
 
@@ -48,7 +49,8 @@ export async function passwordGrant(
       scope: granted,
       authTime: now,
       issuedAt: now,
-      expiresAt: now + (client.refreshTokenTTL ?? config.refreshTokenTTL),
+      // The family starts here (authTime = now): its absolute lifetime counts from this login.
+      expiresAt: refreshExpiresAt(ctx, client, now, now),
       username: user.username,
       jkt,
       extraClaims: Object.keys(issued.extraClaims).length > 0 ? issued.extraClaims : undefined,

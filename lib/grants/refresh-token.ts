@@ -12,8 +12,8 @@ import { randomToken, sha256 } from '../util/crypto';
 import { revokeFamily } from './family';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { assertMaxLength, requireParams } from './params';
-import { parseScope } from './scope';
-import { invalidScope } from '../errors/oauth-error';
+import { familyEnd, refreshExpiresAt } from './refresh-lifetime';
+import { parseScope, scopeRejected } from './scope';
 import { storeCall } from './store-call';
 import { refreshBinding } from '../dpop/refresh-binding';
 import type { TokenBinding } from '../dpop/token-request';
@@ -29,6 +29,8 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   if (record === undefined || record.expiresAt <= now) throw invalidGrant('unknown, expired or revoked refresh token');
   // RFC 6749 §10.4: the token is bound to the client it was issued to.
   if (record.clientId !== client.id) throw invalidGrant('refresh token was issued to another client');
+  // Before the spent check, so a retry within refreshReuseGrace cannot outlive the family either.
+  if (familyEnd(ctx, client, record.authTime) <= now) throw invalidGrant('refresh token family reached its absolute lifetime');
   if (record.spentAt !== undefined) return spent(ctx, req, params, record, client, presented, now, binding);
   const jkt = refreshBinding(client, record, binding);
 
@@ -39,7 +41,8 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
     ...record,
     id: sha256(refreshToken),
     issuedAt: now,
-    expiresAt: now + (client.refreshTokenTTL ?? config.refreshTokenTTL),
+    // authTime is the family's login time, kept by every rotation: a fresh idle TTL, capped at the family's end.
+    expiresAt: refreshExpiresAt(ctx, client, record.authTime, now),
     spentAt: undefined,
     successorId: undefined,
     jkt,
@@ -73,7 +76,7 @@ function narrowedScope(record: RefreshTokenRecord, client: Client, requested: st
   const original = record.scope;
   if (requested !== undefined) {
     const wider = requested.filter((s) => !original.includes(s));
-    if (wider.length > 0) throw invalidScope(`refresh may not widen the scope: ${wider.join(' ')}`);
+    if (wider.length > 0) throw scopeRejected('refresh may not widen the scope', wider);
   }
   const allowed = client.scopes ?? [];
   return (requested ?? [...original]).filter((s) => allowed.includes(s));

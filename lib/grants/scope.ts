@@ -1,8 +1,20 @@
 // lib/grants/scope.ts
 // Scope strings <-> lists, and the grant rule: client limits requests, the user's limits drop what they lack.
 
-import { invalidScope } from '../errors/oauth-error';
+import { invalidScope, type OAuthError } from '../errors/oauth-error';
 import type { Client, User } from '../types';
+
+const REJECTED = Symbol('rejected scope');
+
+/** An invalid_scope error that remembers which scope tokens it rejected, for the `scope.rejected` event. */
+export function scopeRejected(reason: string, rejected: readonly string[]): OAuthError {
+  return Object.assign(invalidScope(`${reason}: ${rejected.join(' ')}`), { [REJECTED]: [...rejected] });
+}
+
+/** The scope tokens an error from scopeRejected() rejected; undefined for any other error. */
+export function rejectedScope(err: unknown): readonly string[] | undefined {
+  return typeof err === 'object' && err !== null ? (err as { [REJECTED]?: readonly string[] })[REJECTED] : undefined;
+}
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), delimited by spaces.
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -13,9 +25,8 @@ const PROTOCOL_SCOPES = new Set(['openid', 'offline_access']);
 export function parseScope(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const tokens = value.split(' ').filter((t) => t !== '');
-  for (const token of tokens) {
-    if (!SCOPE_TOKEN.test(token)) throw invalidScope('scope has characters outside RFC 6749 §3.3');
-  }
+  const malformed = tokens.filter((t) => !SCOPE_TOKEN.test(t));
+  if (malformed.length > 0) throw scopeRejected('scope has characters outside RFC 6749 §3.3', malformed);
   return [...new Set(tokens)];
 }
 
@@ -26,7 +37,7 @@ export function requestedScope(client: Client, requested: string[] | undefined):
   const allowed = client.scopes ?? [];
   if (requested === undefined) return [...(client.defaultScopes ?? allowed)];
   const refused = requested.filter((s) => !allowed.includes(s));
-  if (refused.length > 0) throw invalidScope(`client may not request: ${refused.join(' ')}`);
+  if (refused.length > 0) throw scopeRejected('client may not request', refused);
   return requested;
 }
 

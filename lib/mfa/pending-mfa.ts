@@ -34,8 +34,9 @@ export async function redeemMfaToken(ctx: Context, token: string): Promise<Pendi
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
-  } catch (err) {
-    throw serverError(err, 'stored mfa state is not JSON');
+  } catch {
+    // A parser's message can quote the stored text (personal data): the cause names the failure only.
+    throw serverError(new SyntaxError('stored mfa state is not JSON'), 'stored mfa state is not JSON');
   }
   if (!isObject(parsed) || typeof parsed.clientId !== 'string' || typeof parsed.username !== 'string' || !isObject(parsed.user)) {
     throw serverError(new TypeError('malformed mfa state'), 'stored mfa state is malformed');

@@ -22,6 +22,8 @@ export interface Config extends StandardsConfig {
   readonly store: TokenStore;
   readonly accessTokenTTL: number;
   readonly refreshTokenTTL: number;
+  /** Seconds from login after which a refresh-token family ends, whatever its rotations. */
+  readonly refreshTokenAbsoluteTTL: number;
   readonly idTokenTTL: number;
   readonly requireOfflineAccess: boolean;
   readonly enrichToken: EnrichToken | undefined;

@@ -33,6 +33,13 @@ export interface PasswordGrantOptions extends StandardsOptions {
   readonly accessTokenTTL?: number;
   /** Seconds. Default 1209600 (14 days). */
   readonly refreshTokenTTL?: number;
+  /**
+   * Seconds from login (`auth_time`) after which no refresh token of that grant works, however often it was
+   * rotated: each rotation gets a fresh `refreshTokenTTL`, but never past this. At least `refreshTokenTTL`.
+   * Default 2592000 (30 days, Auth0's default absolute lifetime), or `refreshTokenTTL` when that is longer.
+   * A client's `refreshTokenAbsoluteTTL` overrides it.
+   */
+  readonly refreshTokenAbsoluteTTL?: number;
   /** Seconds. Default 3600. */
   readonly idTokenTTL?: number;
   /** Issue a refresh token only when `offline_access` is granted (as Oracle IAM does). Default false. */
@@ -64,7 +71,10 @@ export interface PasswordGrantOptions extends StandardsOptions {
   readonly verifyMfa?: VerifyMfa;
   /** Seconds an mfa_token stays redeemable. Default 300. */
   readonly mfaTokenTTL?: number;
-  /** Millisecond clock, for tests. Default `Date.now`. */
+  /**
+   * Millisecond clock, for tests. Default: `Date.now()`, read at every call, so fake timers that replace `Date`
+   * (jest `setSystemTime`, sinon, node:test mock timers) apply. The default MemoryStore reads this clock too.
+   */
   readonly now?: Clock;
   /** private_key_jwt / client_secret_jwt assertion checks (RFC 7523). */
   readonly clientAssertion?: ClientAssertionOptions;
@@ -93,6 +103,7 @@ export const KNOWN_OPTIONS: Record<keyof PasswordGrantOptions, true> = {
   store: true,
   accessTokenTTL: true,
   refreshTokenTTL: true,
+  refreshTokenAbsoluteTTL: true,
   idTokenTTL: true,
   requireOfflineAccess: true,
   enrichToken: true,

@@ -4,6 +4,7 @@
 import { ConfigError } from '../errors/config-error';
 import { MemoryStore } from '../stores/memory-store';
 import type { TokenStore } from '../stores/store';
+import type { Clock } from '../util/clock';
 
 /** The methods a store must have (`onRevocation` and `close` are optional). */
 const STORE_METHODS: readonly (keyof TokenStore)[] = [
@@ -14,6 +15,8 @@ const STORE_METHODS: readonly (keyof TokenStore)[] = [
   'revokeAccessToken',
   'isAccessTokenRevoked',
   'hit',
+  'hitBelow',
+  'release',
   'peek',
   'reset',
   'claimOnce',
@@ -22,8 +25,8 @@ const STORE_METHODS: readonly (keyof TokenStore)[] = [
 ];
 
 /** Checked by its methods, not by class: the app's own store only has to implement the TokenStore interface. */
-export function resolveStore(value: unknown): TokenStore {
-  if (value === undefined) return new MemoryStore();
+export function resolveStore(value: unknown, now?: Clock): TokenStore {
+  if (value === undefined) return new MemoryStore({ now });
   const methods = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   const missing = STORE_METHODS.filter((m) => typeof methods[m] !== 'function');
   if (missing.length > 0) {

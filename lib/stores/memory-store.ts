@@ -1,8 +1,9 @@
 // lib/stores/memory-store.ts
 // The single-process TokenStore: Maps of expiring entries, swept by one unref'd timer; values copied as strings.
 
+import { BoundedMap } from './bounded-map';
 import { decodeRecord, encodeRecord, expiresAtOf } from './compact-record';
-import type { Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
+import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
 interface Entry {
   value: string;
@@ -13,8 +14,15 @@ interface Entry {
 export interface MemoryStoreOptions {
   /** How often expired entries are swept, in ms. Default 60000. */
   readonly sweepIntervalMs?: number;
-  /** Clock in ms, for tests. Default `Date.now`. */
+  /** Clock in ms, for tests. Default: `Date.now()`, read at every call (so fake timers that replace Date apply). */
   readonly now?: () => number;
+  /**
+   * Hard cap on throttle counters plus replay markers (`hit`, `hitBelow`, `claimOnce`), the state anyone can make
+   * the store create without credentials. When full, the least recently written half of them is dropped (one written
+   * within the last `maxEntries / 2` writes is never dropped). Refresh tokens, revocation marks and one-shot values
+   * are never evicted. At least 2; default 100000 (about 20 MB of heap at most; bench/RESULTS.md).
+   */
+  readonly maxEntries?: number;
 }
 
 const FAMILY = 'fam:';
@@ -22,6 +30,7 @@ const JTI = 'jti:';
 const COUNTER = 'ctr:';
 const ONCE = 'once:';
 const VALUE = 'kv:';
+const DEFAULT_MAX_ENTRIES = 100_000;
 
 /**
  * Keeps everything in this process's memory. Right for one process and for tests; with several instances each
@@ -32,6 +41,8 @@ const VALUE = 'kv:';
  */
 export class MemoryStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
+  /** Counters and replay markers, capped at `maxEntries`. */
+  private readonly bounded: BoundedMap<Entry>;
   /** Refresh tokens by id: `encodeRecord()` strings, whose prefix is the expiry. */
   private readonly refreshTokens = new Map<string, string>();
   private readonly now: () => number;
@@ -39,21 +50,27 @@ export class MemoryStore implements TokenStore {
   private readonly listeners = new Set<(revocation: Revocation | undefined) => void>();
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.now = options.now ?? Date.now;
+    // Not `Date.now` captured as a value: fake timers (jest, sinon) install a new Date after construction.
+    this.now = options.now ?? (() => Date.now());
+    const max = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    if (!Number.isSafeInteger(max) || max < 2) throw new TypeError('MemoryStore: options.maxEntries must be an integer >= 2');
+    this.bounded = new BoundedMap(max);
     this.timer = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.timer.unref();
   }
 
   /** Number of live entries (for tests and memory measurements). */
   get size(): number {
-    return this.entries.size + this.refreshTokens.size;
+    return this.entries.size + this.bounded.size + this.refreshTokens.size;
   }
 
   /** Drops every expired entry. */
   sweep(): void {
     const now = this.now();
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.entries.delete(key);
+    for (const map of [this.entries, this.bounded]) {
+      for (const [key, entry] of map) {
+        if (entry.expiresAt <= now) map.delete(key);
+      }
     }
     for (const [id, encoded] of this.refreshTokens) {
       if (expiresAtOf(encoded) * 1000 <= now) this.refreshTokens.delete(id);
@@ -103,8 +120,26 @@ export class MemoryStore implements TokenStore {
     const entry = this.live(COUNTER + key, now);
     const count = entry === undefined ? 1 : Number(entry.value) + 1;
     const expiresAt = Math.max(entry?.expiresAt ?? 0, now + windowSeconds * 1000);
-    this.entries.set(COUNTER + key, { value: String(count), expiresAt });
+    this.set(COUNTER + key, String(count), expiresAt);
     return { count, resetAt: Math.ceil(expiresAt / 1000) };
+  }
+
+  async hitBelow(key: string, max: number, windowSeconds: number): Promise<CappedHit> {
+    const now = this.now();
+    const entry = this.live(COUNTER + key, now);
+    const count = entry === undefined ? 0 : Number(entry.value);
+    if (entry !== undefined && count >= max) return { count, resetAt: Math.ceil(entry.expiresAt / 1000), added: false };
+    const expiresAt = Math.max(entry?.expiresAt ?? 0, now + windowSeconds * 1000);
+    this.set(COUNTER + key, String(count + 1), expiresAt);
+    return { count: count + 1, resetAt: Math.ceil(expiresAt / 1000), added: true };
+  }
+
+  async release(key: string): Promise<void> {
+    const entry = this.live(COUNTER + key, this.now());
+    if (entry === undefined) return;
+    const count = Number(entry.value) - 1;
+    if (count <= 0) this.bounded.delete(COUNTER + key);
+    else entry.value = String(count);
   }
 
   async peek(key: string): Promise<Counter | undefined> {
@@ -113,7 +148,7 @@ export class MemoryStore implements TokenStore {
   }
 
   async reset(key: string): Promise<void> {
-    this.entries.delete(COUNTER + key);
+    this.bounded.delete(COUNTER + key);
   }
 
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
@@ -158,11 +193,17 @@ export class MemoryStore implements TokenStore {
   }
 
   private set(key: string, value: string, expiresAtMs: number): void {
+    const map = this.mapOf(key);
     if (expiresAtMs <= this.now()) {
-      this.entries.delete(key);
+      map.delete(key);
       return;
     }
-    this.entries.set(key, { value, expiresAt: expiresAtMs });
+    map.set(key, { value, expiresAt: expiresAtMs });
+  }
+
+  /** Counters and replay markers are bounded; refresh tokens, revocations and one-shot values are not. */
+  private mapOf(key: string): { get(k: string): Entry | undefined; set(k: string, e: Entry): unknown; delete(k: string): unknown } {
+    return key.startsWith(COUNTER) || key.startsWith(ONCE) ? this.bounded : this.entries;
   }
 
   private get(key: string): string | undefined {
@@ -170,10 +211,11 @@ export class MemoryStore implements TokenStore {
   }
 
   private live(key: string, now: number): Entry | undefined {
-    const entry = this.entries.get(key);
+    const map = this.mapOf(key);
+    const entry = map.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
-      this.entries.delete(key);
+      map.delete(key);
       return undefined;
     }
     return entry;

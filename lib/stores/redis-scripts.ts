@@ -54,6 +54,33 @@ end
 return { count, ttl }
 `;
 
+/**
+ * KEYS: ctr:key. ARGV: max, window in ms. Adds one only while the count is below max (then the expiry becomes
+ * max(current, now + window)); a full counter is left untouched. Returns { count, remaining ms, 1 if added else 0 }.
+ */
+export const HIT_BELOW = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count >= tonumber(ARGV[1]) then return { count, redis.call('PTTL', KEYS[1]), 0 } end
+count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+local window = tonumber(ARGV[2])
+if ttl < window then
+  redis.call('PEXPIRE', KEYS[1], window)
+  ttl = window
+end
+return { count, ttl, 1 }
+`;
+
+/** KEYS: ctr:key. Subtracts one from an existing counter (DECR keeps its TTL); one that reaches 0 is deleted. */
+export const RELEASE = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count <= 1 then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+return redis.call('DECR', KEYS[1])
+`;
+
 /** KEYS: ctr:key. Returns nil or { count, remaining ms } in one round trip. */
 export const PEEK = `
 local count = redis.call('GET', KEYS[1])
@@ -71,13 +98,15 @@ redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 `;
 
-export type ScriptName = 'find' | 'rotate' | 'save' | 'hit' | 'peek' | 'revoke';
+export type ScriptName = 'find' | 'rotate' | 'save' | 'hit' | 'hitBelow' | 'release' | 'peek' | 'revoke';
 
 export const SCRIPTS: Readonly<Record<ScriptName, string>> = {
   find: FIND,
   rotate: ROTATE,
   save: SAVE,
   hit: HIT,
+  hitBelow: HIT_BELOW,
+  release: RELEASE,
   peek: PEEK,
   revoke: REVOKE,
 };

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { isConnectionDown, RedisStoreError, withTimeout, type RedisArg, type RedisClientLike, type RedisSubscriberLike } from './redis-client';
 import { fromNodeRedis, isNodeRedisClient, isNodeRedisCluster, type NodeRedisClientLike } from './node-redis';
 import { SCRIPTS, type ScriptName } from './redis-scripts';
-import type { Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
+import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
 export interface RedisStoreOptions {
   /**
@@ -114,6 +114,15 @@ export class RedisStore implements TokenStore {
   async hit(key: string, windowSeconds: number): Promise<Counter> {
     const reply = await this.script('hit', [this.key('ctr:', key)], [Math.max(1, Math.ceil(windowSeconds * 1000))]);
     return toCounter(reply);
+  }
+
+  async hitBelow(key: string, max: number, windowSeconds: number): Promise<CappedHit> {
+    const reply = await this.script('hitBelow', [this.key('ctr:', key)], [max, Math.max(1, Math.ceil(windowSeconds * 1000))]);
+    return { ...toCounter(reply), added: Array.isArray(reply) && Number(reply[2]) === 1 };
+  }
+
+  async release(key: string): Promise<void> {
+    await this.script('release', [this.key('ctr:', key)], []);
   }
 
   async peek(key: string): Promise<Counter | undefined> {

@@ -47,6 +47,12 @@ export interface Counter {
   readonly resetAt: number;
 }
 
+/** What `hitBelow` did: the counter after the call, and whether this call added one. */
+export interface CappedHit extends Counter {
+  /** True when the counter was below `max` and this call added one; false when it was full (nothing changed). */
+  readonly added: boolean;
+}
+
 /**
  * Where refresh tokens, revocations, counters and replay markers live. `MemoryStore` for one process,
  * `RedisStore` for several. Every method may be called concurrently from many requests (and, for a shared store,
@@ -73,7 +79,10 @@ export interface TokenStore {
    */
   revokeFamily(familyId: string, ttlSeconds: number): Promise<void>;
 
-  /** Records an access token's `jti` as revoked until `expiresAt`. */
+  /**
+   * Records an access token's `jti` as revoked until `expiresAt` (epoch seconds), exactly as given: the library
+   * passes the token's `exp` plus the verifier's clock tolerance, so the mark never ends while the token is accepted.
+   */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
 
   /** True when the jti is revoked or `familyId`'s grant is. One round trip. */
@@ -81,6 +90,21 @@ export interface TokenStore {
 
   /** Atomic: add one to `key`'s counter, creating it; its expiry becomes max(current, now + windowSeconds). */
   hit(key: string, windowSeconds: number): Promise<Counter>;
+
+  /**
+   * Atomic: if `key`'s counter (0 when missing or expired) is below `max`, add one (creating it) and make its expiry
+   * max(current, now + windowSeconds); otherwise change nothing (a refused call neither counts nor extends the
+   * expiry). Of N concurrent calls on a counter at c, exactly max(0, min(N, max - c)) get `added: true`. Returns the
+   * count and expiry after the call. Throttling reserves an attempt with it before checking a credential.
+   */
+  hitBelow(key: string, max: number, windowSeconds: number): Promise<CappedHit>;
+
+  /**
+   * Atomic: subtract one from `key`'s counter if it exists; a counter that reaches 0 is deleted; the expiry of a
+   * counter left above 0 is unchanged. Never creates a counter and never goes below 0. Throttling gives back the
+   * reservation of an attempt that succeeded (or was never checked) with it.
+   */
+  release(key: string): Promise<void>;
 
   /** The counter, or undefined when it has expired or never existed. */
   peek(key: string): Promise<Counter | undefined>;

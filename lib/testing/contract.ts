@@ -2,6 +2,7 @@
 // runTokenStoreContract: declares the TokenStore conformance suite in the caller's test file.
 
 import type { TokenStore } from '../stores/store';
+import { cappedCounterCases } from './capped-counter-cases';
 import { counterCases } from './counter-cases';
 import { expiryCases } from './expiry-cases';
 import type { Harness, TokenStoreContractOptions } from './harness';
@@ -13,7 +14,7 @@ import { valueCases } from './value-cases';
 /**
  * Declares describe/it blocks (jest, vitest globals, mocha) checking that a TokenStore keeps the contract the
  * token endpoint relies on: copies in and out, TTL expiry, atomic rotation and consume-once under concurrency,
- * family revocation, counters with window extension, replay caches, one-shot values, and the optional
+ * family revocation, counters with window extension, capped counters with release, replay caches, one-shot values, and the optional
  * `onRevocation` broadcast. Assertions use `node:assert`, so any runner reports them.
  * @example
  * // __tests__/postgres-store.test.ts
@@ -43,6 +44,7 @@ export function runTokenStoreContract<S extends TokenStore>(options: TokenStoreC
     describe('refresh tokens', () => refreshCases(harness));
     describe('revocation', () => revocationCases(harness));
     describe('counters', () => counterCases(harness));
+    describe('capped counters (throttle reservations)', () => cappedCounterCases(harness));
     describe('replay caches and one-shot values', () => valueCases(harness));
     describe('expiry', () => expiryCases(harness));
     if (options.peer !== undefined) describe('shared between handles', () => peerCases(harness));

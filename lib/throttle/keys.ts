@@ -16,10 +16,17 @@ export function bucket(kind: BucketKind, id: string): Bucket {
   return { kind, name: `${kind}:${sha256(id)}` };
 }
 
-/** The counter of failures, the lock, and the "succeeded here recently" marker of a bucket. */
+/**
+ * The store keys of a bucket: its attempts (reserved before each check), its current lock, its lock level (how many
+ * lock periods ran, so locks double per period), and for a place pair its "succeeded here recently" marker.
+ */
 export const failKey = (b: Bucket): string => `thr:f:${b.name}`;
 export const lockKey = (b: Bucket): string => `thr:l:${b.name}`;
+export const levelKey = (b: Bucket): string => `thr:n:${b.name}`;
 export const knownKey = (b: Bucket): string => `thr:k:${b.name}`;
+
+/** The one attempt a place (username+IP or client+IP) gets while a per-username or per-client bucket is full. */
+export const tightKey = (b: Bucket, place: Bucket): string => `thr:t:${b.name}:${place.name}`;
 
 /**
  * One spelling per username, so `Alice`, `alice ` and the NFKC-equivalent `ａｌｉｃｅ` share a bucket

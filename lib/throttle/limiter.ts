@@ -1,95 +1,161 @@
 // lib/throttle/limiter.ts
-// The bucket engine over TokenStore counters: is a bucket locked, count a failure (locking past max), clear on success.
+// The bucket engine over TokenStore counters: reserve an attempt in every bucket before the check, lock full buckets
+// one period at a time, give reservations back on success.
 
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
 import { storeCall } from '../grants/store-call';
+import type { CappedHit, Counter } from '../stores/store';
 import { epochSeconds } from '../util/clock';
-import { failKey, knownKey, lockKey, type Bucket } from './keys';
+import { failKey, knownKey, levelKey, lockKey, tightKey, type Bucket } from './keys';
 import type { BucketKind, ResolvedRule, ThrottleConfig } from './options';
 
-/** A refusal: which bucket is locked and for how many more seconds. */
+/** A refusal: which bucket is full and for how many more seconds. */
 export interface Lock {
   readonly kind: BucketKind;
   readonly retryAfter: number;
 }
 
 /**
- * The lock of the bucket that frees last among `buckets`, or undefined. Locks of `soft` buckets are ignored when
- * `known` (a username+IP or client+IP pair) succeeded recently: an attacker elsewhere cannot lock it out.
+ * What a full bucket does to an attempt:
+ * - `lock`: refused while the bucket's lock runs; once it ends, exactly one attempt proceeds and starts the next
+ *   lock, twice as long (capped at the window). Hard buckets (usernameIp, clientIp, unknown client ids per IP) and
+ *   the per-IP login bucket.
+ * - `tighten`: each place (the `place` pair: username+IP or client+IP) gets one attempt per `windowSeconds` of the
+ *   bucket, so the right credential still gets in on its first try anywhere, while a guesser spread over many
+ *   places gets one guess per place per window. The per-username and per-client buckets.
+ * A bucket with `exemptIfKnown` is skipped altogether for a place that succeeded within `rememberSuccessSeconds`.
  */
-export async function findLock(
-  ctx: Context,
-  throttle: ThrottleConfig,
-  buckets: readonly Bucket[],
-  soft: readonly BucketKind[],
-  known: Bucket,
-): Promise<Lock | undefined> {
+export interface BucketPlan {
+  readonly bucket: Bucket;
+  readonly whenFull: 'lock' | 'tighten';
+  readonly exemptIfKnown: boolean;
+}
+
+/** The attempts one request holds; settled by `recordSuccess` or `releaseAll` (a failure keeps them). */
+export interface Reservation {
+  /** Buckets in which this attempt holds one unit (counted now, kept as a failure unless released). */
+  readonly held: readonly Bucket[];
+  /** The place's counter as reserved (undefined when its rule is off), and whether it was full (a lock-period attempt). */
+  readonly place: CappedHit | undefined;
+  /** The place's "succeeded here" marker, as read before the check. */
+  readonly marker: Counter | undefined;
+}
+
+/** The outcome of `reserve`: the attempt may go ahead holding `reservation`, or is refused by `lock`. */
+export type Reserved = { readonly reservation: Reservation; readonly lock?: undefined } | { readonly lock: Lock; readonly reservation?: undefined };
+
+/**
+ * Reserves this attempt in every active bucket before the credential is checked, atomically (store.hitBelow), so a
+ * burst of N parallel attempts gets at most `max` checks per bucket, requests in flight included. A full bucket
+ * refuses, tightens or exempts as its plan says; a refused attempt holds nothing (what it reserved is released).
+ * One store round trip when no bucket is full (the reservations and the place's marker, in parallel); more only at
+ * and past a threshold.
+ */
+export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: readonly BucketPlan[], place: Bucket): Promise<Reserved> {
   const { store } = ctx.config;
-  const active = buckets.filter((b) => throttle.rules[b.kind] !== false);
-  if (active.length === 0) return undefined;
-  const counters = await storeCall('peek', () => Promise.all(active.map((b) => store.peek(lockKey(b)))));
-  let locked = active.flatMap((b, i) => (counters[i] === undefined ? [] : [{ kind: b.kind, resetAt: counters[i].resetAt }]));
-  if (locked.some((l) => soft.includes(l.kind)) && throttle.rememberSuccessSeconds > 0) {
-    const marker = await storeCall('peek', () => store.peek(knownKey(known)));
-    if (marker !== undefined) locked = locked.filter((l) => !soft.includes(l.kind));
+  const active = plans.filter((p) => throttle.rules[p.bucket.kind] !== false);
+  const [hits, marker] = await Promise.all([
+    storeCall('hitBelow', () =>
+      Promise.all(active.map((p) => {
+        const rule = throttle.rules[p.bucket.kind] as ResolvedRule;
+        return store.hitBelow(failKey(p.bucket), rule.max, rule.windowSeconds);
+      })),
+    ),
+    throttle.rememberSuccessSeconds > 0 ? storeCall('peek', () => store.peek(knownKey(place))) : undefined,
+  ]);
+  const known = marker !== undefined && throttle.rememberSuccessSeconds > 0;
+  const held = active.filter((_, i) => hits[i].added).map((p) => p.bucket);
+  try {
+    for (const [i, plan] of active.entries()) {
+      const rule = throttle.rules[plan.bucket.kind] as ResolvedRule;
+      const hit = hits[i];
+      if (hit.added) {
+        if (plan.whenFull === 'lock' && hit.count >= rule.max) await startLock(ctx, rule, plan.bucket);
+        continue;
+      }
+      if (plan.exemptIfKnown && known) continue;
+      const lock = plan.whenFull === 'lock' ? await nextPeriod(ctx, rule, plan.bucket, hit) : await tighten(ctx, rule, plan.bucket, place);
+      if (lock !== undefined) {
+        await releaseAll(ctx, held);
+        return { lock };
+      }
+    }
+  } catch (err) {
+    await releaseAll(ctx, held).catch(() => undefined);
+    throw err;
   }
-  if (locked.length === 0) return undefined;
-  const last = locked.reduce((a, b) => (b.resetAt > a.resetAt ? b : a));
-  return { kind: last.kind, retryAfter: Math.max(1, last.resetAt - epochSeconds(ctx.config.now)) };
+  const placeIndex = active.findIndex((p) => p.bucket.name === place.name);
+  return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], marker } };
 }
 
 /**
- * Counts an attempt in a hard bucket before the credentials are checked, so concurrent requests cannot all slip in
- * under the threshold: of N parallel attempts only those numbered up to `max` proceed (the max-th starts the lock
- * before it is even verified), and after a lock has ended exactly one more attempt wins the `claimOnce` and
- * proceeds, re-locking for twice as long. Returns the lock that refuses this attempt, if any.
+ * The attempt succeeded (or, with `remember: false`, the password was right but the login is not finished): clears
+ * the place's own bucket (its failures were this credential's, at this place), gives back one unit in every shared
+ * bucket (never resets one: a guesser must not clear his IP's budget by logging into his own account), and
+ * remembers the place when `remember` is set and its marker is missing or past half its life. One store round trip.
  */
-export async function countAttempt(ctx: Context, throttle: ThrottleConfig, bucket: Bucket): Promise<Lock | undefined> {
-  const rule = throttle.rules[bucket.kind];
-  if (rule === false) return undefined;
+export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Bucket, remember: boolean): Promise<void> {
   const { store } = ctx.config;
-  const counter = await storeCall('hit', () => store.hit(failKey(bucket), rule.windowSeconds));
-  if (counter.count < rule.max) return undefined;
-  const lock = lockSeconds(rule, counter.count);
-  // One attempt per lock period: the max-th takes the claim for the first period, the first after each lock ends
-  // takes the next one; whoever finds it taken is refused, however many run in parallel.
-  const won = await storeCall('claimOnce', () => store.claimOnce(`${lockKey(bucket)}:retry`, lock));
-  if (!won && counter.count > rule.max) return { kind: bucket.kind, retryAfter: lock };
-  await storeCall('hit', () => store.hit(lockKey(bucket), lock));
-  return undefined;
-}
-
-/** Counts one failure in each bucket; a bucket at or past its max is (re)locked for a growing time. */
-export async function recordFailure(ctx: Context, throttle: ThrottleConfig, buckets: readonly Bucket[]): Promise<void> {
-  const { store } = ctx.config;
-  await storeCall('hit', () =>
-    Promise.all(
-      buckets.map(async (b) => {
-        const rule = throttle.rules[b.kind];
-        if (rule === false) return;
-        const counter = await store.hit(failKey(b), rule.windowSeconds);
-        if (counter.count >= rule.max) await store.hit(lockKey(b), lockSeconds(rule, counter.count));
-      }),
-    ),
-  );
-}
-
-/** Clears `buckets` (failures and lock) and marks `known` as a pair that succeeded. */
-export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, buckets: readonly Bucket[], known: Bucket): Promise<void> {
-  const { store } = ctx.config;
-  const remember = throttle.rememberSuccessSeconds;
-  await storeCall('reset', () =>
+  const keep = throttle.rememberSuccessSeconds;
+  const now = epochSeconds(ctx.config.now);
+  const refresh = remember && keep > 0 && (r.marker === undefined || r.marker.resetAt - now < keep / 2);
+  // A place counter above 1 (or full) means earlier failures or a lock here: clear them all at once.
+  const clearPlace = r.place !== undefined && (r.place.count > 1 || !r.place.added);
+  await storeCall('release', () =>
     Promise.all([
-      ...buckets.flatMap((b) => [store.reset(failKey(b)), store.reset(lockKey(b))]),
-      remember > 0 ? store.hit(knownKey(known), remember) : undefined,
+      ...r.held.filter((b) => !(clearPlace && b.name === place.name)).map((b) => store.release(failKey(b))),
+      ...(clearPlace ? [failKey(place), lockKey(place), levelKey(place)].map((k) => store.reset(k)) : []),
+      refresh ? store.hit(knownKey(place), keep) : undefined,
     ]),
   );
 }
 
-/** lockSeconds at the max-th failure, doubling with each one after, never longer than the window. */
-export function lockSeconds(rule: ResolvedRule, count: number): number {
-  const doublings = Math.min(count - rule.max, 30);
+/** The attempt was never judged (e.g. verifyUser or findClient threw): give back every unit it holds. */
+export function releaseAll(ctx: Context, held: readonly Bucket[]): Promise<unknown> {
+  const { store } = ctx.config;
+  return storeCall('release', () => Promise.all(held.map((b) => store.release(failKey(b)))));
+}
+
+/** The attempt that filled the bucket starts its first lock (or the next one, if an earlier lock level is remembered). */
+async function startLock(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<void> {
+  const { store } = ctx.config;
+  const level = await storeCall('peek', () => store.peek(levelKey(b)));
+  // The lock mark first, then the level: whoever sees the level raised also sees the lock (see nextPeriod).
+  const lock = await storeCall('hitBelow', () => store.hitBelow(lockKey(b), 1, lockSeconds(rule, (level?.count ?? 0) + 1)));
+  if (lock.added) await storeCall('hit', () => store.hit(levelKey(b), rule.windowSeconds));
+}
+
+/**
+ * A full `lock` bucket: refused while its lock runs. Once it has ended, the first attempt to create the next lock
+ * mark (hitBelow with max 1: exactly one of any number in parallel) proceeds; the lock doubles per period, never per
+ * request, so a burst cannot run it up to the cap. Returns the refusal, or undefined for the one that proceeds.
+ */
+async function nextPeriod(ctx: Context, rule: ResolvedRule, b: Bucket, full: CappedHit): Promise<Lock | undefined> {
+  const { store } = ctx.config;
+  const now = epochSeconds(ctx.config.now);
+  const [lock, level] = await storeCall('peek', () => Promise.all([store.peek(lockKey(b)), store.peek(levelKey(b))]));
+  if (lock !== undefined) return { kind: b.kind, retryAfter: Math.max(1, lock.resetAt - now) };
+  // Full but no lock yet: the attempt that filled it is still starting the first one.
+  if (level === undefined) return { kind: b.kind, retryAfter: Math.max(1, Math.min(rule.lockSeconds, full.resetAt - now)) };
+  const next = await storeCall('hitBelow', () => store.hitBelow(lockKey(b), 1, lockSeconds(rule, level.count + 1)));
+  if (!next.added) return { kind: b.kind, retryAfter: Math.max(1, next.resetAt - now) };
+  // This attempt is a failure unless it succeeds: count it (past max, so the window slides from it) and raise the level.
+  await storeCall('hit', () => Promise.all([store.hit(levelKey(b), rule.windowSeconds), store.hit(failKey(b), rule.windowSeconds)]));
+  return undefined;
+}
+
+/** A full `tighten` bucket: one attempt per place per window (a place that succeeds then becomes known). */
+async function tighten(ctx: Context, rule: ResolvedRule, b: Bucket, place: Bucket): Promise<Lock | undefined> {
+  const { store } = ctx.config;
+  const claim = await storeCall('hitBelow', () => store.hitBelow(tightKey(b, place), 1, rule.windowSeconds));
+  if (claim.added) return undefined;
+  return { kind: b.kind, retryAfter: Math.max(1, claim.resetAt - epochSeconds(ctx.config.now)) };
+}
+
+/** The lock of the n-th period (n >= 1): lockSeconds, doubling per period, never longer than the window. */
+export function lockSeconds(rule: ResolvedRule, period: number): number {
+  const doublings = Math.min(Math.max(period - 1, 0), 30);
   return Math.min(rule.lockSeconds * 2 ** doublings, rule.windowSeconds);
 }
 

@@ -1,9 +1,9 @@
 // lib/throttle/login-throttle.ts
-// Brute-force protection of the password grant: refuse locked buckets before verifyUser, count failures after.
+// Brute-force protection of the password grant: reserve the attempt in every bucket before verifyUser, settle after.
 
 import type { Context } from '../context';
 import { bucket, ipBucket, normalizeUsername, type Bucket } from './keys';
-import { countAttempt, findLock, recordFailure, recordSuccess, throttledError } from './limiter';
+import { recordSuccess, releaseAll, reserve, throttledError, type BucketPlan, type Reservation } from './limiter';
 
 /** Who is logging in, from where, through which client. */
 export interface LoginAttempt {
@@ -14,46 +14,62 @@ export interface LoginAttempt {
 
 /** The throttle of one login attempt. */
 export interface LoginThrottle {
-  /** Throws 429 slow_down (and emits `throttled`) when a bucket is locked; verifyUser must not run then. */
+  /** Reserves the attempt; throws 429 slow_down (and emits `throttled`) when refused: verifyUser must not run then. */
   guard(): Promise<void>;
-  /** A failed login: counts in the username and IP buckets (the username+IP bucket counted the attempt in guard). */
+  /** A failed login: the reservations stay counted as failures (no store call). */
   failed(): Promise<void>;
-  /** The password was right but the login is not complete (MFA, expired password): clears the username+IP bucket. */
+  /** The password was right but the login is not complete (MFA, expired password): settles like a success, unremembered. */
   passwordAccepted(): Promise<void>;
-  /** A successful login: clears the username+IP bucket and remembers the pair. */
+  /** A successful login: clears the username+IP bucket, gives back one unit of the others, remembers the pair. */
   succeeded(): Promise<void>;
+  /** The attempt was never judged (verifyUser threw): gives back everything reserved. */
+  abandoned(): Promise<void>;
 }
 
 const none = async (): Promise<void> => undefined;
-const OFF: LoginThrottle = { guard: none, failed: none, passwordAccepted: none, succeeded: none };
+const OFF: LoginThrottle = { guard: none, failed: none, passwordAccepted: none, succeeded: none, abandoned: none };
 
 /**
- * The username+IP bucket is hard (an attacker at that IP gets a few guesses, then growing delays); the username and
- * IP buckets are soft: a pair that logged in successfully within `rememberSuccessSeconds` is exempt from them, so
- * a distributed attack on one username cannot lock its owner out of the places they usually log in from.
- * A success clears only the username+IP bucket: clearing the username bucket would let a guesser elsewhere start
- * afresh each time the real user logs in. The username+IP bucket counts attempts atomically before verifyUser (so a
- * burst of parallel guesses gets no more than `max`, then one per lock period); the soft buckets count failures
- * after it, so successful logins never fill them (a burst can overshoot them by what is in flight, while each IP
- * stays bounded by its own username+IP bucket).
+ * Three buckets, each reserved atomically before verifyUser (so a parallel burst gets at most `max` checks in each):
+ * - usernameIp (the place: this username from this IP): full means locked, then one attempt per doubling lock.
+ * - ip (any username from this IP, credential stuffing): the same, except for a pair that logged in here recently.
+ * - username (any IP, distributed guessing): never refuses a pair that logged in recently; any other place gets one
+ *   attempt per window while it is full, so its owner with the right password gets in anywhere on the first try.
+ * A success clears only the username+IP bucket and gives back its unit in the shared ones: clearing the username
+ * bucket would give a distributed guesser a fresh start whenever the real user logs in, clearing the IP bucket
+ * would let a stuffer reset it by logging into his own account.
  */
 export function loginThrottle(ctx: Context, attempt: LoginAttempt): LoginThrottle {
   const throttle = ctx.config.throttle;
   if (throttle === false) return OFF;
   const user = normalizeUsername(attempt.username);
   const ip = ipBucket(attempt.ip);
-  const pair = bucket('usernameIp', `${user}\0${ip}`);
-  const soft: Bucket[] = [bucket('username', user), bucket('ip', ip)];
-  const buckets: Bucket[] = [pair, ...soft];
+  const place = bucket('usernameIp', `${user}\0${ip}`);
+  const plans: BucketPlan[] = [
+    { bucket: place, whenFull: 'lock', exemptIfKnown: false },
+    { bucket: bucket('ip', ip), whenFull: 'lock', exemptIfKnown: true },
+    { bucket: bucket('username', user), whenFull: 'tighten', exemptIfKnown: true },
+  ];
+  let held: Reservation | undefined;
+  const settle = (run: (r: Reservation, place: Bucket) => Promise<unknown>) => async (): Promise<void> => {
+    const r = held;
+    held = undefined;
+    if (r !== undefined) await run(r, place);
+  };
   return {
     async guard() {
-      const lock = (await findLock(ctx, throttle, buckets, ['username', 'ip'], pair)) ?? (await countAttempt(ctx, throttle, pair));
-      if (lock === undefined) return;
+      const reserved = await reserve(ctx, throttle, plans, place);
+      if (reserved.lock === undefined) {
+        held = reserved.reservation;
+        return;
+      }
+      const lock = reserved.lock;
       ctx.emit('throttled', { clientId: attempt.clientId, ip: attempt.ip, username: attempt.username, key: lock.kind, retryAfter: lock.retryAfter });
       throw throttledError(lock);
     },
-    failed: () => recordFailure(ctx, throttle, soft),
-    passwordAccepted: () => recordSuccess(ctx, { ...throttle, rememberSuccessSeconds: 0 }, [pair], pair),
-    succeeded: () => recordSuccess(ctx, throttle, [pair], pair),
+    failed: settle(async () => undefined),
+    passwordAccepted: settle((r, p) => recordSuccess(ctx, throttle, r, p, false)),
+    succeeded: settle((r, p) => recordSuccess(ctx, throttle, r, p, true)),
+    abandoned: settle((r) => releaseAll(ctx, r.held)),
   };
 }

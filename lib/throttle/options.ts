@@ -5,8 +5,10 @@ import { ConfigError } from '../errors/config-error';
 import { assertPositiveInteger, fail, isObject } from '../util/assert';
 
 /**
- * One bucket's rule: after `max` failures within `windowSeconds` (counted from the last failure), the bucket is
- * locked for `lockSeconds`, doubling with every further failure, capped at `windowSeconds`.
+ * One bucket's rule: at most `max` attempts within `windowSeconds` (counted from the last attempt it counted), each
+ * reserved before the credential is checked and given back when it succeeds. A full hard bucket is locked for
+ * `lockSeconds`, then lets one attempt through per lock period, the lock doubling per period, capped at
+ * `windowSeconds`; a full soft bucket gives each place one attempt per `windowSeconds` (docs/security.md).
  * @example { max: 5, windowSeconds: 900, lockSeconds: 30 }
  */
 export interface ThrottleRule {
@@ -21,28 +23,35 @@ export interface ThrottleRule {
  * @example passwordGrant({ ..., throttle: { username: { max: 50 }, ip: false } })
  */
 export interface ThrottleOptions {
-  /** Failed logins per username and IP. Default `{ max: 5, windowSeconds: 900, lockSeconds: 30 }`. */
+  /** Login attempts per username and IP (hard). Default `{ max: 5, windowSeconds: 900, lockSeconds: 30 }`. */
   readonly usernameIp?: ThrottleRule | false;
   /**
-   * Failed logins per username from any IP (the softer limit against distributed guessing). Not applied to an IP
-   * from which this username logged in within `rememberSuccessSeconds`.
-   * Default `{ max: 20, windowSeconds: 3600, lockSeconds: 60 }`.
+   * Login attempts per username from any IP (soft, against distributed guessing). Once full, an IP from which this
+   * username logged in within `rememberSuccessSeconds` is unaffected and any other IP gets one attempt per window.
+   * Default `{ max: 20, windowSeconds: 3600, lockSeconds: 60 }` (`lockSeconds` unused).
    */
   readonly username?: ThrottleRule | false;
-  /** Failed logins per IP, any username (credential stuffing). Default `{ max: 100, windowSeconds: 3600, lockSeconds: 60 }`. */
+  /**
+   * Login attempts per IP, any username (credential stuffing). Once full the IP is locked, except for usernames that
+   * logged in from it within `rememberSuccessSeconds`. Default `{ max: 100, windowSeconds: 3600, lockSeconds: 60 }`.
+   */
   readonly ip?: ThrottleRule | false;
-  /** Failed client authentications per client id and IP. Default `{ max: 10, windowSeconds: 900, lockSeconds: 30 }`. */
+  /**
+   * Client authentications per client id and IP (hard), and of unknown client ids per IP (one bucket per IP).
+   * Public clients are never counted. Default `{ max: 10, windowSeconds: 900, lockSeconds: 30 }`.
+   */
   readonly clientIp?: ThrottleRule | false;
   /**
-   * Failed client authentications per client id from any IP; not applied to an IP from which the client
-   * authenticated within `rememberSuccessSeconds`. Default `{ max: 50, windowSeconds: 3600, lockSeconds: 60 }`.
+   * Client authentications per client id from any IP (soft). Once full, an IP from which the client authenticated
+   * within `rememberSuccessSeconds` is unaffected and any other IP gets one attempt per window.
+   * Default `{ max: 50, windowSeconds: 3600, lockSeconds: 60 }` (`lockSeconds` unused).
    */
   readonly client?: ThrottleRule | false;
-  /** How long a successful (username, IP) or (client, IP) pair is exempt from the soft buckets. Default 30 days; 0 = never. */
+  /** How long a successful (username, IP) or (client, IP) pair is exempt from the soft buckets and the ip bucket. Default 30 days; 0 = never. */
   readonly rememberSuccessSeconds?: number;
 }
 
-/** The buckets: hard ones (usernameIp, clientIp) and soft ones a recently successful pair is exempt from. */
+/** The buckets: hard ones (usernameIp, clientIp), ip (hard except for known pairs), soft ones (username, client). */
 export type BucketKind = 'usernameIp' | 'username' | 'ip' | 'clientIp' | 'client';
 
 export interface ResolvedRule {

@@ -13,7 +13,9 @@ export interface FormLimits {
 
 /**
  * The request's form parameters. Uses a body an app-level parser already read (req._body), else reads the stream.
- * RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once."
+ * RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once", and "Parameters sent
+ * without a value MUST be treated as if they were omitted from the request": an empty value is left out here, once
+ * for every endpoint, so `scope=` means "no scope requested" and a required one sent empty is simply missing.
  */
 export async function readForm(req: Request, limits: FormLimits): Promise<FormParams> {
   if (!isForm(req)) {
@@ -93,15 +95,16 @@ function parse(body: string, limits: FormLimits): FormParams {
   if (body === '') return params;
   const pairs = body.split('&');
   if (pairs.length > limits.parameters) throw invalidRequest('Too many parameters', `${pairs.length} parameters`);
+  // An empty value still counts as an occurrence: `scope=&scope=x` is a repeat, not one scope.
+  const seen = new Set<string>();
   for (const pair of pairs) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const name = decode(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
-    if (Object.prototype.hasOwnProperty.call(params, name)) {
-      throw invalidRequest(`Parameter "${printable(name)}" is repeated`, 'repeated parameter');
-    }
-    params[name] = value;
+    if (seen.has(name)) throw repeated(name);
+    seen.add(name);
+    if (value !== '') params[name] = value;
   }
   return params;
 }
@@ -120,6 +123,9 @@ export function printable(name: string): string {
   return name.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
 }
 
+// No quotes around the name: RFC 6749 §5.2 leaves '"' and '\' out of error_description.
+const repeated = (name: string): OAuthError => invalidRequest(`Parameter ${printable(name)} is repeated`, 'repeated parameter');
+
 function fromParsedBody(body: unknown, limits: FormLimits): FormParams {
   const params: Record<string, string> = Object.create(null);
   if (body === undefined || body === null) return params;
@@ -127,10 +133,10 @@ function fromParsedBody(body: unknown, limits: FormLimits): FormParams {
   const entries = Object.entries(body as Record<string, unknown>);
   if (entries.length > limits.parameters) throw invalidRequest('Too many parameters', `${entries.length} parameters`);
   for (const [name, value] of entries) {
-    if (Array.isArray(value)) throw invalidRequest(`Parameter "${printable(name)}" is repeated`, 'repeated parameter');
-    if (typeof value !== 'string') throw invalidRequest(`Parameter "${printable(name)}" must be a string`, 'nested parameter');
+    if (Array.isArray(value)) throw repeated(name);
+    if (typeof value !== 'string') throw invalidRequest(`Parameter ${printable(name)} must be a string`, 'nested parameter');
     if (value.length > limits.bodyBytes) throw tooLarge();
-    params[name] = value;
+    if (value !== '') params[name] = value;
   }
   return params;
 }

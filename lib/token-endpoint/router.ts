@@ -6,9 +6,11 @@ import type { Context } from '../context';
 import { mountStandardEndpoints } from '../endpoints';
 import { methodNotAllowed, tokenHandler } from './token-handler';
 import { requireTls } from '../transport/require-tls';
+import { learnMountPath } from '../util/mount-path';
 
 export function createRouter(ctx: Context): Router {
   const router = express.Router();
+  learnMountPath(router, ctx.mount);
   router.use(requireTls(ctx, router));
   mountStandardEndpoints(router, ctx);
   router.post('/token', tokenHandler(ctx));

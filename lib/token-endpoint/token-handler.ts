@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import { authenticateClient } from '../client-auth/authenticate-client';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
 import { GRANTS, isSupportedGrant } from '../grants';
+import { rejectedScope } from '../grants/scope';
 import { freshNonceHeaders } from '../dpop/nonce';
 import { tokenRequestBinding } from '../dpop/token-request';
 import { formEndpoint } from './endpoint';
@@ -28,7 +29,13 @@ async function handleToken(ctx: Context, req: Request, res: Response, params: Fo
   }
   // RFC 9449 §5: the proof is checked before the grant, so a bad proof costs no password check or rotation.
   const binding = await tokenRequestBinding(ctx, req, client);
-  const issued = await GRANTS[grantType](ctx, req, params, client, binding);
+  const issued = await GRANTS[grantType](ctx, req, params, client, binding).catch((err: unknown) => {
+    const scope = rejectedScope(err);
+    if (scope !== undefined) {
+      ctx.emit('scope.rejected', { clientId: client.id, ip: req.ip, grantType, scope, detail: (err as OAuthError).detail ?? '' });
+    }
+    throw err;
+  });
   sendJson(res, 200, issued.body, binding.jkt === undefined ? {} : freshNonceHeaders(ctx));
 }
 

@@ -23,11 +23,17 @@ export function publicJwks(keyring: Keyring): { readonly keys: readonly PublicJw
 }
 
 function toPublicJwk(key: Key): PublicJwk {
+  return publicJwkOf(key.verifyKey, key.kid, key.alg);
+}
+
+/** The JWK /jwks publishes for an RSA or EC public key (a private KeyObject gives its public half). */
+export function publicJwkOf(key: KeyObject, kid: string, alg: string): PublicJwk {
   // Export from the public KeyObject and keep only the public members, whatever Node adds.
-  const jwk = exportable(key.verifyKey).export({ format: 'jwk' }) as Record<string, string>;
+  const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+  const jwk = exportable(publicKey).export({ format: 'jwk' }) as Record<string, string>;
   const members: Record<string, string> =
     jwk.kty === 'EC' ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: 'RSA', n: jwk.n, e: jwk.e };
-  return { ...members, kid: key.kid, alg: key.alg, use: 'sig' } as PublicJwk;
+  return { ...members, kid, alg, use: 'sig' } as PublicJwk;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import { invalidRequest } from '../errors/oauth-error';
 import { sendOAuthError } from '../token-endpoint/respond';
 import { isOwnRoute } from '../util/own-route';
+import { warnOnce } from '../util/warn-once';
 
 /**
  * Middleware for the top of `router`. It acts only on paths the router itself routes, so a router mounted at '/'
@@ -20,6 +21,32 @@ export function requireTls(ctx: Context, router: Router) {
       next();
       return;
     }
-    sendOAuthError(res, invalidRequest('TLS is required: use https', 'plain-HTTP request'));
+    if (!forwardedAsHttps(req)) {
+      sendOAuthError(res, invalidRequest('TLS is required: use https', 'plain-HTTP request'));
+      return;
+    }
+    // A TLS-terminating proxy said https, but Express does not trust it: every call fails until the app says so.
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    const error = invalidRequest(
+      'TLS is required: use https',
+      `plain-HTTP request with X-Forwarded-Proto: https from ${peer}, a proxy Express does not trust; ` +
+        "set app.set('trust proxy', ...) to trust it",
+    );
+    ctx.emit('error', error);
+    warnOnce(
+      ctx.warned,
+      'EPG_TRUST_PROXY',
+      `requireTLS refused a plain-HTTP request that a proxy at ${peer} forwarded as https (X-Forwarded-Proto), ` +
+        "because Express does not trust that proxy. Behind a TLS-terminating proxy, call app.set('trust proxy', ...) " +
+        "with its hop count or address, e.g. app.set('trust proxy', 1). requireTLS is on by default when " +
+        'NODE_ENV=production.',
+    );
+    sendOAuthError(res, error);
   };
+}
+
+/** The first (client-most) proto the proxies name; Express reads the same one when it trusts them. */
+function forwardedAsHttps(req: Request): boolean {
+  const header = req.get('x-forwarded-proto');
+  return header !== undefined && header.split(',', 1)[0].trim().toLowerCase() === 'https';
 }

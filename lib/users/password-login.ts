@@ -13,6 +13,7 @@ import { endUserIp } from '../throttle/end-user-ip';
 import { loginThrottle, type LoginThrottle } from '../throttle/login-throttle';
 import type { FormParams } from '../token-endpoint/parse-form';
 import type { Client, User } from '../types';
+import { readUser } from './read-user';
 import { runVerifyUser } from './verify-user';
 
 /** A login whose credentials checked out: whom to issue tokens to, for which requested scope. */
@@ -45,7 +46,12 @@ export async function passwordLogin(ctx: Context, req: Request, params: FormPara
   try {
     verdict = await runVerifyUser(ctx, username, password, { client, scope, req });
   } catch (err) {
-    if (!isOAuthError(err) || err.status >= 500) throw err;
+    if (!isOAuthError(err) || err.status >= 500) {
+      // Not a verdict on the password: the reserved attempt is given back.
+      // A store failure while giving it back must not hide the original error.
+      await throttle.abandoned().catch(() => undefined);
+      throw err;
+    }
     throw await deliberateFailure(ctx, err, { client, username, scope, ip, throttle });
   }
   if (verdict.user === undefined) {
@@ -89,12 +95,7 @@ async function deliberateFailure(ctx: Context, err: OAuthError, f: FailureContex
   if (err.user === undefined || typeof err.user.id !== 'string') {
     return serverError(new TypeError("loginError('mfa_required') needs { user }"), 'mfa_required without user');
   }
-  const mfaToken = await issueMfaToken(ctx, { clientId: f.client.id, username: f.username, user: ownFields(err.user), scope: f.scope });
+  const user = readUser(err.user, "loginError('mfa_required')");
+  const mfaToken = await issueMfaToken(ctx, { clientId: f.client.id, username: f.username, user, scope: f.scope });
   return new OAuthError('mfa_required', err.description, { detail: 'mfa_required', body: { mfa_token: mfaToken } });
-}
-
-/** Only the User fields tokens need; whatever else the app attached stays out of the store. */
-function ownFields(user: User): User {
-  const { id, scopes, claims, username } = user;
-  return { id, scopes, claims, username };
 }

@@ -7,7 +7,7 @@ import { isOAuthError, serverError } from '../errors/oauth-error';
 import type { PassportLikeStrategy, VerifyUserContext } from '../options';
 import type { LoginFailureReason } from '../events';
 import type { User } from '../types';
-import { isObject } from '../util/assert';
+import { readUser } from './read-user';
 
 /** verifyUser's answer: the user, or why not (null means an unknown user, false a wrong password). */
 export type Verdict = { readonly user: User } | { readonly user?: undefined; readonly reason: LoginFailureReason };
@@ -27,20 +27,7 @@ export async function runVerifyUser(ctx: Context, username: string, password: st
   if (result === REJECTED) return { reason: 'rejected' };
   if (result === null || result === undefined) return { reason: 'unknown_user' };
   if (result === false) return { reason: 'bad_password' };
-  return { user: toUser(result) };
-}
-
-function toUser(value: unknown): User {
-  if (!isObject(value)) throw serverError(new TypeError('verifyUser must return a user object, null or false'), 'malformed user');
-  const id = value.id ?? value.sub;
-  if ((typeof id !== 'string' || id === '') && typeof id !== 'number') {
-    throw serverError(new TypeError('the user returned by verifyUser has no id'), 'user without id');
-  }
-  const user: { id: string; scopes?: string[]; claims?: Record<string, unknown>; username?: string } = { id: String(id) };
-  if (Array.isArray(value.scopes)) user.scopes = value.scopes.filter((s): s is string => typeof s === 'string');
-  if (isObject(value.claims)) user.claims = value.claims;
-  if (typeof value.username === 'string') user.username = value.username;
-  return user;
+  return { user: readUser(result, 'verifyUser') };
 }
 
 /** A passport strategy's fail(): it does not say whether the user was unknown or the password wrong. */

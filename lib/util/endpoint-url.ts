@@ -4,6 +4,19 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
+import { mountedPath } from './mount-path';
+
+/**
+ * The URL the discovery documents advertise auth.router at: `options.endpointsBaseUrl` when given (a proxy may
+ * rewrite paths), else the issuer's origin plus the path Express mounted the router at, else the issuer. Never from
+ * the request, so a forged Host header cannot change it. Without a trailing slash.
+ */
+export function endpointsBaseUrl(ctx: Context): string {
+  const { config } = ctx;
+  if (!config.endpointsBaseUrlDefaulted) return config.endpointsBaseUrl;
+  const path = mountedPath(ctx.mount);
+  return path === undefined ? config.endpointsBaseUrl : new URL(config.issuer).origin + path;
+}
 
 /**
  * The token endpoint URL as published: the issuer's origin plus the router's mount path plus `/token`. It never

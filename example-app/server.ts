@@ -1,10 +1,10 @@
-// example-app/server.js
-// Starts the example app on $PORT (default 3000) and prints the curl commands to try.
+// example-app/server.ts
+// Starts the example app on $PORT (default 3000) and prints the demo console's address and the curl commands to try.
 
-const { createApp } = require('./app');
-const { tryCommands } = require('./commands');
-const { resolveDataDir } = require('./db');
-const { DEMO_CLIENTS, DEMO_USERS } = require('./seed');
+import { createApp } from './app';
+import { tryCommands } from './commands';
+import { resolveDataDir } from './db';
+import { DEMO_CLIENTS, DEMO_USERS } from './seed';
 
 const port = Number(process.env.PORT) || 3000;
 const host = process.env.HOST || '127.0.0.1';
@@ -13,7 +13,9 @@ const { app, db } = createApp({ port });
 
 const server = app.listen(port, host, () => {
   console.log(`\nexpress-password-grant example app: ${base}  (issuer ${base}, data in ${resolveDataDir()})`);
+  console.log(`Demo console (developer demo, in a browser): ${base}/`);
   console.log(`Token endpoint: POST ${base}/oauth2/token   Protected: GET ${base}/api/me, GET ${base}/api/orders`);
+  console.log(`Discovery: ${base}/.well-known/openid-configuration`);
   console.log(`Demo users: ${DEMO_USERS.map((u) => `${u.email} / ${u.password}`).join(', ')}`);
   console.log(`Demo clients: ${DEMO_CLIENTS.map((c) => (c.secret ? `${c.id} / ${c.secret} (confidential)` : `${c.id} (public)`)).join(', ')}`);
   console.log(`Add a user: npm run add-user -- <email> <password> [name]\n\nTry:${tryCommands(base)}`);
@@ -23,7 +25,7 @@ server.on('error', (err) => {
   process.exit(1);
 });
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close(() => {
       db.close();

@@ -1,14 +1,17 @@
-// example-app/db.js
+// example-app/db.ts
 // The app's own SQLite database (better-sqlite3): users with bcrypt hashes, OAuth clients, orders; seeded once.
 
-const fs = require('node:fs');
-const path = require('node:path');
-const bcrypt = require('bcrypt');
-const Database = require('better-sqlite3');
-const { DEMO_CLIENTS, DEMO_ORDERS, DEMO_USERS } = require('./seed');
+import fs from 'node:fs';
+import path from 'node:path';
+import bcrypt from 'bcrypt';
+import type { Client, GrantType } from 'express-password-grant';
+import { EXAMPLE_DIR } from './paths';
+import { DEMO_CLIENTS, DEMO_ORDERS, DEMO_USERS } from './seed';
+import { openSqlite } from './sqlite';
+import type { SqliteDatabase } from './sqlite';
 
 /** bcrypt cost of new password hashes. Tests pass 4 to stay fast; 10 is the usual production floor. */
-const DEFAULT_BCRYPT_COST = 10;
+export const DEFAULT_BCRYPT_COST = 10;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS users (
@@ -35,21 +38,67 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-/** The data directory: the `dataDir` given, else $DATA_DIR, else example-app/data (gitignored). */
-function resolveDataDir(dataDir) {
-  return path.resolve(dataDir || process.env.DATA_DIR || path.join(__dirname, 'data'));
+/** A row of the users table. */
+export interface UserRow {
+  readonly id: number;
+  readonly email: string;
+  readonly password_hash: string;
+  readonly name: string | null;
+  readonly scopes: string | null;
+  readonly created_at: string;
 }
 
-/**
- * Opens (creating and seeding on first run) the database in `dataDir`.
- * @param {string} dataDir
- * @param {{ log?: (line: string) => void, bcryptCost?: number }} [options]
- */
-function openDatabase(dataDir, options = {}) {
+interface ClientRow {
+  readonly id: string;
+  readonly secret_hash: string | null;
+  readonly grants: string;
+  readonly scopes: string;
+  readonly default_scopes: string | null;
+}
+
+export interface OrderRow {
+  readonly id: number;
+  readonly item: string;
+  readonly total: number;
+}
+
+export interface NewUser {
+  readonly email: unknown;
+  readonly password: unknown;
+  readonly name?: string;
+  readonly scopes?: string;
+}
+
+/** The example's data access: what app.ts, the strategy and add-user need, nothing more. */
+export interface ExampleDb {
+  readonly sqlite: SqliteDatabase;
+  /** The user row for an email (case-insensitive), or undefined. */
+  findUserByEmail(email: string): UserRow | undefined;
+  findUserById(id: string | number): UserRow | undefined;
+  /** Adds a user with a bcrypt hash of `password`; throws on a bad email, a short password or a duplicate. */
+  addUser(user: NewUser): UserRow;
+  /** The Client object the library's `findClient` wants, or null. */
+  findClient(id: string): Client | null;
+  ordersFor(userId: string | number): OrderRow[];
+  close(): void;
+}
+
+export interface OpenDatabaseOptions {
+  readonly log?: (line: string) => void;
+  readonly bcryptCost?: number;
+}
+
+/** The data directory: the `dataDir` given, else $DATA_DIR, else example-app/data (gitignored). */
+export function resolveDataDir(dataDir?: string): string {
+  return path.resolve(dataDir || process.env.DATA_DIR || path.join(EXAMPLE_DIR, 'data'));
+}
+
+/** Opens (creating and seeding on first run) the database in `dataDir`. */
+export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {}): ExampleDb {
   const log = options.log || console.log;
   const bcryptCost = options.bcryptCost || DEFAULT_BCRYPT_COST;
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new Database(path.join(dataDir, 'example.sqlite'), { timeout: 5000 });
+  const sqlite = openSqlite(path.join(dataDir, 'example.sqlite'), { timeout: 5000 });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.exec(SCHEMA);
@@ -65,39 +114,37 @@ function openDatabase(dataDir, options = {}) {
     seeded: sqlite.prepare("SELECT value FROM meta WHERE key = 'seeded'"),
     markSeeded: sqlite.prepare("INSERT INTO meta (key, value) VALUES ('seeded', ?)"),
   };
+  const userByEmail = (email: string) => q.userByEmail.get(String(email)) as UserRow | undefined;
 
-  const db = {
+  const db: ExampleDb = {
     sqlite,
 
-    /** The user row for an email (case-insensitive), or undefined. */
-    findUserByEmail: (email) => q.userByEmail.get(String(email)),
+    findUserByEmail: userByEmail,
 
-    findUserById: (id) => q.userById.get(Number(id)),
+    findUserById: (id) => q.userById.get(Number(id)) as UserRow | undefined,
 
-    /** Adds a user with a bcrypt hash of `password`; throws on a bad email, a short password or a duplicate. */
     addUser({ email, password, name, scopes }) {
       if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error('email must look like name@domain');
       if (typeof password !== 'string' || password.length < 8) throw new Error('password must have at least 8 characters');
-      if (q.userByEmail.get(email)) throw new Error(`a user with email ${email} already exists`);
+      if (userByEmail(email)) throw new Error(`a user with email ${email} already exists`);
       const hash = bcrypt.hashSync(password, bcryptCost);
       const { lastInsertRowid } = q.insertUser.run(email, hash, name || null, scopes || null);
-      return q.userById.get(lastInsertRowid);
+      return q.userById.get(lastInsertRowid) as UserRow;
     },
 
-    /** The Client object the library's `findClient` wants, or null. */
     findClient(id) {
-      const row = q.client.get(String(id));
+      const row = q.client.get(String(id)) as ClientRow | undefined;
       if (!row) return null;
       return {
         id: row.id,
         ...(row.secret_hash ? { secretHash: row.secret_hash } : {}),
-        grants: JSON.parse(row.grants),
-        scopes: JSON.parse(row.scopes),
-        ...(row.default_scopes ? { defaultScopes: JSON.parse(row.default_scopes) } : {}),
+        grants: JSON.parse(row.grants) as GrantType[],
+        scopes: JSON.parse(row.scopes) as string[],
+        ...(row.default_scopes ? { defaultScopes: JSON.parse(row.default_scopes) as string[] } : {}),
       };
     },
 
-    ordersFor: (userId) => q.orders.all(Number(userId)),
+    ordersFor: (userId) => q.orders.all(Number(userId)) as OrderRow[],
 
     close: () => sqlite.close(),
   };
@@ -112,7 +159,7 @@ function openDatabase(dataDir, options = {}) {
       const defaults = c.defaultScopes ? JSON.stringify(c.defaultScopes) : null;
       q.insertClient.run(c.id, secretHash, JSON.stringify(c.grants), JSON.stringify(c.scopes), defaults);
     }
-    for (const o of DEMO_ORDERS) q.insertOrder.run(q.userByEmail.get(o.email).id, o.item, o.total);
+    for (const o of DEMO_ORDERS) q.insertOrder.run((userByEmail(o.email) as UserRow).id, o.item, o.total);
     q.markSeeded.run(new Date().toISOString());
     return true;
   });
@@ -120,7 +167,7 @@ function openDatabase(dataDir, options = {}) {
   return db;
 }
 
-function printSeed(log, dataDir) {
+function printSeed(log: (line: string) => void, dataDir: string): void {
   log(`Seeded a new database in ${dataDir} with demo credentials (for local use only):`);
   for (const u of DEMO_USERS) {
     log(`  user   ${u.email} / ${u.password}${u.scopes ? `   (may grant only: ${u.scopes})` : ''}`);
@@ -129,5 +176,3 @@ function printSeed(log, dataDir) {
     log(`  client ${c.id}${c.secret ? ` / ${c.secret}   (confidential)` : '   (public, no secret)'}`);
   }
 }
-
-module.exports = { openDatabase, resolveDataDir, DEFAULT_BCRYPT_COST };

@@ -1,9 +1,9 @@
-// example-app/add-user.js
+// example-app/add-user.ts
 // npm run add-user -- <email> <password> [name]: adds a user to the example app's database (in $DATA_DIR).
 
-const { openDatabase, resolveDataDir } = require('./db');
+import { openDatabase, resolveDataDir } from './db';
 
-function main(argv) {
+export function main(argv: readonly string[]): number {
   const [email, password, ...name] = argv;
   if (!email || !password) {
     console.error('usage: npm run add-user -- <email> <password> [name]');
@@ -15,7 +15,7 @@ function main(argv) {
     console.log(`Added user ${user.id}: ${user.email}${user.name ? ` (${user.name})` : ''}`);
     return 0;
   } catch (err) {
-    console.error(`add-user: ${err.message}`);
+    console.error(`add-user: ${(err as Error).message}`);
     return 1;
   } finally {
     db.close();
@@ -23,5 +23,3 @@ function main(argv) {
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
-
-module.exports = { main };

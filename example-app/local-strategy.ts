@@ -1,15 +1,17 @@
-// example-app/local-strategy.js
+// example-app/local-strategy.ts
 // The app's own passport-local strategy (email + password, as its login form posts them): the one password check.
 
-const bcrypt = require('bcrypt');
-const { Strategy: LocalStrategy } = require('passport-local');
-const { dummyVerify } = require('..');
+import bcrypt from 'bcrypt';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { dummyVerify } from 'express-password-grant';
+import type { User } from 'express-password-grant';
+import type { ExampleDb, UserRow } from './db';
 
 /**
  * A passport-local Strategy reading `email` and `password`. The app uses it for POST /login, and the same
  * instance is passwordGrant's `verifyUser`, so the token endpoint checks passwords exactly as the login form does.
  */
-function createLocalStrategy(db, { bcryptCost }) {
+export function createLocalStrategy(db: ExampleDb, { bcryptCost }: { readonly bcryptCost: number }): LocalStrategy {
   return new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: false }, (email, password, done) => {
     const row = db.findUserByEmail(email);
     if (!row) {
@@ -22,7 +24,7 @@ function createLocalStrategy(db, { bcryptCost }) {
 }
 
 /** The library's User shape: id, what the user may grant, and OpenID claims for id_tokens. */
-function toUser(row) {
+function toUser(row: UserRow): User {
   return {
     id: String(row.id),
     username: row.email,
@@ -30,5 +32,3 @@ function toUser(row) {
     claims: { email: row.email, email_verified: true, ...(row.name ? { name: row.name } : {}) },
   };
 }
-
-module.exports = { createLocalStrategy };

@@ -1,16 +1,17 @@
-// example-app/commands.js
-// The curl commands server.js prints: each request shape a client can send, against the demo users and clients.
+// example-app/commands.ts
+// The curl commands server.ts prints: each request shape a client can send, against the demo users and clients.
 
-const { DEMO_CLIENTS, DEMO_USERS } = require('./seed');
+import { DEMO_CLIENTS, DEMO_USERS } from './seed';
+import type { DemoClient } from './seed';
 
 /** Copy-pastable shell commands for a server at `base` (e.g. http://localhost:3000). */
-function tryCommands(base) {
+export function tryCommands(base: string): string {
   const token = `${base}/oauth2/token`;
   const [alice] = DEMO_USERS;
-  const web = DEMO_CLIENTS.find((c) => c.secret);
-  const cli = DEMO_CLIENTS.find((c) => !c.secret);
+  const web = DEMO_CLIENTS.find((c) => c.secret) as DemoClient & { readonly secret: string };
+  const cli = DEMO_CLIENTS.find((c) => !c.secret) as DemoClient;
   const basic = Buffer.from(`${web.id}:${web.secret}`).toString('base64');
-  const pick = (name) => `$(node -p 'JSON.parse(process.argv[1]).${name}' "$RES")`;
+  const pick = (name: string) => `$(node -p 'JSON.parse(process.argv[1]).${name}' "$RES")`;
   return `
 # 1. Password grant, confidential client with HTTP Basic (client_secret_basic); keep the tokens in variables:
 RES=$(curl -s -u ${web.id}:${web.secret} ${token} \\
@@ -48,5 +49,3 @@ curl -s -u ${web.id}:${web.secret} ${token} -d grant_type=password --data-urlenc
 curl -si ${base}/api/me | head -n 5
 `;
 }
-
-module.exports = { tryCommands };

@@ -1,0 +1,258 @@
+// example-app/public/demo.js
+// The demo console's behaviour: the password grant, API calls, refresh with rotation, replay and revocation.
+'use strict';
+
+(function demoConsole() {
+  /** The seeded demo users (printed by `npm start` too). Local demo credentials, never real ones. */
+  var USERS = {
+    alice: { username: 'alice@example.com', password: 'wonderland', scope: 'openid profile orders' },
+    bob: { username: 'bob@example.com', password: 'builder-bob', scope: 'openid orders' },
+  };
+
+  var $ = function (id) { return document.getElementById(id); };
+
+  /** Endpoint paths, from discovery; the page calls them on its own origin. */
+  var endpoints = { token: '/oauth2/token', revoke: '/oauth2/revoke' };
+
+  /** The current login: the latest token response, and the refresh token it replaced. */
+  var state = { tokens: null, spentRefreshToken: null, alive: false };
+
+  function pretty(value) {
+    return JSON.stringify(value, null, 2);
+  }
+
+  // A JWT's payload is base64url JSON (RFC 7515 §2). Decoding is NOT verifying: the server checks signatures.
+  function decodeJwt(token) {
+    if (typeof token !== 'string') return null;
+    var parts = token.split('.');
+    if (parts.length !== 3) return { error: 'not a JWS compact serialization' };
+    try {
+      return { header: JSON.parse(b64urlDecode(parts[0])), payload: JSON.parse(b64urlDecode(parts[1])) };
+    } catch (err) {
+      return { error: 'cannot decode: ' + err.message };
+    }
+  }
+
+  function b64urlDecode(part) {
+    var b64 = part.replace(/-/g, '+').replace(/_/g, '/');
+    while (b64.length % 4) b64 += '=';
+    var bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
+    return new TextDecoder().decode(bytes);
+  }
+
+  /** Shortens a token for display: enough to tell two apart, not enough to copy one off a screenshot. */
+  function shorten(token) {
+    return typeof token === 'string' && token.length > 24 ? token.slice(0, 12) + '…' + token.slice(-8) : token;
+  }
+
+  function forDisplay(body) {
+    if (!body || typeof body !== 'object') return body;
+    var copy = {};
+    Object.keys(body).forEach(function (key) {
+      copy[key] = /_token$/.test(key) ? shorten(body[key]) : body[key];
+    });
+    return copy;
+  }
+
+  function showStatus(el, res) {
+    el.textContent = res.status + ' ' + (res.statusText || '') + (res.error ? ' — ' + res.error : '');
+    el.className = 'status ' + (res.status >= 200 && res.status < 300 ? 'ok' : 'bad');
+  }
+
+  function showResult(id) {
+    $(id).hidden = false;
+  }
+
+  async function readResponse(res) {
+    var text = await res.text();
+    var body;
+    try { body = text ? JSON.parse(text) : null; } catch (_err) { body = text; }
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      body: body,
+      error: body && typeof body === 'object' ? body.error : undefined,
+      challenge: res.headers.get('WWW-Authenticate'),
+    };
+  }
+
+  function postForm(path, params) {
+    return fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams(params).toString(),
+      credentials: 'omit',
+      cache: 'no-store',
+    }).then(readResponse);
+  }
+
+  function callApi(path) {
+    var headers = { Accept: 'application/json' };
+    if (state.tokens) headers.Authorization = 'Bearer ' + state.tokens.access_token;
+    return fetch(path, { headers: headers, credentials: 'omit', cache: 'no-store' }).then(readResponse);
+  }
+
+  function clientId() {
+    return $('client').value;
+  }
+
+  /** Enables the buttons that need a live login; `endedBy` 'replay' explains why step 5 is disabled. */
+  function setAlive(alive, endedBy) {
+    state.alive = alive;
+    ['call-me', 'call-orders', 'refresh', 'revoke'].forEach(function (id) { $(id).disabled = !alive; });
+    $('replay').disabled = !(alive && state.spentRefreshToken);
+    $('revoke-hint').hidden = alive || endedBy !== 'replay';
+  }
+
+  function pickUser() {
+    var user = USERS[$('user').value];
+    $('username').value = user.username;
+    $('password').value = user.password;
+    $('scope').value = user.scope;
+  }
+
+  function showTokens(res) {
+    $('token-response').textContent = pretty(forDisplay(res.body));
+    var at = decodeJwt(res.body && res.body.access_token);
+    $('access-claims').textContent = at ? pretty(at.payload || at) : '(none)';
+    $('access-header').textContent = at && at.header ? 'JOSE header: ' + JSON.stringify(at.header) : '';
+    if (res.body && res.body.id_token) {
+      var id = decodeJwt(res.body.id_token);
+      $('id-claims').textContent = pretty(id.payload || id);
+      $('id-note').textContent = '(from this response)';
+    } else if (res.body && res.body.refresh_token && state.spentRefreshToken) {
+      // OIDC Core §12.2: a refresh MAY return a new id_token; this server does not, so the sign-in's one stands.
+      $('id-note').textContent = '(from the sign-in: this refresh response carries no id_token)';
+    } else {
+      $('id-claims').textContent = '(no id_token: ask for scope openid)';
+      $('id-note').textContent = '';
+    }
+  }
+
+  async function signIn() {
+    var res = await postForm(endpoints.token, {
+      grant_type: 'password',
+      client_id: clientId(),
+      username: $('username').value,
+      password: $('password').value,
+      scope: $('scope').value,
+    });
+    showResult('signin-result');
+    showStatus($('signin-status'), res);
+    if (res.status === 200) {
+      state.tokens = res.body;
+      state.spentRefreshToken = null;
+      showTokens(res);
+      $('api-result').hidden = true;
+      $('refresh-result').hidden = true;
+      $('revoke-result').hidden = true;
+      setAlive(true);
+    } else {
+      $('token-response').textContent = pretty(res.body);
+      $('access-claims').textContent = '';
+      $('id-claims').textContent = '';
+    }
+  }
+
+  async function api(path) {
+    var res = await callApi(path);
+    showResult('api-result');
+    showStatus($('api-status'), res);
+    $('api-body').textContent = 'GET ' + path + '\n' + pretty(res.body) + (res.challenge ? '\nWWW-Authenticate: ' + res.challenge : '');
+  }
+
+  async function refresh() {
+    var old = state.tokens.refresh_token;
+    var res = await postForm(endpoints.token, { grant_type: 'refresh_token', client_id: clientId(), refresh_token: old });
+    showResult('refresh-result');
+    showStatus($('refresh-status'), res);
+    $('refresh-body').textContent = pretty(forDisplay(res.body));
+    if (res.status === 200) {
+      state.tokens = res.body;
+      state.spentRefreshToken = old;
+      showTokens(res);
+      $('signin-status').textContent = '200 OK — refreshed in step 4';
+      $('refresh-explain').textContent = 'New tokens (shown in step 2 too). The old refresh token ' + shorten(old) +
+        ' is now spent. Replaying it is what a thief holding a stolen copy would do.';
+      setAlive(true);
+    } else {
+      $('refresh-explain').textContent = 'The refresh was refused.';
+      setAlive(false, 'replay');
+    }
+  }
+
+  async function replay() {
+    var res = await postForm(endpoints.token, { grant_type: 'refresh_token', client_id: clientId(), refresh_token: state.spentRefreshToken });
+    showResult('refresh-result');
+    showStatus($('refresh-status'), res);
+    // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole grant, the legitimate client's too.
+    var me = await callApi('/api/me');
+    $('refresh-body').textContent = 'Replayed ' + shorten(state.spentRefreshToken) + ':\n' + pretty(res.body) +
+      '\n\nThen GET /api/me with the newest access token: ' + me.status + '\n' + pretty(me.body);
+    $('refresh-explain').textContent = 'Refused with invalid_grant. The server cannot tell the thief from you, so a ' +
+      'replayed refresh token ends the whole login (RFC 9700 §4.14.2): the newest tokens are revoked too (' +
+      me.status + ' from /api/me). Sign in again to continue.';
+    state.spentRefreshToken = null;
+    setAlive(false, 'replay');
+  }
+
+  async function revoke() {
+    var res = await postForm(endpoints.revoke, {
+      client_id: clientId(),
+      token: state.tokens.refresh_token,
+      token_type_hint: 'refresh_token',
+    });
+    showResult('revoke-result');
+    showStatus($('revoke-status'), res);
+    $('revoke-body').textContent = 'POST ' + endpoints.revoke + '\n' + pretty(res.body);
+    var me = await callApi('/api/me');
+    showStatus($('after-revoke-status'), me);
+    $('after-revoke-status').textContent = 'Then GET /api/me with the same access token: ' + $('after-revoke-status').textContent;
+    $('after-revoke-body').textContent = pretty(me.body) + (me.challenge ? '\nWWW-Authenticate: ' + me.challenge : '');
+    if (res.status === 200) {
+      state.spentRefreshToken = null;
+      setAlive(false);
+    }
+  }
+
+  async function discover() {
+    try {
+      var res = await fetch('/.well-known/openid-configuration', { credentials: 'omit' }).then(readResponse);
+      if (res.status !== 200) throw new Error('HTTP ' + res.status);
+      // The document names absolute URLs for the issuer's origin; this page calls the same paths on its own origin.
+      endpoints.token = new URL(res.body.token_endpoint).pathname;
+      endpoints.revoke = new URL(res.body.revocation_endpoint).pathname;
+      $('discovery').textContent = 'issuer ' + res.body.issuer + ', token endpoint ' + res.body.token_endpoint;
+    } catch (err) {
+      $('discovery').textContent = 'unavailable (' + err.message + '), using ' + endpoints.token;
+    }
+  }
+
+  /** Runs a handler with its button busy, and shows an unexpected failure instead of swallowing it. */
+  function on(id, handler) {
+    $(id).addEventListener('click', async function () {
+      var button = $(id);
+      button.classList.add('busy');
+      try {
+        await handler();
+      } catch (err) {
+        alert('The demo console hit an error: ' + err.message);
+      } finally {
+        button.classList.remove('busy');
+      }
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    pickUser();
+    $('user').addEventListener('change', pickUser);
+    on('signin', signIn);
+    on('call-me', function () { return api('/api/me'); });
+    on('call-orders', function () { return api('/api/orders'); });
+    on('refresh', refresh);
+    on('replay', replay);
+    on('revoke', revoke);
+    setAlive(false);
+    discover();
+  });
+})();
