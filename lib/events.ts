@@ -53,7 +53,7 @@ export type EventName = keyof EventMap;
 
 /**
  * Emits without letting a listener's exception or a missing `error` listener break the request. An `error` nobody
- * listens for goes to `unheard` (one stderr line, rate-limited per instance: see errors/unheard-errors.ts).
+ * listens for goes to `unheard` (one stderr line, rate-limited per instance: see context/unheard-errors.ts).
  */
 export function emitSafely<K extends EventName>(
   emitter: EventEmitter,

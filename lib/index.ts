@@ -11,7 +11,7 @@ export { ConfigError } from './errors/config-error';
 export { LoginError, loginError, isLoginError } from './errors/login-error';
 export { MFA_GRANT_TYPE } from './grants/mfa';
 export { BearerStrategy } from './bearer/strategy';
-export { jwkThumbprint } from './dpop/jwk-thumbprint';
+export { jwkThumbprint } from './jose/jwk-thumbprint';
 export { generateSigningKey } from './tokens/generate-signing-key';
 
 export type { OAuthErrorCode, OAuthErrorOptions } from './errors/oauth-error';
@@ -27,8 +27,8 @@ export type {
   TokenEnrichment,
   RequestLimits,
 } from './options';
-export type { FindUser } from './standards-options';
-export type { PublicJwk } from './tokens/jwk';
+export type { FindUser } from './options/standards';
+export type { PublicJwk } from './jose/jwk';
 export type { GenerateSigningKeyOptions, GeneratedSigningKey, GeneratedKeyAlgorithm } from './tokens/generate-signing-key';
 export type { MemoryStoreOptions } from './stores/memory-store';
 export type { RedisStoreOptions } from './stores/redis-store';
@@ -39,11 +39,11 @@ export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from '.
 export type { RequireTokenOptions } from './bearer/authorize';
 export type { VerifyOptions } from './bearer/verify-access-token';
 export type { DpopPresentation } from './dpop/check-binding';
-export type { DpopOptions } from './dpop/options';
-export type { ClientAssertionOptions } from './client-auth/assertion-options';
-export type { AsymmetricAlgorithm, HmacAlgorithm } from './jws/verify-signature';
+export type { DpopOptions } from './options/dpop';
+export type { ClientAssertionOptions } from './options/client-assertion';
+export type { AsymmetricAlgorithm, HmacAlgorithm } from './jose/verify-signature';
 export type { SigningKeyOption, SigningAlgorithm } from './tokens/keyring';
 export type { EventMap, EventName, LoginFailureReason } from './events';
 export type { LoginErrorReason, LoginErrorOptions } from './errors/login-error';
-export type { ThrottleOptions, ThrottleRule } from './throttle/options';
-export type { VerifyMfa, VerifyMfaContext } from './mfa/verify-mfa';
+export type { ThrottleOptions, ThrottleRule } from './options/throttle';
+export type { VerifyMfa, VerifyMfaContext } from './users/verify-mfa';

@@ -13,8 +13,8 @@ import { createDiscoveryRouter } from './discovery/router';
 import type { EventMap, EventName } from './events';
 import { resolveConfig, type PasswordGrantOptions } from './options';
 import type { TokenStore } from './stores/store';
-import { appErrorHandler } from './token-endpoint/app-error-handler';
-import { createRouter } from './token-endpoint/router';
+import { appErrorHandler } from './http/app-error-handler';
+import { createRouter } from './endpoints/router';
 import type { AuthInfo } from './types';
 
 

@@ -7,7 +7,7 @@ import { isOAuthError, OAuthError } from '../errors/oauth-error';
 import type { AuthInfo } from '../types';
 import { extractToken } from './extract-token';
 import { verifyAccessToken, verifyCachedAccessToken, type VerifyOptions } from './verify-access-token';
-import { wwwAuthenticate } from './www-authenticate';
+import { wwwAuthenticate } from '../http/www-authenticate';
 import { boundJkt, checkBinding, presentationOf } from '../dpop/check-binding';
 import { withDpopChallenge } from '../dpop/challenge';
 import { freshNonceHeaders } from '../dpop/nonce';

@@ -3,8 +3,8 @@
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Context } from '../context';
-import { toOAuthError } from '../token-endpoint/handle-errors';
-import { sendOAuthError } from '../token-endpoint/respond';
+import { toOAuthError } from '../http/handle-errors';
+import { sendOAuthError } from '../http/respond';
 import { authorize, authorizeCached, requiredScopes, type RequireTokenOptions } from './authorize';
 
 export function requireToken(ctx: Context, options: RequireTokenOptions = {}): RequestHandler {

@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import type { AuthInfo } from '../types';
-import { toOAuthError } from '../token-endpoint/handle-errors';
+import { toOAuthError } from '../http/handle-errors';
 import { authorize, authorizeCached, requiredScopes, type RequireTokenOptions } from './authorize';
 import { PassportStrategy } from './passport-strategy';
 

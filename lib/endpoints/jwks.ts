@@ -3,9 +3,9 @@
 
 import type { Request, Response } from 'express';
 import type { Context } from '../context';
-import { sendJson } from '../token-endpoint/respond';
-import { publicJwks } from '../tokens/jwk';
-import { PUBLIC_DOCUMENT_HEADERS } from './public-headers';
+import { sendJson } from '../http/respond';
+import { publicJwks } from '../jose/jwk';
+import { PUBLIC_DOCUMENT_HEADERS } from '../http/public-headers';
 
 /**
  * The /jwks handler. The set is computed once: the keyring cannot change while the process runs. Rotation is a

@@ -4,15 +4,15 @@
 import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { authorize } from '../bearer/authorize';
-import { wwwAuthenticate } from '../bearer/www-authenticate';
+import { wwwAuthenticate } from '../http/www-authenticate';
 import { OAuthError, serverError } from '../errors/oauth-error';
-import type { FindUser } from '../standards-options';
-import { toOAuthError } from '../token-endpoint/handle-errors';
-import { noStore, sendJson, sendOAuthError } from '../token-endpoint/respond';
+import type { FindUser } from '../options/standards';
+import { toOAuthError } from '../http/handle-errors';
+import { noStore, sendJson, sendOAuthError } from '../http/respond';
 import { claimsForScope } from '../tokens/id-token';
 import type { User } from '../types';
 import { readUser } from '../users/read-user';
-import { USERINFO_CORS_HEADERS, USERINFO_PREFLIGHT_HEADERS } from './public-headers';
+import { USERINFO_CORS_HEADERS, USERINFO_PREFLIGHT_HEADERS } from '../http/public-headers';
 
 /**
  * The /userinfo handler; served only when the `findUser` option is given. Claims come from `findUser(sub)` at

@@ -3,7 +3,7 @@
 
 import type { Context } from '../context';
 import type { Client } from '../types';
-import { storeCall } from './store-call';
+import { storeCall } from '../stores/store-call';
 
 /**
  * Seconds a verifier may still accept a token after its `exp`: `clockTolerance`, rounded up, plus one second for

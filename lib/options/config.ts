@@ -1,12 +1,12 @@
 // lib/options/config.ts
 // The resolved configuration every part of the library reads: PasswordGrantOptions checked, defaults filled in.
 
-import type { ResolvedClientAssertionOptions } from '../client-auth/assertion-options';
-import type { ResolvedDpopOptions } from '../dpop/options';
-import type { VerifyMfa } from '../mfa/verify-mfa';
-import type { StandardsConfig } from '../standards-options';
+import type { ResolvedClientAssertionOptions } from './client-assertion';
+import type { ResolvedDpopOptions } from './dpop';
+import type { VerifyMfa } from '../users/verify-mfa';
+import type { StandardsConfig } from './standards';
 import type { TokenStore } from '../stores/store';
-import type { ThrottleConfig } from '../throttle/options';
+import type { ThrottleConfig } from './throttle';
 import type { Keyring } from '../tokens/keyring';
 import type { Clock } from '../util/clock';
 import type { EnrichToken, PassportLikeStrategy, VerifyUser } from './callbacks';

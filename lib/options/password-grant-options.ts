@@ -1,12 +1,12 @@
 // lib/options/password-grant-options.ts
 // The public options of passwordGrant(), and the list of their names that unknown options are refused against.
 
-import type { ClientAssertionOptions } from '../client-auth/assertion-options';
-import type { DpopOptions } from '../dpop/options';
-import type { VerifyMfa } from '../mfa/verify-mfa';
-import type { StandardsOptions } from '../standards-options';
+import type { ClientAssertionOptions } from './client-assertion';
+import type { DpopOptions } from './dpop';
+import type { VerifyMfa } from '../users/verify-mfa';
+import type { StandardsOptions } from './standards';
 import type { TokenStore } from '../stores/store';
-import type { ThrottleOptions } from '../throttle/options';
+import type { ThrottleOptions } from './throttle';
 import type { SigningKeyOption } from '../tokens/keyring';
 import type { Client } from '../types';
 import type { Clock } from '../util/clock';

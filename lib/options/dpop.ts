@@ -1,0 +1,81 @@
+// lib/options/dpop.ts
+// The `dpop` option (RFC 9449): whether proofs are required, which algorithms they may use, how fresh they must be.
+
+import { randomBytes } from 'node:crypto';
+import { ConfigError } from '../errors/config-error';
+import type { NonceConfig } from '../dpop/nonce';
+import { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from '../jose/verify-signature';
+import { assertBoolean, assertPositiveInteger, fail, isObject } from '../util/assert';
+
+/**
+ * DPoP settings. Proofs are always accepted at `/token` (a client opts in by sending one); `required` makes them
+ * mandatory for every client, `Client.dpopBoundAccessTokens` for one. `dpop: false` ignores DPoP headers at `/token`.
+ * @example passwordGrant({ ..., dpop: { required: true, algorithms: ['ES256', 'EdDSA'] } })
+ */
+export interface DpopOptions {
+  /** Every token request must carry a DPoP proof. Default false. */
+  readonly required?: boolean;
+  /** Proof algorithms accepted (asymmetric only). Default: ES256, ES384, ES512, PS256, PS384, PS512, RS256, RS384, RS512, EdDSA. */
+  readonly algorithms?: readonly AsymmetricAlgorithm[];
+  /** Seconds a proof stays acceptable after its `iat` (plus `clockTolerance`). Default 60. */
+  readonly proofMaxAge?: number;
+  /**
+   * Require server-provided nonces in proofs (RFC 9449 §8, §9): `true`, or `{ secret, lifetime }`. `secret` (at
+   * least 32 bytes) must be shared by every process that verifies proofs; default: random per instance.
+   * `lifetime` (seconds, default 300): a nonce is accepted for one to two lifetimes. Default: no nonces.
+   */
+  readonly nonce?: boolean | { readonly secret?: string | Buffer; readonly lifetime?: number };
+}
+
+/** `options.dpop` after validation, as `Config.dpop`. */
+export interface ResolvedDpopOptions {
+  readonly enabled: boolean;
+  readonly required: boolean;
+  readonly algorithms: readonly AsymmetricAlgorithm[];
+  readonly proofMaxAge: number;
+  readonly nonce: NonceConfig | undefined;
+}
+
+/** Preference order for `dpop_signing_alg_values_supported` and the `algs` challenge parameter. */
+export const DEFAULT_DPOP_ALGORITHMS: readonly AsymmetricAlgorithm[] = [
+  'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA',
+];
+
+const KNOWN = new Set(['required', 'algorithms', 'proofMaxAge', 'nonce']);
+
+/** Validates `options.dpop`; throws ConfigError naming the wrong member. */
+export function resolveDpopOptions(value: unknown): ResolvedDpopOptions {
+  const defaults = { required: false, algorithms: DEFAULT_DPOP_ALGORITHMS, proofMaxAge: 60, nonce: undefined };
+  if (value === false) return { enabled: false, ...defaults };
+  if (value === undefined) return { enabled: true, ...defaults };
+  if (!isObject(value)) fail('options.dpop', 'an object or false');
+  for (const key of Object.keys(value)) {
+    if (!KNOWN.has(key)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.dpop.${key} is not a known option`);
+  }
+  const { required = false, algorithms = DEFAULT_DPOP_ALGORITHMS, proofMaxAge = 60, nonce } = value;
+  assertBoolean(required, 'options.dpop.required');
+  if (!Array.isArray(algorithms) || algorithms.length === 0) fail('options.dpop.algorithms', 'a non-empty array');
+  for (const alg of algorithms) {
+    if (!isAsymmetricAlgorithm(alg)) {
+      throw new ConfigError('ERR_EPG_UNSUPPORTED_ALG', `options.dpop.algorithms may only contain ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
+    }
+  }
+  assertPositiveInteger(proofMaxAge, 'options.dpop.proofMaxAge');
+  return { enabled: true, required, algorithms: [...(algorithms as AsymmetricAlgorithm[])], proofMaxAge, nonce: resolveNonce(nonce) };
+}
+
+function resolveNonce(value: unknown): NonceConfig | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { secret: randomBytes(32), lifetime: 300 };
+  if (!isObject(value)) fail('options.dpop.nonce', 'a boolean or an object { secret, lifetime }');
+  for (const key of Object.keys(value)) {
+    if (key !== 'secret' && key !== 'lifetime') throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.dpop.nonce.${key} is not a known option`);
+  }
+  const { secret, lifetime = 300 } = value;
+  assertPositiveInteger(lifetime, 'options.dpop.nonce.lifetime');
+  if (secret === undefined) return { secret: randomBytes(32), lifetime };
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.isBuffer(secret) ? secret : undefined;
+  if (bytes === undefined) fail('options.dpop.nonce.secret', 'a string or Buffer');
+  if (bytes.length < 32) throw new ConfigError('ERR_EPG_WEAK_KEY', 'options.dpop.nonce.secret must be at least 32 bytes');
+  return { secret: Buffer.from(bytes), lifetime };
+}
