@@ -26,8 +26,10 @@ export type {
   EnrichTokenContext,
   TokenEnrichment,
   RequestLimits,
+  FindUser,
+  VerifyMfa,
+  VerifyMfaContext,
 } from './options';
-export type { FindUser } from './options/standards';
 export type { PublicJwk } from './jose/jwk';
 export type { GenerateSigningKeyOptions, GeneratedSigningKey, GeneratedKeyAlgorithm } from './tokens/generate-signing-key';
 export type { MemoryStoreOptions } from './stores/memory-store';
@@ -46,4 +48,3 @@ export type { SigningKeyOption, SigningAlgorithm } from './tokens/keyring';
 export type { EventMap, EventName, LoginFailureReason } from './events';
 export type { LoginErrorReason, LoginErrorOptions } from './errors/login-error';
 export type { ThrottleOptions, ThrottleRule } from './options/throttle';
-export type { VerifyMfa, VerifyMfaContext } from './users/verify-mfa';

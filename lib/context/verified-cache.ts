@@ -19,9 +19,6 @@ export interface VerifiedToken {
   used?: boolean;
 }
 
-/** Default number of verified tokens remembered per `passwordGrant()` instance. */
-export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
-
 /**
  * Even with a revocation broadcast, a cached token is re-checked against the store once this long after its last
  * check: a broadcast lost in transit (a pub/sub message published while the subscriber was reconnecting) then

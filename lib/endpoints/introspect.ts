@@ -9,9 +9,8 @@ import { requireParams } from '../http/params';
 import { familyEnd } from '../grants/refresh-lifetime';
 import { storeCall } from '../stores/store-call';
 import { formEndpoint } from '../http/form-endpoint';
-import type { FormParams } from '../http/parse-form';
 import { sendJson } from '../http/respond';
-import type { Client } from '../types';
+import type { Client, FormParams } from '../types';
 import { epochSeconds } from '../util/clock';
 import { findToken, parseHint, type FoundToken } from './find-token';
 

@@ -7,9 +7,8 @@ import { authenticateClient } from '../client-auth/authenticate-client';
 import { revokeAccessToken, revokeFamily } from '../grants/family';
 import { requireParams } from '../http/params';
 import { formEndpoint } from '../http/form-endpoint';
-import type { FormParams } from '../http/parse-form';
 import { sendJson } from '../http/respond';
-import type { Client } from '../types';
+import type { Client, FormParams } from '../types';
 import { findToken, parseHint, type FoundToken } from './find-token';
 
 /** The /revoke handler. Client authentication is exactly that of /token (RFC 7009 §2.1). */

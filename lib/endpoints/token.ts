@@ -10,8 +10,8 @@ import { rejectedScope } from '../grants/scope';
 import { freshNonceHeaders } from '../dpop/nonce';
 import { tokenRequestBinding } from '../dpop/token-request';
 import { formEndpoint } from '../http/form-endpoint';
-import type { FormParams } from '../http/parse-form';
 import { noStore, sendJson } from '../http/respond';
+import type { FormParams } from '../types';
 
 export function tokenHandler(ctx: Context) {
   return formEndpoint(ctx, handleToken);

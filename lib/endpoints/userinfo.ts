@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { authorize } from '../bearer/authorize';
 import { wwwAuthenticate } from '../http/www-authenticate';
 import { OAuthError, serverError } from '../errors/oauth-error';
-import type { FindUser } from '../options/standards';
+import type { FindUser } from '../options';
 import { toOAuthError } from '../http/handle-errors';
 import { noStore, sendJson, sendOAuthError } from '../http/respond';
 import { claimsForScope } from '../tokens/id-token';

@@ -11,8 +11,7 @@ import { parseScope, requestedScope } from './scope';
 import { issueMfaToken } from '../users/pending-mfa';
 import { endUserIp } from '../throttle/end-user-ip';
 import { loginThrottle, type LoginThrottle } from '../throttle/login-throttle';
-import type { FormParams } from '../http/parse-form';
-import type { Client, User } from '../types';
+import type { Client, FormParams, User } from '../types';
 import { readUser } from '../users/read-user';
 import { runVerifyUser } from '../users/verify-user';
 

@@ -4,11 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Context } from '../context';
-import type { FormParams } from '../http/parse-form';
 import { sha256, randomToken } from '../util/crypto';
 import { epochSeconds } from '../util/clock';
 import { passwordLogin, type VerifiedLogin } from './password-login';
-import type { Client } from '../types';
+import type { Client, FormParams } from '../types';
 import type { TokenBinding } from '../dpop/token-request';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { refreshExpiresAt } from './refresh-lifetime';

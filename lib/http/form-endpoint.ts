@@ -5,7 +5,8 @@ import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { invalidRequest } from '../errors/oauth-error';
 import { respondWithError } from './handle-errors';
-import { readForm, type FormParams } from './parse-form';
+import { readForm } from './parse-form';
+import type { FormParams } from '../types';
 import { noStore } from './respond';
 
 export type FormHandler = (ctx: Context, req: Request, res: Response, params: FormParams) => Promise<void>;

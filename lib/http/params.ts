@@ -2,7 +2,7 @@
 // Required-parameter and length checks that name exactly what is wrong.
 
 import { invalidRequest } from '../errors/oauth-error';
-import type { FormParams } from './parse-form';
+import type { FormParams } from '../types';
 
 /** Names every missing (or empty) parameter at once. */
 export function requireParams<K extends string>(params: FormParams, names: readonly K[]): Record<K, string> {

@@ -3,8 +3,7 @@
 
 import type { Request } from 'express';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
-
-export type FormParams = Readonly<Record<string, string>>;
+import type { FormParams } from '../types';
 
 export interface FormLimits {
   readonly bodyBytes: number;

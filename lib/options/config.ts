@@ -3,13 +3,12 @@
 
 import type { ResolvedClientAssertionOptions } from './client-assertion';
 import type { ResolvedDpopOptions } from './dpop';
-import type { VerifyMfa } from '../users/verify-mfa';
 import type { StandardsConfig } from './standards';
 import type { TokenStore } from '../stores/store';
 import type { ThrottleConfig } from './throttle';
 import type { Keyring } from '../tokens/keyring';
 import type { Clock } from '../util/clock';
-import type { EnrichToken, PassportLikeStrategy, VerifyUser } from './callbacks';
+import type { EnrichToken, PassportLikeStrategy, VerifyMfa, VerifyUser } from './callbacks';
 import type { RequestLimits } from './limits';
 import type { PasswordGrantOptions } from './password-grant-options';
 

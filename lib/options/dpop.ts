@@ -3,7 +3,6 @@
 
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors/config-error';
-import type { NonceConfig } from '../dpop/nonce';
 import { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from '../jose/verify-signature';
 import { assertBoolean, assertPositiveInteger, fail, isObject } from '../util/assert';
 
@@ -25,6 +24,13 @@ export interface DpopOptions {
    * `lifetime` (seconds, default 300): a nonce is accepted for one to two lifetimes. Default: no nonces.
    */
   readonly nonce?: boolean | { readonly secret?: string | Buffer; readonly lifetime?: number };
+}
+
+/** The resolved `dpop.nonce` setting. */
+export interface NonceConfig {
+  readonly secret: Buffer;
+  /** Seconds per slot; a nonce is accepted in its own slot and the next one. */
+  readonly lifetime: number;
 }
 
 /** `options.dpop` after validation, as `Config.dpop`. */

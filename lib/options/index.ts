@@ -2,17 +2,15 @@
 // Public PasswordGrantOptions -> internal resolved Config; every check happens here, once, at construction.
 // The pieces live in lib/options/ by concern; this module assembles them and is what the rest of lib imports.
 
-import { DEFAULT_TOKEN_CACHE_SIZE } from '../context/verified-cache';
 import { resolveClientAssertionOptions } from './client-assertion';
 import { resolveDpopOptions } from './dpop';
 import { ConfigError } from '../errors/config-error';
-import type { VerifyMfa } from '../users/verify-mfa';
 import { resolveStandardsOptions } from './standards';
 import { resolveThrottle } from './throttle';
 import { createKeyring } from '../tokens/keyring';
 import { assertFunction, fail, isObject } from '../util/assert';
 import type { Clock } from '../util/clock';
-import { callback, resolveVerifyUser, type EnrichToken } from './callbacks';
+import { callback, resolveVerifyUser, type EnrichToken, type VerifyMfa } from './callbacks';
 import type { Config } from './config';
 import { resolveAudience, resolveIssuer, resolveRealm } from './issuer';
 import { resolveLimits } from './limits';
@@ -25,8 +23,11 @@ import { flag, nonNegative, positiveInteger } from './values';
 export type {
   EnrichToken,
   EnrichTokenContext,
+  FindUser,
   PassportLikeStrategy,
   TokenEnrichment,
+  VerifyMfa,
+  VerifyMfaContext,
   VerifyUser,
   VerifyUserContext,
   VerifyUserResult,
@@ -34,6 +35,9 @@ export type {
 export type { Config } from './config';
 export type { RequestLimits } from './limits';
 export type { PasswordGrantOptions } from './password-grant-options';
+
+/** Default number of verified access tokens remembered per instance (see context/verified-cache.ts). */
+export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
 
 /** Validates `options` without changing them; throws ConfigError naming the first wrong option. */
 export function resolveConfig(options: unknown): Config {

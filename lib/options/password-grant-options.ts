@@ -3,14 +3,13 @@
 
 import type { ClientAssertionOptions } from './client-assertion';
 import type { DpopOptions } from './dpop';
-import type { VerifyMfa } from '../users/verify-mfa';
 import type { StandardsOptions } from './standards';
 import type { TokenStore } from '../stores/store';
 import type { ThrottleOptions } from './throttle';
 import type { SigningKeyOption } from '../tokens/keyring';
 import type { Client } from '../types';
 import type { Clock } from '../util/clock';
-import type { EnrichToken, PassportLikeStrategy, VerifyUser } from './callbacks';
+import type { EnrichToken, PassportLikeStrategy, VerifyMfa, VerifyUser } from './callbacks';
 import type { RequestLimits } from './limits';
 
 /**

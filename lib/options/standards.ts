@@ -1,12 +1,9 @@
 // lib/options/standards.ts
 // Options of the standards endpoints (userinfo, discovery), resolved and checked at construction like the rest.
 
-import type { User } from '../types';
+import type { FindUser } from './callbacks';
 import { ConfigError } from '../errors/config-error';
 import { assertFunction, fail } from '../util/assert';
-
-/** Looks a user up by the `sub` of an access token, for `/userinfo`; null when the user no longer exists. */
-export type FindUser = (sub: string) => User | null | undefined | false | Promise<User | null | undefined | false>;
 
 /** Public options of the standards endpoints; part of `PasswordGrantOptions`. */
 export interface StandardsOptions {
