@@ -4,7 +4,7 @@
 import { createHmac, createSecretKey, generateKeyPairSync, verify as cryptoVerify } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ConfigError } from '../../lib';
-import { createKeyring } from '../../lib/tokens/keyring';
+import { createKeyring } from '../../lib/options/signing-keys';
 import { signJwt } from '../../lib/tokens/sign';
 import { ecPem, rsaKeyPair, rsaPem } from '../helpers/keys';
 

@@ -5,9 +5,10 @@ import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'no
 import type { Context } from '../context';
 import { storeCall } from '../stores/store-call';
 import { decodeJws } from '../jose/decode';
+import type { AsymmetricAlgorithm } from '../jose/algorithms';
 import { critProblem } from '../jose/crit';
 import { foreignKeyProblem } from '../jose/key-bounds';
-import { keyFitsAlgorithm, verifyAsymmetric, type AsymmetricAlgorithm } from '../jose/verify-signature';
+import { keyFitsAlgorithm, verifyAsymmetric } from '../jose/verify-signature';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';

@@ -12,7 +12,7 @@ import { PUBLIC_DOCUMENT_HEADERS } from '../http/public-headers';
  * restart with a new `signingKeys` list (see README "Rotating keys"); the max-age bounds how long a cache may miss a key.
  */
 export function jwksHandler(ctx: Context) {
-  const body = publicJwks(ctx.config.keyring);
+  const body = publicJwks(ctx.config.keyring.byKid.values());
   return function jwks(_req: Request, res: Response): void {
     sendJson(res, 200, body, PUBLIC_DOCUMENT_HEADERS);
   };

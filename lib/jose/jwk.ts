@@ -1,8 +1,15 @@
 // lib/jose/jwk.ts
-// The public JWK Set of the keyring (RFC 7517 §5): verification keys only, never secrets or private parts.
+// The public JWK Set of the signing keys (RFC 7517 §5): verification keys only, never secrets or private parts.
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { Key, Keyring } from '../tokens/keyring';
+
+/** What a key needs to be published; the keyring's keys have these members (tokens/keyring.ts). */
+export interface PublishableKey {
+  readonly kid: string;
+  readonly alg: string;
+  readonly verifyKey: KeyObject;
+  readonly symmetric: boolean;
+}
 
 /** A public signing key as published at /jwks. */
 export interface PublicJwk {
@@ -14,15 +21,14 @@ export interface PublicJwk {
 }
 
 /**
- * Every asymmetric key of the keyring, in order (the signing key first), each with `kid`, `alg` and `use: "sig"`
- * so clients can pick the key by `kid` and pin its algorithm. HS256 keys are shared secrets: never published.
+ * Every asymmetric key, in order (the signing key first), each with `kid`, `alg` and `use: "sig"` so clients can
+ * pick the key by `kid` and pin its algorithm. HS256 keys are shared secrets: never published.
  */
-export function publicJwks(keyring: Keyring): { readonly keys: readonly PublicJwk[] } {
-  const keys = [...keyring.byKid.values()].filter((k) => !k.symmetric).map(toPublicJwk);
-  return { keys };
+export function publicJwks(keys: Iterable<PublishableKey>): { readonly keys: readonly PublicJwk[] } {
+  return { keys: [...keys].filter((k) => !k.symmetric).map(toPublicJwk) };
 }
 
-function toPublicJwk(key: Key): PublicJwk {
+function toPublicJwk(key: PublishableKey): PublicJwk {
   return publicJwkOf(key.verifyKey, key.kid, key.alg);
 }
 

@@ -2,31 +2,7 @@
 // Checks a JWS signature with node:crypto for one pinned algorithm, and that the key suits it (RFC 7518 §3).
 
 import { constants, createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
-
-/** Asymmetric JWS algorithms we verify (RFC 7518 §3.3-3.5, RFC 8037 §3.1). */
-export type AsymmetricAlgorithm =
-  | 'RS256' | 'RS384' | 'RS512'
-  | 'PS256' | 'PS384' | 'PS512'
-  | 'ES256' | 'ES384' | 'ES512'
-  | 'EdDSA';
-
-/** HMAC JWS algorithms (RFC 7518 §3.2). */
-export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
-
-/** Every asymmetric algorithm `verifyAsymmetric` supports, in RFC 7518 order. */
-export const ASYMMETRIC_ALGORITHMS: readonly AsymmetricAlgorithm[] = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
-];
-
-/** Every HMAC algorithm `verifyHmac` supports. */
-export const HMAC_ALGORITHMS: readonly HmacAlgorithm[] = ['HS256', 'HS384', 'HS512'];
-
-/** True for an asymmetric JWS `alg` we verify (never `none`, never HS*). */
-export const isAsymmetricAlgorithm = (alg: unknown): alg is AsymmetricAlgorithm =>
-  ASYMMETRIC_ALGORITHMS.includes(alg as AsymmetricAlgorithm);
-
-/** True for HS256, HS384 or HS512. */
-export const isHmacAlgorithm = (alg: unknown): alg is HmacAlgorithm => HMAC_ALGORITHMS.includes(alg as HmacAlgorithm);
+import type { AsymmetricAlgorithm, HmacAlgorithm } from './algorithms';
 
 const HASH: Readonly<Record<string, string>> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors/config-error';
-import { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from '../jose/verify-signature';
+import { ASYMMETRIC_ALGORITHMS, DPOP_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from '../jose/algorithms';
 import { assertBoolean, assertPositiveInteger, fail, isObject } from '../util/assert';
 
 /**
@@ -42,23 +42,18 @@ export interface ResolvedDpopOptions {
   readonly nonce: NonceConfig | undefined;
 }
 
-/** Preference order for `dpop_signing_alg_values_supported` and the `algs` challenge parameter. */
-export const DEFAULT_DPOP_ALGORITHMS: readonly AsymmetricAlgorithm[] = [
-  'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA',
-];
-
 const KNOWN = new Set(['required', 'algorithms', 'proofMaxAge', 'nonce']);
 
 /** Validates `options.dpop`; throws ConfigError naming the wrong member. */
 export function resolveDpopOptions(value: unknown): ResolvedDpopOptions {
-  const defaults = { required: false, algorithms: DEFAULT_DPOP_ALGORITHMS, proofMaxAge: 60, nonce: undefined };
+  const defaults = { required: false, algorithms: DPOP_ALGORITHMS, proofMaxAge: 60, nonce: undefined };
   if (value === false) return { enabled: false, ...defaults };
   if (value === undefined) return { enabled: true, ...defaults };
   if (!isObject(value)) fail('options.dpop', 'an object or false');
   for (const key of Object.keys(value)) {
     if (!KNOWN.has(key)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.dpop.${key} is not a known option`);
   }
-  const { required = false, algorithms = DEFAULT_DPOP_ALGORITHMS, proofMaxAge = 60, nonce } = value;
+  const { required = false, algorithms = DPOP_ALGORITHMS, proofMaxAge = 60, nonce } = value;
   assertBoolean(required, 'options.dpop.required');
   if (!Array.isArray(algorithms) || algorithms.length === 0) fail('options.dpop.algorithms', 'a non-empty array');
   for (const alg of algorithms) {

@@ -7,7 +7,7 @@ import { resolveDpopOptions } from './dpop';
 import { ConfigError } from '../errors/config-error';
 import { resolveStandardsOptions } from './standards';
 import { resolveThrottle } from './throttle';
-import { createKeyring } from '../tokens/keyring';
+import { createKeyring } from './signing-keys';
 import { assertFunction, fail, isObject } from '../util/assert';
 import type { Clock } from '../util/clock';
 import { callback, resolveVerifyUser, type EnrichToken, type VerifyMfa } from './callbacks';

@@ -6,7 +6,7 @@ import type { DpopOptions } from './dpop';
 import type { StandardsOptions } from './standards';
 import type { TokenStore } from '../stores/store';
 import type { ThrottleOptions } from './throttle';
-import type { SigningKeyOption } from '../tokens/keyring';
+import type { SigningKeyOption } from './signing-keys';
 import type { Client } from '../types';
 import type { Clock } from '../util/clock';
 import type { EnrichToken, PassportLikeStrategy, VerifyMfa, VerifyUser } from './callbacks';
