@@ -1,13 +1,15 @@
 // lib/context/index.ts
-// What every request step closes over: the resolved config, the event emitter, and per-instance caches.
+// What every request step closes over: the resolved config, the event emitter, and all per-instance state. Nothing
+// in lib/ keeps state at module level: two passwordGrant() instances never share a cache, a cost or a warning.
 
 import type { EventEmitter } from 'node:events';
+import type { EventMap, EventName } from '../events';
 import type { Config } from '../options';
+import { createEmit } from './emit';
+import { createMountState, type MountState } from './mount-path';
+import { unheardErrors } from './unheard-errors';
 import { VerifiedSecrets } from './verified-secrets';
 import { VerifiedTokenCache } from './verified-cache';
-import { emitSafely, type EventMap, type EventName } from '../events';
-import { unheardErrors } from './unheard-errors';
-import { createMountState, type MountState } from './mount-path';
 
 export interface Context {
   readonly config: Config;
@@ -20,11 +22,15 @@ export interface Context {
   readonly mount: MountState;
   /** Codes of the one-time process warnings this instance has given (util/warn-once.ts). */
   readonly warned: Set<string>;
+  /**
+   * The bcrypt cost of the last client secret hash compared; an unknown client's dummy compare spends the same
+   * (client-auth/dummy-cost.ts). Undefined until a secret was compared.
+   */
+  secretCost: number | undefined;
   emit<K extends EventName>(name: K, payload: EventMap[K]): void;
 }
 
 export function createContext(config: Config, emitter: EventEmitter): Context {
-  const unheard = unheardErrors(config.now);
   return {
     config,
     verifiedSecrets: new VerifiedSecrets(config.now),
@@ -32,6 +38,7 @@ export function createContext(config: Config, emitter: EventEmitter): Context {
     validatedClients: new WeakSet(),
     mount: createMountState(),
     warned: new Set(),
-    emit: (name, payload) => emitSafely(emitter, name, payload, unheard),
+    secretCost: undefined,
+    emit: createEmit(emitter, unheardErrors(config.now)),
   };
 }

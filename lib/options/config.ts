@@ -40,5 +40,6 @@ export interface Config extends StandardsConfig {
   readonly dpop: ResolvedDpopOptions;
   /** Seconds; 0 = off. */
   readonly refreshReuseGrace: number;
-  readonly refreshTokenSecret: Buffer | undefined;
+  /** The key refresh-token successors are derived with: `refreshTokenSecret`, or HKDF of the signing key. */
+  readonly successorKey: Buffer;
 }

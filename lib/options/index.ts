@@ -16,7 +16,7 @@ import { resolveAudience, resolveIssuer, resolveRealm } from './issuer';
 import { resolveLimits } from './limits';
 import { KNOWN_OPTIONS, type PasswordGrantOptions } from './password-grant-options';
 import { resolveRefreshTokenAbsoluteTTL } from './refresh-lifetime';
-import { resolveRefreshTokenSecret, resolveReuseGrace } from './refresh-reuse';
+import { resolveReuseGrace, resolveSuccessorKey } from './refresh-reuse';
 import { resolveStore } from './store';
 import { flag, nonNegative, positiveInteger } from './values';
 
@@ -50,10 +50,12 @@ export function resolveConfig(options: unknown): Config {
   if (o.findClient === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.findClient is required');
   assertFunction(o.findClient, 'options.findClient');
   // Checked in this order, so the error for several wrong options names the same one as ever.
+  const audience = o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience');
+  const keyring = createKeyring(o.signingKeys);
   const config: Omit<Config, 'refreshTokenAbsoluteTTL'> = {
     issuer,
-    audience: o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience'),
-    keyring: createKeyring(o.signingKeys),
+    audience,
+    keyring,
     findClient: o.findClient as Config['findClient'],
     verifyUser: resolveVerifyUser(o.verifyUser),
     // The default MemoryStore shares the `now` option's clock (read lazily: `now` is checked further down).
@@ -78,7 +80,7 @@ export function resolveConfig(options: unknown): Config {
     dpop: resolveDpopOptions(o.dpop),
     ...resolveStandardsOptions(o, issuer),
     refreshReuseGrace: resolveReuseGrace(o.refreshReuseGrace),
-    refreshTokenSecret: resolveRefreshTokenSecret(o.refreshTokenSecret),
+    successorKey: resolveSuccessorKey(o.refreshTokenSecret, keyring),
   };
   // Checked against the resolved refreshTokenTTL, hence after it.
   return { ...config, refreshTokenAbsoluteTTL: resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL) };
