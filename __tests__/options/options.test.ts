@@ -78,3 +78,33 @@ describe('passwordGrant options', () => {
     );
   });
 });
+
+describe('one check for every nested option object', () => {
+  it.each([
+    ['options', { colour: 1 }, 'options.colour is not a known option'],
+    ['options.limits', { limits: { colour: 1 } }, 'options.limits.colour is not a known option'],
+    ['options.throttle', { throttle: { colour: 1 } }, 'options.throttle.colour is not a known option'],
+    ['options.throttle.ip', { throttle: { ip: { max: 3, colour: 1 } } }, 'options.throttle.ip.colour is not a known option'],
+    ['options.dpop', { dpop: { colour: 1 } }, 'options.dpop.colour is not a known option'],
+    ['options.dpop.nonce', { dpop: { nonce: { colour: 1 } } }, 'options.dpop.nonce.colour is not a known option'],
+    ['options.clientAssertion', { clientAssertion: { colour: 1 } }, 'options.clientAssertion.colour is not a known option'],
+  ])('refuses a misspelt member of %s', (_path, overrides, message) => {
+    expect(() => build(overrides)).toThrow(expect.objectContaining({ code: 'ERR_EPG_UNKNOWN_OPTION', message }));
+  });
+
+  it.each([
+    ['options.issuer', { issuer: 'http://auth.example.com' }],
+    ['options.endpointsBaseUrl', { endpointsBaseUrl: 'http://auth.example.com/oauth2' }],
+  ])('%s must be https, except on a loopback host', (path, overrides) => {
+    expect(() => build(overrides)).toThrow(`${path} must be an https URL (http is allowed for localhost only)`);
+    const loopback = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v.replace('auth.example.com', '127.0.0.1:3000')]));
+    expect(() => build(path === 'options.issuer' ? loopback : { ...loopback, issuer: 'http://localhost' })).not.toThrow();
+  });
+
+  it.each([
+    ['options.refreshTokenSecret', { refreshTokenSecret: 'x'.repeat(31) }],
+    ['options.dpop.nonce.secret', { dpop: { nonce: { secret: Buffer.alloc(31) } } }],
+  ])('%s must be at least 32 bytes', (path, overrides) => {
+    expect(() => build(overrides)).toThrow(expect.objectContaining({ code: 'ERR_EPG_WEAK_KEY', message: `${path} must be at least 32 bytes` }));
+  });
+});

@@ -1,8 +1,7 @@
 // lib/options/client-assertion.ts
 // The `clientAssertion` option: which `aud` values and how long a lifetime a JWT client assertion may have.
 
-import { ConfigError } from '../errors/config-error';
-import { assertPositiveInteger, fail, isObject } from '../util/assert';
+import { assertKnownKeys, assertPositiveInteger, fail, isObject } from '../util/assert';
 
 /**
  * Options for private_key_jwt and client_secret_jwt assertions (RFC 7523 §3).
@@ -24,15 +23,11 @@ export interface ResolvedClientAssertionOptions {
   readonly maxLifetime: number;
 }
 
-const KNOWN = new Set(['audiences', 'maxLifetime']);
-
 /** Validates `options.clientAssertion`; throws ConfigError naming the wrong member. */
 export function resolveClientAssertionOptions(value: unknown): ResolvedClientAssertionOptions {
   if (value === undefined) return { audiences: [], maxLifetime: 300 };
   if (!isObject(value)) fail('options.clientAssertion', 'an object');
-  for (const key of Object.keys(value)) {
-    if (!KNOWN.has(key)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.clientAssertion.${key} is not a known option`);
-  }
+  assertKnownKeys(value, ['audiences', 'maxLifetime'], 'options.clientAssertion');
   const { audiences = [], maxLifetime = 300 } = value;
   if (!Array.isArray(audiences) || !audiences.every((a) => typeof a === 'string' && a.length > 0)) {
     fail('options.clientAssertion.audiences', 'an array of non-empty strings');

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors/config-error';
 import { ASYMMETRIC_ALGORITHMS, DPOP_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from '../jose/algorithms';
-import { assertBoolean, assertPositiveInteger, fail, isObject } from '../util/assert';
+import { assertBoolean, assertKnownKeys, assertPositiveInteger, fail, isObject, secretBytes } from '../util/assert';
 
 /**
  * DPoP settings. Proofs are always accepted at `/token` (a client opts in by sending one); `required` makes them
@@ -42,17 +42,13 @@ export interface ResolvedDpopOptions {
   readonly nonce: NonceConfig | undefined;
 }
 
-const KNOWN = new Set(['required', 'algorithms', 'proofMaxAge', 'nonce']);
-
 /** Validates `options.dpop`; throws ConfigError naming the wrong member. */
 export function resolveDpopOptions(value: unknown): ResolvedDpopOptions {
   const defaults = { required: false, algorithms: DPOP_ALGORITHMS, proofMaxAge: 60, nonce: undefined };
   if (value === false) return { enabled: false, ...defaults };
   if (value === undefined) return { enabled: true, ...defaults };
   if (!isObject(value)) fail('options.dpop', 'an object or false');
-  for (const key of Object.keys(value)) {
-    if (!KNOWN.has(key)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.dpop.${key} is not a known option`);
-  }
+  assertKnownKeys(value, ['required', 'algorithms', 'proofMaxAge', 'nonce'], 'options.dpop');
   const { required = false, algorithms = DPOP_ALGORITHMS, proofMaxAge = 60, nonce } = value;
   assertBoolean(required, 'options.dpop.required');
   if (!Array.isArray(algorithms) || algorithms.length === 0) fail('options.dpop.algorithms', 'a non-empty array');
@@ -69,14 +65,9 @@ function resolveNonce(value: unknown): NonceConfig | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return { secret: randomBytes(32), lifetime: 300 };
   if (!isObject(value)) fail('options.dpop.nonce', 'a boolean or an object { secret, lifetime }');
-  for (const key of Object.keys(value)) {
-    if (key !== 'secret' && key !== 'lifetime') throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.dpop.nonce.${key} is not a known option`);
-  }
+  assertKnownKeys(value, ['secret', 'lifetime'], 'options.dpop.nonce');
   const { secret, lifetime = 300 } = value;
   assertPositiveInteger(lifetime, 'options.dpop.nonce.lifetime');
   if (secret === undefined) return { secret: randomBytes(32), lifetime };
-  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.isBuffer(secret) ? secret : undefined;
-  if (bytes === undefined) fail('options.dpop.nonce.secret', 'a string or Buffer');
-  if (bytes.length < 32) throw new ConfigError('ERR_EPG_WEAK_KEY', 'options.dpop.nonce.secret must be at least 32 bytes');
-  return { secret: Buffer.from(bytes), lifetime };
+  return { secret: secretBytes(secret, 'options.dpop.nonce.secret'), lifetime };
 }

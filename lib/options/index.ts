@@ -8,7 +8,7 @@ import { ConfigError } from '../errors/config-error';
 import { resolveStandardsOptions } from './standards';
 import { resolveThrottle } from './throttle';
 import { createKeyring } from './signing-keys';
-import { assertFunction, fail, isObject } from '../util/assert';
+import { assertFunction, assertKnownKeys, fail, isObject } from '../util/assert';
 import type { Clock } from '../util/clock';
 import { callback, resolveVerifyUser, type EnrichToken, type VerifyMfa } from './callbacks';
 import type { Config } from './config';
@@ -42,9 +42,7 @@ export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
 /** Validates `options` without changing them; throws ConfigError naming the first wrong option. */
 export function resolveConfig(options: unknown): Config {
   if (!isObject(options)) fail('options', 'an object');
-  for (const key of Object.keys(options)) {
-    if (!(key in KNOWN_OPTIONS)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.${key} is not a known option`);
-  }
+  assertKnownKeys(options, Object.keys(KNOWN_OPTIONS), 'options');
   const o = options as Partial<Record<keyof PasswordGrantOptions, unknown>>;
   const issuer = resolveIssuer(o.issuer);
   if (o.findClient === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.findClient is required');

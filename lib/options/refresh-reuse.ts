@@ -2,9 +2,8 @@
 // The refresh-token reuse grace and the key its successors are derived with (see grants/successor.ts).
 
 import { hkdfSync } from 'node:crypto';
-import { ConfigError } from '../errors/config-error';
 import type { Keyring } from '../tokens/keyring';
-import { fail } from '../util/assert';
+import { fail, secretBytes } from '../util/assert';
 
 /** Seconds; 0 (the default) turns the grace off; at most 300. */
 export function resolveReuseGrace(value: unknown): number {
@@ -21,10 +20,7 @@ export function resolveReuseGrace(value: unknown): number {
  */
 export function resolveSuccessorKey(value: unknown, keyring: Keyring): Buffer {
   if (value === undefined) return deriveFromSigningKey(keyring);
-  if (typeof value !== 'string' && !Buffer.isBuffer(value)) fail('options.refreshTokenSecret', 'a string or Buffer');
-  const secret = Buffer.from(value);
-  if (secret.length < 32) throw new ConfigError('ERR_EPG_WEAK_KEY', 'options.refreshTokenSecret must be at least 32 bytes');
-  return secret;
+  return secretBytes(value, 'options.refreshTokenSecret');
 }
 
 function deriveFromSigningKey(keyring: Keyring): Buffer {

@@ -3,7 +3,7 @@
 
 import type { FindUser } from './callbacks';
 import { ConfigError } from '../errors/config-error';
-import { assertFunction, fail } from '../util/assert';
+import { assertFunction, assertHttpsUrl } from '../util/assert';
 
 /** Public options of the standards endpoints; part of `PasswordGrantOptions`. */
 export interface StandardsOptions {
@@ -51,21 +51,7 @@ export function resolveStandardsOptions(o: Partial<Record<keyof StandardsOptions
 }
 
 function resolveBaseUrl(value: unknown): string {
-  const path = 'options.endpointsBaseUrl';
-  if (typeof value !== 'string' || value === '') fail(path, 'a non-empty string');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    fail(path, 'an absolute URL');
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    fail(path, 'an https URL (http is allowed for localhost only)');
-  }
-  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
-    fail(path, 'a URL without query or fragment');
-  }
+  assertHttpsUrl(value, 'options.endpointsBaseUrl');
   return withoutTrailingSlash(value);
 }
 

@@ -1,8 +1,7 @@
 // lib/options/throttle.ts
 // Public ThrottleOptions -> resolved ThrottleConfig: the buckets failed logins and client authentications fill.
 
-import { ConfigError } from '../errors/config-error';
-import { assertPositiveInteger, fail, isObject } from '../util/assert';
+import { assertKnownKeys, assertPositiveInteger, fail, isObject } from '../util/assert';
 
 /**
  * One bucket's rule: at most `max` attempts within `windowSeconds` (counted from the last attempt it counted), each
@@ -81,6 +80,7 @@ export function resolveThrottle(value: unknown): ThrottleConfig | false {
   if (value === false) return false;
   if (value === undefined) return { rules: DEFAULT_RULES, rememberSuccessSeconds: THIRTY_DAYS };
   if (!isObject(value)) fail('options.throttle', 'an object or false');
+  assertKnownKeys(value, [...Object.keys(DEFAULT_RULES), 'rememberSuccessSeconds'], 'options.throttle');
   const rules = { ...DEFAULT_RULES } as Record<BucketKind, ResolvedRule | false>;
   let rememberSuccessSeconds = THIRTY_DAYS;
   for (const [key, option] of Object.entries(value)) {
@@ -90,10 +90,8 @@ export function resolveThrottle(value: unknown): ThrottleConfig | false {
         fail('options.throttle.rememberSuccessSeconds', 'a non-negative integer');
       }
       rememberSuccessSeconds = option;
-    } else if (key in DEFAULT_RULES) {
-      rules[key as BucketKind] = resolveRule(option, DEFAULT_RULES[key as BucketKind], `options.throttle.${key}`);
     } else {
-      throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.throttle.${key} is not a known option`);
+      rules[key as BucketKind] = resolveRule(option, DEFAULT_RULES[key as BucketKind], `options.throttle.${key}`);
     }
   }
   return { rules, rememberSuccessSeconds };
@@ -102,9 +100,9 @@ export function resolveThrottle(value: unknown): ThrottleConfig | false {
 function resolveRule(value: unknown, defaults: ResolvedRule, path: string): ResolvedRule | false {
   if (value === false) return false;
   if (!isObject(value)) fail(path, 'an object or false');
+  assertKnownKeys(value, Object.keys(defaults), path);
   const rule: Record<string, number> = { ...defaults };
   for (const [key, n] of Object.entries(value)) {
-    if (!(key in defaults)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `${path}.${key} is not a known option`);
     if (n === undefined) continue;
     assertPositiveInteger(n, `${path}.${key}`);
     rule[key] = n;
