@@ -6,8 +6,8 @@ import type { Context } from '../context';
 import { noteDiscoveryServed } from '../endpoints/check-mount-path';
 import { PUBLIC_DOCUMENT_HEADERS } from '../http/public-headers';
 import { sendJson } from '../http/respond';
-import { methodNotAllowed } from '../endpoints/token';
 import { endpointsBaseUrl } from '../http/endpoint-url';
+import { methodNotAllowed } from '../http/method-not-allowed';
 import { buildMetadata } from './metadata';
 import { wellKnownPaths } from './well-known';
 

@@ -4,7 +4,8 @@
 import express, { type Router } from 'express';
 import type { Context } from '../context';
 import { mountStandardEndpoints } from './index';
-import { methodNotAllowed, tokenHandler } from './token';
+import { methodNotAllowed } from '../http/method-not-allowed';
+import { tokenHandler } from './token';
 import { requireTls } from '../http/require-tls';
 import { learnMountPath } from '../context/mount-path';
 

@@ -10,7 +10,7 @@ import { rejectedScope } from '../grants/scope';
 import { freshNonceHeaders } from '../dpop/nonce';
 import { tokenRequestBinding } from '../dpop/token-request';
 import { formEndpoint } from '../http/form-endpoint';
-import { noStore, sendJson } from '../http/respond';
+import { sendJson } from '../http/respond';
 import type { FormParams } from '../types';
 
 export function tokenHandler(ctx: Context) {
@@ -37,12 +37,4 @@ async function handleToken(ctx: Context, req: Request, res: Response, params: Fo
     throw err;
   });
   sendJson(res, 200, issued.body, binding.jkt === undefined ? {} : freshNonceHeaders(ctx));
-}
-
-/** Anything but POST: 405 with the RFC 6749 error shape. */
-export function methodNotAllowed(allow: string) {
-  return function notAllowed(_req: Request, res: Response): void {
-    noStore(res);
-    sendJson(res, 405, { error: 'invalid_request', error_description: `Use ${allow}` }, { Allow: allow });
-  };
 }
