@@ -2,8 +2,9 @@
 // lib/ is layered (docs/architecture.md): top-level units form a DAG, no file imports a higher layer, no file cycles
 // (type-only imports included). The checker itself is proven on fixture trees in helpers/import-graph.test.ts.
 
+import fs from 'node:fs';
 import path from 'node:path';
-import { architectureProblems, type Layers } from './helpers/import-graph';
+import { architectureProblems, packageImports, type Layers } from './helpers/import-graph';
 
 /** Bottom (0) to top; mirrored in docs/architecture.md. A unit may import its own layer only without a cycle. */
 export const LAYERS: Layers = {
@@ -41,6 +42,17 @@ export const LAYERS: Layers = {
   'cli.ts': 8,
 };
 
+const LIB = path.join(__dirname, '..', 'lib');
+
 it('lib/ has no file cycle, no unit cycle and no import into a higher layer', () => {
-  expect(architectureProblems(path.join(__dirname, '..', 'lib'), LAYERS)).toEqual([]);
+  expect(architectureProblems(LIB, LAYERS)).toEqual([]);
+});
+
+it('lib/ imports only packages the package depends on (dependencies or peers), never a devDependency', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+  const allowed = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+  const imported = [...packageImports(LIB)].sort();
+  expect(imported.filter((name) => !allowed.has(name))).toEqual([]);
+  // passport-local is the app's choice (verifyUser may be one of its strategies), not ours.
+  expect(imported).not.toContain('passport-local');
 });

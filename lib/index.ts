@@ -1,7 +1,9 @@
 // lib/index.ts
 // The public surface: everything an app imports, and nothing else.
 
-export { passwordGrant, PasswordGrant } from './password-grant';
+export { passwordGrant } from './password-grant';
+// Types only: passwordGrant() is the one way to build them (PasswordGrant via the factory, BearerStrategy via auth.strategy()).
+export type { PasswordGrant } from './password-grant';
 export { MemoryStore } from './stores/memory-store';
 export { RedisStore } from './stores/redis-store';
 export { RedisStoreError } from './stores/redis-client';
@@ -10,7 +12,6 @@ export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';
 export { LoginError, loginError, isLoginError } from './errors/login-error';
 export { MFA_GRANT_TYPE } from './grants/mfa';
-export { BearerStrategy } from './bearer/strategy';
 export { jwkThumbprint } from './jose/jwk-thumbprint';
 export { generateSigningKey } from './tokens/generate-signing-key';
 
@@ -38,6 +39,7 @@ export type { RedisClientLike, RedisSubscriberLike, RedisArg } from './stores/re
 export type { NodeRedisClientLike } from './stores/node-redis';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
+export type { BearerStrategy } from './bearer/strategy';
 export type { RequireTokenOptions } from './bearer/authorize';
 export type { VerifyOptions } from './bearer/verify-access-token';
 export type { DpopPresentation } from './dpop/check-binding';

@@ -151,3 +151,16 @@ export function architectureProblems(root: string, layers: Layers): string[] {
   for (const cycle of cycles(graph)) problems.push(`file cycle: ${cycle.join(' ')}`);
   return problems;
 }
+
+/** The packages the files under `root` import (`express` for 'express', `@scope/x` for '@scope/x/y'), builtins aside. */
+export function packageImports(root: string): Set<string> {
+  const packages = new Set<string>();
+  for (const file of sourceFiles(root)) {
+    for (const spec of moduleSpecifiers(file, fs.readFileSync(path.join(root, file), 'utf8'))) {
+      if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+      const parts = spec.split('/');
+      packages.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+    }
+  }
+  return packages;
+}

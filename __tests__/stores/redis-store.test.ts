@@ -4,7 +4,7 @@
 // subscription living as long as the app's client.
 
 import Redis from 'ioredis';
-import { RedisStore, type Revocation } from '../../lib';
+import { ConfigError, RedisStore, type Revocation } from '../../lib';
 import { eventually } from '../helpers/eventually';
 import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../helpers/redis';
 import { PrivateRedis } from '../helpers/redis-server';
@@ -21,6 +21,31 @@ it('refuses a client that is not an ioredis-like client', () => {
   expect(() => new RedisStore({ client: { call: () => Promise.resolve(), duplicate: () => ({}) } as never, commandTimeoutMs: 0 })).toThrow(
     /commandTimeoutMs must be a positive number/,
   );
+});
+
+it('reports wrong options as a ConfigError with a code, like passwordGrant() does', () => {
+  const client = { call: () => Promise.resolve(), duplicate: () => ({}) } as never;
+  const thrown = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+  for (const [options, code, message] of [
+    [undefined, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options must be an object { client, prefix?, commandTimeoutMs? }'],
+    [{ client: {} }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())'],
+    [{ client, commandTimeoutMs: -1 }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.commandTimeoutMs must be a positive number'],
+    [{ client, prefix: 7 }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.prefix must be a string'],
+    [{ client, prefx: 'app:' }, 'ERR_EPG_UNKNOWN_OPTION', 'RedisStore: options.prefx is not a known option'],
+  ] as const) {
+    const err = thrown(() => new RedisStore(options as never));
+    expect(err).toBeInstanceOf(ConfigError);
+    // Still a TypeError, as before it was a ConfigError.
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err).toMatchObject({ code, message });
+  }
 });
 
 describeWithRedis('RedisStore on the shared Redis', () => {

@@ -2,6 +2,8 @@
 // The shared TokenStore: every instance points at one Redis; atomic steps are Lua scripts (redis-commands.ts),
 // revocations go over pub/sub (redis-revocations.ts).
 
+import { ConfigError } from '../errors/config-error';
+import { assertKnownKeys, fail, isObject } from '../util/assert';
 import { RedisStoreError, type RedisClientLike } from './redis-client';
 import { RedisCommands } from './redis-commands';
 import { RedisRevocations, type RevocationListener } from './redis-revocations';
@@ -38,23 +40,27 @@ export class RedisStore implements TokenStore {
   private readonly redis: RedisCommands;
   private readonly revocations: RedisRevocations;
 
+  /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: RedisStoreOptions) {
-    const given = options?.client;
+    if (!isObject(options)) fail('RedisStore: options', 'an object { client, prefix?, commandTimeoutMs? }');
+    assertKnownKeys(options, ['client', 'prefix', 'commandTimeoutMs'], 'RedisStore: options');
+    const given = options.client;
     if (isNodeRedisClient(given) && isNodeRedisCluster(given)) {
-      throw new TypeError('RedisStore: node-redis cluster clients are not supported; use an ioredis Cluster (new Redis.Cluster(nodes))');
+      throw new ConfigError('ERR_EPG_INVALID_OPTION', 'RedisStore: node-redis cluster clients are not supported; use an ioredis Cluster (new Redis.Cluster(nodes))');
     }
     const client = isNodeRedisClient(given) ? fromNodeRedis(given) : given;
     if (typeof client?.call !== 'function' || typeof client.duplicate !== 'function') {
-      throw new TypeError('RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())');
+      throw new ConfigError('ERR_EPG_INVALID_OPTION', 'RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())');
     }
     const prefix = options.prefix ?? 'epg:';
+    if (typeof prefix !== 'string') fail('RedisStore: options.prefix', 'a string');
     // Redis Cluster: the Lua scripts touch several keys of one token family, so every key must live in one slot.
     // A hash tag in the prefix ("{epg}:") puts them there (Redis Cluster spec, "Hash tags").
     if ((given as { isCluster?: unknown }).isCluster === true && !/^[^{]*\{[^}]+\}/.test(prefix)) {
-      throw new TypeError(`RedisStore: on a Redis Cluster the prefix needs a hash tag so all keys share a slot, e.g. '{${prefix.replace(/[{}]/g, '').replace(/:$/, '') || 'epg'}}:'`);
+      throw new ConfigError('ERR_EPG_INVALID_OPTION', `RedisStore: on a Redis Cluster the prefix needs a hash tag so all keys share a slot, e.g. '{${prefix.replace(/[{}]/g, '').replace(/:$/, '') || 'epg'}}:'`);
     }
     const timeout = options.commandTimeoutMs ?? 1000;
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new TypeError('RedisStore: options.commandTimeoutMs must be a positive number');
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new ConfigError('ERR_EPG_INVALID_OPTION', 'RedisStore: options.commandTimeoutMs must be a positive number');
     this.redis = new RedisCommands(client, prefix, timeout);
     this.revocations = new RedisRevocations(client, `${prefix}revocations`);
   }
