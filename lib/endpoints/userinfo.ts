@@ -4,10 +4,10 @@
 import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { authorize } from '../bearer/authorize';
+import { bearerFailure } from '../bearer/rejected';
 import { wwwAuthenticate } from '../http/www-authenticate';
 import { OAuthError, serverError } from '../errors/oauth-error';
 import type { FindUser } from '../options';
-import { toOAuthError } from '../http/handle-errors';
 import { noStore, sendJson, sendOAuthError } from '../http/respond';
 import { claimsForScope } from '../tokens/id-token';
 import type { User } from '../types';
@@ -25,11 +25,7 @@ export function userinfoHandler(ctx: Context, findUser: FindUser) {
   return function userinfo(req: Request, res: Response): void {
     noStore(res);
     for (const [name, value] of Object.entries(USERINFO_CORS_HEADERS)) res.setHeader(name, value);
-    respond(ctx, findUser, audience, req, res).catch((err: unknown) => {
-      const error = toOAuthError(ctx, req, err);
-      if (error.error === 'invalid_token') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
-      sendOAuthError(res, error);
-    });
+    respond(ctx, findUser, audience, req, res).catch((err: unknown) => sendOAuthError(res, bearerFailure(ctx, req.ip, err)));
   };
 }
 

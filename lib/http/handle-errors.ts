@@ -9,15 +9,15 @@ import { wwwAuthenticate } from './www-authenticate';
 
 /**
  * The OAuthError to send for `err`; unknown errors become a fixed server_error and an `error` event. A 401 always
- * leaves with a challenge.
+ * leaves with a challenge. `ip` is the client's (undefined outside a request, as in auth.verifyAccessToken).
  */
-export function toOAuthError(ctx: Context, req: Request, err: unknown): OAuthError {
+export function toOAuthError(ctx: Context, ip: string | undefined, err: unknown): OAuthError {
   const error = withChallenge(ctx, isOAuthError(err) ? err : serverError(err, 'unexpected exception'));
   // The event carries the OAuthError: `detail` says what failed, `cause` holds what was thrown.
   if (error.status >= 500) {
     ctx.emit('error', error);
   } else if (error.error === 'invalid_client') {
-    ctx.emit('client.failed', { ip: req.ip, error: error.error, detail: error.detail });
+    ctx.emit('client.failed', { ip, error: error.error, detail: error.detail });
   }
   return error;
 }
@@ -44,7 +44,7 @@ function withChallenge(ctx: Context, error: OAuthError): OAuthError {
 }
 
 export function respondWithError(ctx: Context, req: Request, res: Response, err: unknown): void {
-  const error = toOAuthError(ctx, req, err);
+  const error = toOAuthError(ctx, req.ip, err);
   // As requireToken does at a resource: the app learns why a DPoP proof was refused, never the proof itself.
   if (error.error === 'invalid_dpop_proof') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
   sendOAuthError(res, error);
