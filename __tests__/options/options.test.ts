@@ -108,3 +108,15 @@ describe('one check for every nested option object', () => {
     expect(() => build(overrides)).toThrow(expect.objectContaining({ code: 'ERR_EPG_WEAK_KEY', message: `${path} must be at least 32 bytes` }));
   });
 });
+
+describe('a construction that fails', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('leaves no default MemoryStore timer behind (it used to throw from its sweep a minute later)', () => {
+    jest.useFakeTimers();
+    // Every option before `dpop` checks out, so the default store would already exist when dpop is refused.
+    expect(() => build({ dpop: { required: 'yes' } })).toThrow('options.dpop.required must be a boolean');
+    expect(jest.getTimerCount()).toBe(0);
+    expect(() => jest.advanceTimersByTime(120_000)).not.toThrow();
+  });
+});

@@ -18,6 +18,8 @@ import { KNOWN_OPTIONS, type PasswordGrantOptions } from './password-grant-optio
 import { resolveRefreshTokenAbsoluteTTL } from './refresh-lifetime';
 import { resolveReuseGrace, resolveSuccessorKey } from './refresh-reuse';
 import { resolveStore } from './store';
+import { MemoryStore } from '../stores/memory-store';
+import type { TokenStore } from '../stores/store';
 import { flag, nonNegative, positiveInteger } from './values';
 
 export type {
@@ -50,14 +52,14 @@ export function resolveConfig(options: unknown): Config {
   // Checked in this order, so the error for several wrong options names the same one as ever.
   const audience = o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience');
   const keyring = createKeyring(o.signingKeys);
-  const config: Omit<Config, 'refreshTokenAbsoluteTTL'> = {
+  const config: Omit<Config, 'refreshTokenAbsoluteTTL' | 'store'> & { readonly store: TokenStore | undefined } = {
     issuer,
     audience,
     keyring,
     findClient: o.findClient as Config['findClient'],
     verifyUser: resolveVerifyUser(o.verifyUser),
-    // The default MemoryStore shares the `now` option's clock (read lazily: `now` is checked further down).
-    store: resolveStore(o.store, () => config.now()),
+    // Undefined for the default MemoryStore, made once every option checked out (below).
+    store: resolveStore(o.store),
     accessTokenTTL: positiveInteger(o.accessTokenTTL, 3600, 'options.accessTokenTTL'),
     refreshTokenTTL: positiveInteger(o.refreshTokenTTL, 1_209_600, 'options.refreshTokenTTL'),
     idTokenTTL: positiveInteger(o.idTokenTTL, 3600, 'options.idTokenTTL'),
@@ -81,5 +83,7 @@ export function resolveConfig(options: unknown): Config {
     successorKey: resolveSuccessorKey(o.refreshTokenSecret, keyring),
   };
   // Checked against the resolved refreshTokenTTL, hence after it.
-  return { ...config, refreshTokenAbsoluteTTL: resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL) };
+  const refreshTokenAbsoluteTTL = resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL);
+  // The default store is made last: a construction that throws leaves no sweep timer behind. It shares the `now` clock.
+  return { ...config, store: config.store ?? new MemoryStore({ now: config.now }), refreshTokenAbsoluteTTL };
 }
