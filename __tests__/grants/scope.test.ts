@@ -4,7 +4,7 @@
 
 import type { Client, User } from '../../lib';
 import { isOAuthError } from '../../lib';
-import { formatScope, grantableScope, parseScope, requestedScope } from '../../lib/grants/scope';
+import { formatScope, grantableScope, parseScope, rejectedScope, requestedScope } from '../../lib/grants/scope';
 
 const client = (scopes?: string[], defaultScopes?: string[]): Client => ({ id: 'c', grants: ['password'], scopes, defaultScopes });
 
@@ -34,7 +34,15 @@ describe('parseScope', () => {
   it.each([['a double quote', 'a"b'], ['a backslash', 'a\\b'], ['a tab', 'a\tb'], ['a non-ASCII letter', 'prófile'], ['a control character', 'a\u0000']])(
     'refuses %s with invalid_scope',
     (_name, value) => {
-      expect(scopeError(() => parseScope(value))).toEqual({ error: 'invalid_scope', detail: 'scope has characters outside RFC 6749 §3.3' });
+      let thrown: unknown;
+      try {
+        parseScope(`openid ${value}`);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toMatchObject({ error: 'invalid_scope', detail: `scope has characters outside RFC 6749 §3.3: ${value}` });
+      // Only the malformed token is named, for the scope.rejected event.
+      expect(rejectedScope(thrown)).toEqual([value]);
     },
   );
 });
