@@ -78,3 +78,16 @@ describe('passwordGrant options', () => {
     );
   });
 });
+
+describe('a construction that fails leaves nothing running', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('creates no default MemoryStore (and no sweep timer) when a later option is wrong', () => {
+    // Before: the default MemoryStore was made first; its sweep timer later read a clock that was never resolved
+    // and threw a ReferenceError from a timer, which crashes an app that caught the ConfigError and went on.
+    jest.useFakeTimers();
+    expect(() => build({ mfaTokenTTL: -1 })).toThrow(ConfigError);
+    expect(jest.getTimerCount()).toBe(0);
+    expect(() => jest.advanceTimersByTime(120_000)).not.toThrow();
+  });
+});

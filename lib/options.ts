@@ -19,7 +19,9 @@ import { resolveLimits } from './options/limits';
 import { KNOWN_OPTIONS, type PasswordGrantOptions } from './options/password-grant-options';
 import { resolveRefreshTokenAbsoluteTTL } from './options/refresh-lifetime';
 import { resolveRefreshTokenSecret, resolveReuseGrace } from './options/refresh-reuse';
-import { resolveStore } from './options/store';
+import { checkStore } from './options/store';
+import { MemoryStore } from './stores/memory-store';
+import type { TokenStore } from './stores/store';
 import { flag, nonNegative, positiveInteger } from './options/values';
 
 export type {
@@ -46,14 +48,15 @@ export function resolveConfig(options: unknown): Config {
   if (o.findClient === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.findClient is required');
   assertFunction(o.findClient, 'options.findClient');
   // Checked in this order, so the error for several wrong options names the same one as ever.
-  const config: Omit<Config, 'refreshTokenAbsoluteTTL'> = {
+  const config: Omit<Config, 'refreshTokenAbsoluteTTL' | 'store'> & { store: TokenStore | undefined } = {
     issuer,
     audience: o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience'),
     keyring: createKeyring(o.signingKeys),
     findClient: o.findClient as Config['findClient'],
     verifyUser: resolveVerifyUser(o.verifyUser),
-    // The default MemoryStore shares the `now` option's clock (read lazily: `now` is checked further down).
-    store: resolveStore(o.store, () => config.now()),
+    // Only checked here; the default MemoryStore is made last (below), once nothing can throw any more: a store made
+    // before a later option fails would keep a sweep timer whose clock was never resolved.
+    store: checkStore(o.store),
     accessTokenTTL: positiveInteger(o.accessTokenTTL, 3600, 'options.accessTokenTTL'),
     refreshTokenTTL: positiveInteger(o.refreshTokenTTL, 1_209_600, 'options.refreshTokenTTL'),
     idTokenTTL: positiveInteger(o.idTokenTTL, 3600, 'options.idTokenTTL'),
@@ -77,5 +80,7 @@ export function resolveConfig(options: unknown): Config {
     refreshTokenSecret: resolveRefreshTokenSecret(o.refreshTokenSecret),
   };
   // Checked against the resolved refreshTokenTTL, hence after it.
-  return { ...config, refreshTokenAbsoluteTTL: resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL) };
+  const refreshTokenAbsoluteTTL = resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL);
+  // The default MemoryStore shares the `now` option's clock.
+  return { ...config, refreshTokenAbsoluteTTL, store: config.store ?? new MemoryStore({ now: config.now }) };
 }

@@ -1,10 +1,8 @@
 // lib/options/store.ts
-// The store option: a new MemoryStore by default, otherwise anything that implements every TokenStore method.
+// The store option: anything that implements every TokenStore method (the default MemoryStore is made in options.ts).
 
 import { ConfigError } from '../errors/config-error';
-import { MemoryStore } from '../stores/memory-store';
 import type { TokenStore } from '../stores/store';
-import type { Clock } from '../util/clock';
 
 /** The methods a store must have (`onRevocation` and `close` are optional). */
 const STORE_METHODS: readonly (keyof TokenStore)[] = [
@@ -24,9 +22,12 @@ const STORE_METHODS: readonly (keyof TokenStore)[] = [
   'take',
 ];
 
-/** Checked by its methods, not by class: the app's own store only has to implement the TokenStore interface. */
-export function resolveStore(value: unknown, now?: Clock): TokenStore {
-  if (value === undefined) return new MemoryStore({ now });
+/**
+ * Checked by its methods, not by class: the app's own store only has to implement the TokenStore interface.
+ * Undefined stays undefined: the caller makes the default MemoryStore once every other option has been checked.
+ */
+export function checkStore(value: unknown): TokenStore | undefined {
+  if (value === undefined) return undefined;
   const methods = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   const missing = STORE_METHODS.filter((m) => typeof methods[m] !== 'function');
   if (missing.length > 0) {
