@@ -9,7 +9,8 @@ import path from 'node:path';
 import bcrypt from 'bcrypt';
 import request from 'supertest';
 import { publicJwkFrom, runCommand, signingKeysFrom } from './helpers/cli';
-import { basic, createServer, form, WEB_SECRET } from './helpers/server';
+import { loginWeb } from './helpers/login';
+import { createServer } from './helpers/server';
 
 const ROOT = path.join(__dirname, '..');
 const NAME = 'express-password-grant';
@@ -235,12 +236,7 @@ describe('the packed tarball, installed into an empty project', () => {
     const signingKeys = signingKeysFrom(result.stdout, dir);
     const { app } = await createServer({ signingKeys });
     expect((await request(app).get('/oauth2/jwks')).body).toEqual({ keys: [publicJwkFrom(result.stdout)] });
-    const res = await request(app)
-      .post('/oauth2/token')
-      .set('Authorization', basic('web', WEB_SECRET))
-      .type('form')
-      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'orders' }));
-    expect(res.status).toBe(200);
+    await loginWeb(app, 'orders'); // throws unless 200
   });
 
   it('`npx express-password-grant hash-secret` prints a hash that bcrypt verifies against the secret from stdin', async () => {

@@ -15,7 +15,7 @@ import { openDatabase, resolveDataDir } from './db';
 import type { ExampleDb } from './db';
 import { serveDemoConsole } from './demo-console';
 import { loadSigningKey } from './keys';
-import { createLocalStrategy } from './local-strategy';
+import { createLocalStrategy, toUser } from './local-strategy';
 import { createTokenStore } from './store';
 
 export interface CreateAppOptions {
@@ -58,6 +58,11 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
     findClient: (clientId) => db.findClient(clientId),
     // One source of truth: the token endpoint runs the login form's own strategy (usernameField 'email').
     verifyUser: localStrategy,
+    // Enables GET /oauth2/userinfo: the user's current claims, looked up by the token's sub.
+    findUser: (sub) => {
+      const row = db.findUserById(sub);
+      return row ? toUser(row) : null;
+    },
     store: createTokenStore(),
   });
   logAuditEvents(auth, log);

@@ -24,7 +24,7 @@ export function createLocalStrategy(db: ExampleDb, { bcryptCost }: { readonly bc
 }
 
 /** The library's User shape: id, what the user may grant, and OpenID claims for id_tokens. */
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     id: String(row.id),
     username: row.email,

@@ -8,7 +8,8 @@ import bcrypt from 'bcrypt';
 import request from 'supertest';
 import { runCli } from '../../lib/cli/run';
 import { publicJwkFrom, runCommand, signingKeysFrom } from '../helpers/cli';
-import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
+import { loginWeb } from '../helpers/login';
+import { createServer } from '../helpers/server';
 
 const CLI = path.join(__dirname, '../../dist/cli.js');
 const cli = (args: string[], cwd: string, input = '') => runCommand([process.execPath, CLI], args, cwd, input);
@@ -37,13 +38,8 @@ describe('express-password-grant keys', () => {
     expect(signingKeys).toEqual([{ kid: expect.any(String), alg: 'RS256', key: fs.readFileSync(file, 'utf8') }]);
     const { app } = await createServer({ signingKeys });
     expect((await request(app).get('/oauth2/jwks')).body).toEqual({ keys: [publicJwkFrom(run.stdout)] });
-    const res = await request(app)
-      .post('/oauth2/token')
-      .set('Authorization', basic('web', WEB_SECRET))
-      .type('form')
-      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'orders' }));
-    expect(res.status).toBe(200);
-    expect(JSON.parse(Buffer.from(res.body.access_token.split('.')[0], 'base64url').toString())).toMatchObject({ alg: 'RS256', kid: signingKeys[0].kid });
+    const tokens = await loginWeb(app, 'orders'); // throws unless 200
+    expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[0], 'base64url').toString())).toMatchObject({ alg: 'RS256', kid: signingKeys[0].kid });
   });
 
   it('takes --alg, --kid and --out', async () => {

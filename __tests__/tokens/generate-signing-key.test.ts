@@ -6,7 +6,8 @@ import { createHash, createPrivateKey, createPublicKey, type JsonWebKey } from '
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { generateSigningKey, type GeneratedKeyAlgorithm } from '../../lib';
-import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
+import { loginWeb } from '../helpers/login';
+import { createServer } from '../helpers/server';
 
 describe('generateSigningKey', () => {
   it.each<[GeneratedKeyAlgorithm, string, Record<string, unknown>]>([
@@ -24,14 +25,9 @@ describe('generateSigningKey', () => {
     const { app } = await createServer({ signingKeys: { kid: key.kid, alg: key.alg, key: key.privateKeyPem } });
     const jwks = await request(app).get('/oauth2/jwks');
     expect(jwks.body).toEqual({ keys: [key.publicJwk] });
-    const res = await request(app)
-      .post('/oauth2/token')
-      .set('Authorization', basic('web', WEB_SECRET))
-      .type('form')
-      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'orders' }));
-    expect(res.status).toBe(200);
+    const tokens = await loginWeb(app, 'orders'); // throws unless 200
     const publicKey = createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' });
-    const verified = jwt.verify(res.body.access_token, publicKey, { algorithms: [alg], complete: true });
+    const verified = jwt.verify(tokens.access_token, publicKey, { algorithms: [alg], complete: true });
     expect(verified.header).toMatchObject({ alg, kid: key.kid, typ: 'at+jwt' });
   });
 

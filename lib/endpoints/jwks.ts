@@ -9,7 +9,7 @@ import { PUBLIC_DOCUMENT_HEADERS } from '../http/public-headers';
 
 /**
  * The /jwks handler. The set is computed once: the keyring cannot change while the process runs. Rotation is a
- * restart with a new `signingKeys` list (see README "Rotating keys"); the max-age bounds how long a cache may miss a key.
+ * restart with a new `signingKeys` list (see docs/endpoints.md "Rotating keys"); the max-age bounds how long a cache may miss a key.
  */
 export function jwksHandler(ctx: Context) {
   const body = publicJwks(ctx.config.keyring.byKid.values());

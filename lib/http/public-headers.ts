@@ -2,7 +2,7 @@
 // Headers of the public documents (JWKS, discovery metadata): cacheable by anyone, readable from any origin; and the
 // CORS headers of /userinfo, a protected resource browser-based clients call with a bearer token.
 
-/** Seconds a JWKS or metadata document may be cached. Stage a new key this long before it signs (README "Rotating keys"). */
+/** Seconds a JWKS or metadata document may be cached. Stage a new key this long before it signs (docs/endpoints.md "Rotating keys"). */
 export const PUBLIC_DOCUMENT_MAX_AGE = 300;
 
 /** Cache-Control and CORS headers of every public document. */

@@ -17,7 +17,7 @@ import { resolveLimits } from './limits';
 import { KNOWN_OPTIONS, type PasswordGrantOptions } from './password-grant-options';
 import { resolveRefreshTokenAbsoluteTTL } from './refresh-lifetime';
 import { resolveReuseGrace, resolveSuccessorKey } from './refresh-reuse';
-import { resolveStore } from './store';
+import { checkStore } from './store';
 import { MemoryStore } from '../stores/memory-store';
 import type { TokenStore } from '../stores/store';
 import { flag, nonNegative, positiveInteger } from './values';
@@ -58,8 +58,9 @@ export function resolveConfig(options: unknown): Config {
     keyring,
     findClient: o.findClient as Config['findClient'],
     verifyUser: resolveVerifyUser(o.verifyUser),
-    // Undefined for the default MemoryStore, made once every option checked out (below).
-    store: resolveStore(o.store),
+    // Only checked here; the default MemoryStore is made last (below), once nothing can throw any more: a store made
+    // before a later option fails would keep a sweep timer whose clock was never resolved.
+    store: checkStore(o.store),
     accessTokenTTL: positiveInteger(o.accessTokenTTL, 3600, 'options.accessTokenTTL'),
     refreshTokenTTL: positiveInteger(o.refreshTokenTTL, 1_209_600, 'options.refreshTokenTTL'),
     idTokenTTL: positiveInteger(o.idTokenTTL, 3600, 'options.idTokenTTL'),
@@ -84,6 +85,6 @@ export function resolveConfig(options: unknown): Config {
   };
   // Checked against the resolved refreshTokenTTL, hence after it.
   const refreshTokenAbsoluteTTL = resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL);
-  // The default store is made last: a construction that throws leaves no sweep timer behind. It shares the `now` clock.
-  return { ...config, store: config.store ?? new MemoryStore({ now: config.now }), refreshTokenAbsoluteTTL };
+  // The default MemoryStore shares the `now` option's clock.
+  return { ...config, refreshTokenAbsoluteTTL, store: config.store ?? new MemoryStore({ now: config.now }) };
 }

@@ -54,7 +54,7 @@ export interface PasswordGrantOptions extends StandardsOptions {
   /**
    * How many verified access tokens to remember (least recently used evicted; 0 turns the cache off). Default 10000.
    * A hit skips the signature check; with a store that broadcasts revocations (`onRevocation`) it also skips the
-   * store read, except once per cached token every 30 s. See README "Performance" for the propagation delay.
+   * store read, except once per cached token every 30 s. See docs/performance.md for the propagation delay.
    */
   readonly tokenCacheSize?: number;
   readonly limits?: RequestLimits;
@@ -82,7 +82,7 @@ export interface PasswordGrantOptions extends StandardsOptions {
   /**
    * Seconds during which a spent refresh token, presented again by its client, returns the same successor
    * (and a fresh access token) instead of revoking its family: for clients retrying after a lost response.
-   * 0 (default) turns it off; at most 300. See README "Running several instances".
+   * 0 (default) turns it off; at most 300. See docs/stores.md "Reuse grace".
    */
   readonly refreshReuseGrace?: number;
   /**

@@ -1,5 +1,5 @@
 // lib/options/store.ts
-// The store option: anything that implements every TokenStore method (a new MemoryStore by default, see index.ts).
+// The store option: anything that implements every TokenStore method (the default MemoryStore is made in index.ts).
 
 import { ConfigError } from '../errors/config-error';
 import type { TokenStore } from '../stores/store';
@@ -22,8 +22,11 @@ const STORE_METHODS: readonly (keyof TokenStore)[] = [
   'take',
 ];
 
-/** Checked by its methods, not by class: the app's own store only has to implement the TokenStore interface. */
-export function resolveStore(value: unknown): TokenStore | undefined {
+/**
+ * Checked by its methods, not by class: the app's own store only has to implement the TokenStore interface.
+ * Undefined stays undefined: the caller makes the default MemoryStore once every other option has been checked.
+ */
+export function checkStore(value: unknown): TokenStore | undefined {
   if (value === undefined) return undefined;
   const methods = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   const missing = STORE_METHODS.filter((m) => typeof methods[m] !== 'function');
