@@ -9,6 +9,8 @@ const rel = (files: string[]): string[] => files.map((f) => path.relative(path.j
 it('finds the suites that run the built package, directly or through a helper they import', () => {
   expect(rel(selectedSuites('').filter((suite) => usesDist(suite)))).toEqual([
     'cli/cli.test.ts',
+    'docs/readme.test.ts',
+    'docs/shell-examples.test.ts',
     'example-app.test.ts',
     'example-app/demo-console.test.ts',
     'example-app/quick-start.test.ts',
