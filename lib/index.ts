@@ -6,6 +6,7 @@ export { MemoryStore } from './stores/memory-store';
 export { RedisStore } from './stores/redis-store';
 export { RedisStoreError } from './stores/redis-client';
 export { PostgresStore } from './stores/postgres-store';
+export { SqliteStore } from './stores/sqlite-store';
 export { SqlStoreError } from './stores/sql-store-error';
 export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
 export { OAuthError, isOAuthError } from './errors/oauth-error';
@@ -36,6 +37,8 @@ export type { RedisClientLike, RedisSubscriberLike, RedisArg } from './stores/re
 export type { NodeRedisClientLike } from './stores/node-redis';
 export type { PostgresStoreOptions } from './stores/postgres-store';
 export type { PgPoolLike, PgClientLike, PgResultLike } from './stores/postgres-like';
+export type { SqliteStoreOptions } from './stores/sqlite-store';
+export type { SqliteDatabaseLike, SqliteStatementLike } from './stores/sqlite-like';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { RequireTokenOptions } from './bearer/authorize';
