@@ -12,5 +12,5 @@ export interface SqliteDatabaseLike {
   prepare(source: string): SqliteStatementLike;
   exec(source: string): unknown;
   /** Wraps `fn` in BEGIN/COMMIT (ROLLBACK on throw). */
-  transaction<F extends (...args: never[]) => unknown>(fn: F): F;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
 }
