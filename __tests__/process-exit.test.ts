@@ -122,4 +122,19 @@ describeWithPostgres('with a PostgresStore', () => {
     `);
     expect(result).toMatchObject({ exited: true, code: 0, stdout: 'ended\n', stderr: '' });
   });
+
+  it('exits once the app ends its pool, though it never called store.close()', async () => {
+    // pool.end() waits for every checked-out connection: the store lets go of its LISTEN connection by itself.
+    const result = await run(`
+      const { Pool } = require('pg');
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 2000 });
+      const store = new lib.PostgresStore({ pool, schema: '${schema}' });
+      store.migrate().then(() => serve(store)).then(async () => {
+        await untilSubscribed(store);
+        await pool.end();
+        console.log('ended');
+      });
+    `);
+    expect(result).toMatchObject({ exited: true, code: 0, stdout: 'ended\n', stderr: '' });
+  });
 });

@@ -21,4 +21,6 @@ export interface PgClientLike {
 /** The app's `pg.Pool` (its connection settings, timeouts and size are the app's). */
 export interface PgPoolLike {
   connect(): Promise<PgClientLike>;
+  /** pg-pool sets it once `pool.end()` was called: PostgresStore then releases its LISTEN connection by itself. */
+  readonly ending?: boolean;
 }

@@ -5,16 +5,20 @@ import type { PgClientLike, PgPoolLike } from './postgres-like';
 
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 5000;
+/** How often the held connection checks whether the app has ended its pool. */
+const POOL_WATCH_MS = 250;
 
 /**
  * Holds one connection out of the app's pool for `LISTEN` (a pooled connection could not: NOTIFY is delivered to the
  * session that listens). `onMessage(payload)` gets every notification on `channel`; `onGap()` is called when the
  * connection drops and again when it is back, because notifications sent in between are lost (PostgreSQL queues
- * them only for live sessions). `stop()` destroys the connection, so the process can exit.
+ * them only for live sessions). `stop()` destroys the connection, so the process can exit; so does the app's
+ * `pool.end()` (pg-pool waits for every checked-out connection, and would otherwise wait for this one forever).
  */
 export class PgNotificationListener {
   private client: PgClientLike | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private poolWatch: NodeJS.Timeout | undefined;
   private retryMs = FIRST_RETRY_MS;
   private stopped = false;
   private connecting = false;
@@ -29,6 +33,7 @@ export class PgNotificationListener {
   ) {}
 
   start(): void {
+    if (this.pool.ending === true) this.stopped = true;
     if (this.stopped || this.connecting || this.client !== undefined) return;
     this.connecting = true;
     this.listen().then(
@@ -45,6 +50,8 @@ export class PgNotificationListener {
     this.stopped = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    if (this.poolWatch !== undefined) clearInterval(this.poolWatch);
+    this.poolWatch = undefined;
     this.drop(true);
   }
 
@@ -78,10 +85,20 @@ export class PgNotificationListener {
     }
     if (lost) return;
     this.client = client;
+    this.watchPool();
     this.retryMs = FIRST_RETRY_MS;
     // Back after a gap (or a first attempt that failed): whatever was revoked meanwhile was not heard.
     if (this.missed) this.onGap();
     this.missed = false;
+  }
+
+  /** The app ended its pool without closing the store first: let go, as RedisStore does when its client ends. */
+  private watchPool(): void {
+    if (this.poolWatch !== undefined) return;
+    this.poolWatch = setInterval(() => {
+      if (this.pool.ending === true) this.stop();
+    }, POOL_WATCH_MS);
+    this.poolWatch.unref();
   }
 
   private drop(reason: Error | true): void {
