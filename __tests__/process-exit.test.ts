@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { describeWithPostgres, uniqueSchema } from './helpers/postgres';
 import { describeWithRedis, uniquePrefix } from './helpers/redis';
 
 const ROOT = path.join(__dirname, '..');
@@ -99,5 +100,41 @@ describeWithRedis('with a RedisStore', () => {
       });
     `);
     expect(result).toMatchObject({ exited: true, code: 0, stdout: 'quit\n', stderr: '' });
+  });
+});
+
+describeWithPostgres('with a PostgresStore', () => {
+  const schema = uniqueSchema('exit');
+  afterAll(() => import('./helpers/postgres').then((h) => h.dropSchema(schema)));
+
+  it('exits once the app closes the store and ends its pool: the LISTEN connection is released', async () => {
+    // The token cache listens for revocations at once: a connection held out of the app's pool until close().
+    const result = await run(`
+      const { Pool } = require('pg');
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 2000 });
+      const store = new lib.PostgresStore({ pool, schema: '${schema}' });
+      store.migrate().then(() => serve(store)).then(async () => {
+        await untilSubscribed(store);
+        await store.close();
+        await pool.end();
+        console.log('ended');
+      });
+    `);
+    expect(result).toMatchObject({ exited: true, code: 0, stdout: 'ended\n', stderr: '' });
+  });
+
+  it('exits once the app ends its pool, though it never called store.close()', async () => {
+    // pool.end() waits for every checked-out connection: the store lets go of its LISTEN connection by itself.
+    const result = await run(`
+      const { Pool } = require('pg');
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 2000 });
+      const store = new lib.PostgresStore({ pool, schema: '${schema}' });
+      store.migrate().then(() => serve(store)).then(async () => {
+        await untilSubscribed(store);
+        await pool.end();
+        console.log('ended');
+      });
+    `);
+    expect(result).toMatchObject({ exited: true, code: 0, stdout: 'ended\n', stderr: '' });
   });
 });

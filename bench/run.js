@@ -25,8 +25,14 @@ const LOOP_RUNS = Number(process.env.BENCH_LOOP_RUNS || (QUICK ? RUNS : 5));
 const WARMUP = QUICK ? 0.5 : 1.5;
 const RATE = 200; // req/s of the protected route in the event-loop test
 // BENCH_ONLY=token,protected,loop,memory runs some groups only (for iterating; RESULTS.md is then not written).
+// BENCH_ONLY=sql runs only the SQL stores' rows: token endpoint and protected route beside their ceilings, and the
+// bytes per stored refresh token.
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
-const runs = (group) => ONLY === undefined || ONLY.has(group);
+const SQL_ONLY = ONLY !== undefined && ONLY.has('sql') && ONLY.size === 1;
+const runs = (group) => ONLY === undefined || ONLY.has(group) || (SQL_ONLY && (group === 'token' || group === 'protected' || group === 'sqlsize'));
+/** Under BENCH_ONLY=sql a group keeps its ceiling (first row) and the SQL stores' rows only. */
+const SQL_IDS = new Set(['ours-postgres', 'ours-sqlite']);
+const forGroup = (scenarios) => (SQL_ONLY ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id)) : scenarios);
 const WRITE = ONLY === undefined && (!QUICK || process.env.BENCH_WRITE === '1');
 // A bcrypt-bound window answers ~200 requests in bursts (4 pool threads, 8 connections): counting responses over
 // the whole window swings by a burst depending on where the window happens to end. Those scenarios are rated over
@@ -74,9 +80,9 @@ function stopAll() {
 process.on('exit', stopAll);
 process.on('SIGINT', () => process.exit(130));
 
-function runNode(file, nodeArgs, env = {}) {
+function runNode(file, nodeArgs, env = {}, args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, file)], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, file), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     children.add(child);
     let out = '';
     let err = '';
@@ -179,7 +185,13 @@ function tokenScenarios(s) {
     { id: 'ours-confidential', label: 'Ours, confidential client (Basic, bcrypt-hashed secret)', target: 0.97, bcryptCounter: s.ours.url, request: formPost(`${s.ours.url}/oauth2/token`, login, { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) }) },
     { id: 'oauth2orize', label: 'oauth2orize + passport-http + jsonwebtoken', request: formPost(`${s.oauth2orize.url}/oauth2/token`, login, { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) }) },
     { id: 'node-oauth', label: '@node-oauth/express-oauth-server', request: formPost(`${s.nodeOauth.url}/oauth2/token`, login, { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) }) },
+    ...sqlServers(s).map(([id, name, server]) => ({ id, label: `Ours, public client, ${name}`, target: 0.95, bcryptCounter: server.url, request: formPost(`${server.url}/oauth2/token`, { ...login, client_id: f.PUBLIC_CLIENT_ID }) })),
   ];
+}
+
+/** The SQL stores' servers that started: [scenario id, store name, server]. */
+function sqlServers(s) {
+  return [['ours-postgres', 'PostgresStore', s.oursPostgres], ['ours-sqlite', 'SqliteStore', s.oursSqlite]].filter(([, , server]) => server);
 }
 
 async function protectedScenarios(s) {
@@ -195,6 +207,10 @@ async function protectedScenarios(s) {
   if (s.oursRedis) {
     const redisToken = await post(`${s.oursRedis.url}/oauth2/token`, form({ ...login, client_id: f.PUBLIC_CLIENT_ID }));
     list.push({ id: 'ours-redis', label: 'Ours, `requireToken()` RS256, revocation on, RedisStore', request: get(`${s.oursRedis.url}/api/me`, redisToken.access_token) });
+  }
+  for (const [id, name, server] of sqlServers(s)) {
+    const sqlToken = await post(`${server.url}/oauth2/token`, form({ ...login, client_id: f.PUBLIC_CLIENT_ID }));
+    list.push({ id, label: `Ours, \`requireToken()\` RS256, revocation on, ${name}`, target: 0.9, request: get(`${server.url}/api/me`, sqlToken.access_token) });
   }
   const o2 = await post(`${s.oauth2orize.url}/oauth2/token`, form(login), { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) });
   list.push({ id: 'oauth2orize', label: 'passport-http-bearer + jsonwebtoken.verify (PEM)', request: get(`${s.oauth2orize.url}/api/me`, o2.access_token) });
@@ -285,6 +301,22 @@ async function redisAvailable() {
   }
 }
 
+/** Why the PostgresStore rows are skipped, or undefined when PostgreSQL answers at DATABASE_URL. */
+async function postgresAvailable() {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'stores', 'postgres-store.js'))) return 'skipped: PostgresStore is not in this build';
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test', connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    return `skipped: PostgreSQL unreachable (${err.message})`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------- report
 
 function version(name) {
@@ -305,6 +337,22 @@ function commit() {
   }
 }
 
+/** Bytes per stored refresh token in the SQL stores (bench/sql-size.js). */
+function sqlSizeSection(sizes, note) {
+  return [
+    '## SQL stores: bytes per refresh token (100k tokens)',
+    '',
+    note ? `PostgresStore ${note}.` : 'Records shaped as bench/memory.js stores them, saved through `saveRefreshToken()` 32 at a time (bench/sql-size.js).',
+    'PostgresStore: `pg_total_relation_size` of the table (heap, TOAST and both indexes) after VACUUM; SqliteStore: growth of',
+    'the database file (WAL mode, checkpointed). Both keep the compact record encoding of MemoryStore in a text column.',
+    '',
+    '| Store | Tokens stored | Bytes per token | of which heap / indexes | Total |',
+    '|---|---:|---:|---|---:|',
+    ...sizes.map((r) => `| ${r.store} | ${r.stored} | ${fmt(r.bytesPerToken)} B | ${r.heapPerToken === undefined ? '' : `${fmt(r.heapPerToken)} / ${fmt(r.indexPerToken)} B`} | ${fmt(r.totalMB)} MB |`),
+    '',
+  ];
+}
+
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const verdict = (value, target, lowerIsBetter = false) =>
   target === undefined ? '' : (lowerIsBetter ? value <= target : value >= target) ? `met (target ${lowerIsBetter ? '<=' : '>='} ${target})` : `**NOT met** (target ${lowerIsBetter ? '<=' : '>='} ${target})`;
@@ -320,7 +368,7 @@ function throughputTable(scenarios, baseLabel) {
 }
 
 function report(ctx) {
-  const { token, prot, loop, memory, throttleMemory, redisNote, startedAt, load } = ctx;
+  const { token, prot, loop, memory, throttleMemory, redisNote, startedAt, load, sqlSizes = [], sqlNote } = ctx;
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const ceilingLoop = loop.find((t) => t.id === 'ceiling');
   const oursLoop = loop.find((t) => t.id === 'ours');
@@ -364,6 +412,7 @@ function report(ctx) {
     '',
     `Ratio ours / ceiling, loaded: **${fmt(loopRatio, 3)}** — ${verdict(loopRatio, 1.5, true)}.${oursLoop.problems + ceilingLoop.problems > 0 ? ` (${oursLoop.problems + ceilingLoop.problems} non-2xx/errors on the probe)` : ''}`,
     '',
+    ...sqlSizeSection(sqlSizes, sqlNote),
     '## Memory (MemoryStore, 100k refresh tokens)',
     '',
     `Measured by bench/memory.js under \`node --expose-gc\`: records shaped exactly as the password grant saves them`,
@@ -447,8 +496,13 @@ async function main() {
   const measured = commit(); // before the run: what dist/ was built from, not what the tree holds when it ends
   const load = { start: os.loadavg()[0] };
   let redisNote = await redisAvailable();
+  let sqlNote = await postgresAvailable();
   process.stdout.write(`bench: ${QUICK ? 'QUICK' : 'full'} mode, ${RUNS} runs x ${DURATION}s, load avg ${load.start.toFixed(2)}\n`);
-  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis] = await Promise.all([
+  const sqlStarted = (name, store) => start(name, 'servers/ours.js', { STORE: store }).catch((err) => {
+    process.stdout.write(`${name} did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
+    return undefined;
+  });
+  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite] = await Promise.all([
     start('ceiling', 'servers/ceiling.js'),
     start('ours', 'servers/ours.js'),
     start('ours-nocache', 'servers/ours.js', { TOKEN_CACHE: '0' }),
@@ -461,16 +515,27 @@ async function main() {
           redisNote = `skipped: the RedisStore server did not start (${err.message.split('\n').slice(0, 3).join(' ')})`;
           return undefined;
         }),
+    sqlNote ? undefined : sqlStarted('ours-postgres', 'postgres'),
+    fs.existsSync(path.join(ROOT, 'dist', 'stores', 'sqlite-store.js')) ? sqlStarted('ours-sqlite', 'sqlite') : undefined,
   ]);
-  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis };
+  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite };
 
-  const token = tokenScenarios(servers);
+  const token = forGroup(tokenScenarios(servers));
   if (runs('token')) await measureGroup('Token endpoint (req/s)', token, 8, TOKEN_DURATION, TOKEN_RUNS, true);
-  const prot = await protectedScenarios(servers);
+  const prot = forGroup(await protectedScenarios(servers));
   if (runs('protected')) await measureGroup('Protected route (req/s)', prot, 10, DURATION, PROTECTED_RUNS);
   const probeToken = prot[0].request.headers.authorization.slice('Bearer '.length);
   const loop = runs('loop') ? await eventLoop(servers, probeToken) : [];
   for (const s of Object.values(servers)) if (s) s.child.kill('SIGTERM');
+
+  const sqlSizes = [];
+  if (runs('sqlsize')) {
+    process.stdout.write('\nSQL stores: bytes per refresh token after 100k\n');
+    for (const which of [...(sqlNote ? [] : ['postgres']), 'sqlite']) {
+      sqlSizes.push(await runNode('sql-size.js', [], {}, [which]));
+      process.stdout.write(`  ${sqlSizes.at(-1).store} ${sqlSizes.at(-1).bytesPerToken.toFixed(1)} B/token\n`);
+    }
+  }
 
   const memory = [];
   if (runs('memory')) {
@@ -491,10 +556,11 @@ async function main() {
       process.stdout.write(`${sc.id.padEnd(18)} median ${fmt(sc.median)} ratio ${fmt(sc.ratio, 3)} paired ${fmt(sc.pairedRatio, 3)} cpu ${fmt(sc.cpuMedian, 0)} cpu-ratio ${fmt(sc.cpuRatio, 3)}\n`);
     }
     for (const t of loop) process.stdout.write(`${t.id} p99 idle ${t.idleMedian} loaded ${t.loadedMedian}\n`);
+    if (sqlSizes.length > 0) process.stdout.write(`\n${sqlSizeSection(sqlSizes, sqlNote).join('\n')}\n`);
     return;
   }
 
-  const markdown = report({ token, prot, loop, memory, throttleMemory, redisNote, startedAt, load, commit: measured });
+  const markdown = report({ token, prot, loop, memory, throttleMemory, redisNote, startedAt, load, commit: measured, sqlSizes, sqlNote });
   process.stdout.write(`\n${markdown}\n`);
   if (WRITE) {
     fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), markdown);

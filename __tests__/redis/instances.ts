@@ -32,9 +32,10 @@ export class Instance {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(name: string, env: { REDIS_URL: string; PREFIX: string; COMMAND_TIMEOUT_MS?: string }): Promise<Instance> {
+  /** `fixture`: another app file with the same /test endpoints (e.g. the PostgresStore one in __tests__/postgres). */
+  static async start(name: string, env: { REDIS_URL: string; PREFIX: string; COMMAND_TIMEOUT_MS?: string } | Record<string, string>, fixture = FIXTURE): Promise<Instance> {
     if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
-    const child = spawn(process.execPath, [FIXTURE], {
+    const child = spawn(process.execPath, [fixture], {
       env: { ...process.env, ...env, SIGNING_KEY_PEM: rsaPem() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

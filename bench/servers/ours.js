@@ -1,6 +1,6 @@
 // bench/servers/ours.js
 // express-password-grant as an app wires it: router at /oauth2, requireToken() on /api/me, the passport strategy on
-// /api/orders. STORE=memory|redis; TOKEN_CACHE=0 turns the verified-token cache off.
+// /api/orders. STORE=memory|redis|postgres|sqlite; TOKEN_CACHE=0 turns the verified-token cache off.
 
 'use strict';
 
@@ -22,6 +22,8 @@ bcrypt.compare = function countedCompare(...args) {
 
 /** The store, and how to remove what the run left in it (a RedisStore run must not leave keys in the user's Redis). */
 async function createStore() {
+  if (process.env.STORE === 'postgres') return createPostgresStore();
+  if (process.env.STORE === 'sqlite') return createSqliteStore();
   if (process.env.STORE !== 'redis') return { store: new epg.MemoryStore(), cleanUp: async () => undefined };
   const Redis = require('ioredis');
   const { RedisStore } = require(path.join(__dirname, '..', '..', 'dist', 'stores', 'redis-store'));
@@ -38,6 +40,41 @@ async function createStore() {
     clearTimeout(deadline);
   };
   return { store: new RedisStore({ client, prefix }), cleanUp };
+}
+
+/** A PostgresStore in a schema of its own (DATABASE_URL), dropped at the end; the pool as the docs advise. */
+async function createPostgresStore() {
+  const { Pool } = require('pg');
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test', connectionTimeoutMillis: 1000 });
+  pool.on('error', () => undefined);
+  const schema = `epg_bench_${process.pid}`;
+  const store = new epg.PostgresStore({ pool, schema });
+  await store.migrate();
+  const cleanUp = async () => {
+    await store.close();
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  };
+  return { store, cleanUp };
+}
+
+/** A SqliteStore in a temporary file, WAL mode and synchronous=NORMAL as the docs advise; deleted at the end. */
+async function createSqliteStore() {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const Database = require('better-sqlite3');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epg-bench-'));
+  const db = new Database(path.join(dir, 'auth.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const store = new epg.SqliteStore({ database: db });
+  await store.migrate();
+  const cleanUp = async () => {
+    await store.close();
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { store, cleanUp };
 }
 
 async function main() {

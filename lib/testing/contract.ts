@@ -20,9 +20,13 @@ import { valueCases } from './value-cases';
  * // __tests__/postgres-store.test.ts
  * import { runTokenStoreContract } from 'express-password-grant/testing';
  * runTokenStoreContract({ name: 'PostgresStore', create: () => new PostgresStore(pool), cleanup: (s) => s.close() });
+ * @example
+ * // test/my-store.test.mjs, run with `node --test`
+ * import { describe, it, afterEach } from 'node:test';
+ * runTokenStoreContract({ name: 'MyStore', create: () => new MyStore(), runner: { describe, it, afterEach } });
  */
 export function runTokenStoreContract<S extends TokenStore>(options: TokenStoreContractOptions<S>): void {
-  const { describe, it, afterEach } = testGlobals();
+  const { describe, it, afterEach } = testGlobals(options.runner);
   const timeout = options.timeoutMs ?? 20_000;
   const cleanup = options.cleanup ?? ((store: S) => store.close?.());
   let created: S[] = [];

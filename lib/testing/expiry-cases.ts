@@ -11,7 +11,7 @@ export function expiryCases(t: Harness): void {
   // loaded machine would see the entry expire before the first read.
   t.it('expires refresh tokens at expiresAt, and revocations, counters, claims and values after their TTL', async () => {
     const store = await t.store();
-    const start = nowSeconds();
+    const start = await startOfSecond();
     const shortLived = refreshRecord({ expiresAt: start + 2 });
     const longLived = refreshRecord();
     const [jti, family, counter, once, value] = ['jti', 'fam', 'ctr', 'once', 'kv'].map(uniqueId);
@@ -47,7 +47,7 @@ export function expiryCases(t: Harness): void {
 
   t.it('a spent token keeps its original expiry, and its successor its own', async () => {
     const store = await t.store();
-    const start = nowSeconds();
+    const start = await startOfSecond();
     const record = refreshRecord({ expiresAt: start + 2 });
     await store.saveRefreshToken(record);
     const next = { ...record, id: uniqueId('rt'), expiresAt: start + 3600 };
@@ -56,4 +56,15 @@ export function expiryCases(t: Harness): void {
     assert.equal(await store.findRefreshToken(record.id), undefined);
     assert.deepStrictEqual(await store.findRefreshToken(next.id), next);
   });
+}
+
+/**
+ * Waits for the next whole second and returns it. A case that writes entries living until `start + 1` then has a
+ * full second to write and read them back: with `start = nowSeconds()` alone the margin is anywhere from 0 to 1 s,
+ * which fails a store with a few ms of latency by chance (e.g. a database opening its first connections).
+ */
+async function startOfSecond(): Promise<number> {
+  const next = nowSeconds() + 1;
+  await sleepUntilAfter(next, 10);
+  return next;
 }

@@ -2,7 +2,7 @@
 // What each group of contract cases receives: the runner's `it`, and stores created per case and cleaned up after.
 
 import type { TokenStore } from '../stores/store';
-import type { TestBody } from './test-globals';
+import type { TestBody, TestGlobals } from './test-globals';
 
 /** Options of `runTokenStoreContract`. */
 export interface TokenStoreContractOptions<S extends TokenStore = TokenStore> {
@@ -19,6 +19,11 @@ export interface TokenStoreContractOptions<S extends TokenStore = TokenStore> {
   readonly peer?: (store: S) => S | Promise<S>;
   /** Timeout of each case in ms. Default 20000 (the expiry cases wait for real TTLs of 1-2 seconds). */
   readonly timeoutMs?: number;
+  /**
+   * The runner's `describe`, `it` and `afterEach`, for runners without globals (node:test). Default: the globals
+   * of jest, vitest (`globals: true`) or mocha.
+   */
+  readonly runner?: TestGlobals;
 }
 
 export interface Harness {

@@ -1,0 +1,112 @@
+// __tests__/postgres/multi-instance.test.ts
+// Two app instances, two processes, one PostgresStore schema (DATABASE_URL): rotation, reuse detection, counters and
+// revocation are shared, the other instance's verified-token cache hears revocations (LISTEN/NOTIFY), and 400
+// parallel refreshes of one token across both give exactly one 200.
+
+import path from 'node:path';
+import { Instance } from '../redis/instances';
+import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, uniqueSchema } from '../helpers/postgres';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'instance.js');
+
+describeWithPostgres('two instances sharing one PostgresStore', () => {
+  const schema = uniqueSchema('multi');
+  let a: Instance;
+  let b: Instance;
+
+  beforeAll(async () => {
+    const { done } = await migratedStore(schema);
+    await done();
+    // A generous timeout: these tests are about sharing, not faults, and the machine may be loaded.
+    const env = { DATABASE_URL: DATABASE_URL as string, SCHEMA: schema, QUERY_TIMEOUT_MS: '10000', CONNECT_TIMEOUT_MS: '10000' };
+    [a, b] = await Promise.all([Instance.start('A', env, FIXTURE), Instance.start('B', env, FIXTURE)]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await dropSchema(schema);
+  });
+
+  async function login(on: Instance): Promise<{ refresh: string; access: string }> {
+    const res = await on.login();
+    expect(res.status).toBe(200);
+    return { refresh: res.body.refresh_token as string, access: res.body.access_token as string };
+  }
+
+  it('runs as two separate processes', async () => {
+    const [sa, sb] = await Promise.all([a.state(), b.state()]);
+    expect(sa.pid).not.toBe(sb.pid);
+    expect([sa.pid, sb.pid]).not.toContain(process.pid);
+  });
+
+  it('a token issued on A refreshes on B, and once rotated on A it is dead on B', async () => {
+    const { refresh } = await login(a);
+    const onB = await b.refresh(refresh);
+    expect(onB.status).toBe(200);
+    const rotated = await a.refresh(onB.body.refresh_token as string);
+    expect(rotated.status).toBe(200);
+    const replay = await b.refresh(onB.body.refresh_token as string);
+    expect(replay.status).toBe(400);
+    expect(replay.body.error).toBe('invalid_grant');
+  });
+
+  it('reuse on B after rotation on A revokes the family on both, access tokens included', async () => {
+    const { refresh } = await login(a);
+    const successor = await a.refresh(refresh);
+    const access = successor.body.access_token as string;
+    expect((await b.me(access)).status).toBe(200);
+    const before = (await b.state()).reused;
+    expect((await b.refresh(refresh)).status).toBe(400);
+    expect((await b.state()).reused).toBe(before + 1);
+    const res = await a.refresh(successor.body.refresh_token as string);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_grant');
+    expect((await a.me(access)).status).toBe(401);
+    expect((await b.me(access)).status).toBe(401);
+  });
+
+  it('counts throttling hits from both instances in one counter', async () => {
+    const key = `login:alice:${Date.now()}`;
+    expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(1);
+    expect((await b.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(2);
+    expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(3);
+    expect((await b.testCall('GET', `/peek?key=${encodeURIComponent(key)}`)).body.count).toBe(3);
+  });
+
+  it('a family revoked on A is broadcast to B, whose cache then refuses the access token it had verified', async () => {
+    const { access } = await login(a);
+    const me = await b.me(access);
+    expect(me.status).toBe(200);
+    expect((await b.me(access)).status).toBe(200); // now a cache hit on B: no store read for up to 30 s
+    const sid = (me.body.claims as { sid: string }).sid;
+    await a.testCall('POST', '/revoke-family', { sid });
+    await until(async () => (await b.state()).revocations.some((r) => r?.kind === 'family' && r.id === sid), 'B to hear the revocation');
+    expect((await b.me(access)).status).toBe(401);
+    expect((await a.me(access)).status).toBe(401);
+  });
+
+  it('an access token revoked by jti on B is broadcast to A and refused there', async () => {
+    const { access } = await login(b);
+    const claims = (await a.me(access)).body.claims as { jti: string; exp: number };
+    await b.testCall('POST', '/revoke-jti', { jti: claims.jti, exp: claims.exp });
+    await until(async () => (await a.state()).revocations.some((r) => r?.kind === 'jti' && r.id === claims.jti), 'A to hear the revocation');
+    expect((await a.me(access)).status).toBe(401);
+  });
+
+  it('400 parallel refreshes of one token split across both instances give exactly one 200', async () => {
+    const { refresh } = await login(a);
+    const results = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? a : b).refresh(refresh)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([]);
+    expect(new Set(results.filter((r) => r.status === 400).map((r) => r.body.error))).toEqual(new Set(['invalid_grant']));
+  }, 60_000);
+});
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
