@@ -66,7 +66,8 @@ beforeAll(() => {
   example = createApp({ dataDir, port: PORT, log: (line) => logs.push(line), bcryptCost: 4 });
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await example?.store.close?.();
   example?.db.close();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -304,6 +305,7 @@ describe('restart', () => {
       const res = await request(restarted.app).get('/api/orders').set('Authorization', `Bearer ${at}`);
       expect(res.status).toBe(200);
     } finally {
+      await restarted.store.close?.();
       restarted.db.close();
     }
   });

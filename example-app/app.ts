@@ -9,7 +9,7 @@ import { Passport } from 'passport';
 // The package by its name, exactly as an app that ran `npm install express-password-grant` imports it. Inside this
 // repository Node resolves the name to the built package (package.json "exports" -> dist/), hence `npm run build`.
 import { passwordGrant, isOAuthError } from 'express-password-grant';
-import type { AuthInfo, PasswordGrant, User } from 'express-password-grant';
+import type { AuthInfo, PasswordGrant, TokenStore, User } from 'express-password-grant';
 import { logAuditEvents } from './audit';
 import { openDatabase, resolveDataDir } from './db';
 import type { ExampleDb } from './db';
@@ -35,6 +35,8 @@ export interface ExampleApp {
   readonly app: Express;
   readonly auth: PasswordGrant;
   readonly db: ExampleDb;
+  /** The token store (example-app/store.ts), closed with the database on shutdown. */
+  readonly store: TokenStore;
 }
 
 /** The scopes this app's API understands, published by discovery. */
@@ -50,6 +52,7 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
 
   const db = openDatabase(dataDir, { log, bcryptCost });
   const localStrategy = createLocalStrategy(db, { bcryptCost: bcryptCost || 10 });
+  const store = createTokenStore(db.sqlite);
 
   const auth = passwordGrant({
     issuer,
@@ -63,7 +66,7 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
       const row = db.findUserById(sub);
       return row ? toUser(row) : null;
     },
-    store: createTokenStore(),
+    store,
   });
   logAuditEvents(auth, log);
 
@@ -127,5 +130,5 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
   };
   app.use(finalErrorHandler);
 
-  return { app, auth, db };
+  return { app, auth, db, store };
 }

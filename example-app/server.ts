@@ -9,7 +9,7 @@ import { DEMO_CLIENTS, DEMO_USERS } from './seed';
 const port = Number(process.env.PORT) || 3000;
 const host = process.env.HOST || '127.0.0.1';
 const base = `http://localhost:${port}`;
-const { app, db } = createApp({ port });
+const { app, db, store } = createApp({ port });
 
 const server = app.listen(port, host, () => {
   console.log(`\nexpress-password-grant example app: ${base}  (issuer ${base}, data in ${resolveDataDir()})`);
@@ -28,8 +28,10 @@ server.on('error', (err) => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close(() => {
-      db.close();
-      process.exit(0);
+      void Promise.resolve(store.close?.()).finally(() => {
+        db.close();
+        process.exit(0);
+      });
     });
     server.closeAllConnections?.();
   });

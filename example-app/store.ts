@@ -1,13 +1,23 @@
 // example-app/store.ts
 // The example's token store (refresh tokens, revocations, counters): the one place to choose it.
 
-import { MemoryStore } from 'express-password-grant';
+import { SqliteStore } from 'express-password-grant';
 import type { TokenStore } from 'express-password-grant';
+import type { SqliteDatabase } from './sqlite';
 
 /**
- * A MemoryStore: nothing to install, but refresh tokens and revocations vanish on restart and are not shared
- * between processes. Swap in a shared store here (RedisStore, or a SQL store) and nothing else changes.
+ * A SqliteStore in the example's own SQLite file (tables prefixed `epg_`, beside the app's users and orders): a
+ * restart keeps sessions, revocations and throttles, and nothing needs installing. For several processes, swap in
+ * a shared store here (PostgresStore or RedisStore; docs/stores.md) and nothing else changes.
  */
-export function createTokenStore(): TokenStore {
-  return new MemoryStore();
+export function createTokenStore(database: SqliteDatabase): TokenStore {
+  const store = new SqliteStore({ database });
+  // better-sqlite3 is synchronous: the tables exist once migrate() returns. A failure rejects; rethrown on the next
+  // tick, it stops the example loudly instead of leaving it to answer every request with 503.
+  store.migrate().catch((err: unknown) => {
+    process.nextTick(() => {
+      throw err;
+    });
+  });
+  return store;
 }

@@ -180,7 +180,7 @@ export class PostgresStore implements TokenStore {
    * When that connection drops, and again when it is back, listeners get `undefined`: notifications may have been
    * missed. The verifier's cache then forgets everything, as with RedisStore's pub/sub.
    */
-  onRevocation(listener: Listener): () => void {
+  onRevocation(listener: (revocation: Revocation | undefined) => void): () => void {
     this.listeners.add(listener);
     if (!this.closed) {
       this.listener ??= new PgNotificationListener(this.pool, this.channel, (payload) => this.broadcast(decodeRevocation(payload)), () => this.broadcast(undefined));

@@ -154,7 +154,7 @@ export class SqliteStore implements TokenStore {
   }
 
   /** Revocations made through this store, delivered synchronously (one process: nothing to miss). */
-  onRevocation(listener: Listener): () => void {
+  onRevocation(listener: (revocation: Revocation | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
