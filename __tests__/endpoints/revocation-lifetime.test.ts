@@ -107,3 +107,27 @@ describeWithRedis('revocation marks outlive exp by the clock tolerance (RedisSto
     await expectRevoked(s.app, revoked);
   });
 });
+
+describe('a revoked grant whose refresh tokens outlive the current refreshTokenTTL (the TTL was lowered since)', () => {
+  it('stays revoked until the grant could no longer be refreshed anyway', async () => {
+    const clock: Clock = { ms: Math.floor(Date.now() / 1000) * 1000 };
+    const store = new MemoryStore({ now: () => clock.ms });
+    const options = { store, now: () => clock.ms, accessTokenTTL: 60, refreshTokenAbsoluteTTL: 86_400 };
+    // Yesterday's deployment: refresh tokens for 10,000 s. Today's: 100 s.
+    try {
+      const before = await createServer({ ...options, refreshTokenTTL: 10_000 });
+      const refreshToken = (await loginWeb(before.app, 'orders')).refresh_token as string;
+      const after = await createServer({ ...options, refreshTokenTTL: 100 });
+      const revoked = await postAsWeb(after.app, '/revoke', { token: refreshToken, token_type_hint: 'refresh_token' });
+      expect(revoked.status).toBe(200);
+      // Past the old mark (refreshTokenTTL + accessTokenTTL + clockTolerance + 1 s = 166 s), well before the token's own
+      // expiry (10,000 s) and the grant's end (86,400 s).
+      clock.ms += 1000 * 1000;
+      const res = await refresh(after.app, refreshToken);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_grant');
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -113,3 +113,20 @@ it('writes a misconfigured client record as a line naming the field, without its
   ]);
   expect(lines.join('\n')).not.toContain('plain-secret');
 });
+
+it('keeps its lines for internal errors: requireTLS refusals a stranger can send at will do not use them up', async () => {
+  const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    const { app } = await unheardApp({ requireTLS: true });
+    // Plain HTTP claiming X-Forwarded-Proto: https through a proxy Express does not trust: an `error` event each.
+    for (let i = 0; i < 12; i += 1) {
+      expect((await request(app).post('/oauth2/token').set('X-Forwarded-Proto', 'https').type('form').send(form(login))).status).toBe(400);
+    }
+    app.set('trust proxy', 'loopback');
+    const res = await request(app).post('/oauth2/token').set('X-Forwarded-Proto', 'https').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form(login));
+    expect(res.status).toBe(500);
+    expect(lines).toEqual([expect.stringContaining('verifyUser failed; caused by Error: db down')]);
+  } finally {
+    spy.mockRestore();
+  }
+});

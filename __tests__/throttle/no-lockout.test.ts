@@ -100,6 +100,23 @@ describe('wrong client secrets, no credentials needed', () => {
     expect((await cliLogin(attacked, ATTACKER)).status).toBe(200); // even from the attacker's IP: nothing to guess
   });
 
+  it('a backend that shares its IP with a guesser keeps working while it keeps calling, past the memory of one verification', async () => {
+    let ms = Math.floor(Date.now() / 1000) * 1000;
+    const store = new MemoryStore({ now: () => ms });
+    const s = await createServer({ store, now: () => ms });
+    s.app.set('trust proxy', true);
+    expect((await webLogin(s, ATTACKER)).status).toBe(200); // the backend, behind the same NAT as the guesser
+    const statuses: number[] = [];
+    for (let minute = 0; minute < 12; minute += 1) {
+      // Each minute the guesser spends whatever the lock lets through, then the backend calls with its secret.
+      await Promise.all(Array.from({ length: 12 }, (_, i) => webLogin(s, ATTACKER, `wrong-${minute}-${i}`)));
+      statuses.push((await webLogin(s, ATTACKER)).status);
+      ms += 60_000;
+    }
+    expect(statuses).toEqual(Array.from({ length: 12 }, () => 200));
+    await store.close();
+  });
+
   it('failures of unknown client ids count under the sending IP only', async () => {
     const { attacked, other } = await pair();
     const unknown = (ip: string, i: number) => post(attacked, ip, { grant_type: 'password', client_id: `nobody-${i}`, username: 'alice', password: 'p' });

@@ -4,7 +4,7 @@
 import type { Clock } from '../util/clock';
 
 /** An internal error as the `error` event carries it. */
-export type InternalError = Error & { readonly detail?: string; readonly error?: string };
+export type InternalError = Error & { readonly detail?: string; readonly error?: string; readonly status?: number };
 
 const MAX_LINES = 10;
 const WINDOW_MS = 60_000;
@@ -25,6 +25,9 @@ export function unheardErrors(now: Clock, write: (line: string) => void = (line)
   let written = 0;
   let held = 0;
   return function reportUnheard(err: InternalError): void {
+    // A 4xx `error` event (requireTLS behind an untrusted proxy) is something any caller can trigger at will: it has
+    // its one-time process warning, and must not use up the lines that real internal errors need.
+    if (typeof err.status === 'number' && err.status < 500) return;
     const t = now();
     if (t - windowStart >= WINDOW_MS) {
       if (held > 0) write(`${PREFIX} ${held} further internal error(s) were not printed in the last minute ${HINT}`);

@@ -22,10 +22,12 @@ export class VerifiedSecrets {
     const id = this.digest(clientId, secret, hash);
     const expiresAt = this.entries.get(id);
     if (expiresAt === undefined) return false;
-    if (expiresAt <= this.now()) {
-      this.entries.delete(id);
-      return false;
-    }
+    const now = this.now();
+    this.entries.delete(id);
+    if (expiresAt <= now) return false;
+    // Sliding, and moved to the newest end: a client that keeps calling stays remembered, so a backend sharing its
+    // IP with a guesser is not handed back to the throttle every TTL_MS (where the guesser's lock would refuse it).
+    this.entries.set(id, now + TTL_MS);
     return true;
   }
 

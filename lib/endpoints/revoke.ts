@@ -34,7 +34,7 @@ async function revokeFound(ctx: Context, req: Request, found: FoundToken, client
     // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant; they carry
     // the family id as `sid`, which the verifier checks.
     const sid = found.record.familyId;
-    await revokeFamily(ctx, sid, client);
+    await revokeFamily(ctx, sid, client, found.record.authTime);
     ctx.emit('token.revoked', { clientId: client.id, ip: req.ip, tokenType: 'refresh_token', sid });
     return;
   }

@@ -3,6 +3,8 @@
 
 import type { Context } from '../context';
 import type { Client } from '../types';
+import { epochSeconds } from '../util/clock';
+import { familyEnd } from './refresh-lifetime';
 import { storeCall } from '../stores/store-call';
 
 /**
@@ -21,16 +23,20 @@ export function accessTokenMarkEnd(ctx: Context, exp: number): number {
 
 /**
  * A family's refresh tokens live at most the (longest) refresh TTL from now, and access tokens issued from them at
- * most the (longest) access TTL, plus what the verifier tolerates past `exp`.
+ * most the (longest) access TTL, plus what the verifier tolerates past `exp`. Given the family's login time, also
+ * until its absolute end: a token issued before refreshTokenTTL was lowered outlives the current TTL, and only the
+ * family's end (checked against the current settings on every refresh) bounds it.
  */
-export function familyRevocationTTL(ctx: Context, client?: Client): number {
+export function familyRevocationTTL(ctx: Context, client?: Client, authTime?: number): number {
   const { refreshTokenTTL, accessTokenTTL } = ctx.config;
-  const refresh = Math.max(refreshTokenTTL, client?.refreshTokenTTL ?? 0);
+  const untilEnd = client !== undefined && authTime !== undefined ? familyEnd(ctx, client, authTime) - epochSeconds(ctx.config.now) : 0;
+  const refresh = Math.max(refreshTokenTTL, client?.refreshTokenTTL ?? 0, untilEnd);
   return refresh + Math.max(accessTokenTTL, client?.accessTokenTTL ?? 0) + acceptedPastExp(ctx);
 }
 
-export function revokeFamily(ctx: Context, familyId: string, client?: Client): Promise<void> {
-  return storeCall('revokeFamily', () => ctx.config.store.revokeFamily(familyId, familyRevocationTTL(ctx, client)));
+/** Revokes a grant; pass its `authTime` (the record's) so the mark lasts until the grant's end if need be. */
+export function revokeFamily(ctx: Context, familyId: string, client?: Client, authTime?: number): Promise<void> {
+  return storeCall('revokeFamily', () => ctx.config.store.revokeFamily(familyId, familyRevocationTTL(ctx, client, authTime)));
 }
 
 /** Marks one access token revoked until no verifier could accept it any more (RFC 7009 §2.1). */

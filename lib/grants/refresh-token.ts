@@ -127,7 +127,7 @@ async function spent(
 
 /** RFC 9700 §4.14.2: a spent token used again means it leaked; revoke the whole grant. */
 async function reused(ctx: Context, req: Request, record: RefreshTokenRecord, client: Client): Promise<never> {
-  await revokeFamily(ctx, record.familyId, client);
+  await revokeFamily(ctx, record.familyId, client, record.authTime);
   ctx.emit('refresh.reused', { clientId: client.id, ip: req.ip, userId: record.sub, sid: record.familyId });
   throw invalidGrant('refresh token reused; its family is revoked');
 }

@@ -55,15 +55,15 @@ export type Reserved = { readonly reservation: Reservation; readonly lock?: unde
 export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: readonly BucketPlan[], place: Bucket): Promise<Reserved> {
   const { store } = ctx.config;
   const active = plans.filter((p) => throttle.rules[p.bucket.kind] !== false);
-  const [hits, marker] = await Promise.all([
-    storeCall('hitBelow', () =>
-      Promise.all(active.map((p) => {
-        const rule = throttle.rules[p.bucket.kind] as ResolvedRule;
-        return store.hitBelow(failKey(p.bucket), rule.max, rule.windowSeconds);
-      })),
-    ),
-    throttle.rememberSuccessSeconds > 0 ? storeCall('peek', () => store.peek(knownKey(place))) : undefined,
-  ]);
+  const [hits, marker] = await settledOrReleased(
+    ctx,
+    active,
+    active.map((p) => {
+      const rule = throttle.rules[p.bucket.kind] as ResolvedRule;
+      return storeCall('hitBelow', () => store.hitBelow(failKey(p.bucket), rule.max, rule.windowSeconds));
+    }),
+    throttle.rememberSuccessSeconds > 0 ? storeCall('peek', () => store.peek(knownKey(place))) : Promise.resolve(undefined),
+  );
   const known = marker !== undefined && throttle.rememberSuccessSeconds > 0;
   const held = active.filter((_, i) => hits[i].added).map((p) => p.bucket);
   try {
@@ -87,6 +87,27 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
   }
   const placeIndex = active.findIndex((p) => p.bucket.name === place.name);
   return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], marker } };
+}
+
+/**
+ * The reservations and the marker, once every call has settled. When any failed (a 503 follows), the units that were
+ * added are given back first: a store that fails for a moment must not leave counted attempts behind, or a user who
+ * retried through the outage would find his place full, and locked, once it recovers.
+ */
+async function settledOrReleased(
+  ctx: Context,
+  active: readonly BucketPlan[],
+  hitCalls: ReadonlyArray<Promise<CappedHit>>,
+  markerCall: Promise<Counter | undefined>,
+): Promise<[CappedHit[], Counter | undefined]> {
+  const [hits, marker] = await Promise.all([Promise.allSettled(hitCalls), Promise.allSettled([markerCall])]);
+  const failed = [...hits, ...marker].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed === undefined) {
+    return [hits.map((r) => (r as PromiseFulfilledResult<CappedHit>).value), (marker[0] as PromiseFulfilledResult<Counter | undefined>).value];
+  }
+  const added = active.filter((_, i) => hits[i].status === 'fulfilled' && (hits[i] as PromiseFulfilledResult<CappedHit>).value.added);
+  await releaseAll(ctx, added.map((p) => p.bucket)).catch(() => undefined); // the original error matters more
+  throw failed.reason;
 }
 
 /**
