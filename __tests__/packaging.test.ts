@@ -39,7 +39,8 @@ const PROBE = `
   const verified = [await m.verifySecret('s3cret', hash), await m.verifySecret('wrong', hash), await m.dummyVerify('x', 4)];
   const store = new m.MemoryStore();
   if (store.close) await store.close();
-  console.log(JSON.stringify({ types, status: err.status, json: err.toJSON(), guard: m.isOAuthError(err), router: typeof auth.router, rejected, verified }));
+  const typeOnly = [typeof m.PasswordGrant, typeof m.BearerStrategy];
+  console.log(JSON.stringify({ types, status: err.status, json: err.toJSON(), guard: m.isOAuthError(err), router: typeof auth.router, rejected, verified, typeOnly }));
 `;
 
 const EXPECTED = {
@@ -50,6 +51,8 @@ const EXPECTED = {
   router: 'function',
   rejected: 'invalid_token',
   verified: [true, false, false],
+  // passwordGrant() is the one constructor; the classes it returns are exported as types only.
+  typeOnly: ['undefined', 'undefined'],
 };
 
 beforeAll(() => {
@@ -60,7 +63,7 @@ describe('package.json', () => {
   it('points main, types and every exports condition at files the build wrote', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.name).toBe(NAME);
-    const targets = [pkg.main, pkg.types, ...Object.values(pkg.exports['.'] as Record<string, string>)];
+    const targets = [pkg.main, pkg.types, ...Object.values(pkg.exports['.'] as Record<string, string>), ...Object.values(pkg.exports['./testing'] as Record<string, string>)];
     for (const target of targets) expect(fs.existsSync(path.join(ROOT, target))).toBe(true);
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
   });
@@ -102,7 +105,7 @@ describe('typings', () => {
     try {
       fs.writeFileSync(
         path.join(dir, 'consumer.ts'),
-        `import { passwordGrant, MemoryStore, hashSecret, isOAuthError, type Client, type User, type TokenStore } from '${NAME}';
+        `import { passwordGrant, MemoryStore, hashSecret, isOAuthError, type Client, type User, type TokenStore, type PasswordGrant, type BearerStrategy } from '${NAME}';
 const client: Client = { id: 'web', grants: ['password', 'refresh_token'], scopes: ['orders'] };
 const store: TokenStore = new MemoryStore();
 const auth = passwordGrant({
@@ -119,6 +122,10 @@ export const check = async (): Promise<string> => {
 };
 // @ts-expect-error: grants are a closed union
 export const bad: Client = { id: 'x', grants: ['implicit'] };
+export const handle: PasswordGrant = auth;
+export const strategy: BearerStrategy = auth.strategy({ scope: 'orders' });
+// @ts-expect-error: PasswordGrant is a type; passwordGrant() is the one constructor
+export const second = new PasswordGrant({});
 `,
       );
       fs.writeFileSync(

@@ -396,7 +396,7 @@ function report(ctx) {
     'requests still in flight when a window closes, one per connection, are counted as requests): ' +
       token.filter((sc) => sc.bcryptCounter).map((sc) => `${sc.id} ${fmt(sc.compares / sc.responses, 2)}`).join(', ') +
       '. One per request means the confidential client\'s bcrypt-hashed secret is not re-hashed on every request',
-    '(lib/client-auth/verified-secrets.ts remembers a verified (client, secret) pair by HMAC for 5 minutes).',
+    '(lib/context/verified-secrets.ts remembers a verified (client, secret) pair by HMAC for 5 minutes).',
     '',
     '## Protected route (GET, 10 connections)',
     '',

@@ -1,7 +1,5 @@
 // lib/events.ts
-// Audit events: names, payloads (never secrets), and an emit that cannot throw into a request.
-
-import type { EventEmitter } from 'node:events';
+// Audit events: their names and payloads (never secrets). Emitting them is context/emit.ts.
 
 /** Why a login failed; internal only, never in an HTTP response. */
 export type LoginFailureReason =
@@ -50,24 +48,3 @@ export interface EventMap {
 }
 
 export type EventName = keyof EventMap;
-
-/**
- * Emits without letting a listener's exception or a missing `error` listener break the request. An `error` nobody
- * listens for goes to `unheard` (one stderr line, rate-limited per instance: see errors/unheard-errors.ts).
- */
-export function emitSafely<K extends EventName>(
-  emitter: EventEmitter,
-  name: K,
-  payload: EventMap[K],
-  unheard: (err: EventMap['error']) => void,
-): void {
-  try {
-    if (name === 'error' && emitter.listenerCount('error') === 0) {
-      unheard(payload as EventMap['error']);
-      return;
-    }
-    emitter.emit(name, payload);
-  } catch {
-    // A throwing listener is the app's bug; the response must not depend on it.
-  }
-}

@@ -1,7 +1,9 @@
 // lib/index.ts
 // The public surface: everything an app imports, and nothing else.
 
-export { passwordGrant, PasswordGrant } from './password-grant';
+export { passwordGrant } from './password-grant';
+// Types only: passwordGrant() is the one way to build them (PasswordGrant via the factory, BearerStrategy via auth.strategy()).
+export type { PasswordGrant } from './password-grant';
 export { MemoryStore } from './stores/memory-store';
 export { RedisStore } from './stores/redis-store';
 export { RedisStoreError } from './stores/redis-client';
@@ -13,8 +15,7 @@ export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';
 export { LoginError, loginError, isLoginError } from './errors/login-error';
 export { MFA_GRANT_TYPE } from './grants/mfa';
-export { BearerStrategy } from './bearer/strategy';
-export { jwkThumbprint } from './dpop/jwk-thumbprint';
+export { jwkThumbprint } from './jose/jwk-thumbprint';
 export { generateSigningKey } from './tokens/generate-signing-key';
 
 export type { OAuthErrorCode, OAuthErrorOptions } from './errors/oauth-error';
@@ -29,9 +30,11 @@ export type {
   EnrichTokenContext,
   TokenEnrichment,
   RequestLimits,
+  FindUser,
+  VerifyMfa,
+  VerifyMfaContext,
 } from './options';
-export type { FindUser } from './standards-options';
-export type { PublicJwk } from './tokens/jwk';
+export type { PublicJwk } from './jose/jwk';
 export type { GenerateSigningKeyOptions, GeneratedSigningKey, GeneratedKeyAlgorithm } from './tokens/generate-signing-key';
 export type { MemoryStoreOptions } from './stores/memory-store';
 export type { RedisStoreOptions } from './stores/redis-store';
@@ -43,14 +46,14 @@ export type { SqliteStoreOptions } from './stores/sqlite-store';
 export type { SqliteDatabaseLike, SqliteStatementLike } from './stores/sqlite-like';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
+export type { BearerStrategy } from './bearer/strategy';
 export type { RequireTokenOptions } from './bearer/authorize';
 export type { VerifyOptions } from './bearer/verify-access-token';
 export type { DpopPresentation } from './dpop/check-binding';
-export type { DpopOptions } from './dpop/options';
-export type { ClientAssertionOptions } from './client-auth/assertion-options';
-export type { AsymmetricAlgorithm, HmacAlgorithm } from './jws/verify-signature';
-export type { SigningKeyOption, SigningAlgorithm } from './tokens/keyring';
+export type { DpopOptions } from './options/dpop';
+export type { ClientAssertionOptions } from './options/client-assertion';
+export type { AsymmetricAlgorithm, HmacAlgorithm, SigningAlgorithm } from './jose/algorithms';
+export type { SigningKeyOption } from './options/signing-keys';
 export type { EventMap, EventName, LoginFailureReason } from './events';
 export type { LoginErrorReason, LoginErrorOptions } from './errors/login-error';
-export type { ThrottleOptions, ThrottleRule } from './throttle/options';
-export type { VerifyMfa, VerifyMfaContext } from './mfa/verify-mfa';
+export type { ThrottleOptions, ThrottleRule } from './options/throttle';

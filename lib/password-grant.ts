@@ -3,18 +3,18 @@
 
 import { EventEmitter } from 'node:events';
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
-import type { RequireTokenOptions } from './bearer/authorize';
+import { authorizeToken, type RequireTokenOptions } from './bearer/authorize';
+import { bearerFailure } from './bearer/rejected';
 import { requireToken } from './bearer/require-token';
 import { BearerStrategy } from './bearer/strategy';
-import { verifyAccessToken, type VerifyOptions } from './bearer/verify-access-token';
-import { checkBinding } from './dpop/check-binding';
+import type { VerifyOptions } from './bearer/verify-access-token';
 import { createContext, type Context } from './context';
 import { createDiscoveryRouter } from './discovery/router';
+import { createRouter } from './endpoints/router';
 import type { EventMap, EventName } from './events';
+import { appErrorHandler } from './http/app-error-handler';
 import { resolveConfig, type PasswordGrantOptions } from './options';
 import type { TokenStore } from './stores/store';
-import { appErrorHandler } from './token-endpoint/app-error-handler';
-import { createRouter } from './token-endpoint/router';
 import type { AuthInfo } from './types';
 
 
@@ -67,9 +67,12 @@ export class PasswordGrant extends EventEmitter {
    * `options.dpop` (scheme, proof, method, url), as requireToken reads them from the request.
    */
   verifyAccessToken = async (token: string, options: VerifyOptions = {}): Promise<AuthInfo> => {
-    const auth = await verifyAccessToken(this.#ctx, token, options);
-    await checkBinding(this.#ctx, auth, options.dpop);
-    return auth;
+    try {
+      return await authorizeToken(this.#ctx, token, options);
+    } catch (err) {
+      // The same error (challenge header included) and events as requireToken; no IP outside a request.
+      throw bearerFailure(this.#ctx, undefined, err);
+    }
   };
 
   override on<K extends EventName>(event: K, listener: (payload: EventMap[K]) => void): this {

@@ -3,6 +3,9 @@
 
 import type { KeyObject } from 'node:crypto';
 
+/** The parameters of a form request (application/x-www-form-urlencoded), each name once. */
+export type FormParams = Readonly<Record<string, string>>;
+
 /** The grant types a client may use. */
 export type GrantType = 'password' | 'refresh_token' | 'urn:express-password-grant:params:oauth:grant-type:mfa';
 

@@ -6,6 +6,7 @@ import { connect, createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { eventually } from './eventually';
 
 export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
 
@@ -88,11 +89,7 @@ export class PrivateRedis {
   }
 
   private async waitForPing(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!(await pingOnce(this.port))) {
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not start`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually(() => pingOnce(this.port), `redis-server on port ${this.port} to start`, { intervalMs: 50 });
   }
 }
 
@@ -144,11 +141,9 @@ export class PrivateCluster {
   }
 
   private async waitUntilOk(): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while (!(await Promise.all(this.nodes.map((n) => commandOnce(n.port, 'CLUSTER INFO')))).every((info) => info.includes('cluster_state:ok'))) {
-      if (Date.now() > deadline) throw new Error('the private Redis Cluster did not reach cluster_state:ok');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const ok = async (): Promise<boolean> =>
+      (await Promise.all(this.nodes.map((n) => commandOnce(n.port, 'CLUSTER INFO')))).every((info) => info.includes('cluster_state:ok'));
+    await eventually(ok, 'the private Redis Cluster to reach cluster_state:ok', { timeoutMs: 15_000, intervalMs: 100 });
   }
 }
 

@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import { Instance, type Reply } from '../redis/instances';
+import { eventually } from '../helpers/eventually';
 import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, uniqueSchema } from '../helpers/postgres';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
@@ -28,13 +29,8 @@ async function loginWithin2s(on: Instance): Promise<Reply> {
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Outages and restarts take a while on a loaded box. */
+const SLOW = { timeoutMs: 20_000, intervalMs: 100 };
 
 describeWithPostgres('PostgreSQL unreachable (a proxy the test owns, one app process)', () => {
   const schema = uniqueSchema('faults');
@@ -73,7 +69,7 @@ describeWithPostgres('PostgreSQL unreachable (a proxy the test owns, one app pro
       expect(state.errorMessages.join(' ')).not.toMatch(/correct horse/);
 
       await proxy.restore();
-      await until(async () => (await app.login()).status === 200, 'the app to serve logins again');
+      await eventually(async () => (await app.login()).status === 200, 'the app to serve logins again', SLOW);
       const refreshed = await app.refresh(before.body.refresh_token as string);
       expect(refreshed.status).toBe(200);
       // The LISTEN connection came back too: the cache was flushed (null) while it was down.

@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import { Instance } from '../redis/instances';
+import { eventually } from '../helpers/eventually';
 import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, uniqueSchema } from '../helpers/postgres';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'instance.js');
@@ -80,7 +81,7 @@ describeWithPostgres('two instances sharing one PostgresStore', () => {
     expect((await b.me(access)).status).toBe(200); // now a cache hit on B: no store read for up to 30 s
     const sid = (me.body.claims as { sid: string }).sid;
     await a.testCall('POST', '/revoke-family', { sid });
-    await until(async () => (await b.state()).revocations.some((r) => r?.kind === 'family' && r.id === sid), 'B to hear the revocation');
+    await eventually(async () => (await b.state()).revocations.some((r) => r?.kind === 'family' && r.id === sid), 'B to hear the revocation');
     expect((await b.me(access)).status).toBe(401);
     expect((await a.me(access)).status).toBe(401);
   });
@@ -89,7 +90,7 @@ describeWithPostgres('two instances sharing one PostgresStore', () => {
     const { access } = await login(b);
     const claims = (await a.me(access)).body.claims as { jti: string; exp: number };
     await b.testCall('POST', '/revoke-jti', { jti: claims.jti, exp: claims.exp });
-    await until(async () => (await a.state()).revocations.some((r) => r?.kind === 'jti' && r.id === claims.jti), 'A to hear the revocation');
+    await eventually(async () => (await a.state()).revocations.some((r) => r?.kind === 'jti' && r.id === claims.jti), 'A to hear the revocation');
     expect((await a.me(access)).status).toBe(401);
   });
 
@@ -103,10 +104,3 @@ describeWithPostgres('two instances sharing one PostgresStore', () => {
   }, 60_000);
 });
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

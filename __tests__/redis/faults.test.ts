@@ -4,18 +4,14 @@
 // refresh token accepted twice. Only private redis-servers on spare ports are killed, by their own pid.
 
 import { describeWithRedis, uniquePrefix } from '../helpers/redis';
+import { eventually } from '../helpers/eventually';
 import { PrivateRedis, sparePort } from '../helpers/redis-server';
 import { Instance, type Reply } from './instances';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** Outages and restarts take a while on a loaded box. */
+const SLOW = { timeoutMs: 20_000, intervalMs: 50 };
 
 /** The exact 503 the endpoint owes a client when the store fails: RFC 6749 §5.2 JSON, no internals. */
 function expectUnavailable(res: Reply): void {
@@ -48,9 +44,9 @@ describeWithRedis('Redis faults (private redis-server, two app processes)', () =
     servers.push(redis);
     await redis.start();
     let login = await a.login();
-    await until(async () => (login = await a.login()).status === 200, 'A to recover');
+    await eventually(async () => (login = await a.login()).status === 200, 'A to recover', SLOW);
     let refreshed = await a.refresh(login.body.refresh_token as string);
-    await until(async () => refreshed.status !== 503 || (refreshed = await a.refresh(login.body.refresh_token as string)).status !== 503, 'A to refresh');
+    await eventually(async () => refreshed.status !== 503 || (refreshed = await a.refresh(login.body.refresh_token as string)).status !== 503, 'A to refresh', SLOW);
     expect(refreshed.status).toBe(200);
   });
 
@@ -105,13 +101,13 @@ describeWithRedis('Redis faults (private redis-server, two app processes)', () =
     };
     const load = Promise.all(Array.from({ length: 8 }, (_, n) => worker(n)));
 
-    await until(() => accepted.size >= 20, 'load to be under way');
+    await eventually(() => accepted.size >= 20, 'load to be under way', SLOW);
     await redis.kill();
-    await until(() => unavailable.length >= 10, '503s during the outage');
+    await eventually(() => unavailable.length >= 10, '503s during the outage', SLOW);
     expectUnavailable(await b.me(access)); // requireToken fails closed: it cannot check revocation
     await redis.start();
     phase = 'restarted';
-    await until(() => refreshedAfterRestart >= 20, 'refreshes to succeed after the restart');
+    await eventually(() => refreshedAfterRestart >= 20, 'refreshes to succeed after the restart', SLOW);
     running = false;
     await load;
 
@@ -123,10 +119,10 @@ describeWithRedis('Redis faults (private redis-server, two app processes)', () =
     // Nothing acknowledged before the crash is lost (AOF, fsync always): the access token still works. (Retried while
     // 503: on a loaded machine one command may still exceed the 500 ms timeout; a 401 would end the wait and fail.)
     let me = await a.me(access);
-    await until(async () => (me = await a.me(access)).status !== 503, 'A to answer /api/me');
+    await eventually(async () => (me = await a.me(access)).status !== 503, 'A to answer /api/me', SLOW);
     expect(me.status).toBe(200);
     let fresh = await b.login();
-    await until(async () => (fresh = await b.login()).status !== 503, 'B to log in');
+    await eventually(async () => (fresh = await b.login()).status !== 503, 'B to log in', SLOW);
     expect(fresh.status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 // MemoryStore bounds its memory by expiring entries: lazily on read, and by one unref'd sweep timer.
-import { MemoryStore, type RefreshTokenRecord } from '../../lib';
+import { ConfigError, MemoryStore, type RefreshTokenRecord } from '../../lib';
 
 const record = (id: string, expiresAt: number, familyId = 'f1'): RefreshTokenRecord => ({
   id,
@@ -100,5 +100,26 @@ describe('MemoryStore maxEntries (counters and replay markers)', () => {
     for (const bad of [1, 0, -1, 1.5, Number.NaN]) {
       expect(() => new MemoryStore({ maxEntries: bad })).toThrow('MemoryStore: options.maxEntries must be an integer >= 2');
     }
+  });
+});
+
+describe('MemoryStore options', () => {
+  it.each([
+    ['a string interval (Node would sweep every millisecond)', { sweepIntervalMs: '60000' }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.sweepIntervalMs must be a positive integer'],
+    ['a zero interval', { sweepIntervalMs: 0 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.sweepIntervalMs must be a positive integer'],
+    ['an interval past what timers accept', { sweepIntervalMs: 2 ** 31 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.sweepIntervalMs must be at most 2147483647'],
+    ['a clock that is not a function', { now: 1 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.now must be a function'],
+    ['a cap below 2', { maxEntries: 1 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.maxEntries must be an integer >= 2'],
+    ['a misspelt option', { sweepIntervalMS: 1000 }, 'ERR_EPG_UNKNOWN_OPTION', 'MemoryStore: options.sweepIntervalMS is not a known option'],
+    ['options that are not an object', 'fast', 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options must be an object'],
+  ])('refuses %s with a ConfigError', (_name, options, code, message) => {
+    let thrown: unknown;
+    try {
+      new MemoryStore(options as never);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect(thrown).toMatchObject({ code, message });
   });
 });

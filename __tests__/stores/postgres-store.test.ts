@@ -4,9 +4,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { PostgresStore, SqlStoreError } from '../../lib';
+import { ConfigError, PostgresStore, SqlStoreError } from '../../lib';
 import { postgresSchemaSql } from '../../lib/stores/postgres-schema';
 import type { Revocation } from '../../lib';
+import { eventually } from '../helpers/eventually';
 import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, testPool, uniqueSchema } from '../helpers/postgres';
 import { sparePort } from '../helpers/redis-server';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -16,13 +17,6 @@ const record = (id: string, expiresAt: number) => ({
   id, familyId: `fam-${id}`, clientId: 'c', sub: 'u', scope: ['a'], authTime: nowSeconds(), issuedAt: nowSeconds(), expiresAt,
 });
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('PostgresStore options', () => {
   it('refuses a pool without connect(), schema names that are not plain identifiers, and bad numbers', () => {
@@ -33,6 +27,26 @@ describe('PostgresStore options', () => {
     }
     expect(() => new PostgresStore({ pool, queryTimeoutMs: 0 })).toThrow(/queryTimeoutMs/);
     expect(() => new PostgresStore({ pool, sweepIntervalMs: -1 })).toThrow(/sweepIntervalMs/);
+  });
+
+  it('reports each wrong option as a ConfigError with a code, like passwordGrant() does', () => {
+    const pool = { connect: async () => { throw new Error('unused'); } };
+    for (const [options, code, message] of [
+      [undefined, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options must be an object/],
+      [{ pool: {} }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.pool must be a pg\.Pool/],
+      [{ pool, schema: 'A' }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.schema must match/],
+      [{ pool, queryTimeoutMs: 0 }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.queryTimeoutMs must be a positive number/],
+      [{ pool, shema: 'epg' }, 'ERR_EPG_UNKNOWN_OPTION', /^PostgresStore: options\.shema is not a known option$/],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        new PostgresStore(options as never);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect(thrown).toMatchObject({ code, message: expect.stringMatching(message) });
+    }
   });
 
   it('leaves both drivers out of the built package: no pg/better-sqlite3 import in any .d.ts, no require of them in any .js', () => {
@@ -129,7 +143,7 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
     await expect(store.hit('k', 60)).rejects.toThrow(SqlStoreError);
     await expect(store.hit('k', 60)).rejects.toThrow(SqlStoreError);
     await proxy.restore();
-    await until(async () => (await store.hit('k', 60).catch(() => undefined)) !== undefined, 'the store to answer again');
+    await eventually(async () => (await store.hit('k', 60).catch(() => undefined)) !== undefined, 'the store to answer again');
     expect((await store.peek('k'))?.count).toBe(2);
   });
 
@@ -140,16 +154,16 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
     const seen: Array<Revocation | undefined> = [];
     b.store.onRevocation((r) => seen.push(r));
     const heard = (id: string): boolean => seen.some((r) => r?.id === id);
-    await until(async () => {
+    await eventually(async () => {
       await a.store.revokeAccessToken('probe-1', nowSeconds() + 60);
       return heard('probe-1');
     }, 'the first notification');
     // The server ends the listening session, as a restart or a network cut would.
     const killed = await a.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1`, [`LISTEN "${name}_revocations"`]);
     expect(killed.rowCount).toBe(1);
-    await until(() => seen.filter((r) => r === undefined).length >= 2, 'a flush on the drop and one on the way back');
+    await eventually(() => seen.filter((r) => r === undefined).length >= 2, 'a flush on the drop and one on the way back');
     await a.store.revokeFamily('after-reconnect', 60);
-    await until(() => heard('after-reconnect'), 'a notification after the reconnect');
+    await eventually(() => heard('after-reconnect'), 'a notification after the reconnect');
   });
 
   it('announces a revocation whose id is too long for a NOTIFY payload as "flush everything"', async () => {
@@ -158,14 +172,14 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
     cleanups.push(done);
     const seen: Array<Revocation | undefined> = [];
     store.onRevocation((r) => seen.push(r));
-    await until(async () => {
+    await eventually(async () => {
       await store.revokeAccessToken('probe', nowSeconds() + 60);
       return seen.length > 0;
     }, 'listening');
     const long = 'j'.repeat(9000);
     await store.revokeAccessToken(long, nowSeconds() + 60);
     await store.revokeAccessToken('barrier', nowSeconds() + 60); // notifications arrive in commit order
-    await until(() => seen.some((r) => r?.id === 'barrier'), 'the notification after it');
+    await eventually(() => seen.some((r) => r?.id === 'barrier'), 'the notification after it');
     // Late probes from the wait above may arrive too; the long id itself never does, a flush does instead.
     expect(seen.filter((r) => r?.id !== 'probe' && r?.id !== 'barrier')).toEqual([undefined]);
     expect(await store.isAccessTokenRevoked(long, undefined)).toBe(true);

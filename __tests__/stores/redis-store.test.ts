@@ -4,7 +4,8 @@
 // subscription living as long as the app's client.
 
 import Redis from 'ioredis';
-import { RedisStore, type Revocation } from '../../lib';
+import { ConfigError, RedisStore, type Revocation } from '../../lib';
+import { eventually } from '../helpers/eventually';
 import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../helpers/redis';
 import { PrivateRedis } from '../helpers/redis-server';
 
@@ -15,19 +16,36 @@ function record(id: string, familyId = `fam-${id}`) {
   return { id, familyId, clientId: 'c', sub: 'u', scope: ['a'], authTime: now, issuedAt: now, expiresAt: now + 600 };
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 it('refuses a client that is not an ioredis-like client', () => {
   expect(() => new RedisStore({ client: {} as never })).toThrow(/options\.client must be an ioredis or node-redis client/);
   expect(() => new RedisStore({ client: { call: () => Promise.resolve(), duplicate: () => ({}) } as never, commandTimeoutMs: 0 })).toThrow(
     /commandTimeoutMs must be a positive number/,
   );
+});
+
+it('reports wrong options as a ConfigError with a code, like passwordGrant() does', () => {
+  const client = { call: () => Promise.resolve(), duplicate: () => ({}) } as never;
+  const thrown = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+  for (const [options, code, message] of [
+    [undefined, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options must be an object { client, prefix?, commandTimeoutMs? }'],
+    [{ client: {} }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())'],
+    [{ client, commandTimeoutMs: -1 }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.commandTimeoutMs must be a positive number'],
+    [{ client, prefix: 7 }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.prefix must be a string'],
+    [{ client, prefx: 'app:' }, 'ERR_EPG_UNKNOWN_OPTION', 'RedisStore: options.prefx is not a known option'],
+  ] as const) {
+    const err = thrown(() => new RedisStore(options as never));
+    expect(err).toBeInstanceOf(ConfigError);
+    // Still a TypeError, as before it was a ConfigError.
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err).toMatchObject({ code, message });
+  }
 });
 
 describeWithRedis('RedisStore on the shared Redis', () => {
@@ -77,17 +95,17 @@ describeWithRedis('RedisStore on the shared Redis', () => {
     const seen: Array<Revocation | undefined> = [];
     store.onRevocation((r) => seen.push(r));
     const subscribers = async (): Promise<number> => Number(((await client.pubsub('NUMSUB', `${prefix}follow:revocations`)) as unknown[])[1]);
-    await until(async () => (await subscribers()) === 1, 'the subscription');
+    await eventually(async () => (await subscribers()) === 1, 'the subscription');
     own.disconnect();
-    await until(async () => (await subscribers()) === 0, 'the subscription to close with the client');
+    await eventually(async () => (await subscribers()) === 0, 'the subscription to close with the client');
     await own.connect();
-    await until(async () => {
+    await eventually(async () => {
       await store.revokeFamily('fam-back', 60);
       return seen.some((r) => r?.kind === 'family' && r.id === 'fam-back');
     }, 'delivery once the client is back');
     await store.close();
     await own.quit();
-    await until(async () => (await subscribers()) === 0, 'close() to end the subscription');
+    await eventually(async () => (await subscribers()) === 0, 'close() to end the subscription');
   });
 });
 
@@ -127,33 +145,33 @@ describeWithRedis('RedisStore when its Redis fails (a private redis-server)', ()
     } finally {
       server.resume();
     }
-    await until(async () => (await store.claimOnce(`after-${Date.now()}`, 60).catch(() => false)) === true, 'recovery');
+    await eventually(async () => (await store.claimOnce(`after-${Date.now()}`, 60).catch(() => false)) === true, 'recovery');
   });
 
   it('refuses at once while disconnected, and recovers with the same client when Redis is back', async () => {
     await store.put('before', 'kept?', 600);
     await server.kill();
-    await until(() => client.status !== 'ready', 'the client to notice');
+    await eventually(() => client.status !== 'ready', 'the client to notice');
     await expect(store.take('before')).rejects.toThrow(/redis GETDEL (refused: connection is|timed out)/);
     await server.start();
-    await until(() => client.status === 'ready', 'the client to reconnect');
+    await eventually(() => client.status === 'ready', 'the client to reconnect');
     expect(await store.claimOnce('after-restart', 60)).toBe(true);
   });
 
   it('tells revocation listeners to flush when the subscription drops and when it returns, then delivers again', async () => {
     const seen: Array<Revocation | undefined> = [];
     store.onRevocation((r) => seen.push(r));
-    await until(async () => {
+    await eventually(async () => {
       await store.revokeAccessToken(`probe-${seen.length}`, nowSeconds() + 60);
       return seen.some((r) => r?.kind === 'jti');
     }, 'the subscription');
     const before = seen.length;
     await server.kill();
-    await until(() => seen.slice(before).includes(undefined), 'a flush on disconnect');
+    await eventually(() => seen.slice(before).includes(undefined), 'a flush on disconnect');
     const afterDrop = seen.length;
     await server.start();
-    await until(() => seen.slice(afterDrop).includes(undefined), 'a flush on reconnect');
-    await until(async () => {
+    await eventually(() => seen.slice(afterDrop).includes(undefined), 'a flush on reconnect');
+    await eventually(async () => {
       await store.revokeFamily('fam-after', 60).catch(() => undefined);
       return seen.some((r) => r?.kind === 'family' && r.id === 'fam-after');
     }, 'delivery after reconnect');

@@ -3,7 +3,7 @@
 // and throttles, over HTTP through the real router), explicit migration, sweeping, option checks.
 
 import request from 'supertest';
-import { SqliteStore, SqlStoreError } from '../../lib';
+import { ConfigError, SqliteStore, SqlStoreError } from '../../lib';
 import { loginCli } from '../helpers/login';
 import { createServer, form } from '../helpers/server';
 import { tempDatabase, type TestDatabase } from '../helpers/sqlite';
@@ -29,6 +29,26 @@ describe('SqliteStore', () => {
     expect(() => new SqliteStore({ database: {} as never })).toThrow(/options.database/);
     for (const tablePrefix of ['A_', 'a"', 'x;drop', '']) expect(() => new SqliteStore({ database: db, tablePrefix })).toThrow(/tablePrefix/);
     expect(() => new SqliteStore({ database: db, sweepBatchSize: 0 })).toThrow(/sweepBatchSize/);
+  });
+
+  it('reports each wrong option as a ConfigError with a code, like passwordGrant() does', () => {
+    const { db } = database('config-errors');
+    for (const [options, code, message] of [
+      [undefined, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options must be an object/],
+      [{ database: {} }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.database must be a better-sqlite3 Database/],
+      [{ database: db, tablePrefix: 'A_' }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.tablePrefix must match/],
+      [{ database: db, sweepIntervalMs: -1 }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.sweepIntervalMs must be a positive number/],
+      [{ database: db, prefix: 'x_' }, 'ERR_EPG_UNKNOWN_OPTION', /^SqliteStore: options\.prefix is not a known option$/],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        new SqliteStore(options as never);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect(thrown).toMatchObject({ code, message: expect.stringMatching(message) });
+    }
   });
 
   it('keeps refresh tokens, revocations and counters across a restart of the app on the same file (over HTTP)', async () => {

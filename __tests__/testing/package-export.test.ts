@@ -3,6 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -16,8 +17,14 @@ it('exports runTokenStoreContract to require()', () => {
   expect(out).toBe(`function ${path.join(root, 'dist', 'testing', 'index.js')}`);
 });
 
-it('exports runTokenStoreContract to import', () => {
-  expect(run("import { runTokenStoreContract } from 'express-password-grant/testing'; console.log(typeof runTokenStoreContract)", 'module')).toBe('function');
+it('exports runTokenStoreContract to import, through its own ESM entry, sharing the CommonJS copy', () => {
+  const code = [
+    "import { runTokenStoreContract } from 'express-password-grant/testing';",
+    "import { createRequire } from 'node:module';",
+    "const cjs = createRequire(process.cwd() + '/')('express-password-grant/testing');",
+    "console.log(typeof runTokenStoreContract, runTokenStoreContract === cjs.runTokenStoreContract, import.meta.resolve('express-password-grant/testing'));",
+  ].join(' ');
+  expect(run(code, 'module')).toBe(`function true ${pathToFileURL(path.join(root, 'dist', 'testing', 'index.mjs')).href}`);
 });
 
 it('says clearly when it is called outside a test file', () => {

@@ -1,16 +1,17 @@
 // lib/bearer/authorize.ts
-// Authorizes a request to a protected route: token from the header, verified, scopes checked (RFC 6750 §3).
+// The one bearer core (RFC 6750 §3, RFC 9449 §7): a presented token verified, its DPoP binding checked, its scopes
+// checked. requireToken, the passport strategy, auth.verifyAccessToken and /userinfo all go through it.
 
 import type { Request } from 'express';
 import type { Context } from '../context';
-import { isOAuthError, OAuthError } from '../errors/oauth-error';
-import type { AuthInfo } from '../types';
-import { extractToken } from './extract-token';
-import { verifyAccessToken, verifyCachedAccessToken, type VerifyOptions } from './verify-access-token';
-import { wwwAuthenticate } from './www-authenticate';
-import { boundJkt, checkBinding, presentationOf } from '../dpop/check-binding';
+import { boundJkt, checkBinding, presentationOf, type DpopPresentation } from '../dpop/check-binding';
 import { withDpopChallenge } from '../dpop/challenge';
 import { freshNonceHeaders } from '../dpop/nonce';
+import { isOAuthError, OAuthError } from '../errors/oauth-error';
+import { wwwAuthenticate } from '../http/www-authenticate';
+import type { AuthInfo } from '../types';
+import { canonicalBearer, extractToken } from './extract-token';
+import { verifyAccessToken, verifyCachedAccessToken, type VerifyOptions } from './verify-access-token';
 
 export interface RequireTokenOptions extends VerifyOptions {
   /** Scopes the token must all carry (a space-separated string or a list). */
@@ -22,18 +23,31 @@ export function requiredScopes(scope: RequireTokenOptions['scope']): readonly st
   return typeof scope === 'string' ? scope.split(' ').filter((s) => s !== '') : [...scope];
 }
 
+/** True when `granted` holds every one of `required` (no allocation: this runs on every cached request). */
+function hasScopes(granted: readonly string[], required: readonly string[]): boolean {
+  for (const scope of required) if (!granted.includes(scope)) return false;
+  return true;
+}
+
+/** A token as presented, from a request's Authorization header or handed to auth.verifyAccessToken. */
+interface Presented {
+  readonly token: string;
+  readonly scheme: 'Bearer' | 'DPoP';
+  /** How the DPoP proof came; worked out only when one must be checked (the request URL costs a little). */
+  readonly dpop: () => DpopPresentation | undefined;
+  /** Sets a response header on success (the next DPoP nonce); absent outside Express. */
+  readonly setHeader?: (name: string, value: string) => void;
+}
+
 /**
  * The common case without a promise: a Bearer token already verified and cached, not DPoP-bound, no store read
  * due, every required scope present. Anything else (including every error) is undefined: `authorize` decides it.
  */
 export function authorizeCached(ctx: Context, req: Request, scopes: readonly string[], options: VerifyOptions): AuthInfo | undefined {
-  // Only the canonical spelling; any other is left to extractToken. A hit means these exact bytes verified before,
-  // so the b64token syntax need not be matched again.
-  const header = req.headers.authorization;
-  if (header === undefined || !header.startsWith('Bearer ')) return undefined;
-  const auth = verifyCachedAccessToken(ctx, header.slice(7), options);
-  if (auth === undefined || boundJkt(auth.claims) !== undefined) return undefined;
-  for (const scope of scopes) if (!auth.scope.includes(scope)) return undefined;
+  const token = canonicalBearer(req.headers.authorization);
+  if (token === undefined) return undefined;
+  const auth = verifyCachedAccessToken(ctx, token, options);
+  if (auth === undefined || boundJkt(auth.claims) !== undefined || !hasScopes(auth.scope, scopes)) return undefined;
   return auth;
 }
 
@@ -53,15 +67,34 @@ export async function authorize(ctx: Context, req: Request, scopes: readonly str
   if (extracted.kind === 'malformed') {
     throw challenge(realm, new OAuthError('invalid_request', 'The Authorization header is malformed', { detail: 'malformed' }));
   }
+  const { token, scheme } = extracted;
+  // The request URL (for the proof's htu) is only worked out when there is a proof to check.
+  const presented: Presented = { token, scheme, dpop: () => presentationOf(req, 'DPoP'), setHeader: (name, value) => req.res?.setHeader(name, value) };
+  return authorizePresented(ctx, presented, scopes, options);
+}
+
+/**
+ * auth.verifyAccessToken: the same checks and errors for a token handed over outside Express. Its scheme is
+ * `options.dpop.scheme`, else DPoP when a proof is given, else Bearer (see DpopPresentation).
+ */
+export function authorizeToken(ctx: Context, token: string, options: VerifyOptions): Promise<AuthInfo> {
+  const { dpop } = options;
+  const scheme = dpop?.scheme ?? (dpop?.proof !== undefined ? 'DPoP' : 'Bearer');
+  return authorizePresented(ctx, { token, scheme, dpop: () => dpop }, [], options);
+}
+
+async function authorizePresented(ctx: Context, presented: Presented, scopes: readonly string[], options: VerifyOptions): Promise<AuthInfo> {
+  const realm = ctx.config.realm;
   // RFC 9449 §7.1: a request made with the DPoP scheme gets DPoP challenges.
-  const dpop = extracted.scheme === 'DPoP';
+  const dpop = presented.scheme === 'DPoP';
   let auth: AuthInfo;
   try {
-    auth = await verifyAccessToken(ctx, extracted.token, options);
-    // The request URL (for the proof's htu) is only worked out when there is a proof to check.
-    await checkBinding(ctx, auth, dpop ? presentationOf(req, 'DPoP') : undefined);
+    auth = await verifyAccessToken(ctx, presented.token, options);
+    await checkBinding(ctx, auth, dpop ? presented.dpop() : undefined);
     // RFC 9449 §9: a resource server may hand out its next nonce on success too (see freshNonceHeaders).
-    if (dpop) for (const [name, value] of Object.entries(freshNonceHeaders(ctx))) req.res?.setHeader(name, value);
+    if (dpop && presented.setHeader !== undefined) {
+      for (const [name, value] of Object.entries(freshNonceHeaders(ctx))) presented.setHeader(name, value);
+    }
   } catch (err) {
     // checkBinding's errors already carry their DPoP challenge.
     if (isOAuthError(err) && err.headers['WWW-Authenticate'] !== undefined) throw err;
@@ -70,8 +103,8 @@ export async function authorize(ctx: Context, req: Request, scopes: readonly str
     }
     throw err;
   }
-  const missing = scopes.filter((s) => !auth.scope.includes(s));
-  if (missing.length > 0) {
+  if (!hasScopes(auth.scope, scopes)) {
+    const missing = scopes.filter((s) => !auth.scope.includes(s));
     const err = new OAuthError('insufficient_scope', 'The access token lacks the scope this resource requires', {
       detail: `missing ${missing.join(' ')}`,
     });

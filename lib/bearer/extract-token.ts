@@ -11,6 +11,14 @@ export type Extracted =
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const CREDENTIALS = /^(bearer|dpop) +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
+/**
+ * The token of the canonical `Bearer <token>` spelling, without matching the b64token syntax: for the cached fast
+ * path only, where a hit means these exact bytes verified before. Any other spelling is left to extractToken.
+ */
+export function canonicalBearer(header: string | undefined): string | undefined {
+  return header !== undefined && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
 export function extractToken(req: Request): Extracted {
   const header = req.headers.authorization;
   if (header === undefined || header === '') return { kind: 'missing' };

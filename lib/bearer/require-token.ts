@@ -3,9 +3,9 @@
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Context } from '../context';
-import { toOAuthError } from '../token-endpoint/handle-errors';
-import { sendOAuthError } from '../token-endpoint/respond';
+import { sendOAuthError } from '../http/respond';
 import { authorize, authorizeCached, requiredScopes, type RequireTokenOptions } from './authorize';
+import { bearerFailure } from './rejected';
 
 export function requireToken(ctx: Context, options: RequireTokenOptions = {}): RequestHandler {
   const scopes = requiredScopes(options.scope);
@@ -21,11 +21,7 @@ export function requireToken(ctx: Context, options: RequireTokenOptions = {}): R
         req.auth = auth;
         next();
       },
-      (err: unknown) => {
-        const error = toOAuthError(ctx, req, err);
-        if (error.error === 'invalid_token' || error.error === 'invalid_dpop_proof') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
-        sendOAuthError(res, error);
-      },
+      (err: unknown) => sendOAuthError(res, bearerFailure(ctx, req.ip, err)),
     );
   };
 }

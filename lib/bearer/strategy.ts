@@ -4,9 +4,9 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import type { AuthInfo } from '../types';
-import { toOAuthError } from '../token-endpoint/handle-errors';
 import { authorize, authorizeCached, requiredScopes, type RequireTokenOptions } from './authorize';
 import { PassportStrategy } from './passport-strategy';
+import { bearerFailure } from './rejected';
 
 /** passport.authenticate('oauth2-bearer', { session: false, scope: 'orders' }) */
 export class BearerStrategy extends PassportStrategy {
@@ -31,7 +31,7 @@ export class BearerStrategy extends PassportStrategy {
     authorize(this.ctx, req, scopes, verifyOptions).then(
       succeed,
       (err: unknown) => {
-        const error = toOAuthError(this.ctx, req, err);
+        const error = bearerFailure(this.ctx, req.ip, err);
         // A store outage fails closed: passport's error path, with status 503 for Express's final handler.
         if (error.status >= 500) return this.error(error);
         const challenge = error.headers['WWW-Authenticate'] ?? 'Bearer';

@@ -4,13 +4,13 @@
 import jwt from 'jsonwebtoken';
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
-import { critProblem } from '../jws/crit';
-import { storeCall } from '../grants/store-call';
+import { critProblem } from '../jose/crit';
+import { storeCall } from '../stores/store-call';
 import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
 import type { DpopPresentation } from '../dpop/check-binding';
-import { deepFreeze, type VerifiedToken } from './verified-cache';
+import { deepFreeze, type VerifiedToken } from '../context/verified-cache';
 
 export interface VerifyOptions {
   /** Accepted `aud` values; default: the `audience` option. */

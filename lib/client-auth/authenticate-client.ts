@@ -6,13 +6,12 @@ import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidRequest, isOAuthError, OAuthError } from '../errors/oauth-error';
 import { clientThrottle } from '../throttle/client-throttle';
-import type { FormParams } from '../token-endpoint/parse-form';
-import type { Client, ClientAuthMethod } from '../types';
+import type { Client, ClientAuthMethod, FormParams } from '../types';
 import { isBasic, parseBasic } from './basic';
 import { dummyCost, noteSecretCost } from './dummy-cost';
 import { costOf, dummyVerify, verifySecret } from './hash-secret';
 import { loadClient } from './load-client';
-import { wwwAuthenticate } from '../bearer/www-authenticate';
+import { wwwAuthenticate } from '../http/www-authenticate';
 import { readClientAssertion, verifyClientAssertion, type PresentedAssertion } from './client-assertion';
 import { registeredAuthMethod } from './registered-method';
 

@@ -4,16 +4,16 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
-import { storeCall } from '../grants/store-call';
-import { critProblem } from '../jws/crit';
-import { decodeJws, type DecodedJws } from '../jws/decode';
-import { isAsymmetricAlgorithm, isHmacAlgorithm, verifyAsymmetric, verifyHmac } from '../jws/verify-signature';
-import type { FormParams } from '../token-endpoint/parse-form';
-import type { Client } from '../types';
+import { storeCall } from '../stores/store-call';
+import { critProblem } from '../jose/crit';
+import { decodeJws, type DecodedJws } from '../jose/decode';
+import { isAsymmetricAlgorithm, isHmacAlgorithm } from '../jose/algorithms';
+import { verifyAsymmetric, verifyHmac } from '../jose/verify-signature';
+import type { Client, FormParams } from '../types';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
-import { normalizeUrl, tokenEndpointUrl } from '../util/endpoint-url';
-import { clientKeySet } from './client-keys';
+import { normalizeUrl, tokenEndpointUrl } from '../http/endpoint-url';
+import { clientKeySet } from '../jose/client-keys';
 import { registeredAuthMethod } from './registered-method';
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */

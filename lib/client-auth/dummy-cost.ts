@@ -4,17 +4,15 @@
 import type { Context } from '../context';
 import { costOf } from './hash-secret';
 
-const seen = new WeakMap<Context, number>();
-
 /**
  * RFC 6819 §4.4.3.2 / no client-id enumeration: "unknown client" must take as long as "wrong secret". Secrets
  * hashed at cost 12 make a known client's compare 4x slower than a dummy at the default 10, so the dummy follows
  * the cost of the last client secret hash this instance compared against (the default until one is).
  */
 export function noteSecretCost(ctx: Context, secretHash: string): void {
-  seen.set(ctx, costOf(secretHash));
+  ctx.secretCost = costOf(secretHash);
 }
 
 export function dummyCost(ctx: Context): number | undefined {
-  return seen.get(ctx);
+  return ctx.secretCost;
 }

@@ -2,7 +2,7 @@
 // The RFC 8414 §2 / RFC 9449 §5.1 metadata members that describe client authentication and DPoP, for discovery.
 
 import type { Config } from '../options';
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from '../jws/verify-signature';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from '../jose/algorithms';
 import type { ClientAuthMethod } from '../types';
 
 /** Every client authentication method the token, revocation and introspection endpoints accept. */

@@ -3,7 +3,7 @@
 
 import { KeyObject } from 'node:crypto';
 import { serverError, type OAuthError } from '../errors/oauth-error';
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from '../jws/verify-signature';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from '../jose/algorithms';
 import type { Client, ClientAuthMethod, GrantType } from '../types';
 import { isObject } from '../util/assert';
 

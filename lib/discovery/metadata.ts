@@ -17,7 +17,7 @@ const CLAIMS_SUPPORTED = [
 
 /**
  * The metadata document. `issuer` is the configured issuer byte for byte (RFC 8414 §3.3: clients compare it
- * exactly); every endpoint is `baseUrl` (util/endpoint-url.ts endpointsBaseUrl) + its path; nothing comes from the
+ * exactly); every endpoint is `baseUrl` (http/endpoint-url.ts endpointsBaseUrl) + its path; nothing comes from the
  * request, so a forged Host header cannot change a URL.
  */
 export function buildMetadata(ctx: Context, baseUrl: string): Readonly<Record<string, unknown>> {

@@ -4,10 +4,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Context } from '../context';
 import { noteDiscoveryServed } from '../endpoints/check-mount-path';
-import { PUBLIC_DOCUMENT_HEADERS } from '../endpoints/public-headers';
-import { sendJson } from '../token-endpoint/respond';
-import { methodNotAllowed } from '../token-endpoint/token-handler';
-import { endpointsBaseUrl } from '../util/endpoint-url';
+import { PUBLIC_DOCUMENT_HEADERS } from '../http/public-headers';
+import { sendJson } from '../http/respond';
+import { endpointsBaseUrl } from '../http/endpoint-url';
+import { methodNotAllowed } from '../http/method-not-allowed';
 import { buildMetadata } from './metadata';
 import { wellKnownPaths } from './well-known';
 

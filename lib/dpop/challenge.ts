@@ -2,7 +2,7 @@
 // `WWW-Authenticate: DPoP ...` challenges for protected resources (RFC 9449 §7.1).
 
 import type { Context } from '../context';
-import { wwwAuthenticate } from '../bearer/www-authenticate';
+import { wwwAuthenticate } from '../http/www-authenticate';
 import { OAuthError } from '../errors/oauth-error';
 
 /**

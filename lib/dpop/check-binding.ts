@@ -7,7 +7,7 @@ import type { Context } from '../context';
 import { isOAuthError, OAuthError } from '../errors/oauth-error';
 import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
-import { requestUrl } from '../util/endpoint-url';
+import { requestUrl } from '../http/endpoint-url';
 import { withDpopChallenge } from './challenge';
 import { readDpopHeader } from './read-proof';
 import { verifyDpopProof } from './verify-proof';

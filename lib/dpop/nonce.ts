@@ -5,14 +5,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
+import type { NonceConfig } from '../options/dpop';
 import { epochSeconds } from '../util/clock';
-
-/** The resolved `dpop.nonce` setting. */
-export interface NonceConfig {
-  readonly secret: Buffer;
-  /** Seconds per slot; a nonce is accepted in its own slot and the next one. */
-  readonly lifetime: number;
-}
 
 const SLOT_BYTES = 6;
 const MAC_BYTES = 16;

@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import type { Client } from '../types';
-import { requestUrl, tokenEndpointUrl } from '../util/endpoint-url';
+import { requestUrl, tokenEndpointUrl } from '../http/endpoint-url';
 import { invalidDpopProof, readDpopHeader } from './read-proof';
 import { verifyDpopProof } from './verify-proof';
 

@@ -3,16 +3,17 @@
 
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Context } from '../context';
-import { storeCall } from '../grants/store-call';
-import { decodeJws } from '../jws/decode';
-import { critProblem } from '../jws/crit';
-import { foreignKeyProblem } from '../jws/key-bounds';
-import { keyFitsAlgorithm, verifyAsymmetric, type AsymmetricAlgorithm } from '../jws/verify-signature';
+import { storeCall } from '../stores/store-call';
+import { decodeJws } from '../jose/decode';
+import type { AsymmetricAlgorithm } from '../jose/algorithms';
+import { critProblem } from '../jose/crit';
+import { foreignKeyProblem } from '../jose/key-bounds';
+import { keyFitsAlgorithm, verifyAsymmetric } from '../jose/verify-signature';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
-import { normalizeUrl } from '../util/endpoint-url';
-import { jwkThumbprint } from './jwk-thumbprint';
+import { normalizeUrl } from '../http/endpoint-url';
+import { jwkThumbprint } from '../jose/jwk-thumbprint';
 import { invalidDpopProof } from './read-proof';
 import { isValidNonce, useDpopNonce } from './nonce';
 

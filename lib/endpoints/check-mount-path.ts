@@ -3,10 +3,10 @@
 
 import type { NextFunction, Request, Response } from 'express';
 import type { Context } from '../context';
-import { endpointsBaseUrl } from '../util/endpoint-url';
+import { endpointsBaseUrl } from '../http/endpoint-url';
 
 /**
- * The documents advertise the router where the app mounted it (util/mount-path.ts); when Express could not say
+ * The documents advertise the router where the app mounted it (context/mount-path.ts); when Express could not say
  * (the router mounted through a plain Router, at a pattern, or at several paths) they fall back to the issuer.
  * When that base was not given explicitly, the documents have been served and a request shows the router under
  * another path, the app gets one warning naming the fix. An explicit `endpointsBaseUrl` is trusted (a proxy may

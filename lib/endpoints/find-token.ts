@@ -4,7 +4,7 @@
 import type { Context } from '../context';
 import { verifySignatureAndClaims } from '../bearer/verify-access-token';
 import { isOAuthError } from '../errors/oauth-error';
-import { storeCall } from '../grants/store-call';
+import { storeCall } from '../stores/store-call';
 import type { RefreshTokenRecord } from '../stores/store';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';

@@ -3,7 +3,7 @@
 
 import type { Router } from 'express';
 import type { Context } from '../context';
-import { methodNotAllowed } from '../token-endpoint/token-handler';
+import { methodNotAllowed } from '../http/method-not-allowed';
 import { checkMountPath } from './check-mount-path';
 import { introspectHandler } from './introspect';
 import { jwksHandler } from './jwks';

@@ -5,13 +5,12 @@ import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { authenticateClient } from '../client-auth/authenticate-client';
 import { OAuthError } from '../errors/oauth-error';
-import { requireParams } from '../grants/params';
+import { requireParams } from '../http/params';
 import { familyEnd } from '../grants/refresh-lifetime';
-import { storeCall } from '../grants/store-call';
-import { formEndpoint } from '../token-endpoint/endpoint';
-import type { FormParams } from '../token-endpoint/parse-form';
-import { sendJson } from '../token-endpoint/respond';
-import type { Client } from '../types';
+import { storeCall } from '../stores/store-call';
+import { formEndpoint } from '../http/form-endpoint';
+import { sendJson } from '../http/respond';
+import type { Client, FormParams } from '../types';
 import { epochSeconds } from '../util/clock';
 import { findToken, parseHint, type FoundToken } from './find-token';
 

@@ -3,16 +3,16 @@
 
 import type { Request, Response } from 'express';
 import type { Context } from '../context';
-import { sendJson } from '../token-endpoint/respond';
-import { publicJwks } from '../tokens/jwk';
-import { PUBLIC_DOCUMENT_HEADERS } from './public-headers';
+import { sendJson } from '../http/respond';
+import { publicJwks } from '../jose/jwk';
+import { PUBLIC_DOCUMENT_HEADERS } from '../http/public-headers';
 
 /**
  * The /jwks handler. The set is computed once: the keyring cannot change while the process runs. Rotation is a
  * restart with a new `signingKeys` list (see docs/endpoints.md "Rotating keys"); the max-age bounds how long a cache may miss a key.
  */
 export function jwksHandler(ctx: Context) {
-  const body = publicJwks(ctx.config.keyring);
+  const body = publicJwks(ctx.config.keyring.byKid.values());
   return function jwks(_req: Request, res: Response): void {
     sendJson(res, 200, body, PUBLIC_DOCUMENT_HEADERS);
   };

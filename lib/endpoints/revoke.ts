@@ -5,11 +5,10 @@ import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { authenticateClient } from '../client-auth/authenticate-client';
 import { revokeAccessToken, revokeFamily } from '../grants/family';
-import { requireParams } from '../grants/params';
-import { formEndpoint } from '../token-endpoint/endpoint';
-import type { FormParams } from '../token-endpoint/parse-form';
-import { sendJson } from '../token-endpoint/respond';
-import type { Client } from '../types';
+import { requireParams } from '../http/params';
+import { formEndpoint } from '../http/form-endpoint';
+import { sendJson } from '../http/respond';
+import type { Client, FormParams } from '../types';
 import { findToken, parseHint, type FoundToken } from './find-token';
 
 /** The /revoke handler. Client authentication is exactly that of /token (RFC 7009 §2.1). */

@@ -4,15 +4,15 @@
 import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { authorize } from '../bearer/authorize';
-import { wwwAuthenticate } from '../bearer/www-authenticate';
+import { bearerFailure } from '../bearer/rejected';
+import { wwwAuthenticate } from '../http/www-authenticate';
 import { OAuthError, serverError } from '../errors/oauth-error';
-import type { FindUser } from '../standards-options';
-import { toOAuthError } from '../token-endpoint/handle-errors';
-import { noStore, sendJson, sendOAuthError } from '../token-endpoint/respond';
+import type { FindUser } from '../options';
+import { noStore, sendJson, sendOAuthError } from '../http/respond';
 import { claimsForScope } from '../tokens/id-token';
 import type { User } from '../types';
 import { readUser } from '../users/read-user';
-import { USERINFO_CORS_HEADERS, USERINFO_PREFLIGHT_HEADERS } from './public-headers';
+import { USERINFO_CORS_HEADERS, USERINFO_PREFLIGHT_HEADERS } from '../http/public-headers';
 
 /**
  * The /userinfo handler; served only when the `findUser` option is given. Claims come from `findUser(sub)` at
@@ -25,11 +25,7 @@ export function userinfoHandler(ctx: Context, findUser: FindUser) {
   return function userinfo(req: Request, res: Response): void {
     noStore(res);
     for (const [name, value] of Object.entries(USERINFO_CORS_HEADERS)) res.setHeader(name, value);
-    respond(ctx, findUser, audience, req, res).catch((err: unknown) => {
-      const error = toOAuthError(ctx, req, err);
-      if (error.error === 'invalid_token') ctx.emit('token.rejected', { ip: req.ip, error: error.error, detail: error.detail });
-      sendOAuthError(res, error);
-    });
+    respond(ctx, findUser, audience, req, res).catch((err: unknown) => sendOAuthError(res, bearerFailure(ctx, req.ip, err)));
   };
 }
 

@@ -3,8 +3,7 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
-import type { FormParams } from '../token-endpoint/parse-form';
-import type { Client, GrantType } from '../types';
+import type { Client, FormParams, GrantType } from '../types';
 import type { TokenBinding } from '../dpop/token-request';
 import type { Issued } from './issue-tokens';
 import { passwordGrant } from './password';

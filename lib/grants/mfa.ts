@@ -5,15 +5,14 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidGrant, isOAuthError, OAuthError } from '../errors/oauth-error';
-import { redeemMfaToken } from '../mfa/pending-mfa';
-import { runVerifyMfa } from '../mfa/verify-mfa';
+import { redeemMfaToken } from '../users/pending-mfa';
+import { runVerifyMfa } from '../users/verify-mfa';
 import { endUserIp } from '../throttle/end-user-ip';
 import { loginThrottle } from '../throttle/login-throttle';
-import type { FormParams } from '../token-endpoint/parse-form';
-import type { Client } from '../types';
+import type { Client, FormParams } from '../types';
 import type { TokenBinding } from '../dpop/token-request';
 import type { Issued } from './issue-tokens';
-import { assertMaxLength, requireParams } from './params';
+import { assertMaxLength, requireParams } from '../http/params';
 import { passwordGrant } from './password';
 
 /** `grant_type` of the MFA step (a client must list it in `grants`). */

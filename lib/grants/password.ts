@@ -4,16 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Context } from '../context';
-import type { FormParams } from '../token-endpoint/parse-form';
 import { sha256, randomToken } from '../util/crypto';
 import { epochSeconds } from '../util/clock';
-import { passwordLogin, type VerifiedLogin } from '../users/password-login';
-import type { Client } from '../types';
+import { passwordLogin, type VerifiedLogin } from './password-login';
+import type { Client, FormParams } from '../types';
 import type { TokenBinding } from '../dpop/token-request';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { refreshExpiresAt } from './refresh-lifetime';
 import { grantableScope } from './scope';
-import { storeCall } from './store-call';
+import { storeCall } from '../stores/store-call';
 
 /**
  * `verified` skips the credential check: the MFA grant passes the login it completed (lib/grants/mfa.ts).

@@ -3,7 +3,7 @@
 
 import type { Request } from 'express';
 import { ConfigError } from '../errors/config-error';
-import type { Client, User } from '../types';
+import type { Client, FormParams, User } from '../types';
 import { assertFunction, fail, isObject } from '../util/assert';
 
 /** What `verifyUser` receives besides the credentials. */
@@ -46,6 +46,26 @@ export interface TokenEnrichment {
 }
 
 export type EnrichToken = (context: EnrichTokenContext) => TokenEnrichment | void | Promise<TokenEnrichment | void>;
+
+/** What `verifyMfa` receives: the pending login and the redeeming request's parameters (e.g. `otp`). */
+export interface VerifyMfaContext {
+  readonly client: Client;
+  readonly user: User;
+  readonly username: string;
+  readonly scope: readonly string[];
+  /** The form parameters of the MFA grant request (`otp`, `oob_code`, ... whatever your client sends). */
+  readonly params: FormParams;
+  readonly req: Request;
+}
+
+/**
+ * Checks the second factor; true lets the login complete. It may throw `loginError(...)` to refuse with a reason.
+ * @example verifyMfa: async ({ user, params }) => totp.verify(params.otp, await secretOf(user.id))
+ */
+export type VerifyMfa = (context: VerifyMfaContext) => boolean | Promise<boolean>;
+
+/** Looks a user up by the `sub` of an access token, for `/userinfo`; null when the user no longer exists. */
+export type FindUser = (sub: string) => User | null | undefined | false | Promise<User | null | undefined | false>;
 
 /** `verifyUser` is required: a function, or a passport strategy (anything with `authenticate`). */
 export function resolveVerifyUser(value: unknown): VerifyUser | PassportLikeStrategy {

@@ -1,15 +1,14 @@
 // lib/options/config.ts
 // The resolved configuration every part of the library reads: PasswordGrantOptions checked, defaults filled in.
 
-import type { ResolvedClientAssertionOptions } from '../client-auth/assertion-options';
-import type { ResolvedDpopOptions } from '../dpop/options';
-import type { VerifyMfa } from '../mfa/verify-mfa';
-import type { StandardsConfig } from '../standards-options';
+import type { ResolvedClientAssertionOptions } from './client-assertion';
+import type { ResolvedDpopOptions } from './dpop';
+import type { StandardsConfig } from './standards';
 import type { TokenStore } from '../stores/store';
-import type { ThrottleConfig } from '../throttle/options';
+import type { ThrottleConfig } from './throttle';
 import type { Keyring } from '../tokens/keyring';
 import type { Clock } from '../util/clock';
-import type { EnrichToken, PassportLikeStrategy, VerifyUser } from './callbacks';
+import type { EnrichToken, PassportLikeStrategy, VerifyMfa, VerifyUser } from './callbacks';
 import type { RequestLimits } from './limits';
 import type { PasswordGrantOptions } from './password-grant-options';
 
@@ -41,5 +40,6 @@ export interface Config extends StandardsConfig {
   readonly dpop: ResolvedDpopOptions;
   /** Seconds; 0 = off. */
   readonly refreshReuseGrace: number;
-  readonly refreshTokenSecret: Buffer | undefined;
+  /** The key refresh-token successors are derived with: `refreshTokenSecret`, or HKDF of the signing key. */
+  readonly successorKey: Buffer;
 }

@@ -2,26 +2,12 @@
 // Who the tokens say issued them and whom they are for: issuer, audience and the challenge realm.
 
 import { ConfigError } from '../errors/config-error';
-import { assertString, fail } from '../util/assert';
+import { assertHttpsUrl, assertString, fail } from '../util/assert';
 
 /** The issuer is required and becomes the `iss` of every token exactly as given. */
 export function resolveIssuer(value: unknown): string {
   if (value === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.issuer is required');
-  assertString(value, 'options.issuer');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    fail('options.issuer', 'an absolute URL');
-  }
-  // RFC 8414 §2: "a URL that uses the "https" scheme and has no query or fragment components".
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    fail('options.issuer', 'an https URL (http is allowed for localhost only)');
-  }
-  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
-    fail('options.issuer', 'a URL without query or fragment (RFC 8414 §2)');
-  }
+  assertHttpsUrl(value, 'options.issuer', 'a URL without query or fragment (RFC 8414 §2)');
   return value;
 }
 

@@ -1,8 +1,7 @@
 // lib/options/limits.ts
 // Size limits on what a request may carry: the public option, its defaults, and its checks.
 
-import { ConfigError } from '../errors/config-error';
-import { assertPositiveInteger, fail, isObject } from '../util/assert';
+import { assertKnownKeys, assertPositiveInteger, fail, isObject } from '../util/assert';
 
 /** Size limits on what a request may carry; each excess is a clear 4xx JSON error. */
 export interface RequestLimits {
@@ -27,9 +26,9 @@ const DEFAULT_LIMITS: Required<RequestLimits> = {
 export function resolveLimits(value: unknown): Required<RequestLimits> {
   if (value === undefined) return DEFAULT_LIMITS;
   if (!isObject(value)) fail('options.limits', 'an object');
+  assertKnownKeys(value, Object.keys(DEFAULT_LIMITS), 'options.limits');
   const limits: Record<string, number> = { ...DEFAULT_LIMITS };
   for (const [key, limit] of Object.entries(value)) {
-    if (!(key in DEFAULT_LIMITS)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `options.limits.${key} is not a known option`);
     if (limit === undefined) continue;
     assertPositiveInteger(limit, `options.limits.${key}`);
     limits[key] = limit;

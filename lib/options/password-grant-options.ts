@@ -1,16 +1,15 @@
 // lib/options/password-grant-options.ts
 // The public options of passwordGrant(), and the list of their names that unknown options are refused against.
 
-import type { ClientAssertionOptions } from '../client-auth/assertion-options';
-import type { DpopOptions } from '../dpop/options';
-import type { VerifyMfa } from '../mfa/verify-mfa';
-import type { StandardsOptions } from '../standards-options';
+import type { ClientAssertionOptions } from './client-assertion';
+import type { DpopOptions } from './dpop';
+import type { StandardsOptions } from './standards';
 import type { TokenStore } from '../stores/store';
-import type { ThrottleOptions } from '../throttle/options';
-import type { SigningKeyOption } from '../tokens/keyring';
+import type { ThrottleOptions } from './throttle';
+import type { SigningKeyOption } from './signing-keys';
 import type { Client } from '../types';
 import type { Clock } from '../util/clock';
-import type { EnrichToken, PassportLikeStrategy, VerifyUser } from './callbacks';
+import type { EnrichToken, PassportLikeStrategy, VerifyMfa, VerifyUser } from './callbacks';
 import type { RequestLimits } from './limits';
 
 /**

@@ -1,8 +1,9 @@
 // lib/options/refresh-reuse.ts
-// The refresh-token reuse grace and the secret its successors are derived from (see grants/successor.ts).
+// The refresh-token reuse grace and the key its successors are derived with (see grants/successor.ts).
 
-import { ConfigError } from '../errors/config-error';
-import { fail } from '../util/assert';
+import { hkdfSync } from 'node:crypto';
+import type { Keyring } from '../tokens/keyring';
+import { fail, secretBytes } from '../util/assert';
 
 /** Seconds; 0 (the default) turns the grace off; at most 300. */
 export function resolveReuseGrace(value: unknown): number {
@@ -13,11 +14,19 @@ export function resolveReuseGrace(value: unknown): number {
   return value;
 }
 
-/** Undefined means "derive it from the first signing key"; a given secret must be at least 32 bytes. */
-export function resolveRefreshTokenSecret(value: unknown): Buffer | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' && !Buffer.isBuffer(value)) fail('options.refreshTokenSecret', 'a string or Buffer');
-  const secret = Buffer.from(value);
-  if (secret.length < 32) throw new ConfigError('ERR_EPG_WEAK_KEY', 'options.refreshTokenSecret must be at least 32 bytes');
-  return secret;
+/**
+ * The successor key: `refreshTokenSecret` (at least 32 bytes), or by default a key derived (HKDF, RFC 5869) from the
+ * first signing key, which every instance already shares. Resolved once, with the rest of the config.
+ */
+export function resolveSuccessorKey(value: unknown, keyring: Keyring): Buffer {
+  if (value === undefined) return deriveFromSigningKey(keyring);
+  return secretBytes(value, 'options.refreshTokenSecret');
+}
+
+function deriveFromSigningKey(keyring: Keyring): Buffer {
+  const { signer } = keyring;
+  const signing = signer.signingKey!;
+  const material = signing.type === 'secret' ? signing.export() : signing.export({ type: 'pkcs8', format: 'der' });
+  const info = `express-password-grant refresh successor v1 ${signer.kid}`;
+  return Buffer.from(hkdfSync('sha256', material, 'express-password-grant', info, 32));
 }

@@ -1,5 +1,5 @@
 // lib/options/store.ts
-// The store option: anything that implements every TokenStore method (the default MemoryStore is made in options.ts).
+// The store option: anything that implements every TokenStore method (the default MemoryStore is made in index.ts).
 
 import { ConfigError } from '../errors/config-error';
 import type { TokenStore } from '../stores/store';

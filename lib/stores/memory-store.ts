@@ -1,6 +1,7 @@
 // lib/stores/memory-store.ts
 // The single-process TokenStore: Maps of expiring entries, swept by one unref'd timer; values copied as strings.
 
+import { assertFunction, assertKnownKeys, assertPositiveInteger, fail, isObject } from '../util/assert';
 import { BoundedMap } from './bounded-map';
 import { decodeRecord, encodeRecord, expiresAtOf } from './compact-record';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
@@ -24,6 +25,9 @@ export interface MemoryStoreOptions {
    */
   readonly maxEntries?: number;
 }
+
+/** The longest delay Node's timers accept (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 const FAMILY = 'fam:';
 const JTI = 'jti:';
@@ -49,13 +53,20 @@ export class MemoryStore implements TokenStore {
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(revocation: Revocation | undefined) => void>();
 
+  /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: MemoryStoreOptions = {}) {
+    if (!isObject(options)) fail('MemoryStore: options', 'an object');
+    assertKnownKeys(options, ['sweepIntervalMs', 'now', 'maxEntries'], 'MemoryStore: options');
+    const { sweepIntervalMs = 60_000, now, maxEntries = DEFAULT_MAX_ENTRIES } = options;
+    // Node runs a timer with a non-numeric or out-of-range delay every millisecond: refuse it instead.
+    assertPositiveInteger(sweepIntervalMs, 'MemoryStore: options.sweepIntervalMs');
+    if (sweepIntervalMs > MAX_TIMER_MS) fail('MemoryStore: options.sweepIntervalMs', `at most ${MAX_TIMER_MS}`);
+    if (now !== undefined) assertFunction(now, 'MemoryStore: options.now');
+    if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 2) fail('MemoryStore: options.maxEntries', 'an integer >= 2');
     // Not `Date.now` captured as a value: fake timers (jest, sinon) install a new Date after construction.
-    this.now = options.now ?? (() => Date.now());
-    const max = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    if (!Number.isSafeInteger(max) || max < 2) throw new TypeError('MemoryStore: options.maxEntries must be an integer >= 2');
-    this.bounded = new BoundedMap(max);
-    this.timer = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
+    this.now = (now as (() => number) | undefined) ?? (() => Date.now());
+    this.bounded = new BoundedMap(maxEntries);
+    this.timer = setInterval(() => this.sweep(), sweepIntervalMs);
     this.timer.unref();
   }
 

@@ -1,6 +1,8 @@
 // lib/stores/postgres-store.ts
 // The shared TokenStore on PostgreSQL (node-postgres): one statement per atomic step, revocations over LISTEN/NOTIFY.
 
+import { ConfigError } from '../errors/config-error';
+import { assertKnownKeys, fail, isObject } from '../util/assert';
 import { decodeRecord, encodeRecord } from './compact-record';
 import type { PgPoolLike, PgResultLike } from './postgres-like';
 import { PgNotificationListener } from './postgres-listener';
@@ -60,9 +62,12 @@ export class PostgresStore implements TokenStore {
   private readonly stopSweeper: () => void;
   private closed = false;
 
+  /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: PostgresStoreOptions) {
-    const pool = options?.pool;
-    if (typeof pool?.connect !== 'function') throw new TypeError('PostgresStore: options.pool must be a pg.Pool (with connect())');
+    if (!isObject(options)) fail('PostgresStore: options', 'an object { pool, schema?, queryTimeoutMs?, sweepIntervalMs?, sweepBatchSize? }');
+    assertKnownKeys(options, ['pool', 'schema', 'queryTimeoutMs', 'sweepIntervalMs', 'sweepBatchSize'], 'PostgresStore: options');
+    const pool = options.pool;
+    if (typeof pool?.connect !== 'function') throw new ConfigError('ERR_EPG_INVALID_OPTION', 'PostgresStore: options.pool must be a pg.Pool (with connect())');
     this.pool = pool;
     this.schema = checkIdentifier('PostgresStore', 'schema', options.schema ?? 'epg');
     this.timeoutMs = checkPositive('PostgresStore', 'queryTimeoutMs', options.queryTimeoutMs ?? 1000);

@@ -1,6 +1,8 @@
 // lib/stores/sqlite-store.ts
 // The single-process TokenStore that survives restarts: tables in the app's better-sqlite3 database.
 
+import { ConfigError } from '../errors/config-error';
+import { assertKnownKeys, fail, isObject } from '../util/assert';
 import { decodeRecord, encodeRecord } from './compact-record';
 import type { SqliteDatabaseLike, SqliteStatementLike } from './sqlite-like';
 import { SQLITE_TABLES, sqliteSchemaSql, sqliteStatements, type SqliteStatementName } from './sqlite-schema';
@@ -46,10 +48,13 @@ export class SqliteStore implements TokenStore {
   private readonly stopSweeper: () => void;
   private readonly rotateTx: (previousId: string, next: RefreshTokenRecord, now: number) => RotateResult;
 
+  /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: SqliteStoreOptions) {
-    const db = options?.database;
+    if (!isObject(options)) fail('SqliteStore: options', 'an object { database, tablePrefix?, sweepIntervalMs?, sweepBatchSize? }');
+    assertKnownKeys(options, ['database', 'tablePrefix', 'sweepIntervalMs', 'sweepBatchSize'], 'SqliteStore: options');
+    const db = options.database;
     if (typeof db?.prepare !== 'function' || typeof db.exec !== 'function' || typeof db.transaction !== 'function') {
-      throw new TypeError('SqliteStore: options.database must be a better-sqlite3 Database (prepare, exec, transaction)');
+      throw new ConfigError('ERR_EPG_INVALID_OPTION', 'SqliteStore: options.database must be a better-sqlite3 Database (prepare, exec, transaction)');
     }
     this.db = db;
     this.prefix = checkIdentifier('SqliteStore', 'tablePrefix', options.tablePrefix ?? 'epg_');

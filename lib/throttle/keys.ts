@@ -3,7 +3,7 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { sha256 } from '../util/crypto';
-import type { BucketKind } from './options';
+import type { BucketKind } from '../options/throttle';
 
 /** A bucket: which rule, and the identity it counts (username, IP, client id or a pair), hashed once. */
 export interface Bucket {

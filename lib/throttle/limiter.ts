@@ -4,11 +4,11 @@
 
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
-import { storeCall } from '../grants/store-call';
+import { storeCall } from '../stores/store-call';
 import type { CappedHit, Counter } from '../stores/store';
 import { epochSeconds } from '../util/clock';
 import { failKey, knownKey, levelKey, lockKey, tightKey, type Bucket } from './keys';
-import type { BucketKind, ResolvedRule, ThrottleConfig } from './options';
+import type { BucketKind, ResolvedRule, ThrottleConfig } from '../options/throttle';
 
 /** A refusal: which bucket is full and for how many more seconds. */
 export interface Lock {

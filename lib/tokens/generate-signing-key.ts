@@ -2,9 +2,9 @@
 // A fresh asymmetric signing key for `signingKeys`: private PEM, its kid (RFC 7638 thumbprint) and public JWK.
 
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { jwkThumbprint } from '../dpop/jwk-thumbprint';
+import { jwkThumbprint } from '../jose/jwk-thumbprint';
 import { fail, isObject } from '../util/assert';
-import { publicJwkOf, type PublicJwk } from './jwk';
+import { publicJwkOf, type PublicJwk } from '../jose/jwk';
 
 /** The algorithms a generated key can be for (HS256 is a shared secret: any 32 random bytes). */
 export type GeneratedKeyAlgorithm = 'RS256' | 'PS256' | 'ES256';

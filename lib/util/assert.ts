@@ -26,3 +26,38 @@ export function assertBoolean(value: unknown, path: string): asserts value is bo
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Refuses a member of `value` that `known` does not list, naming it: a misspelt option is never silently ignored. */
+export function assertKnownKeys(value: Readonly<Record<string, unknown>>, known: Iterable<string>, path: string): void {
+  const names = new Set(known);
+  for (const key of Object.keys(value)) {
+    if (!names.has(key)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `${path}.${key} is not a known option`);
+  }
+}
+
+/**
+ * An absolute https URL without query or fragment; http only for a loopback host (RFC 8414 §2 for the issuer,
+ * RFC 6749 §3.1 and §10.9: endpoints need TLS).
+ */
+export function assertHttpsUrl(value: unknown, path: string, withoutQuery = 'a URL without query or fragment'): asserts value is string {
+  assertString(value, path);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(path, 'an absolute URL');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    fail(path, 'an https URL (http is allowed for localhost only)');
+  }
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) fail(path, withoutQuery);
+}
+
+/** A secret given as a string (UTF-8) or Buffer, as a copy of at least `minBytes` bytes (ERR_EPG_WEAK_KEY otherwise). */
+export function secretBytes(value: unknown, path: string, minBytes = 32): Buffer {
+  if (typeof value !== 'string' && !Buffer.isBuffer(value)) fail(path, 'a string or Buffer');
+  const secret = Buffer.from(value);
+  if (secret.length < minBytes) throw new ConfigError('ERR_EPG_WEAK_KEY', `${path} must be at least ${minBytes} bytes`);
+  return secret;
+}
