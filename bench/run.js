@@ -1,6 +1,7 @@
 // bench/run.js
 // `npm run bench`: starts each server as a child process on 127.0.0.1, drives it with autocannon, reports medians
-// and ratios measured in the same run, and writes bench/RESULTS.md. BENCH_QUICK=1: short runs, nothing written.
+// and ratios measured in the same run, and writes bench/RESULTS.md. `npm run bench -- --quick` (or BENCH_QUICK=1): the
+// same ratios from one short round each, in about a minute, nothing written (for a change that touches a hot path).
 
 'use strict';
 
@@ -11,20 +12,28 @@ const { spawn } = require('node:child_process');
 const autocannon = require('autocannon');
 const f = require('./fixtures');
 
-const QUICK = process.env.BENCH_QUICK === '1';
-const RUNS = Number(process.env.BENCH_RUNS || 3);
+const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
+const RUNS = Number(process.env.BENCH_RUNS || (QUICK ? 1 : 3));
 // The protected route swings by up to ±10% between windows on a shared 2-core VM: more rounds there.
 const PROTECTED_RUNS = Number(process.env.BENCH_PROTECTED_RUNS || (QUICK ? RUNS : 5));
-const DURATION = Number(process.env.BENCH_DURATION || (QUICK ? 1.5 : 5)); // seconds per measurement
+const DURATION = Number(process.env.BENCH_DURATION || (QUICK ? 1 : 5)); // seconds per measurement
 // bcrypt-bound scenarios serve ~30 req/s: longer windows so that each median rests on a few hundred requests.
-const TOKEN_DURATION = Number(process.env.BENCH_TOKEN_DURATION || (QUICK ? 2 : 5));
+const TOKEN_DURATION = Number(process.env.BENCH_TOKEN_DURATION || (QUICK ? 1 : 5));
 // ... and more rounds: bcrypt throughput swings with any other load on the machine, so pair rounds closely.
 const TOKEN_RUNS = Number(process.env.BENCH_TOKEN_RUNS || (QUICK ? RUNS : 7));
 // A p99 of 1000 samples moves with every hiccup of a shared machine: more rounds for the event-loop test too.
 const LOOP_RUNS = Number(process.env.BENCH_LOOP_RUNS || (QUICK ? RUNS : 5));
-const WARMUP = QUICK ? 0.5 : 1.5;
+const WARMUP = QUICK ? 0.3 : 1.5;
+// The refresh grant: CHAINS rotating refresh-token chains (one per connection), REFRESH_RUNS rounds.
+const CHAINS = 10;
+const REFRESH_RUNS = Number(process.env.BENCH_REFRESH_RUNS || (QUICK ? RUNS : 5));
+// Cost as the work grows: refresh tokens of other users' logins stored before the server listens. --quick stops at
+// 100k, and RedisStore at 10k (a 1M prefill takes ~10 s and ~0.5 GB); BENCH_GROWTH=1000,100000,1000000 and
+// BENCH_GROWTH_REDIS=100000 choose.
+const GROWTH = (process.env.BENCH_GROWTH || (QUICK ? '1000,100000' : '1000,100000,1000000')).split(',').map(Number);
+const GROWTH_REDIS = Number(process.env.BENCH_GROWTH_REDIS || (QUICK ? 10_000 : 100_000));
 const RATE = 200; // req/s of the protected route in the event-loop test
-// BENCH_ONLY=token,protected,loop,memory runs some groups only (for iterating; RESULTS.md is then not written).
+// BENCH_ONLY=token,refresh,protected,growth,loop,memory runs some groups only (for iterating; RESULTS.md is then not written).
 // BENCH_ONLY=sql runs only the SQL stores' rows: token endpoint and protected route beside their ceilings, and the
 // bytes per stored refresh token.
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
@@ -32,13 +41,19 @@ const SQL_ONLY = ONLY !== undefined && ONLY.has('sql') && ONLY.size === 1;
 const runs = (group) => ONLY === undefined || ONLY.has(group) || (SQL_ONLY && (group === 'token' || group === 'protected' || group === 'sqlsize'));
 /** Under BENCH_ONLY=sql a group keeps its ceiling (first row) and the SQL stores' rows only. */
 const SQL_IDS = new Set(['ours-postgres', 'ours-sqlite']);
-const forGroup = (scenarios) => (SQL_ONLY ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id)) : scenarios);
+// --quick keeps to the issue-14 ratios: the SQL stores' token-endpoint and protected-route rows, the SQL sizes and the
+// memory rows run only when BENCH_ONLY names them (the growth rows state heap per token under --quick).
+const forGroup = (scenarios) => (SQL_ONLY ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id))
+  : QUICK && ONLY === undefined ? scenarios.filter((sc) => !SQL_IDS.has(sc.id)) : scenarios);
+const quickSkips = (group) => QUICK && ONLY === undefined && (group === 'sqlsize' || group === 'memory');
 const WRITE = ONLY === undefined && (!QUICK || process.env.BENCH_WRITE === '1');
 // A bcrypt-bound window answers ~200 requests in bursts (4 pool threads, 8 connections): counting responses over
 // the whole window swings by a burst depending on where the window happens to end. Those scenarios are rated over
 // their steady state instead: responses after the first STEADY_SKIP seconds, up to the last one, per elapsed second.
 const STEADY_SKIP = QUICK ? 0.5 : 1;
 const ROOT = path.join(__dirname, '..');
+const T0 = Date.now();
+const elapsed = () => `[${((Date.now() - T0) / 1000).toFixed(0)} s]`;
 const children = new Set();
 
 // ---------------------------------------------------------------------------------------------------- processes
@@ -123,7 +138,10 @@ const median = (values) => {
 async function throughput(scenario, duration = DURATION) {
   const before = scenario.bcryptCounter ? await bcryptCompares(scenario.bcryptCounter) : 0;
   const origin = new URL(scenario.request.url).origin;
+  // Before the CPU reading: replacing lost chains costs bcrypt logins that are not part of the refresh window.
+  if (scenario.topUp) await scenario.topUp();
   const cpuBefore = await cpuUsage(origin);
+  const gcBefore = scenario.gc ? await getJson(`${origin}/bench/gc`) : undefined;
   const okTimes = [];
   const startedAt = Date.now();
   const onResponse = scenario.steady ? (client, status) => status < 300 && okTimes.push(Date.now()) : undefined;
@@ -133,6 +151,11 @@ async function throughput(scenario, duration = DURATION) {
   const inFlight = scenario.steady ? scenario.request.connections : 0;
   if (inFlight > 0) await new Promise((r) => setTimeout(r, 500));
   const cpuAfter = await cpuUsage(origin);
+  (scenario.p99s ??= []).push(result.latency.p99);
+  if (gcBefore) {
+    const gcAfter = await getJson(`${origin}/bench/gc`);
+    (scenario.gcShares ??= []).push((gcAfter.ms - gcBefore.ms) / (result.duration * 1000));
+  }
   const answered = result['2xx'] + result.non2xx + inFlight;
   if (answered > 0) {
     (scenario.cpu ??= []).push((cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / answered);
@@ -146,6 +169,11 @@ async function throughput(scenario, duration = DURATION) {
     scenario.responses = (scenario.responses || 0) + answered;
   }
   return (scenario.steady && steadyRate(okTimes, startedAt, STEADY_SKIP)) || ok / result.duration;
+}
+
+async function getJson(url) {
+  const res = await fetch(url);
+  return res.json();
 }
 
 async function cpuUsage(origin) {
@@ -189,18 +217,117 @@ function tokenScenarios(s) {
   ];
 }
 
+/**
+ * One rotating refresh-token chain per connection: each request takes a token from the scenario's pool and puts the
+ * successor back. Before each window the pool is topped up to CHAINS by `issue(n)` (a chain whose request was in
+ * flight when the last window closed is lost: its token was spent, the client never saw the successor).
+ */
+function refreshScenario(id, label, url, params, headers, issue, extra = {}) {
+  const sc = { id, label, ...extra, pool: [] };
+  sc.topUp = async () => {
+    const missing = CHAINS - sc.pool.length;
+    if (missing > 0) sc.pool.push(...(await issue(missing)));
+  };
+  sc.request = {
+    url,
+    requests: [{
+      method: 'POST',
+      path: new URL(url).pathname,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      setupRequest: (req) => ({ ...req, body: form({ grant_type: 'refresh_token', ...params, refresh_token: sc.pool.pop() ?? 'none-left' }) }),
+      onResponse: (status, body) => {
+        if (status === 200) sc.pool.push(JSON.parse(body).refresh_token);
+      },
+    }],
+  };
+  return sc;
+}
+
+/** n refresh tokens from n password-grant logins of the seed user (whose password check skips bcrypt). */
+function loginsFor(url, params, headers = {}) {
+  const seed = { ...login, username: f.SEED_USERNAME };
+  return (n) => Promise.all(Array.from({ length: n }, () => post(url, form({ ...seed, ...params }), headers).then((r) => r.refresh_token)));
+}
+
+/** Ours as a public client (`client_id`) and as a confidential client (Basic, bcrypt-hashed secret). */
+function oursRefresh(idPrefix, labelSuffix, server, extra = {}) {
+  const url = `${server.url}/oauth2/token`;
+  const auth = { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) };
+  return [
+    refreshScenario(`${idPrefix}-public`, `Ours, public client, ${labelSuffix}`, url, { client_id: f.PUBLIC_CLIENT_ID }, {}, loginsFor(url, { client_id: f.PUBLIC_CLIENT_ID }), extra),
+    refreshScenario(`${idPrefix}-conf`, `Ours, confidential client (Basic), ${labelSuffix}`, url, {}, auth, loginsFor(url, {}, auth), extra),
+  ];
+}
+
+function refreshScenarios(s) {
+  const auth = { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) };
+  const peer = (id, label, server) => {
+    const url = `${server.url}/oauth2/token`;
+    return refreshScenario(id, label, url, {}, auth, loginsFor(url, {}, auth));
+  };
+  return [
+    refreshScenario('ceiling', 'Ceiling: consume an opaque token from a Map, store a fresh one, sign RS256 with a KeyObject', `${s.ceiling.url}/refresh`, {}, {},
+      (n) => getJson(`${s.ceiling.url}/bench/seed-refresh?n=${n}`)),
+    ...oursRefresh('ours', 'RS256, MemoryStore', s.ours, { target: 0.95 }),
+    ...oursRefresh('ours-es256', 'ES256, MemoryStore', s.oursEs256, { es256: true }),
+    ...(s.oursRedis ? oursRefresh('ours-redis', 'RS256, RedisStore', s.oursRedis) : []),
+    ...(s.oursPostgres ? oursRefresh('ours-postgres', 'RS256, PostgresStore', s.oursPostgres) : []),
+    peer('oauth2orize', 'oauth2orize `exchange.refreshToken` (rotating) + passport-http + jsonwebtoken (PEM)', s.oauth2orize),
+    peer('node-oauth', '@node-oauth/express-oauth-server (opaque tokens, rotating)', s.nodeOauth),
+  ];
+}
+
+/** Cost as the work grows: the same three measurements on servers holding 1k, 100k, 1M stored refresh tokens. */
+async function growth(redisNote) {
+  const defs = GROWTH.map((n) => [`mem-${n}`, `MemoryStore, ${n.toLocaleString('en-US')} stored`, { PREFILL: String(n) }]);
+  if (!redisNote && GROWTH_REDIS > 0) defs.push([`redis-${GROWTH_REDIS}`, `RedisStore, ${GROWTH_REDIS.toLocaleString('en-US')} stored`, { PREFILL: String(GROWTH_REDIS), STORE: 'redis' }]);
+  process.stdout.write(`
+Growth: prefilling ${defs.map((d) => d[0]).join(', ')}
+`);
+  // --max-old-space-size: 1M records are ~0.5 GB of heap, under V8's default limit on small machines.
+  const servers = await Promise.all(defs.map(([id, , env]) => start(id, 'servers/ours.js', env, ['--expose-gc', '--max-old-space-size=4096'])));
+  const rows = [];
+  for (let i = 0; i < defs.length; i += 1) {
+    const stats = await getJson(`${servers[i].url}/bench/prefill`);
+    rows.push({ id: defs[i][0], label: defs[i][1], server: servers[i], stats });
+    process.stdout.write(`  ${defs[i][0]}: ${fmt(stats.heapPerToken)} B heap/token, ${fmt(stats.rssPerToken)} B RSS/token${stats.redisMemoryUsagePerToken ? `, Redis ${fmt(stats.redisMemoryUsagePerToken)} B/token (MEMORY USAGE)` : ''}
+`);
+  }
+  const prot = [];
+  for (const r of rows) {
+    const t = await post(`${r.server.url}/oauth2/token`, form({ ...login, client_id: f.PUBLIC_CLIENT_ID }));
+    prot.push({ id: r.id, label: r.label, gc: true, request: { url: `${r.server.url}/api/me`, method: 'GET', headers: { authorization: `Bearer ${t.access_token}` } } });
+  }
+  const refresh = rows.map((r) => {
+    const url = `${r.server.url}/oauth2/token`;
+    return refreshScenario(r.id, r.label, url, { client_id: f.PUBLIC_CLIENT_ID }, {}, loginsFor(url, { client_id: f.PUBLIC_CLIENT_ID }), { gc: true });
+  });
+  const token = rows.map((r) => ({ id: r.id, label: r.label, request: { url: `${r.server.url}/oauth2/token`, method: 'POST', body: form({ ...login, client_id: f.PUBLIC_CLIENT_ID }), headers: { 'content-type': 'application/x-www-form-urlencoded' } } }));
+  await measureGroup('Growth: protected route, `requireToken()` (req/s)', prot, 10, DURATION, PROTECTED_RUNS);
+  await measureGroup('Growth: refresh grant, public client (req/s)', refresh, CHAINS, DURATION, REFRESH_RUNS);
+  // The token endpoint's p99 is a bcrypt queue: a 1 s window holds ~30 responses, no p99. Not under --quick.
+  if (!QUICK || ONLY !== undefined) await measureGroup('Growth: token endpoint, password grant (p99)', token, 8, TOKEN_DURATION, TOKEN_RUNS, true);
+  for (const r of rows) r.server.child.kill('SIGTERM');
+  return { rows, prot, refresh, token };
+}
+
 /** The SQL stores' servers that started: [scenario id, store name, server]. */
 function sqlServers(s) {
   return [['ours-postgres', 'PostgresStore', s.oursPostgres], ['ours-sqlite', 'SqliteStore', s.oursSqlite]].filter(([, , server]) => server);
 }
 
+const loginOf = login;
+
 async function protectedScenarios(s) {
+  // Access tokens from the seed user (no bcrypt): the same claims as alice's, minus ~50 ms of setup each.
+  const login = { ...loginOf, username: f.SEED_USERNAME };
   const ours = await post(`${s.ours.url}/oauth2/token`, form({ ...login, client_id: f.PUBLIC_CLIENT_ID }));
   const get = (url, token) => ({ url, method: 'GET', headers: { authorization: `Bearer ${token}` } });
   const list = [
     { id: 'bare', label: 'Ceiling: bare Express route', request: get(`${s.ceiling.url}/api/me`, ours.access_token) },
-    { id: 'ours-memory', label: 'Ours, `requireToken()` RS256, revocation on, MemoryStore', target: 0.9, request: get(`${s.ours.url}/api/me`, ours.access_token) },
+    { id: 'ours-memory', label: 'Ours, `requireToken()` RS256, revocation on, MemoryStore', target: 0.95, request: get(`${s.ours.url}/api/me`, ours.access_token) },
     { id: 'ours-bare', label: 'Diagnostic: the bare route inside our server process (GET /bench/bare, no `requireToken()`)', request: get(`${s.ours.url}/bench/bare`, ours.access_token) },
+    { id: 'passport-floor', label: 'Floor: passport itself, a strategy that calls `this.success()` at once', request: get(`${s.passportFloor.url}/api/orders`, ours.access_token) },
     { id: 'ours-passport', label: 'Ours, passport strategy `oauth2-bearer`, MemoryStore', request: get(`${s.ours.url}/api/orders`, ours.access_token) },
     { id: 'ours-nocache', label: 'Ours, `requireToken()` with `tokenCacheSize: 0` (every request verifies RS256)', request: get(`${s.oursNoCache.url}/api/me`, (await post(`${s.oursNoCache.url}/oauth2/token`, form({ ...login, client_id: f.PUBLIC_CLIENT_ID }))).access_token) },
   ];
@@ -221,7 +348,7 @@ async function protectedScenarios(s) {
 
 /** Runs every scenario RUNS times, interleaved (round robin) so drifting machine load hits all of them alike. */
 async function measureGroup(title, scenarios, connections, duration, runs, steady = false) {
-  process.stdout.write(`\n${title}\n`);
+  process.stdout.write(`\n${title} ${elapsed()}\n`);
   for (const sc of scenarios) {
     sc.request.connections = connections;
     sc.steady = steady;
@@ -231,6 +358,8 @@ async function measureGroup(title, scenarios, connections, duration, runs, stead
     sc.compares = 0;
     sc.responses = 0;
     sc.cpu = [];
+    sc.p99s = [];
+    sc.gcShares = [];
   }
   for (let run = 1; run <= runs; run += 1) {
     for (const sc of scenarios) {
@@ -246,6 +375,8 @@ async function measureGroup(title, scenarios, connections, duration, runs, stead
     sc.pairedRatio = median(sc.samples.map((v, i) => v / base.samples[i]));
     sc.cpuMedian = median(sc.cpu);
     sc.cpuRatio = median(base.cpu) / sc.cpuMedian;
+    sc.p99 = median(sc.p99s);
+    sc.gcShare = sc.gcShares.length > 0 ? median(sc.gcShares) : undefined;
   }
 }
 
@@ -367,8 +498,75 @@ function throughputTable(scenarios, baseLabel) {
   ].join('\n');
 }
 
+/** median(a) / median(b) of two scenarios of one list, by id (undefined when either did not run). */
+function ratioOf(list, a, b) {
+  const x = list?.find((sc) => sc.id === a);
+  const y = list?.find((sc) => sc.id === b);
+  return x?.median === undefined || y?.median === undefined ? undefined : x.median / y.median;
+}
+
+/** The issue-14 ratios, one line each, with their targets: printed by --quick and written into RESULTS.md. */
+function summary({ refresh, prot, grown }) {
+  const line = (label, value, target, lowerIsBetter = false) =>
+    value === undefined ? undefined : `- ${label}: **${fmt(value, 3)}**${target === undefined ? '' : ` — ${verdict(value, target, lowerIsBetter)}`}`;
+  const lines = [
+    line('Refresh grant, ours public / ceiling (MemoryStore, RS256)', ratioOf(refresh, 'ours-public', 'ceiling'), 0.95),
+    line('Refresh grant, ours confidential / ceiling (MemoryStore, RS256)', ratioOf(refresh, 'ours-conf', 'ceiling'), 0.95),
+    line('Refresh grant, ours public / ceiling (RedisStore)', ratioOf(refresh, 'ours-redis-public', 'ceiling')),
+    line('Refresh grant, ours confidential / ceiling (RedisStore)', ratioOf(refresh, 'ours-redis-conf', 'ceiling')),
+    line('Refresh grant, ours public / ceiling (PostgresStore)', ratioOf(refresh, 'ours-postgres-public', 'ceiling')),
+    line('Refresh grant, ours confidential / ceiling (PostgresStore)', ratioOf(refresh, 'ours-postgres-conf', 'ceiling')),
+    line('Refresh grant, ES256 / RS256 (ours public, MemoryStore)', ratioOf(refresh, 'ours-es256-public', 'ours-public')),
+    line('Refresh grant, ours ES256 public / express-oauth-server (opaque)', ratioOf(refresh, 'ours-es256-public', 'node-oauth'), 1),
+    line('Refresh grant, ours ES256 confidential / express-oauth-server (opaque)', ratioOf(refresh, 'ours-es256-conf', 'node-oauth'), 1),
+    line('Refresh grant, oauth2orize / ceiling', ratioOf(refresh, 'oauth2orize', 'ceiling')),
+    line('Refresh grant, express-oauth-server / ceiling', ratioOf(refresh, 'node-oauth', 'ceiling')),
+    line('Protected route, `requireToken()` / bare Express', ratioOf(prot, 'ours-memory', 'bare'), 0.95),
+    line('Protected route, bare route inside our process / bare Express (what the router costs a route that does not use it; target: none)', ratioOf(prot, 'ours-bare', 'bare'), 1),
+    line('Protected route, passport floor / bare Express', ratioOf(prot, 'passport-floor', 'bare')),
+    line('Protected route, ours `oauth2-bearer` / passport floor', ratioOf(prot, 'ours-passport', 'passport-floor'), 0.95),
+  ];
+  if (grown) {
+    const [first] = grown.rows;
+    for (const r of grown.rows.slice(1)) {
+      const p99 = (list) => list.find((sc) => sc.id === r.id).p99 / list.find((sc) => sc.id === first.id).p99 || undefined;
+      lines.push(
+        line(`Growth ${r.label} / ${first.label}: protected-route req/s`, ratioOf(grown.prot, r.id, first.id), 0.9),
+        line(`Growth ${r.label} / ${first.label}: refresh-grant p99`, p99(grown.refresh), 1.1, true),
+        line(`Growth ${r.label} / ${first.label}: token-endpoint p99`, p99(grown.token), 1.1, true),
+      );
+    }
+    for (const r of grown.rows.filter((row) => row.stats.redisMemoryUsagePerToken !== undefined)) {
+      lines.push(line(`Redis bytes per stored refresh token (MEMORY USAGE, ${r.label})`, r.stats.redisMemoryUsagePerToken, 300, true));
+    }
+  }
+  return lines.filter((l) => l !== undefined);
+}
+
+/** Growth rows: throughput, p99 and GC share per stored-token count, and what each token costs in memory. */
+function growthSection(grown) {
+  if (!grown) return [];
+  const pick = (list, id) => list.find((sc) => sc.id === id);
+  return [
+    '## Cost as the work grows (stored refresh tokens of other users\' logins)',
+    '',
+    'Each server stores n records shaped as the password grant saves them (bench/prefill.js, through',
+    '`saveRefreshToken()`) before it listens, under `node --expose-gc`; heap and RSS per token compare forced-GC',
+    'snapshots before and after the prefill. "GC %" is the share of each window the main thread spent in GC',
+    '(perf_hooks `gc` entries). Targets: within 10 % of the first row.',
+    '',
+    '| Stored | protected req/s | refresh req/s | refresh p99 ms | token p99 ms | GC % (protected / refresh) | heap per token | RSS per token | heapUsed | Redis B/token (MEMORY USAGE / INFO used_memory) |',
+    '|---|---:|---:|---:|---:|---|---:|---:|---:|---|',
+    ...grown.rows.map((r) => {
+      const [p, rf, t] = [pick(grown.prot, r.id), pick(grown.refresh, r.id), pick(grown.token, r.id)];
+      return `| ${r.label} | ${fmt(p.median)} | ${fmt(rf.median)} | ${fmt(rf.p99)} | ${fmt(t.p99)} | ${fmt(100 * p.gcShare)} / ${fmt(100 * rf.gcShare)} | ${fmt(r.stats.heapPerToken)} B | ${fmt(r.stats.rssPerToken)} B | ${fmt(r.stats.heapUsedMB)} MB | ${r.stats.redisMemoryUsagePerToken === undefined ? '' : `${fmt(r.stats.redisMemoryUsagePerToken)} / ${fmt(r.stats.redisUsedMemoryPerToken)} B (${fmt(r.stats.redisKeysPerToken, 2)} keys/token)`} |`;
+    }),
+    '',
+  ];
+}
+
 function report(ctx) {
-  const { token, prot, loop, memory, throttleMemory, redisNote, startedAt, load, sqlSizes = [], sqlNote } = ctx;
+  const { token, refresh, prot, grown, loop, memory, throttleMemory, redisNote, startedAt, load, sqlSizes = [], sqlNote } = ctx;
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const ceilingLoop = loop.find((t) => t.id === 'ceiling');
   const oursLoop = loop.find((t) => t.id === 'ours');
@@ -388,6 +586,10 @@ function report(ctx) {
     '  interleaved round robin; the median is reported.',
     load.start > 1 ? `- **The machine was busy** (load average ${fmt(load.start, 2)} at start on ${os.cpus().length} CPUs): other processes shared the cores, so the figures are noisy.` : '',
     '',
+    '## Issue 14 ratios (one run)',
+    '',
+    ...summary({ refresh, prot, grown }),
+    '',
     '## Token endpoint (POST, bcrypt cost 10, 8 connections)',
     '',
     throughputTable(token, 'ceiling'),
@@ -397,6 +599,14 @@ function report(ctx) {
       token.filter((sc) => sc.bcryptCounter).map((sc) => `${sc.id} ${fmt(sc.compares / sc.responses, 2)}`).join(', ') +
       '. One per request means the confidential client\'s bcrypt-hashed secret is not re-hashed on every request',
     '(lib/context/verified-secrets.ts remembers a verified (client, secret) pair by HMAC for 5 minutes).',
+    '',
+    `## Refresh grant (POST grant_type=refresh_token, ${CHAINS} rotating chains, one per connection)`,
+    '',
+    throughputTable(refresh, 'ceiling'),
+    '',
+    'Each connection presents the refresh token its previous response returned; a chain whose request was in flight',
+    'when a window closed is replaced by a fresh login before the next window. Peers rotate too (oauth2orize deletes',
+    'the presented token and stores a new one; express-oauth-server revokes and re-issues, opaque access tokens).',
     '',
     '## Protected route (GET, 10 connections)',
     '',
@@ -413,6 +623,8 @@ function report(ctx) {
     `Ratio ours / ceiling, loaded: **${fmt(loopRatio, 3)}** — ${verdict(loopRatio, 1.5, true)}.${oursLoop.problems + ceilingLoop.problems > 0 ? ` (${oursLoop.problems + ceilingLoop.problems} non-2xx/errors on the probe)` : ''}`,
     '',
     ...sqlSizeSection(sqlSizes, sqlNote),
+    ...growthSection(grown),
+    ...(memory.length === 0 ? [] : [
     '## Memory (MemoryStore, 100k refresh tokens)',
     '',
     `Measured by bench/memory.js under \`node --expose-gc\`: records shaped exactly as the password grant saves them`,
@@ -427,6 +639,7 @@ function report(ctx) {
     `Retained heap per token: ${verdict(median(memory.map((m) => m.heapPerToken)), 400, true)}. Expired entries are dropped on read and by one`,
     'unref\'d sweep timer per store (no timer per entry).',
     '',
+    ]),
     ...(throttleMemory === undefined ? [] : [
       '### Throttle state under a flood of failed logins',
       '',
@@ -491,7 +704,7 @@ function report(ctx) {
 async function main() {
   // The 1-minute load average lags: after a test run it stays above 1 for a while on an idle machine. Wait (at most
   // 90 s) for it to settle, so the figure recorded says whether something else was running.
-  for (let waited = 0; os.loadavg()[0] > 0.8 && waited < 90; waited += 5) await new Promise((r) => setTimeout(r, 5000));
+  for (let waited = 0; !QUICK && os.loadavg()[0] > 0.8 && waited < 90; waited += 5) await new Promise((r) => setTimeout(r, 5000));
   const startedAt = new Date();
   const measured = commit(); // before the run: what dist/ was built from, not what the tree holds when it ends
   const load = { start: os.loadavg()[0] };
@@ -502,7 +715,7 @@ async function main() {
     process.stdout.write(`${name} did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
     return undefined;
   });
-  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite] = await Promise.all([
+  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor] = await Promise.all([
     start('ceiling', 'servers/ceiling.js'),
     start('ours', 'servers/ours.js'),
     start('ours-nocache', 'servers/ours.js', { TOKEN_CACHE: '0' }),
@@ -517,19 +730,24 @@ async function main() {
         }),
     sqlNote ? undefined : sqlStarted('ours-postgres', 'postgres'),
     fs.existsSync(path.join(ROOT, 'dist', 'stores', 'sqlite-store.js')) ? sqlStarted('ours-sqlite', 'sqlite') : undefined,
+    start('ours-es256', 'servers/ours.js', { SIGN_ALG: 'ES256' }),
+    start('passport-floor', 'servers/passport-floor.js'),
   ]);
-  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite };
+  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor };
 
   const token = forGroup(tokenScenarios(servers));
   if (runs('token')) await measureGroup('Token endpoint (req/s)', token, 8, TOKEN_DURATION, TOKEN_RUNS, true);
+  const refresh = refreshScenarios(servers);
+  if (runs('refresh')) await measureGroup(`Refresh grant, ${CHAINS} rotating chains (req/s)`, refresh, CHAINS, DURATION, REFRESH_RUNS);
   const prot = forGroup(await protectedScenarios(servers));
   if (runs('protected')) await measureGroup('Protected route (req/s)', prot, 10, DURATION, PROTECTED_RUNS);
   const probeToken = prot[0].request.headers.authorization.slice('Bearer '.length);
   const loop = runs('loop') ? await eventLoop(servers, probeToken) : [];
   for (const s of Object.values(servers)) if (s) s.child.kill('SIGTERM');
+  const grown = runs('growth') ? await growth(redisNote) : undefined;
 
   const sqlSizes = [];
-  if (runs('sqlsize')) {
+  if (runs('sqlsize') && !quickSkips('sqlsize')) {
     process.stdout.write('\nSQL stores: bytes per refresh token after 100k\n');
     for (const which of [...(sqlNote ? [] : ['postgres']), 'sqlite']) {
       sqlSizes.push(await runNode('sql-size.js', [], {}, [which]));
@@ -538,7 +756,7 @@ async function main() {
   }
 
   const memory = [];
-  if (runs('memory')) {
+  if (runs('memory') && !quickSkips('memory')) {
     process.stdout.write('\nMemory: 100k refresh tokens in MemoryStore\n');
     for (let run = 1; run <= (QUICK ? 1 : RUNS); run += 1) {
       memory.push(await runNode('memory.js', ['--expose-gc']));
@@ -546,21 +764,28 @@ async function main() {
     }
   }
   let throttleMemory;
-  if (runs('memory')) {
+  if (runs('memory') && !quickSkips('memory')) {
     process.stdout.write('\nMemory: throttle state of 1,000,000 distinct failed logins in MemoryStore\n');
     throttleMemory = await runNode('memory.js', ['--expose-gc'], { MEMORY_FAILED_IDENTITIES: '1000000' });
     process.stdout.write(`  ${throttleMemory.stored} entries, heap +${throttleMemory.heapGrowthMB.toFixed(1)} MB\n`);
   }
   if (ONLY !== undefined) {
-    for (const sc of [...(runs('token') ? token : []), ...(runs('protected') ? prot : [])]) {
-      process.stdout.write(`${sc.id.padEnd(18)} median ${fmt(sc.median)} ratio ${fmt(sc.ratio, 3)} paired ${fmt(sc.pairedRatio, 3)} cpu ${fmt(sc.cpuMedian, 0)} cpu-ratio ${fmt(sc.cpuRatio, 3)}\n`);
+    const groups = [['token', token], ['refresh', refresh], ['protected', prot], ...(grown ? [['growth-protected', grown.prot], ['growth-refresh', grown.refresh], ['growth-token', grown.token]] : [])];
+    // A group that did not run has no medians.
+    for (const [name, list] of groups) {
+      if (list[0].median === undefined) continue;
+      process.stdout.write(`${name}\n`);
+      for (const sc of list) {
+        process.stdout.write(`  ${sc.id.padEnd(22)} median ${fmt(sc.median)} ratio ${fmt(sc.ratio, 3)} paired ${fmt(sc.pairedRatio, 3)} cpu ${fmt(sc.cpuMedian, 0)} cpu-ratio ${fmt(sc.cpuRatio, 3)} p99 ${fmt(sc.p99)} ms${sc.gcShare === undefined ? '' : ` gc ${fmt(100 * sc.gcShare)} %`}\n`);
+      }
     }
+    process.stdout.write(`${summary({ refresh, prot, grown }).join('\n')}\n`);
     for (const t of loop) process.stdout.write(`${t.id} p99 idle ${t.idleMedian} loaded ${t.loadedMedian}\n`);
     if (sqlSizes.length > 0) process.stdout.write(`\n${sqlSizeSection(sqlSizes, sqlNote).join('\n')}\n`);
     return;
   }
 
-  const markdown = report({ token, prot, loop, memory, throttleMemory, redisNote, startedAt, load, commit: measured, sqlSizes, sqlNote });
+  const markdown = report({ token, refresh, prot, grown, loop, memory, throttleMemory, redisNote, startedAt, load, commit: measured, sqlSizes, sqlNote });
   process.stdout.write(`\n${markdown}\n`);
   if (WRITE) {
     fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), markdown);

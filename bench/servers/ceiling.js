@@ -1,18 +1,43 @@
 // bench/servers/ceiling.js
-// The ceilings: POST /token does one async bcrypt.compare at cost 10 and returns fixed JSON; GET /api/me is bare Express.
+// The ceilings: POST /token does one async bcrypt.compare at cost 10 and returns fixed JSON; GET /api/me is bare
+// Express; POST /refresh rotates an opaque refresh token in a Map and signs one RS256 access token with a KeyObject.
 
 'use strict';
 
+const { createPrivateKey, randomBytes, sign } = require('node:crypto');
 const express = require('express');
 const bcrypt = require('bcrypt');
-const { PASSWORD, passwordHash, announce } = require('../fixtures');
+const { PASSWORD, passwordHash, announce, rsaPem, ISSUER, AUDIENCE } = require('../fixtures');
+
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 async function main() {
   const hash = await passwordHash();
+  const key = createPrivateKey(rsaPem().privatePem);
+  const header = b64({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' });
+  const refreshTokens = new Map();
   const fixed = { access_token: 'x'.repeat(600), token_type: 'Bearer', expires_in: 3600, refresh_token: 'y'.repeat(43) };
   const app = express();
   app.post('/token', (req, res, next) => {
     bcrypt.compare(PASSWORD, hash).then((ok) => res.json(ok ? fixed : { error: 'invalid_grant' }), next);
+  });
+  // The least a rotating refresh grant can do: parse the form, consume the presented token, store a fresh one, sign.
+  app.post('/refresh', express.urlencoded({ extended: false }), (req, res) => {
+    const record = refreshTokens.get(req.body.refresh_token);
+    if (req.body.grant_type !== 'refresh_token' || record === undefined) return res.status(400).json({ error: 'invalid_grant' });
+    refreshTokens.delete(req.body.refresh_token);
+    const refreshToken = randomBytes(32).toString('base64url');
+    refreshTokens.set(refreshToken, record);
+    const now = Math.floor(Date.now() / 1000);
+    const payload = b64({ iss: ISSUER, aud: AUDIENCE, sub: record.sub, client_id: record.clientId, scope: 'profile', iat: now, exp: now + 3600, jti: randomBytes(16).toString('base64url') });
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url');
+    return res.json({ access_token: `${header}.${payload}.${signature}`, token_type: 'Bearer', expires_in: 3600, refresh_token: refreshToken, scope: 'profile' });
+  });
+  // Seeds n chains for the bench (the ceiling has no password grant that issues real refresh tokens).
+  app.get('/bench/seed-refresh', (req, res) => {
+    const tokens = Array.from({ length: Number(req.query.n) || 1 }, () => randomBytes(32).toString('base64url'));
+    for (const t of tokens) refreshTokens.set(t, { sub: 'u-alice', clientId: 'cli' });
+    res.json(tokens);
   });
   app.get('/api/me', (req, res) => {
     res.json({ sub: 'u-alice', scope: ['profile'] });

@@ -1,6 +1,7 @@
 // bench/servers/node-oauth.js
 // The @node-oauth/express-oauth-server peer as its docs wire it: a model object with getClient, getUser (async
-// bcrypt), saveToken and getAccessToken over in-memory Maps; oauth.token() and oauth.authenticate().
+// bcrypt), saveToken, getAccessToken, getRefreshToken and revokeToken over in-memory Maps (opaque tokens, rotated on
+// every refresh: alwaysIssueNewRefreshToken is the default); oauth.token() and oauth.authenticate().
 
 'use strict';
 
@@ -13,6 +14,7 @@ async function main() {
   const userHash = await f.passwordHash();
   const clients = new Map([[f.CLIENT_ID, { id: f.CLIENT_ID, clientSecret: f.CLIENT_SECRET, grants: ['password', 'refresh_token'] }]]);
   const tokens = new Map();
+  const refreshTokens = new Map();
   const model = {
     async getClient(clientId, clientSecret) {
       const client = clients.get(clientId);
@@ -20,13 +22,22 @@ async function main() {
       return client;
     },
     async getUser(username, password) {
+      if (username === f.SEED_USERNAME) return { id: 'u-alice' };
       if (username !== f.USERNAME) return false;
       return (await bcrypt.compare(password, userHash)) ? { id: 'u-alice' } : false;
     },
     async saveToken(token, client, user) {
       const saved = { ...token, client, user };
       tokens.set(token.accessToken, saved);
+      if (token.refreshToken) refreshTokens.set(token.refreshToken, saved);
       return saved;
+    },
+    async getRefreshToken(refreshToken) {
+      return refreshTokens.get(refreshToken) || false;
+    },
+    async revokeToken(token) {
+      tokens.delete(token.accessToken);
+      return refreshTokens.delete(token.refreshToken);
     },
     async getAccessToken(accessToken) {
       return tokens.get(accessToken) || false;

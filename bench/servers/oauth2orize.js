@@ -1,6 +1,7 @@
 // bench/servers/oauth2orize.js
 // The oauth2orize peer as its README and examples wire it: passport-http Basic client auth, the password exchange
-// with async bcrypt and jsonwebtoken (PEM key) tokens, passport-http-bearer + jsonwebtoken.verify on /api/me.
+// with async bcrypt and jsonwebtoken (PEM key) tokens, the rotating refresh_token exchange (delete the presented
+// token, store a fresh one, sign), passport-http-bearer + jsonwebtoken.verify on /api/me.
 
 'use strict';
 
@@ -35,8 +36,9 @@ async function main() {
 
   const server = oauth2orize.createServer();
   server.exchange(oauth2orize.exchange.password((client, username, password, scope, done) => {
-    if (username !== f.USERNAME) return done(null, false);
-    bcrypt.compare(password, userHash, (err, ok) => {
+    if (username !== f.USERNAME && username !== f.SEED_USERNAME) return done(null, false);
+    const check = username === f.SEED_USERNAME ? (p, h, cb) => cb(null, true) : bcrypt.compare;
+    check(password, userHash, (err, ok) => {
       if (err) return done(err);
       if (!ok) return done(null, false);
       const accessToken = jwt.sign({ sub: 'u-alice', client_id: client.id, scope: 'profile' }, privatePem, {
@@ -46,6 +48,19 @@ async function main() {
       refreshTokens.set(refreshToken, { clientId: client.id, sub: 'u-alice' });
       return done(null, accessToken, refreshToken, { expires_in: 3600 });
     });
+  }));
+
+  // Rotation as the examples write it: the token must belong to the authenticated client; it is replaced by a new one.
+  server.exchange(oauth2orize.exchange.refreshToken((client, refreshToken, scope, done) => {
+    const record = refreshTokens.get(refreshToken);
+    if (!record || record.clientId !== client.id) return done(null, false);
+    refreshTokens.delete(refreshToken);
+    const accessToken = jwt.sign({ sub: record.sub, client_id: client.id, scope: 'profile' }, privatePem, {
+      algorithm: 'RS256', expiresIn: 3600, audience: f.AUDIENCE, issuer: f.ISSUER, keyid: 'k1',
+    });
+    const next = randomBytes(32).toString('base64url');
+    refreshTokens.set(next, record);
+    return done(null, accessToken, next, { expires_in: 3600 });
   }));
 
   const app = express();

@@ -1,6 +1,7 @@
 // bench/servers/ours.js
 // express-password-grant as an app wires it: router at /oauth2, requireToken() on /api/me, the passport strategy on
-// /api/orders. STORE=memory|redis|postgres|sqlite; TOKEN_CACHE=0 turns the verified-token cache off.
+// /api/orders. STORE=memory|redis|postgres|sqlite; TOKEN_CACHE=0 turns the verified-token cache off; SIGN_ALG=ES256
+// signs with a P-256 key instead of RSA 2048; PREFILL=n stores n other users' refresh tokens before listening.
 
 'use strict';
 
@@ -10,6 +11,18 @@ const bcrypt = require('bcrypt');
 const passport = require('passport');
 const epg = require(path.join(__dirname, '..', '..', 'dist'));
 const f = require('../fixtures');
+const { prefill } = require('../prefill');
+const { PerformanceObserver } = require('node:perf_hooks');
+const { generateKeyPairSync } = require('node:crypto');
+
+// Time the main thread spent in GC, read by the runner around each window (where a large heap costs).
+const gcTotals = { ms: 0, count: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcTotals.ms += entry.duration;
+    gcTotals.count += 1;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 // Counts bcrypt compares (user passwords and client secrets alike), so the bench can show that a confidential
 // client costs one bcrypt per request, not two. One increment per call; the library uses this same bcrypt module.
@@ -39,7 +52,7 @@ async function createStore() {
     } while (cursor !== '0');
     clearTimeout(deadline);
   };
-  return { store: new RedisStore({ client, prefix }), cleanUp };
+  return { store: new RedisStore({ client, prefix }), cleanUp, redis: { client, prefix } };
 }
 
 /** A PostgresStore in a schema of its own (DATABASE_URL), dropped at the end; the pool as the docs advise. */
@@ -78,20 +91,24 @@ async function createSqliteStore() {
 }
 
 async function main() {
-  const { privatePem } = f.rsaPem();
+  const privatePem = process.env.SIGN_ALG === 'ES256'
+    ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    : f.rsaPem().privatePem;
   const userHash = await f.passwordHash();
   const clients = new Map([
     [f.PUBLIC_CLIENT_ID, { id: f.PUBLIC_CLIENT_ID, grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
     [f.CLIENT_ID, { id: f.CLIENT_ID, secretHash: await epg.hashSecret(f.CLIENT_SECRET, f.COST), grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
   ]);
-  const { store, cleanUp } = await createStore();
+  const { store, cleanUp, redis } = await createStore();
+  const prefilled = await prefillStore(store, Number(process.env.PREFILL || 0), redis);
   const auth = epg.passwordGrant({
     issuer: f.ISSUER,
     audience: f.AUDIENCE,
-    signingKeys: { kid: 'k1', alg: 'RS256', key: privatePem },
+    signingKeys: { kid: 'k1', alg: process.env.SIGN_ALG === 'ES256' ? 'ES256' : 'RS256', key: privatePem },
     findClient: (id) => clients.get(id) ?? null,
     // The app's own check, as the README shows it: async bcrypt, a dummy compare for unknown users.
     verifyUser: async (username, password) => {
+      if (username === f.SEED_USERNAME) return { id: 'u-alice' };
       if (username !== f.USERNAME) return epg.dummyVerify(password, f.COST).then(() => null);
       return (await bcrypt.compare(password, userHash)) ? { id: 'u-alice' } : null;
     },
@@ -118,7 +135,53 @@ async function main() {
     res.json({ sub: 'u-alice', scope: ['profile'] });
   });
   app.get('/bench/bcrypt-compares', (req, res) => res.json({ count: bcryptCompares }));
+  app.get('/bench/gc', (req, res) => res.json(gcTotals));
+  app.get('/bench/prefill', (req, res) => res.json(prefilled));
   announce(app, cleanUp);
+}
+
+/**
+ * Stores `count` refresh tokens and measures what they cost: retained heap and RSS per token after forced GC (when
+ * run with --expose-gc); for a RedisStore also Redis bytes per token, from INFO memory and from MEMORY USAGE of the
+ * keys under the bench's prefix.
+ */
+async function prefillStore(store, count, redis) {
+  if (count === 0) return { count };
+  const gc = () => { for (let i = 0; i < 4; i += 1) global.gc?.(); };
+  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.client.info('memory'))[1]);
+  gc();
+  const before = process.memoryUsage();
+  const redisBefore = redis ? await usedMemory() : 0;
+  const started = Date.now();
+  await prefill(store, count, { inFlight: redis ? 64 : 1 });
+  const seconds = (Date.now() - started) / 1000;
+  gc();
+  const after = process.memoryUsage();
+  const result = {
+    count,
+    seconds,
+    heapPerToken: global.gc ? (after.heapUsed - before.heapUsed) / count : undefined,
+    rssPerToken: global.gc ? (after.rss - before.rss) / count : undefined,
+    heapUsedMB: after.heapUsed / 1048576,
+    rssMB: after.rss / 1048576,
+  };
+  if (redis) {
+    result.redisUsedMemoryPerToken = ((await usedMemory()) - redisBefore) / count;
+    let cursor = '0';
+    let bytes = 0;
+    let keys = 0;
+    do {
+      const [next, batch] = await redis.client.scan(cursor, 'MATCH', `${redis.prefix}*`, 'COUNT', 1000);
+      const pipe = redis.client.pipeline();
+      for (const key of batch) pipe.memory('USAGE', key);
+      for (const [, n] of await pipe.exec()) bytes += Number(n);
+      keys += batch.length;
+      cursor = next;
+    } while (cursor !== '0');
+    result.redisMemoryUsagePerToken = bytes / count;
+    result.redisKeysPerToken = keys / count;
+  }
+  return result;
 }
 
 const { announce } = f;
