@@ -39,7 +39,7 @@ async function createStore() {
   if (process.env.STORE === 'sqlite') return createSqliteStore();
   if (process.env.STORE !== 'redis') return { store: new epg.MemoryStore(), cleanUp: async () => undefined };
   const Redis = require('ioredis');
-  const { RedisStore } = require(path.join(__dirname, '..', '..', 'dist', 'stores', 'redis-store'));
+  const { RedisStore } = epg;
   const client = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const prefix = `epg-bench-${process.pid}:`;
   const cleanUp = async () => {

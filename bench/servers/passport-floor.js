@@ -6,7 +6,7 @@
 
 const express = require('express');
 const passport = require('passport');
-const { Strategy } = require('passport-strategy');
+const { Strategy } = passport; // passport re-exports passport-strategy's base class
 const { announce } = require('../fixtures');
 
 class InstantStrategy extends Strategy {
