@@ -5,8 +5,9 @@
 'use strict';
 
 const path = require('node:path');
-const { createHash, randomBytes, randomUUID } = require('node:crypto');
+const { createHash, randomUUID } = require('node:crypto');
 const { MemoryStore } = require(path.join(__dirname, '..', 'dist'));
+const { refreshRecord } = require('./prefill');
 
 const COUNT = Number(process.env.MEMORY_TOKENS || 100_000);
 const FAILED = Number(process.env.MEMORY_FAILED_IDENTITIES || 0);
@@ -63,19 +64,7 @@ async function main() {
   settle();
   const before = process.memoryUsage();
   for (let i = 0; i < COUNT; i += 1) {
-    // The record lib/grants/password.ts saves for one login: SHA-256 id of a 256-bit token, a fresh family (sid).
-    const refreshToken = randomBytes(32).toString('base64url');
-    await store.saveRefreshToken({
-      id: createHash('sha256').update(refreshToken).digest('base64url'),
-      familyId: randomUUID(),
-      clientId: 'web',
-      sub: `u-${i % 5000}`,
-      scope: ['openid', 'profile', 'orders'],
-      authTime: now,
-      issuedAt: now,
-      expiresAt: now + 1_209_600,
-      username: `user${i % 5000}@example.com`,
-    });
+    await store.saveRefreshToken(refreshRecord(i, now)); // one login's record (bench/prefill.js)
   }
   settle();
   const after = process.memoryUsage();

@@ -6,33 +6,18 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { createHash, randomBytes, randomUUID } = require('node:crypto');
+const { refreshRecord } = require('./prefill');
 const { PostgresStore, SqliteStore } = require(path.join(__dirname, '..', 'dist'));
 
 const COUNT = Number(process.env.SQL_TOKENS || 100_000);
 const CONCURRENCY = 32;
 
-/** The record lib/grants/password.ts saves for one login (as bench/memory.js). */
-function record(i, now) {
-  const refreshToken = randomBytes(32).toString('base64url');
-  return {
-    id: createHash('sha256').update(refreshToken).digest('base64url'),
-    familyId: randomUUID(),
-    clientId: 'web',
-    sub: `u-${i % 5000}`,
-    scope: ['openid', 'profile', 'orders'],
-    authTime: now,
-    issuedAt: now,
-    expiresAt: now + 1_209_600,
-    username: `user${i % 5000}@example.com`,
-  };
-}
 
 async function fill(store) {
   const now = Math.floor(Date.now() / 1000);
   let next = 0;
   const worker = async () => {
-    while (next < COUNT) await store.saveRefreshToken(record(next++, now));
+    while (next < COUNT) await store.saveRefreshToken(refreshRecord(next++, now));
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
