@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { Instance } from '../redis/instances';
 import { eventually } from '../helpers/eventually';
+import { login, sharedInstanceCases } from '../helpers/multi-instance-cases';
 import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, uniqueSchema } from '../helpers/postgres';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'instance.js');
@@ -28,28 +29,7 @@ describeWithPostgres('two instances sharing one PostgresStore', () => {
     await dropSchema(schema);
   });
 
-  async function login(on: Instance): Promise<{ refresh: string; access: string }> {
-    const res = await on.login();
-    expect(res.status).toBe(200);
-    return { refresh: res.body.refresh_token as string, access: res.body.access_token as string };
-  }
-
-  it('runs as two separate processes', async () => {
-    const [sa, sb] = await Promise.all([a.state(), b.state()]);
-    expect(sa.pid).not.toBe(sb.pid);
-    expect([sa.pid, sb.pid]).not.toContain(process.pid);
-  });
-
-  it('a token issued on A refreshes on B, and once rotated on A it is dead on B', async () => {
-    const { refresh } = await login(a);
-    const onB = await b.refresh(refresh);
-    expect(onB.status).toBe(200);
-    const rotated = await a.refresh(onB.body.refresh_token as string);
-    expect(rotated.status).toBe(200);
-    const replay = await b.refresh(onB.body.refresh_token as string);
-    expect(replay.status).toBe(400);
-    expect(replay.body.error).toBe('invalid_grant');
-  });
+  sharedInstanceCases(() => [a, b], 400);
 
   it('reuse on B after rotation on A revokes the family on both, access tokens included', async () => {
     const { refresh } = await login(a);
@@ -64,14 +44,6 @@ describeWithPostgres('two instances sharing one PostgresStore', () => {
     expect(res.body.error).toBe('invalid_grant');
     expect((await a.me(access)).status).toBe(401);
     expect((await b.me(access)).status).toBe(401);
-  });
-
-  it('counts throttling hits from both instances in one counter', async () => {
-    const key = `login:alice:${Date.now()}`;
-    expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(1);
-    expect((await b.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(2);
-    expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(3);
-    expect((await b.testCall('GET', `/peek?key=${encodeURIComponent(key)}`)).body.count).toBe(3);
   });
 
   it('a family revoked on A is broadcast to B, whose cache then refuses the access token it had verified', async () => {
@@ -94,13 +66,5 @@ describeWithPostgres('two instances sharing one PostgresStore', () => {
     expect((await a.me(access)).status).toBe(401);
   });
 
-  it('400 parallel refreshes of one token split across both instances give exactly one 200', async () => {
-    const { refresh } = await login(a);
-    const results = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? a : b).refresh(refresh)));
-    const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([]);
-    expect(new Set(results.filter((r) => r.status === 400).map((r) => r.body.error))).toEqual(new Set(['invalid_grant']));
-  }, 60_000);
 });
 

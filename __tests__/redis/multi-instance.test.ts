@@ -3,6 +3,7 @@
 // shared, and hundreds of parallel refreshes of one token across both give exactly one 200.
 
 import { eventually } from '../helpers/eventually';
+import { login, sharedInstanceCases } from '../helpers/multi-instance-cases';
 import { deletePrefix, describeWithRedis, REDIS_URL, redisClient, uniquePrefix } from '../helpers/redis';
 import { Instance } from './instances';
 
@@ -24,28 +25,7 @@ describeWithRedis('two instances sharing one Redis', () => {
     await admin.quit();
   });
 
-  async function login(on: Instance): Promise<{ refresh: string; access: string }> {
-    const res = await on.login();
-    expect(res.status).toBe(200);
-    return { refresh: res.body.refresh_token as string, access: res.body.access_token as string };
-  }
-
-  it('runs as two separate processes', async () => {
-    const [sa, sb] = await Promise.all([a.state(), b.state()]);
-    expect(sa.pid).not.toBe(sb.pid);
-    expect([sa.pid, sb.pid]).not.toContain(process.pid);
-  });
-
-  it('a token issued on A refreshes on B, and once rotated on A it is dead on B', async () => {
-    const { refresh } = await login(a);
-    const onB = await b.refresh(refresh);
-    expect(onB.status).toBe(200);
-    const rotated = await a.refresh(onB.body.refresh_token as string);
-    expect(rotated.status).toBe(200);
-    const replay = await b.refresh(onB.body.refresh_token as string);
-    expect(replay.status).toBe(400);
-    expect(replay.body.error).toBe('invalid_grant');
-  });
+  sharedInstanceCases(() => [a, b], 300);
 
   it('reuse on B after rotation on A revokes the family on both', async () => {
     const { refresh } = await login(a);
@@ -56,14 +36,6 @@ describeWithRedis('two instances sharing one Redis', () => {
     const res = await a.refresh(successor);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_grant');
-  });
-
-  it('counts throttling hits from both instances in one counter', async () => {
-    const key = `login:alice:${Date.now()}`;
-    expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(1);
-    expect((await b.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(2);
-    expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(3);
-    expect((await b.testCall('GET', `/peek?key=${encodeURIComponent(key)}`)).body.count).toBe(3);
   });
 
   it('a revocation on A is enforced by B and broadcast to B', async () => {
@@ -87,12 +59,4 @@ describeWithRedis('two instances sharing one Redis', () => {
     await eventually(async () => (await a.state()).revocations.some((r) => r?.kind === 'jti' && r.id === claims.jti), 'A to hear the revocation');
   });
 
-  it('300 parallel refreshes of one token across both instances give exactly one 200', async () => {
-    const { refresh } = await login(a);
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? a : b).refresh(refresh)));
-    const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([]);
-    expect(new Set(results.filter((r) => r.status === 400).map((r) => r.body.error))).toEqual(new Set(['invalid_grant']));
-  });
 });

@@ -1,0 +1,55 @@
+// __tests__/helpers/multi-instance-cases.ts
+// The cases every shared store must pass with two app instances as two processes (Redis and PostgreSQL suites).
+
+import type { Instance } from '../redis/instances';
+
+/** Logs alice in on `on` and returns her refresh and access tokens. */
+export async function login(on: Instance): Promise<{ refresh: string; access: string }> {
+  const res = await on.login();
+  expect(res.status).toBe(200);
+  return { refresh: res.body.refresh_token as string, access: res.body.access_token as string };
+}
+
+/**
+ * Declares the shared cases on the instances `pair()` returns (started in the suite's beforeAll): separate processes,
+ * rotation seen across instances, one throttle counter, and exactly one winner among `parallel` refreshes of a token.
+ */
+export function sharedInstanceCases(pair: () => readonly [Instance, Instance], parallel: number): void {
+  it('runs as two separate processes', async () => {
+    const [a, b] = pair();
+    const [sa, sb] = await Promise.all([a.state(), b.state()]);
+    expect(sa.pid).not.toBe(sb.pid);
+    expect([sa.pid, sb.pid]).not.toContain(process.pid);
+  });
+
+  it('a token issued on A refreshes on B, and once rotated on A it is dead on B', async () => {
+    const [a, b] = pair();
+    const { refresh } = await login(a);
+    const onB = await b.refresh(refresh);
+    expect(onB.status).toBe(200);
+    const rotated = await a.refresh(onB.body.refresh_token as string);
+    expect(rotated.status).toBe(200);
+    const replay = await b.refresh(onB.body.refresh_token as string);
+    expect(replay.status).toBe(400);
+    expect(replay.body.error).toBe('invalid_grant');
+  });
+
+  it('counts throttling hits from both instances in one counter', async () => {
+    const [a, b] = pair();
+    const key = `login:alice:${Date.now()}`;
+    expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(1);
+    expect((await b.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(2);
+    expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(3);
+    expect((await b.testCall('GET', `/peek?key=${encodeURIComponent(key)}`)).body.count).toBe(3);
+  });
+
+  it(`${parallel} parallel refreshes of one token split across both instances give exactly one 200`, async () => {
+    const [a, b] = pair();
+    const { refresh } = await login(a);
+    const results = await Promise.all(Array.from({ length: parallel }, (_, i) => (i % 2 === 0 ? a : b).refresh(refresh)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([]);
+    expect(new Set(results.filter((r) => r.status === 400).map((r) => r.body.error))).toEqual(new Set(['invalid_grant']));
+  }, 60_000);
+}
