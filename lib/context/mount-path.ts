@@ -9,18 +9,17 @@ interface MountedApp {
   readonly parent?: MountedApp;
 }
 
-/** Per-instance mount knowledge (on the Context), plus the state of the one-time mismatch warning. */
+/** Per-instance mount knowledge (on the Context); the one-time mismatch warning is in `Context.warned`. */
 export interface MountState {
   /** One entry per `app.use(path, auth.router)`: the path relative to the app, and that app. */
   readonly mounts: Array<{ readonly path: unknown; readonly parent: MountedApp | undefined }>;
   /** req.baseUrl of the first request that reached auth.router. */
   routerPath?: string;
   discoveryServed: boolean;
-  warned: boolean;
 }
 
 export function createMountState(): MountState {
-  return { mounts: [], discoveryServed: false, warned: false };
+  return { mounts: [], discoveryServed: false };
 }
 
 /**

@@ -4,6 +4,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Context } from '../context';
 import { endpointsBaseUrl } from '../http/endpoint-url';
+import { warnOnce } from '../util/warn-once';
 
 /**
  * The documents advertise the router where the app mounted it (context/mount-path.ts); when Express could not say
@@ -33,15 +34,15 @@ export function noteDiscoveryServed(ctx: Context): void {
 
 function warnOnMismatch(ctx: Context): void {
   const state = ctx.mount;
-  if (!ctx.config.endpointsBaseUrlDefaulted || state.warned || !state.discoveryServed || state.routerPath === undefined) return;
+  if (!ctx.config.endpointsBaseUrlDefaulted || ctx.warned.has('EPG_MOUNT_PATH') || !state.discoveryServed || state.routerPath === undefined) return;
   const expected = new URL(endpointsBaseUrl(ctx)).pathname.replace(/\/$/, '');
   const actual = state.routerPath.replace(/\/$/, '');
   if (actual === expected) return;
-  state.warned = true;
-  process.emitWarning(
-    `express-password-grant: auth.router is mounted at "${actual || '/'}" but the discovery documents advertise ` +
+  warnOnce(
+    ctx.warned,
+    'EPG_MOUNT_PATH',
+    `auth.router is mounted at "${actual || '/'}" but the discovery documents advertise ` +
       `its endpoints under "${expected || '/'}". Mount it with app.use(path, auth.router) on the Express app (a ` +
       'plain Router does not tell it its path), or set options.endpointsBaseUrl to the router\'s URL.',
-    { code: 'EPG_MOUNT_PATH' },
   );
 }
