@@ -2,7 +2,7 @@
 // MemoryStore's compact refresh-token encoding: every field survives, values are copies, expired ones are swept.
 
 import { MemoryStore, type RefreshTokenRecord } from '../../lib';
-import { decodeRecord, encodeRecord } from '../../lib/stores/compact-record';
+import { decodeRecord, encodeRecord, SPEND_LAST } from '../../lib/stores/compact-record';
 
 const minimal: RefreshTokenRecord = {
   id: 'abc',
@@ -34,6 +34,15 @@ describe('encodeRecord / decodeRecord', () => {
     ['a record with a fractional expiry', { ...minimal, expiresAt: 1_901_209_600.5 }],
   ])('round-trips %s exactly', (_name, record) => {
     expect(decodeRecord(record.id, encodeRecord(record))).toStrictEqual(record);
+  });
+
+  it.each([minimal, full, { ...minimal, username: 'bob' }])('round-trips a record in the SPEND_LAST order too (%#)', (record) => {
+    expect(decodeRecord(record.id, encodeRecord(record, SPEND_LAST), SPEND_LAST)).toStrictEqual(record);
+  });
+
+  it('puts no nulls before the username in the SPEND_LAST order', () => {
+    const login = { ...minimal, username: 'bob' };
+    expect(encodeRecord(login, SPEND_LAST).length).toBe(encodeRecord(login).length - 'null,null,null,'.length);
   });
 
   it('leaves out the id and the field names', () => {

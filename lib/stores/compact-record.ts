@@ -7,15 +7,22 @@ import type { RefreshTokenRecord } from './store';
 const REQUIRED = ['expiresAt', 'familyId', 'clientId', 'sub', 'scope', 'authTime', 'issuedAt'] as const;
 const OPTIONAL = ['spentAt', 'successorId', 'jkt', 'username', 'extraClaims'] as const;
 const KNOWN = new Set<string>(['id', ...REQUIRED, ...OPTIONAL]);
+type OptionalField = (typeof OPTIONAL)[number];
+
+/**
+ * The optional fields in another order, for a store that keeps spentAt and successorId outside the encoding
+ * (RedisStore's header): last, so a login's username no longer sits behind three nulls (15 bytes per token).
+ */
+export const SPEND_LAST: readonly OptionalField[] = ['username', 'jkt', 'extraClaims', 'spentAt', 'successorId'];
 
 /**
  * Encodes a record without its `id` and without field names (about half the size of `JSON.stringify(record)`), so
  * MemoryStore keeps 100k refresh tokens in well under 400 bytes each. Fields a newer record type adds travel in a
  * trailing object, so nothing is ever dropped. Absent optional fields are `null` (trailing ones omitted).
  */
-export function encodeRecord(record: RefreshTokenRecord): string {
+export function encodeRecord(record: RefreshTokenRecord, optional: readonly OptionalField[] = OPTIONAL): string {
   const fields: unknown[] = REQUIRED.map((name) => record[name]);
-  for (const name of OPTIONAL) fields.push(record[name] ?? null);
+  for (const name of optional) fields.push(record[name] ?? null);
   const rest: Record<string, unknown> = {};
   let hasRest = false;
   for (const [name, value] of Object.entries(record)) {
@@ -35,12 +42,12 @@ export function expiresAtOf(encoded: string): number {
   return Number(encoded.slice(1, encoded.indexOf(',')));
 }
 
-/** A fresh record object from its encoding and key. */
-export function decodeRecord(id: string, encoded: string): RefreshTokenRecord {
+/** A fresh record object from its encoding (in the `optional` order it was encoded with) and key. */
+export function decodeRecord(id: string, encoded: string, optional: readonly OptionalField[] = OPTIONAL): RefreshTokenRecord {
   const fields = JSON.parse(encoded) as unknown[];
   const record: Record<string, unknown> = { id };
   REQUIRED.forEach((name, i) => (record[name] = fields[i]));
-  OPTIONAL.forEach((name, i) => {
+  optional.forEach((name, i) => {
     const value = fields[REQUIRED.length + i];
     if (value !== null && value !== undefined) record[name] = value;
   });

@@ -2,41 +2,55 @@
 // The Lua scripts behind RedisStore's atomic operations; each runs as one indivisible step inside Redis.
 
 /**
- * A refresh token lives in a hash: `r` the record JSON as saved (never re-encoded by Lua, whose cjson turns `[]`
- * into `{}`), `f` its family id, and once rotated `s` (spentAt) and `n` (successor id).
+ * A refresh token is a string (layout in redis-record.ts): `<spentAt>\n<successorId>\n<familyId>\n<compact>`. A hash
+ * left by earlier versions (`r` the record JSON, `f` familyId, once rotated `s` spentAt and `n` successor id) is still read,
+ * rotated and revoked, so tokens issued before an upgrade keep working; new tokens are always strings.
+ * `load` returns nil when the token is missing or its family (`ARGV[1] .. familyId`) is revoked; else the reply
+ * fields ({ value } or { r, s|false, n|false }), whether it is spent, whether it is a hash, and for a string the
+ * part from the second line feed on (`\n<familyId>\n<compact>`), which the spent form keeps. Plain finds: no patterns.
  */
+const LOAD = `
+local function load(key, families)
+  if redis.call('TYPE', key).ok == 'hash' then
+    local h = redis.call('HMGET', key, 'r', 'f', 's', 'n')
+    if not h[1] or redis.call('EXISTS', families .. h[2]) == 1 then return nil end
+    return { h[1], h[3], h[4] }, h[3] ~= false, true
+  end
+  local v = redis.call('GET', key)
+  if not v then return nil end
+  local spent = string.find(v, '\\n', 1, true)
+  local successor = string.find(v, '\\n', spent + 1, true)
+  local family = string.find(v, '\\n', successor + 1, true)
+  if redis.call('EXISTS', families .. string.sub(v, successor + 1, family - 1)) == 1 then return nil end
+  return { v }, spent > 1, false, string.sub(v, successor)
+end
+`;
 
-/** KEYS: rt:id. ARGV: family-key prefix. Returns nil, or { record, spentAt|false, successorId|false }. */
-export const FIND = `
-local h = redis.call('HMGET', KEYS[1], 'r', 'f', 's', 'n')
-if not h[1] then return nil end
-if redis.call('EXISTS', ARGV[1] .. h[2]) == 1 then return nil end
-return { h[1], h[3], h[4] }
+/** KEYS: rt:id. ARGV: family-key prefix. Returns nil, { value } or { r, spentAt|false, successorId|false }. */
+export const FIND = `${LOAD}
+return (load(KEYS[1], ARGV[1]))
 `;
 
 /**
- * KEYS: rt:previous, rt:next. ARGV: family-key prefix, next record JSON, next family id, next expiresAt (epoch s),
- * now (epoch s), next id. Returns { 'invalid' } | { 'reused', record, spentAt, successorId } | { 'rotated', record }.
- * The family check sits inside the script: a token of a revoked family never rotates, even mid-race.
+ * KEYS: rt:previous, rt:next. ARGV: family-key prefix, next value, next expiresAt (epoch s), now (epoch s), next id.
+ * Returns { 'invalid' } | { 'reused', ...fields } | { 'rotated', value or r }, fields as FIND returns them.
+ * The family check sits inside the script: a token of a revoked family never rotates, even mid-race. The spent
+ * token keeps its TTL (KEEPTTL; HSET never touches one), so a replay is recognised until its original expiry.
  */
-export const ROTATE = `
-local h = redis.call('HMGET', KEYS[1], 'r', 'f', 's', 'n')
-if not h[1] then return { 'invalid' } end
-if redis.call('EXISTS', ARGV[1] .. h[2]) == 1 then return { 'invalid' } end
-if h[3] then return { 'reused', h[1], h[3], h[4] } end
-redis.call('HSET', KEYS[1], 's', ARGV[5], 'n', ARGV[6])
-redis.call('DEL', KEYS[2])
-redis.call('HSET', KEYS[2], 'r', ARGV[2], 'f', ARGV[3])
-redis.call('EXPIREAT', KEYS[2], ARGV[4])
-return { 'rotated', h[1] }
-`;
-
-/** KEYS: rt:id. ARGV: record JSON, family id, expiresAt (epoch s). */
-export const SAVE = `
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'r', ARGV[1], 'f', ARGV[2])
-redis.call('EXPIREAT', KEYS[1], ARGV[3])
-return 1
+export const ROTATE = `${LOAD}
+local found, spent, hash, rest = load(KEYS[1], ARGV[1])
+if not found then return { 'invalid' } end
+if spent then
+  table.insert(found, 1, 'reused')
+  return found
+end
+if hash then
+  redis.call('HSET', KEYS[1], 's', ARGV[4], 'n', ARGV[5])
+else
+  redis.call('SET', KEYS[1], ARGV[4] .. '\\n' .. ARGV[5] .. rest, 'KEEPTTL')
+end
+redis.call('SET', KEYS[2], ARGV[2], 'EXAT', ARGV[3])
+return { 'rotated', found[1] }
 `;
 
 /**
@@ -98,12 +112,11 @@ redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 `;
 
-export type ScriptName = 'find' | 'rotate' | 'save' | 'hit' | 'hitBelow' | 'release' | 'peek' | 'revoke';
+export type ScriptName = 'find' | 'rotate' | 'hit' | 'hitBelow' | 'release' | 'peek' | 'revoke';
 
 export const SCRIPTS: Readonly<Record<ScriptName, string>> = {
   find: FIND,
   rotate: ROTATE,
-  save: SAVE,
   hit: HIT,
   hitBelow: HIT_BELOW,
   release: RELEASE,

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/config-error';
 import { assertKnownKeys, fail, isObject } from '../util/assert';
 import { RedisStoreError, type RedisClientLike } from './redis-client';
 import { RedisCommands } from './redis-commands';
+import { assertNoLineFeed, decodeValue, encodeValue } from './redis-record';
 import { RedisRevocations, type RevocationListener } from './redis-revocations';
 import { fromNodeRedis, isNodeRedisClient, isNodeRedisCluster, type NodeRedisClientLike } from './node-redis';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
@@ -66,22 +67,24 @@ export class RedisStore implements TokenStore {
   }
 
   async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
-    await this.redis.script('save', [this.redis.key('rt:', record.id)], [JSON.stringify(record), record.familyId, Math.ceil(record.expiresAt)]);
+    // SET replaces whatever the key held, an older hash included; an expiresAt already past stores nothing.
+    await this.redis.command('SET', this.redis.key('rt:', record.id), encodeValue(record), 'EXAT', Math.ceil(record.expiresAt));
   }
 
   async findRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
     const reply = await this.redis.script('find', [this.redis.key('rt:', id)], [this.redis.key('fam:', '')]);
     if (!Array.isArray(reply)) return undefined;
-    return decodeRecord(reply[0], reply[1], reply[2]);
+    return decodeValue(id, reply[0], reply[1], reply[2]);
   }
 
   async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
+    assertNoLineFeed(next.id, 'successor id');
     const keys = [this.redis.key('rt:', previousId), this.redis.key('rt:', next.id)];
-    const args = [this.redis.key('fam:', ''), JSON.stringify(next), next.familyId, Math.ceil(next.expiresAt), now, next.id];
+    const args = [this.redis.key('fam:', ''), encodeValue(next), Math.ceil(next.expiresAt), now, next.id];
     const reply = await this.redis.script('rotate', keys, args);
     if (!Array.isArray(reply)) throw new RedisStoreError('redis rotate returned an unexpected reply');
-    if (reply[0] === 'rotated') return { outcome: 'rotated', previous: decodeRecord(reply[1]) };
-    if (reply[0] === 'reused') return { outcome: 'reused', previous: decodeRecord(reply[1], reply[2], reply[3]) };
+    if (reply[0] === 'rotated') return { outcome: 'rotated', previous: decodeValue(previousId, reply[1]) };
+    if (reply[0] === 'reused') return { outcome: 'reused', previous: decodeValue(previousId, reply[1], reply[2], reply[3]) };
     return { outcome: 'invalid' };
   }
 
@@ -162,12 +165,4 @@ function wholeSeconds(seconds: number): number {
 function toCounter(reply: unknown): Counter {
   if (!Array.isArray(reply)) throw new RedisStoreError('redis counter returned an unexpected reply');
   return { count: Number(reply[0]), resetAt: Math.ceil((Date.now() + Number(reply[1])) / 1000) };
-}
-
-function decodeRecord(raw: unknown, spentAt?: unknown, successorId?: unknown): RefreshTokenRecord {
-  if (typeof raw !== 'string') throw new RedisStoreError('redis refresh token record is unreadable');
-  const record = JSON.parse(raw) as RefreshTokenRecord;
-  // Lua returns false for a missing hash field, which ioredis gives as null.
-  if (spentAt === null || spentAt === undefined || spentAt === false) return record;
-  return { ...record, spentAt: Number(spentAt), successorId: typeof successorId === 'string' ? successorId : undefined };
 }
