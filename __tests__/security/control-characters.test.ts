@@ -60,6 +60,13 @@ function expectRefused(res: request.Response, parameter: string): void {
   expect(res.body).toEqual({ error: 'invalid_request', error_description: `Parameter ${parameter} contains a control character` });
 }
 
+/** Every invalid_client carries the Basic challenge (RFC 9110 §11.6.1), whichever method was tried. */
+function expectInvalidClient(res: request.Response): void {
+  expect(res.status).toBe(401);
+  expect(res.body.error).toBe('invalid_client');
+  expect(res.headers['www-authenticate']).toMatch(/^Basic realm=/);
+}
+
 describe('the username and password (verifyUser)', () => {
   it.each(CONTROLS)('a username with %s is 400 invalid_request naming username, and verifyUser is never called', async (_, c) => {
     const { app, events, usernames } = await watched();
@@ -100,9 +107,7 @@ describe('the client id (findClient)', () => {
   it.each(CONTROLS)('a client id with %s in the Basic header is 401 invalid_client with a challenge, before findClient', async (_, c) => {
     const { app, events, clientIds } = await watched();
     const res = await post(app).set('Authorization', basic(`web${c}`, WEB_SECRET)).send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
-    expect(res.status).toBe(401);
-    expect(res.body.error).toBe('invalid_client');
-    expect(res.headers['www-authenticate']).toMatch(/^Basic realm=/);
+    expectInvalidClient(res);
     expect(clientIds).toEqual([]);
     expect(events.filter((e) => e.name === 'error')).toEqual([]);
   });
@@ -111,16 +116,14 @@ describe('the client id (findClient)', () => {
     const { app, clientIds } = await watched();
     const assertion = unsigned(assertionClaims('pk-rsa\u0000'), { alg: 'RS256' });
     const res = await post(app).send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', client_assertion_type: JWT_BEARER, client_assertion: assertion }));
-    expect(res.status).toBe(401);
-    expect(res.body.error).toBe('invalid_client');
+    expectInvalidClient(res);
     expect(clientIds).toEqual([]);
   });
 
   it('a client id beyond ASCII still reaches findClient (an unknown client, 401)', async () => {
     const { app, clientIds } = await watched();
     const res = await post(app).send(form({ grant_type: 'password', client_id: 'clïent', username: 'alice', password: 'correct horse' }));
-    expect(res.status).toBe(401);
-    expect(res.body.error).toBe('invalid_client');
+    expectInvalidClient(res);
     expect(clientIds).toEqual(['clïent']);
   });
 });
