@@ -3,12 +3,15 @@
 
 import request from 'supertest';
 import { MemoryStore, type Client, type PasswordGrantOptions } from '../../lib';
+import { bucket, failKey, ipBucket, normalizeUsername } from '../../lib/throttle/keys';
 import { basic, createServer, form, loadFixture, verifyUserFrom, WEB_SECRET, type TestServer } from '../helpers/server';
 
 interface Clocked {
   server: TestServer;
   advance(seconds: number): void;
   verifyCalls: () => number;
+  /** The store the server uses, on the same clock. */
+  store: MemoryStore;
 }
 
 /** A server with a movable clock shared by the store and the library, and a count of verifyUser calls. */
@@ -17,9 +20,10 @@ async function clocked(overrides: Partial<PasswordGrantOptions> = {}): Promise<C
   let calls = 0;
   const f = await loadFixture();
   const verify = verifyUserFrom(f) as (u: string, p: string) => Promise<unknown>;
+  const store = new MemoryStore({ now: () => now });
   const server = await createServer({
     now: () => now,
-    store: new MemoryStore({ now: () => now }),
+    store,
     verifyUser: async (u: string, p: string) => {
       calls += 1;
       return (await verify(u, p)) as never;
@@ -27,7 +31,7 @@ async function clocked(overrides: Partial<PasswordGrantOptions> = {}): Promise<C
     ...overrides,
   });
   server.app.set('trust proxy', true);
-  return { server, advance: (s) => (now += s * 1000), verifyCalls: () => calls };
+  return { server, advance: (s) => (now += s * 1000), verifyCalls: () => calls, store };
 }
 
 function login(s: TestServer, username: string, password: string, ip = '198.51.100.7', client = 'cli') {
@@ -161,6 +165,29 @@ describe('reservations', () => {
     now += 2_000;
     expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
     expect(writes).toHaveLength(2);
+  });
+
+  // A process that dies between hitBelow and startLock leaves its units counted on a shared store, and no lock. Such a
+  // bucket used to refuse every attempt until its window ran out (15 min, 1 h), while Retry-After said 30 or 60 s.
+  it.each([
+    ['usernameIp', bucket('usernameIp', `${normalizeUsername('alice')}\0${ipBucket('198.51.100.7')}`), 5, 900, 30],
+    ['ip', bucket('ip', ipBucket('198.51.100.7')), 100, 3600, 60],
+  ] as const)('the %s bucket, filled by units nobody will release, starts its lock, like any full bucket', async (_, b, max, window, lock) => {
+    const { server, advance, verifyCalls, store } = await clocked();
+    for (let i = 0; i < max; i++) expect((await store.hitBelow(failKey(b), max, window)).added).toBe(true);
+    const refused = await login(server, 'alice', 'correct horse');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBe(lock);
+    expect(verifyCalls()).toBe(0);
+    advance(lock);
+    // The lock's period is over: one attempt, then a lock twice as long, as after any lock.
+    expect((await login(server, 'alice', 'wrong')).status).toBe(400);
+    const next = await login(server, 'alice', 'correct horse');
+    expect(next.status).toBe(429);
+    expect(Number(next.headers['retry-after'])).toBe(2 * lock);
+    advance(2 * lock);
+    expect((await login(server, 'alice', 'correct horse')).status).toBe(200);
+    expect(verifyCalls()).toBe(2);
   });
 });
 

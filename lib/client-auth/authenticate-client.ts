@@ -12,6 +12,7 @@ import { dummyCost, noteSecretCost } from './dummy-cost';
 import { costOf, dummyVerify, verifySecret } from './hash-secret';
 import { loadClient } from './load-client';
 import { wwwAuthenticate } from '../http/www-authenticate';
+import { assertNoControlCharacters, hasControlCharacter } from '../http/params';
 import { readClientAssertion, verifyClientAssertion, type PresentedAssertion } from './client-assertion';
 import { registeredAuthMethod } from './registered-method';
 
@@ -85,6 +86,10 @@ async function verifyPresented(ctx: Context, req: Request, presented: Presented,
 }
 
 function presentedCredentials(ctx: Context, req: Request, params: FormParams): Presented {
+  // Whatever the method, the client id reaches findClient. RFC 6749 Appendix A.1: client-id = *VSCHAR (%x20-7E).
+  // Only its control characters are refused (a NUL makes a PostgreSQL lookup throw: a 500 for anyone): ids beyond
+  // ASCII break no lookup, and apps that registered some would lose those clients.
+  assertNoControlCharacters('client_id', params.client_id);
   const header = req.headers.authorization;
   const inBody = params.client_secret !== undefined;
   if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) {
@@ -101,6 +106,7 @@ function presentedCredentials(ctx: Context, req: Request, params: FormParams): P
     if (inBody) throw invalidRequest('Use exactly one client authentication method', 'basic and client_secret');
     const basic = parseBasic(header);
     if (basic === undefined) throw invalidClient(ctx, 'malformed basic header');
+    if (hasControlCharacter(basic.clientId)) throw invalidClient(ctx, 'control character in basic client id');
     if (params.client_id !== undefined && params.client_id !== basic.clientId) {
       throw invalidRequest('client_id does not match the Authorization header', 'client_id mismatch');
     }

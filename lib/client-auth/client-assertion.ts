@@ -13,6 +13,7 @@ import type { Client, FormParams } from '../types';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
 import { normalizeUrl, tokenEndpointUrl } from '../http/endpoint-url';
+import { hasControlCharacter } from '../http/params';
 import { clientKeySet } from '../jose/client-keys';
 import { registeredAuthMethod } from './registered-method';
 
@@ -46,6 +47,8 @@ export function readClientAssertion(params: FormParams): PresentedAssertion | un
   if (jws === undefined) throw invalidClient('client_assertion is not a JWT');
   const sub = jws.payload.sub;
   if (typeof sub !== 'string' || sub === '') throw invalidClient('client_assertion has no sub');
+  // The sub is the client id findClient gets, read before any signature check (see authenticate-client.ts).
+  if (hasControlCharacter(sub)) throw invalidClient('control character in client_assertion sub');
   // RFC 7523 §3: "For client authentication, the subject MUST be the "client_id" of the OAuth client."
   if (params.client_id !== undefined && params.client_id !== sub) throw invalidClient('client_id differs from the assertion sub');
   const method = isHmacAlgorithm(jws.header.alg) ? 'client_secret_jwt' : 'private_key_jwt';

@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { isLoginError, type LoginError } from '../errors/login-error';
 import { invalidGrant, isOAuthError, OAuthError, serverError } from '../errors/oauth-error';
 import type { LoginFailureReason } from '../events';
-import { assertMaxLength, requireParams } from '../http/params';
+import { assertMaxLength, assertNoControlCharacters, requireParams } from '../http/params';
 import { parseScope, requestedScope } from './scope';
 import { issueMfaToken } from '../users/pending-mfa';
 import { endUserIp } from '../throttle/end-user-ip';
@@ -36,6 +36,15 @@ export async function passwordLogin(ctx: Context, req: Request, params: FormPara
   assertMaxLength('username', username, config.limits.username);
   assertMaxLength('password', password, config.limits.password);
   assertMaxLength('scope', params.scope, config.limits.scope);
+  // The username is an identifier: PRECIS (RFC 8265 §3.3, UsernameCasePreserved, built on the IdentifierClass)
+  // disallows controls. The password gets the same rule, although RFC 6749 §4.3.2 leaves its characters to us:
+  // RFC 8265 §4.2 (OpaqueString, the PRECIS profile for passwords, built on the FreeformClass) disallows controls
+  // too (RFC 8264 §9.12); nobody types one into a password field (Tab and Enter move on); and a NUL breaks what
+  // apps hash with: PostgreSQL text (pgcrypto crypt()) refuses it, C-string hashers stop at it so "secret\0x"
+  // would check as "secret" (the bcrypt package we depend on counts it as a byte, others do not). Spaces, symbols
+  // and every non-ASCII character stay allowed.
+  assertNoControlCharacters('username', username);
+  assertNoControlCharacters('password', password);
   const scope = requestedScope(client, parseScope(params.scope));
   const ip = endUserIp(req, client);
   const throttle = loginThrottle(ctx, { clientId: client.id, username, ip });

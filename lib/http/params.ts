@@ -1,5 +1,5 @@
 // lib/http/params.ts
-// Required-parameter and length checks that name exactly what is wrong.
+// Required-parameter, length and character checks that name exactly what is wrong, never echoing the value.
 
 import { invalidRequest } from '../errors/oauth-error';
 import type { FormParams } from '../types';
@@ -15,4 +15,20 @@ export function requireParams<K extends string>(params: FormParams, names: reado
 
 export function assertMaxLength(name: string, value: string | undefined, max: number): void {
   if (value !== undefined && value.length > max) throw invalidRequest(`Parameter ${name} is too long (max ${max})`);
+}
+
+/** C0 controls (U+0000-U+001F) and DEL (U+007F): one class, so linear on any input. */
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+export const hasControlCharacter = (value: string): boolean => CONTROL.test(value);
+
+/**
+ * Refuses a value with a control character before it reaches an app callback (verifyUser, findClient): a NUL makes
+ * PostgreSQL throw ("invalid byte sequence") and C-string code stop early, so the app would answer strangers a 500.
+ * The description names the parameter only: the value may be a password.
+ */
+export function assertNoControlCharacters(name: string, value: string | undefined): void {
+  if (value !== undefined && hasControlCharacter(value)) {
+    throw invalidRequest(`Parameter ${name} contains a control character`, `control character in ${name}`);
+  }
 }

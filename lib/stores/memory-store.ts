@@ -108,12 +108,12 @@ export class MemoryStore implements TokenStore {
   }
 
   async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
-    this.set(FAMILY + familyId, '1', this.now() + ttlSeconds * 1000);
+    this.mark(FAMILY + familyId, this.now() + ttlSeconds * 1000);
     this.broadcast({ kind: 'family', id: familyId });
   }
 
   async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
-    this.set(JTI + jti, '1', expiresAt * 1000);
+    this.mark(JTI + jti, expiresAt * 1000);
     this.broadcast({ kind: 'jti', id: jti });
   }
 
@@ -201,6 +201,11 @@ export class MemoryStore implements TokenStore {
   private setRecord(record: RefreshTokenRecord): void {
     if (record.expiresAt * 1000 <= this.now()) this.refreshTokens.delete(record.id);
     else this.refreshTokens.set(record.id, encodeRecord(record));
+  }
+
+  /** A revocation mark only ever lasts longer: a second, shorter revocation must not un-revoke early. */
+  private mark(key: string, expiresAtMs: number): void {
+    this.set(key, '1', Math.max(this.live(key, this.now())?.expiresAt ?? 0, expiresAtMs));
   }
 
   private set(key: string, value: string, expiresAtMs: number): void {

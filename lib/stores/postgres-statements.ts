@@ -7,6 +7,9 @@ import { PG_TABLES } from './postgres-schema';
 const FAMILY_LIVE = (s: string): string =>
   `NOT EXISTS (SELECT 1 FROM ${s}.revocations r WHERE r.key = 'fam:' || t.family_id AND r.expires_at > now())`;
 
+/** A second revocation of the same key keeps the later expiry: a shorter one must not un-revoke early (r: the row). */
+const LATER = 'GREATEST(r.expires_at, EXCLUDED.expires_at)';
+
 /** The statements for one schema. Times in seconds since the epoch are passed as float8 and read back likewise. */
 export function postgresStatements(schema: string) {
   const s = `"${schema}"`;
@@ -37,14 +40,14 @@ export function postgresStatements(schema: string) {
       SELECT record FROM spent`,
     /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */
     revokeFor: `WITH mark AS (
-        INSERT INTO ${s}.revocations (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')
-        ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at
+        INSERT INTO ${s}.revocations AS r (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')
+        ON CONFLICT (key) DO UPDATE SET expires_at = ${LATER}
       ) SELECT pg_notify($3, $4)`,
     /** $1 key, $2 expiresAt, $3 channel, $4 message. A mark already past its time is not stored; still notified. */
     revokeUntil: `WITH mark AS (
-        INSERT INTO ${s}.revocations (key, expires_at)
+        INSERT INTO ${s}.revocations AS r (key, expires_at)
         SELECT $1, to_timestamp($2::float8) WHERE to_timestamp($2::float8) > now()
-        ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at
+        ON CONFLICT (key) DO UPDATE SET expires_at = ${LATER}
       ) SELECT pg_notify($3, $4)`,
     /** $1 jti key [, $2 family key]. */
     revoked1: `SELECT EXISTS (SELECT 1 FROM ${s}.revocations WHERE key = $1 AND expires_at > now()) AS revoked`,

@@ -43,8 +43,9 @@ export function sqliteStatements(prefix: string) {
     find: `SELECT t.record, t.spent_at, t.successor_id FROM ${t('refresh_tokens')} t
       WHERE t.id = @id AND t.expires_at > @now AND ${familyLive}`,
     spend: `UPDATE ${t('refresh_tokens')} SET spent_at = @spentAt, successor_id = @successor WHERE id = @id AND spent_at IS NULL`,
+    /** A second revocation keeps the later expiry (unqualified expires_at is the stored row's). */
     mark: `INSERT INTO ${t('revocations')} (key, expires_at) VALUES (@key, @expires)
-      ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at`,
+      ON CONFLICT (key) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
     revoked: `SELECT EXISTS (SELECT 1 FROM ${t('revocations')} WHERE key IN (@jti, @family) AND expires_at > @now) AS revoked`,
     hit: `INSERT INTO ${t('counters')} AS c (key, count, expires_at) VALUES (@key, 1, @now + @window)
       ON CONFLICT (key) DO UPDATE SET

@@ -75,13 +75,15 @@ export interface TokenStore {
 
   /**
    * Revokes a grant: its refresh tokens stop working, and so do access tokens whose `sid` is `familyId`.
-   * The mark is kept `ttlSeconds` (at least as long as anything of the family could live).
+   * The mark is kept `ttlSeconds` (at least as long as anything of the family could live). A mark already there
+   * keeps its expiry when that is later: a second, shorter revocation never shortens it.
    */
   revokeFamily(familyId: string, ttlSeconds: number): Promise<void>;
 
   /**
    * Records an access token's `jti` as revoked until `expiresAt` (epoch seconds), exactly as given: the library
    * passes the token's `exp` plus the verifier's clock tolerance, so the mark never ends while the token is accepted.
+   * Like `revokeFamily`, a second call never shortens a mark that already lasts longer.
    */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
 

@@ -38,6 +38,34 @@ export function expiryCases(t: Harness): void {
     assert.equal(await store.take(value), undefined);
   });
 
+  // A second revocation of the same jti or family may ask for less time (TTL options lowered since, a token revoked
+  // again with an earlier exp): keeping the later expiry is what stops it from un-revoking the first one's tokens.
+  t.it('a second, shorter revocation of a jti or family never shortens its mark; a longer one extends it', async () => {
+    const store = await t.store();
+    const start = await startOfSecond();
+    const [jti, family, growingJti, growingFamily] = ['jti', 'fam', 'jti', 'fam'].map(uniqueId);
+    await Promise.all([
+      store.revokeAccessToken(jti, start + 3600),
+      store.revokeFamily(family, 3600),
+      store.revokeAccessToken(growingJti, start + 2),
+      store.revokeFamily(growingFamily, 2),
+    ]);
+    await Promise.all([
+      store.revokeAccessToken(jti, start + 2),
+      store.revokeFamily(family, 2),
+      store.revokeAccessToken(growingJti, start + 3600),
+      store.revokeFamily(growingFamily, 3600),
+    ]);
+    // A mark asked for a time already past: nothing to store, and nothing to take away either.
+    await store.revokeAccessToken(jti, start - 10);
+    assert.equal(await store.isAccessTokenRevoked(jti, undefined), true, 'a jti revoked again with a past time');
+    await sleepUntilAfter(start + 3);
+    assert.equal(await store.isAccessTokenRevoked(jti, undefined), true, 'a jti revoked again for less time');
+    assert.equal(await store.isAccessTokenRevoked(uniqueId('jti'), family), true, 'a family revoked again for less time');
+    assert.equal(await store.isAccessTokenRevoked(growingJti, undefined), true, 'a jti revoked again for longer');
+    assert.equal(await store.isAccessTokenRevoked(uniqueId('jti'), growingFamily), true, 'a family revoked again for longer');
+  });
+
   t.it('does not store a refresh token that has already expired', async () => {
     const store = await t.store();
     const expired = refreshRecord({ expiresAt: nowSeconds() - 1 });

@@ -75,7 +75,7 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
         continue;
       }
       if (plan.exemptIfKnown && known) continue;
-      const lock = plan.whenFull === 'lock' ? await nextPeriod(ctx, rule, plan.bucket, hit) : await tighten(ctx, rule, plan.bucket, place);
+      const lock = plan.whenFull === 'lock' ? await nextPeriod(ctx, rule, plan.bucket) : await tighten(ctx, rule, plan.bucket, place);
       if (lock !== undefined) {
         await releaseAll(ctx, held);
         return { lock };
@@ -138,13 +138,17 @@ export function releaseAll(ctx: Context, held: readonly Bucket[]): Promise<unkno
   return storeCall('release', () => Promise.all(held.map((b) => store.release(failKey(b)))));
 }
 
-/** The attempt that filled the bucket starts its first lock (or the next one, if an earlier lock level is remembered). */
-async function startLock(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<void> {
+/**
+ * Starts the bucket's first lock (or the next one, if an earlier lock level is remembered); of several callers exactly
+ * one creates it and raises the level. Returns the lock mark, created or found.
+ */
+async function startLock(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<CappedHit> {
   const { store } = ctx.config;
   const level = await storeCall('peek', () => store.peek(levelKey(b)));
   // The lock mark first, then the level: whoever sees the level raised also sees the lock (see nextPeriod).
   const lock = await storeCall('hitBelow', () => store.hitBelow(lockKey(b), 1, lockSeconds(rule, (level?.count ?? 0) + 1)));
   if (lock.added) await storeCall('hit', () => store.hit(levelKey(b), rule.windowSeconds));
+  return lock;
 }
 
 /**
@@ -152,13 +156,19 @@ async function startLock(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<v
  * mark (hitBelow with max 1: exactly one of any number in parallel) proceeds; the lock doubles per period, never per
  * request, so a burst cannot run it up to the cap. Returns the refusal, or undefined for the one that proceeds.
  */
-async function nextPeriod(ctx: Context, rule: ResolvedRule, b: Bucket, full: CappedHit): Promise<Lock | undefined> {
+async function nextPeriod(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<Lock | undefined> {
   const { store } = ctx.config;
   const now = epochSeconds(ctx.config.now);
   const [lock, level] = await storeCall('peek', () => Promise.all([store.peek(lockKey(b)), store.peek(levelKey(b))]));
   if (lock !== undefined) return { kind: b.kind, retryAfter: Math.max(1, lock.resetAt - now) };
-  // Full but no lock yet: the attempt that filled it is still starting the first one.
-  if (level === undefined) return { kind: b.kind, retryAfter: Math.max(1, Math.min(rule.lockSeconds, full.resetAt - now)) };
+  if (level === undefined) {
+    // Full, yet no lock ever ran. Usually the attempt that filled it is starting the first lock right now, but it may
+    // never: its process died between its hitBelow and startLock (on a shared store its units stay counted), or
+    // `max` was lowered under a live counter. Waiting for it would refuse everyone here until the window ends, so
+    // start the lock as the filler would (startLock: exactly one creator raises the level) and wait it out.
+    const started = await startLock(ctx, rule, b);
+    return { kind: b.kind, retryAfter: Math.max(1, started.resetAt - now) };
+  }
   const next = await storeCall('hitBelow', () => store.hitBelow(lockKey(b), 1, lockSeconds(rule, level.count + 1)));
   if (!next.added) return { kind: b.kind, retryAfter: Math.max(1, next.resetAt - now) };
   // This attempt is a failure unless it succeeds: count it (past max, so the window slides from it) and raise the level.
