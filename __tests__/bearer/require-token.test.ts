@@ -51,6 +51,21 @@ describe('requireToken', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
   });
 
+  it('judges a cached token against each route its own audience, whichever route saw it first', async () => {
+    const { app, auth } = await createServer();
+    app.get('/api/multi', auth.requireToken({ audience: ['https://other.example', AUDIENCE] }), (_req, res) => void res.json({}));
+    app.get('/api/other', auth.requireToken({ audience: 'https://other.example' }), (_req, res) => void res.json({}));
+    const token = await tokenFor(app);
+    const get = (path: string) => request(app).get(path).set('Authorization', `Bearer ${token}`);
+    for (let i = 0; i < 2; i += 1) {
+      expect((await get('/api/me')).status).toBe(200);
+      expect((await get('/api/multi')).status).toBe(200);
+      const other = await get('/api/other');
+      expect(other.status).toBe(401);
+      expect(other.headers['www-authenticate']).toContain('error="invalid_token"');
+    }
+  });
+
   it('treats another scheme as no token', async () => {
     const { app } = await createServer();
     const res = await request(app).get('/api/me').set('Authorization', basic('web', WEB_SECRET));
@@ -232,6 +247,30 @@ describe('passport strategy oauth2-bearer', () => {
     const res = await request(app).get('/api/orders').set('Authorization', `Bearer ${await tokenFor(base, 'profile')}`);
     expect(res.status).toBe(403);
     expect(res.headers['www-authenticate']).toContain('scope="orders"');
+  });
+
+  it('applies each route its own scope, the strategy defaults, and an options object changed between requests', async () => {
+    const server = await createServer();
+    const app = express();
+    const pp = new passport.Passport();
+    pp.use(server.auth.strategy({ scope: 'admin' }));
+    const orders = { session: false, scope: 'orders' };
+    const ok = (req: express.Request, res: express.Response) => void res.json({ info: req.authInfo });
+    app.get('/orders', pp.authenticate('oauth2-bearer', orders), ok);
+    app.get('/profile', pp.authenticate('oauth2-bearer', { session: false, scope: ['profile'] } as passport.AuthenticateOptions), ok);
+    app.get('/default', pp.authenticate('oauth2-bearer', { session: false }), ok);
+    const token = await tokenFor(server.app, 'orders');
+    const get = (path: string) => request(app).get(path).set('Authorization', `Bearer ${token}`);
+    // Twice each: the second request takes the cached-token path.
+    for (let i = 0; i < 2; i += 1) {
+      expect(await get('/orders')).toMatchObject({ status: 200, body: { info: { scope: 'orders' } } });
+      expect((await get('/profile')).headers['www-authenticate']).toContain('scope="profile"');
+      expect((await get('/default')).headers['www-authenticate']).toContain('scope="admin"');
+    }
+    orders.scope = 'orders profile';
+    const changed = await get('/orders');
+    expect(changed.status).toBe(403);
+    expect(changed.headers['www-authenticate']).toContain('scope="orders profile"');
   });
 
   it('passes a store outage to the error path as 503', async () => {

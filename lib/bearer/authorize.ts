@@ -4,14 +4,14 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
-import { boundJkt, checkBinding, presentationOf, type DpopPresentation } from '../dpop/check-binding';
+import { checkBinding, presentationOf, type DpopPresentation } from '../dpop/check-binding';
 import { withDpopChallenge } from '../dpop/challenge';
 import { freshNonceHeaders } from '../dpop/nonce';
 import { isOAuthError, OAuthError } from '../errors/oauth-error';
 import { wwwAuthenticate } from '../http/www-authenticate';
 import type { AuthInfo } from '../types';
 import { canonicalBearer, extractToken } from './extract-token';
-import { verifyAccessToken, verifyCachedAccessToken, type VerifyOptions } from './verify-access-token';
+import { authInfo, cachedHit, verifyAccessToken, type VerifyOptions } from './verify-access-token';
 
 export interface RequireTokenOptions extends VerifyOptions {
   /** Scopes the token must all carry (a space-separated string or a list). */
@@ -46,9 +46,9 @@ interface Presented {
 export function authorizeCached(ctx: Context, req: Request, scopes: readonly string[], options: VerifyOptions): AuthInfo | undefined {
   const token = canonicalBearer(req.headers.authorization);
   if (token === undefined) return undefined;
-  const auth = verifyCachedAccessToken(ctx, token, options);
-  if (auth === undefined || boundJkt(auth.claims) !== undefined || !hasScopes(auth.scope, scopes)) return undefined;
-  return auth;
+  const hit = cachedHit(ctx, token, options);
+  if (hit === undefined || hit.jkt !== undefined || !hasScopes(hit.scope, scopes)) return undefined;
+  return authInfo(hit, token);
 }
 
 /** The verified token's info; otherwise an OAuthError whose headers carry the RFC 6750 §3 challenge. */

@@ -9,7 +9,7 @@ import { storeCall } from '../stores/store-call';
 import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
-import type { DpopPresentation } from '../dpop/check-binding';
+import { boundJkt, type DpopPresentation } from '../dpop/check-binding';
 import { deepFreeze, type VerifiedToken } from '../context/verified-cache';
 
 export interface VerifyOptions {
@@ -52,15 +52,26 @@ export async function verifyAccessToken(ctx: Context, token: unknown, options: V
  * requireToken tries this first, so the common request (a token seen before) costs a Map lookup and no microtask.
  */
 export function verifyCachedAccessToken(ctx: Context, token: string, options: VerifyOptions = {}): AuthInfo | undefined {
+  const hit = cachedHit(ctx, token, options);
+  return hit === undefined ? undefined : authInfo(hit, token);
+}
+
+/** The cached entry behind verifyCachedAccessToken, for callers that check more before building the AuthInfo. */
+export function cachedHit(ctx: Context, token: string, options: VerifyOptions): VerifiedToken | undefined {
   const now = ctx.config.now();
   const hit = cachedEntry(ctx, token, options, now);
   if (hit === undefined || (ctx.config.checkRevocation && ctx.verifiedTokens.needsStoreCheck(hit, now))) return undefined;
-  return authInfo(hit, token);
+  return hit;
 }
 
 function cachedEntry(ctx: Context, token: string, options: VerifyOptions, now: number): VerifiedToken | undefined {
   const hit = ctx.verifiedTokens.get(token, now);
-  return hit !== undefined && audienceAccepted(hit.claims.aud, options.audience ?? ctx.config.audience) ? hit : undefined;
+  if (hit === undefined) return undefined;
+  const accepted = options.audience ?? ctx.config.audience;
+  if (hit.audienceOk === accepted) return hit;
+  if (!audienceAccepted(hit.claims.aud, accepted)) return undefined;
+  hit.audienceOk = accepted;
+  return hit;
 }
 
 async function verifyAndRemember(ctx: Context, token: unknown, options: VerifyOptions): Promise<AuthInfo> {
@@ -74,6 +85,9 @@ async function verifyAndRemember(ctx: Context, token: unknown, options: VerifyOp
   const verified: VerifiedToken = {
     token: token as string,
     claims: payload,
+    sub: payload.sub as string,
+    clientId: payload.client_id as string,
+    jkt: boundJkt(payload),
     scope: Object.freeze(typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : []),
     jti,
     sid,
@@ -89,9 +103,8 @@ async function assertNotRevoked(ctx: Context, jti: string, sid: string | undefin
   if (revoked) throw invalidToken('token revoked');
 }
 
-function authInfo(verified: VerifiedToken, token: string): AuthInfo {
-  const { claims } = verified;
-  return { sub: claims.sub as string, clientId: claims.client_id as string, scope: verified.scope, claims, token };
+export function authInfo(verified: VerifiedToken, token: string): AuthInfo {
+  return { sub: verified.sub, clientId: verified.clientId, scope: verified.scope, claims: verified.claims, token };
 }
 
 /** jsonwebtoken's rule: at least one `aud` value of the token is among the accepted ones. */
