@@ -50,7 +50,7 @@ const QUICK_ALL = QUICK && ONLY === undefined;
 const QUICK_ROWS = {
   token: new Set(['ceiling', 'ours-public', 'ours-confidential']),
   refresh: new Set(['ceiling', 'ours-public', 'ours-conf', 'ours-es256-public', 'ours-es256-conf', 'ours-redis-public', 'ours-redis-conf', 'node-oauth']),
-  protected: new Set(['bare', 'ours-memory', 'ours-bare', 'passport-floor', 'ours-passport']),
+  protected: new Set(['bare', 'ours-memory', 'ours-bare', 'ours-middleware', 'passport-floor', 'ours-passport']),
 };
 const forGroup = (group, scenarios) => (SQL_ONLY ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id))
   : QUICK_ALL ? scenarios.filter((sc) => QUICK_ROWS[group].has(sc.id)) : scenarios);
@@ -336,6 +336,7 @@ async function protectedScenarios(s) {
     { id: 'bare', label: 'Ceiling: bare Express route', request: get(`${s.ceiling.url}/api/me`, ours.access_token) },
     { id: 'ours-memory', label: 'Ours, `requireToken()` RS256, revocation on, MemoryStore', target: 0.95, request: get(`${s.ours.url}/api/me`, ours.access_token) },
     { id: 'ours-bare', label: 'Diagnostic: the bare route inside our server process (GET /bench/bare, no `requireToken()`)', request: get(`${s.ours.url}/bench/bare`, ours.access_token) },
+    { id: 'ours-middleware', label: 'Diagnostic: the bare route behind a middleware that only sets `req.auth`, in our server process (GET /bench/middleware)', request: get(`${s.ours.url}/bench/middleware`, ours.access_token) },
     { id: 'passport-floor', label: 'Floor: passport itself, a strategy that calls `this.success()` at once', request: get(`${s.passportFloor.url}/api/orders`, ours.access_token) },
     { id: 'ours-passport', label: 'Ours, passport strategy `oauth2-bearer`, MemoryStore', request: get(`${s.ours.url}/api/orders`, ours.access_token) },
     { id: 'ours-nocache', label: 'Ours, `requireToken()` with `tokenCacheSize: 0` (every request verifies RS256)', request: get(`${s.oursNoCache.url}/api/me`, (await post(`${s.oursNoCache.url}/oauth2/token`, form({ ...login, client_id: f.PUBLIC_CLIENT_ID }))).access_token) },
@@ -535,6 +536,7 @@ function summary({ token, refresh, prot, grown }) {
     line('Refresh grant, express-oauth-server / ceiling', ratioOf(refresh, 'node-oauth', 'ceiling')),
     line('Protected route, `requireToken()` / bare Express', ratioOf(prot, 'ours-memory', 'bare'), 0.95),
     line('Protected route, bare route inside our process / bare Express (what the router costs a route that does not use it: nothing, so 1 within noise)', ratioOf(prot, 'ours-bare', 'bare'), 1),
+    line('Protected route, `requireToken()` / a middleware that only sets `req.auth` (both in our process: what our code costs beyond any middleware)', ratioOf(prot, 'ours-memory', 'ours-middleware')),
     line('Protected route, passport floor / bare Express', ratioOf(prot, 'passport-floor', 'bare')),
     line('Protected route, ours `oauth2-bearer` / passport floor', ratioOf(prot, 'ours-passport', 'passport-floor'), 0.95),
   ];

@@ -134,6 +134,14 @@ async function main() {
   app.get('/bench/bare', (req, res) => {
     res.json({ sub: 'u-alice', scope: ['profile'] });
   });
+  // ... and behind a middleware that only sets req.auth: what any Express middleware costs, requireToken() or not.
+  const fixedAuth = { sub: 'u-alice', scope: ['profile'] };
+  app.get('/bench/middleware', (req, res, next) => {
+    req.auth = fixedAuth;
+    next();
+  }, (req, res) => {
+    res.json({ sub: req.auth.sub, scope: req.auth.scope });
+  });
   app.get('/bench/bcrypt-compares', (req, res) => res.json({ count: bcryptCompares }));
   app.get('/bench/gc', (req, res) => res.json(gcTotals));
   app.get('/bench/prefill', (req, res) => res.json(prefilled));
