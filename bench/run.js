@@ -50,7 +50,7 @@ const QUICK_ALL = QUICK && ONLY === undefined;
 const QUICK_ROWS = {
   token: new Set(['ceiling', 'ours-public', 'ours-confidential']),
   refresh: new Set(['ceiling', 'ours-public', 'ours-conf', 'ours-es256-public', 'ours-es256-conf', 'ours-redis-public', 'ours-redis-conf', 'node-oauth']),
-  protected: new Set(['bare', 'ours-memory', 'ours-bare', 'ours-middleware', 'passport-floor', 'ours-passport']),
+  protected: new Set(['bare', 'ours-memory', 'ours-bare', 'ours-middleware', 'passport-floor', 'ours-passport', 'ours-passport-floor']),
 };
 const forGroup = (group, scenarios) => (SQL_ONLY ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id))
   : QUICK_ALL ? scenarios.filter((sc) => QUICK_ROWS[group].has(sc.id)) : scenarios);
@@ -339,6 +339,7 @@ async function protectedScenarios(s) {
     { id: 'ours-middleware', label: 'Diagnostic: the bare route behind a middleware that only sets `req.auth`, in our server process (GET /bench/middleware)', request: get(`${s.ours.url}/bench/middleware`, ours.access_token) },
     { id: 'passport-floor', label: 'Floor: passport itself, a strategy that calls `this.success()` at once', request: get(`${s.passportFloor.url}/api/orders`, ours.access_token) },
     { id: 'ours-passport', label: 'Ours, passport strategy `oauth2-bearer`, MemoryStore', request: get(`${s.ours.url}/api/orders`, ours.access_token) },
+    { id: 'ours-passport-floor', label: 'Diagnostic: the passport floor inside our server process (GET /bench/passport-floor)', request: get(`${s.ours.url}/bench/passport-floor`, ours.access_token) },
     { id: 'ours-nocache', label: 'Ours, `requireToken()` with `tokenCacheSize: 0` (every request verifies RS256)', request: get(`${s.oursNoCache.url}/api/me`, (await post(`${s.oursNoCache.url}/oauth2/token`, form({ ...login, client_id: f.PUBLIC_CLIENT_ID }))).access_token) },
   ];
   if (s.oursRedis) {
@@ -539,6 +540,7 @@ function summary({ token, refresh, prot, grown }) {
     line('Protected route, `requireToken()` / a middleware that only sets `req.auth` (both in our process: what our code costs beyond any middleware)', ratioOf(prot, 'ours-memory', 'ours-middleware')),
     line('Protected route, passport floor / bare Express', ratioOf(prot, 'passport-floor', 'bare')),
     line('Protected route, ours `oauth2-bearer` / passport floor', ratioOf(prot, 'ours-passport', 'passport-floor'), 0.95),
+    line('Protected route, ours `oauth2-bearer` / passport floor in our process (same process: no process-to-process difference)', ratioOf(prot, 'ours-passport', 'ours-passport-floor')),
   ];
   if (grown) {
     const [first] = grown.rows;

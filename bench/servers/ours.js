@@ -12,6 +12,7 @@ const passport = require('passport');
 const epg = require(path.join(__dirname, '..', '..', 'dist'));
 const f = require('../fixtures');
 const { prefill } = require('../prefill');
+const { InstantStrategy } = require('./instant-strategy');
 const { PerformanceObserver } = require('node:perf_hooks');
 const { generateKeyPairSync } = require('node:crypto');
 
@@ -141,6 +142,11 @@ async function main() {
     next();
   }, (req, res) => {
     res.json({ sub: req.auth.sub, scope: req.auth.scope });
+  });
+  // ... and the passport floor (bench/servers/instant-strategy.js) in this process, beside the `oauth2-bearer` route.
+  passport.use(new InstantStrategy());
+  app.get('/bench/passport-floor', passport.initialize(), passport.authenticate('instant', { session: false }), (req, res) => {
+    res.json({ sub: req.user.id, scope: req.authInfo.scope });
   });
   app.get('/bench/bcrypt-compares', (req, res) => res.json({ count: bcryptCompares }));
   app.get('/bench/gc', (req, res) => res.json(gcTotals));

@@ -6,19 +6,8 @@
 
 const express = require('express');
 const passport = require('passport');
-const { Strategy } = passport; // passport re-exports passport-strategy's base class
+const { InstantStrategy } = require('./instant-strategy');
 const { announce } = require('../fixtures');
-
-class InstantStrategy extends Strategy {
-  constructor() {
-    super();
-    this.name = 'instant';
-  }
-
-  authenticate() {
-    this.success({ id: 'u-alice' }, { scope: ['profile'] });
-  }
-}
 
 passport.use(new InstantStrategy());
 const app = express();
