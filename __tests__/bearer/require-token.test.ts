@@ -53,7 +53,8 @@ describe('requireToken', () => {
 
   it('judges a cached token against each route its own audience, whichever route saw it first', async () => {
     const { app, auth } = await createServer();
-    app.get('/api/multi', auth.requireToken({ audience: ['https://other.example', AUDIENCE] }), (_req, res) => void res.json({}));
+    const audiences = ['https://other.example', AUDIENCE];
+    app.get('/api/multi', auth.requireToken({ audience: audiences }), (_req, res) => void res.json({}));
     app.get('/api/other', auth.requireToken({ audience: 'https://other.example' }), (_req, res) => void res.json({}));
     const token = await tokenFor(app);
     const get = (path: string) => request(app).get(path).set('Authorization', `Bearer ${token}`);
@@ -64,6 +65,9 @@ describe('requireToken', () => {
       expect(other.status).toBe(401);
       expect(other.headers['www-authenticate']).toContain('error="invalid_token"');
     }
+    // The app narrows its list in place: the cached token is judged against the list as it is now.
+    audiences.pop();
+    expect((await get('/api/multi')).status).toBe(401);
   });
 
   it('treats another scheme as no token', async () => {
@@ -271,6 +275,12 @@ describe('passport strategy oauth2-bearer', () => {
     const changed = await get('/orders');
     expect(changed.status).toBe(403);
     expect(changed.headers['www-authenticate']).toContain('scope="orders profile"');
+    // A list changed in place is seen too.
+    const list = { session: false, scope: ['orders'] };
+    app.get('/list', pp.authenticate('oauth2-bearer', list as passport.AuthenticateOptions), ok);
+    expect((await get('/list')).status).toBe(200);
+    list.scope.push('admin');
+    expect((await get('/list')).headers['www-authenticate']).toContain('scope="orders admin"');
   });
 
   it('passes a store outage to the error path as 503', async () => {

@@ -241,7 +241,7 @@ describe('size bound', () => {
 
   it('never holds more than its maximum', () => {
     const cache = new VerifiedTokenCache(50, new MemoryStore());
-    const entry = (i: number): VerifiedToken => ({ token: `token-${i}`, claims: {}, sub: 'u', clientId: 'c', jkt: undefined, scope: [], jti: `j${i}`, sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() });
+    const entry = (i: number): VerifiedToken => ({ token: `token-${i}`, claims: {}, sub: 'u', clientId: 'c', aud: 'a', jkt: undefined, scope: [], jti: `j${i}`, sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() });
     for (let i = 0; i < 500; i += 1) {
       cache.set(entry(i), cache.epoch);
       expect(cache.size).toBeLessThanOrEqual(50);
@@ -254,7 +254,7 @@ describe('size bound', () => {
     const cache = new VerifiedTokenCache(10, new MemoryStore());
     const tail = 'T'.repeat(43);
     const verified = `header.payload-one.${tail}`;
-    cache.set({ token: verified, claims: {}, sub: 'u', clientId: 'c', jkt: undefined, scope: [], jti: 'j', sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() }, cache.epoch);
+    cache.set({ token: verified, claims: {}, sub: 'u', clientId: 'c', aud: 'a', jkt: undefined, scope: [], jti: 'j', sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() }, cache.epoch);
     expect(cache.get(`header.payload-two.${tail}`, Date.now())).toBeUndefined();
     expect(cache.get(`${verified}`, Date.now())?.token).toBe(verified);
   });

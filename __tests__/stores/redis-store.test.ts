@@ -5,6 +5,7 @@
 
 import Redis from 'ioredis';
 import { ConfigError, RedisStore, type Revocation } from '../../lib';
+import { REVOKE } from '../../lib/stores/redis-scripts';
 import { eventually } from '../helpers/eventually';
 import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../helpers/redis';
 import { PrivateRedis } from '../helpers/redis-server';
@@ -59,6 +60,18 @@ describeWithRedis('RedisStore on the shared Redis', () => {
   afterAll(async () => {
     await deletePrefix(client, prefix);
     await client.quit();
+  });
+
+  it('keeps a revocation mark when a second revocation names a time already past by Redis\'s clock', async () => {
+    // RedisStore skips a past exp by the app's clock; a Redis clock ahead of the app's still hands the script an EXAT
+    // in its past, which makes SET delete the key. The script itself must keep the earlier, longer mark.
+    const store = new RedisStore({ client, prefix });
+    await store.revokeAccessToken('jti-ahead', nowSeconds() + 3600);
+    const key = `${prefix}jti:jti-ahead`;
+    await client.eval(REVOKE, 1, key, 'EXAT', nowSeconds() - 5, `${prefix}revocations`, JSON.stringify({ kind: 'jti', id: 'jti-ahead' }));
+    expect(await store.isAccessTokenRevoked('jti-ahead', undefined)).toBe(true);
+    expect(await client.pttl(key)).toBeGreaterThan(3_500_000);
+    await client.del(key);
   });
 
   it('gives every key it writes a TTL, so Redis expires all state by itself', async () => {

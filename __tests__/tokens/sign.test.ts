@@ -46,6 +46,18 @@ describe.each(KEYS)('tokens signed with $alg', ({ alg, key, verifyKey }) => {
     expect(jwt.verify(body.id_token, verifyKey, { algorithms: [alg], issuer: ISSUER, audience: 'web' })).toMatchObject({ sub: 'u-alice' });
   });
 
+  it('encodes the header in the order alg, typ, kid and, where the signature is deterministic, matches jsonwebtoken.sign byte for byte', () => {
+    for (const [token, typ] of [[body.access_token, 'at+jwt'], [body.id_token, 'JWT']] as const) {
+      const [header, payload] = token.split('.');
+      expect(Buffer.from(header, 'base64url').toString()).toBe(`{"alg":"${alg}","typ":"${typ}","kid":"kid-${alg}"}`);
+      // RS256 (PKCS #1 v1.5) and HS256 are deterministic; PS256 and ES256 signatures are randomised.
+      if (alg === 'RS256' || alg === 'HS256') {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+        expect(jwt.sign(claims, key, { algorithm: alg, header: { alg, typ, kid: `kid-${alg}` } })).toBe(token);
+      }
+    }
+  });
+
   it('makes a signature that does not verify once one payload byte changes', () => {
     const [header, payload, signature] = body.access_token.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());

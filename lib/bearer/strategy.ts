@@ -22,7 +22,8 @@ export class BearerStrategy extends PassportStrategy {
   override name = 'oauth2-bearer';
   /**
    * passport hands every request of a route the same options object: its scopes are split once, not per request.
-   * An entry is reused only while the object still names the same scope and audience, so a changed option is seen.
+   * An entry is reused only while the object still names the same scope and audience strings; a list (which an app
+   * could change in place) is read afresh on every request, as before.
    */
   private readonly resolved = new WeakMap<object, Resolved>();
   private readonly defaultsResolved: Resolved;
@@ -64,7 +65,7 @@ export class BearerStrategy extends PassportStrategy {
     const known = this.resolved.get(options);
     if (known !== undefined && known.scope === scope && known.audience === audience) return known;
     const fresh: Resolved = { scope, audience, scopes: requiredScopes(scope), verifyOptions: { audience } };
-    this.resolved.set(options, fresh);
+    if (typeof scope !== 'object' && typeof audience !== 'object') this.resolved.set(options, fresh);
     return fresh;
   }
 }

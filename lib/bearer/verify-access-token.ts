@@ -66,12 +66,8 @@ export function cachedHit(ctx: Context, token: string, options: VerifyOptions): 
 
 function cachedEntry(ctx: Context, token: string, options: VerifyOptions, now: number): VerifiedToken | undefined {
   const hit = ctx.verifiedTokens.get(token, now);
-  if (hit === undefined) return undefined;
-  const accepted = options.audience ?? ctx.config.audience;
-  if (hit.audienceOk === accepted) return hit;
-  if (!audienceAccepted(hit.claims.aud, accepted)) return undefined;
-  hit.audienceOk = accepted;
-  return hit;
+  // The audience is checked on every hit, against this call's option as it is now (an app may change its list).
+  return hit !== undefined && audienceAccepted(hit.aud, options.audience ?? ctx.config.audience) ? hit : undefined;
 }
 
 async function verifyAndRemember(ctx: Context, token: unknown, options: VerifyOptions): Promise<AuthInfo> {
@@ -87,6 +83,7 @@ async function verifyAndRemember(ctx: Context, token: unknown, options: VerifyOp
     claims: payload,
     sub: payload.sub as string,
     clientId: payload.client_id as string,
+    aud: payload.aud,
     jkt: boundJkt(payload),
     scope: Object.freeze(typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : []),
     jti,

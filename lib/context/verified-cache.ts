@@ -8,9 +8,10 @@ export interface VerifiedToken {
   /** The exact token that verified; a hit requires equality with it, not just with the Map key. */
   readonly token: string;
   readonly claims: Readonly<Record<string, unknown>>;
-  /** `sub`, `client_id` and `cnf.jkt` of the claims, read once: a hit then touches this object only. */
+  /** `sub`, `client_id`, `aud` and `cnf.jkt` of the claims, read once: a hit then touches this object only. */
   readonly sub: string;
   readonly clientId: string;
+  readonly aud: unknown;
   readonly jkt: string | undefined;
   readonly scope: readonly string[];
   readonly jti: string;
@@ -21,8 +22,6 @@ export interface VerifiedToken {
   checkedAtMs: number;
   /** Set by a hit, cleared when eviction passes over the entry (second chance). */
   used?: boolean;
-  /** The last accepted-audience option this token's `aud` matched (compared by identity; options are long-lived). */
-  audienceOk?: string | readonly string[];
 }
 
 /**

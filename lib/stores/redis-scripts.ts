@@ -106,12 +106,13 @@ return { tonumber(count), redis.call('PTTL', KEYS[1]) }
  * KEYS: the revocation mark. ARGV: 'EX' ttl | 'EXAT' epoch s, channel, message. Marks, then tells every subscriber
  * (pub/sub) in the same step, so no process can see the broadcast before the mark exists. A mark never shrinks: SET
  * takes either form of expiry, then a longer remaining life the mark had before is put back (EXPIRE GT would say it
- * in one command, but needs Redis 7).
+ * in one command, but needs Redis 7). SET with an EXAT already past by Redis's clock deletes the key (PTTL -2), so
+ * the earlier mark is written again rather than extended.
  */
 export const REVOKE = `
 local before = redis.call('PTTL', KEYS[1])
 redis.call('SET', KEYS[1], '1', ARGV[1], ARGV[2])
-if before > redis.call('PTTL', KEYS[1]) then redis.call('PEXPIRE', KEYS[1], before) end
+if before > 0 and before > redis.call('PTTL', KEYS[1]) then redis.call('SET', KEYS[1], '1', 'PX', before) end
 redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 `;
