@@ -288,8 +288,8 @@ function refreshScenarios(s) {
 
 /** Cost as the work grows: the same three measurements on servers holding 1k, 100k, 1M stored refresh tokens. */
 async function growth(redisNote) {
-  const defs = GROWTH.map((n) => [`mem-${n}`, `MemoryStore, ${n.toLocaleString('en-US')} stored`, { PREFILL: String(n) }]);
-  if (!redisNote && GROWTH_REDIS > 0) defs.push([`redis-${GROWTH_REDIS}`, `RedisStore, ${GROWTH_REDIS.toLocaleString('en-US')} stored`, { PREFILL: String(GROWTH_REDIS), STORE: 'redis' }]);
+  const defs = GROWTH.map((n) => [`mem-${n}`, `MemoryStore, ${n.toLocaleString('en-US')} stored`, { PREFILL: String(n), GC_STATS: '1' }]);
+  if (!redisNote && GROWTH_REDIS > 0) defs.push([`redis-${GROWTH_REDIS}`, `RedisStore, ${GROWTH_REDIS.toLocaleString('en-US')} stored`, { PREFILL: String(GROWTH_REDIS), STORE: 'redis', GC_STATS: '1' }]);
   process.stdout.write(`
 Growth: prefilling ${defs.map((d) => d[0]).join(', ')}
 `);
