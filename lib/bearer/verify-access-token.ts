@@ -47,16 +47,11 @@ export async function verifyAccessToken(ctx: Context, token: unknown, options: V
 }
 
 /**
- * The cache-hit path without a promise: the AuthInfo when `token` is cached, its audience accepted and no store
- * read is due (revocations then arrive by broadcast); otherwise undefined, and the caller takes verifyAccessToken.
- * requireToken tries this first, so the common request (a token seen before) costs a Map lookup and no microtask.
+ * The cache-hit path without a promise: the entry when `token` is cached, its audience accepted and no store read is
+ * due (revocations then arrive by broadcast); otherwise undefined, and the caller takes verifyAccessToken.
+ * requireToken tries this first, so the common request (a token seen before) costs a Map lookup and no microtask;
+ * the caller checks binding and scope on the entry before building the AuthInfo (authInfo).
  */
-export function verifyCachedAccessToken(ctx: Context, token: string, options: VerifyOptions = {}): AuthInfo | undefined {
-  const hit = cachedHit(ctx, token, options);
-  return hit === undefined ? undefined : authInfo(hit, token);
-}
-
-/** The cached entry behind verifyCachedAccessToken, for callers that check more before building the AuthInfo. */
 export function cachedHit(ctx: Context, token: string, options: VerifyOptions): VerifiedToken | undefined {
   const now = ctx.config.now();
   const hit = cachedEntry(ctx, token, options, now);
