@@ -4,6 +4,7 @@
 import { assertFunction, assertKnownKeys, assertPositiveInteger, fail, isObject } from '../util/assert';
 import { BoundedMap } from './bounded-map';
 import { decodeRecord, encodeRecord, expiresAtOf } from './compact-record';
+import { RecordTable } from './record-table';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
 interface Entry {
@@ -39,16 +40,16 @@ const DEFAULT_MAX_ENTRIES = 100_000;
 /**
  * Keeps everything in this process's memory. Right for one process and for tests; with several instances each
  * would disagree, so use `RedisStore` there. Entries expire on read and are swept by a single timer (no timer per
- * entry). Refresh tokens, the bulk of the data, live in their own Map as compact strings (see compact-record.ts):
- * about 300 bytes of heap each.
+ * entry). Refresh tokens, the bulk of the data, live outside the V8 heap as compact strings (compact-record.ts,
+ * record-table.ts): about 300 bytes each, and nothing for the garbage collector to mark however many there are.
  * @example passwordGrant({ ..., store: new MemoryStore() })
  */
 export class MemoryStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
   /** Counters and replay markers, capped at `maxEntries`. */
   private readonly bounded: BoundedMap<Entry>;
-  /** Refresh tokens by id: `encodeRecord()` strings, whose prefix is the expiry. */
-  private readonly refreshTokens = new Map<string, string>();
+  /** Refresh tokens by id: `encodeRecord()` strings (whose prefix is the expiry), kept off the V8 heap. */
+  private readonly refreshTokens = new RecordTable();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(revocation: Revocation | undefined) => void>();
@@ -83,9 +84,7 @@ export class MemoryStore implements TokenStore {
         if (entry.expiresAt <= now) map.delete(key);
       }
     }
-    for (const [id, encoded] of this.refreshTokens) {
-      if (expiresAtOf(encoded) * 1000 <= now) this.refreshTokens.delete(id);
-    }
+    this.refreshTokens.sweep(now / 1000);
   }
 
   async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
@@ -200,7 +199,7 @@ export class MemoryStore implements TokenStore {
 
   private setRecord(record: RefreshTokenRecord): void {
     if (record.expiresAt * 1000 <= this.now()) this.refreshTokens.delete(record.id);
-    else this.refreshTokens.set(record.id, encodeRecord(record));
+    else this.refreshTokens.set(record.id, encodeRecord(record), record.expiresAt);
   }
 
   /** A revocation mark only ever lasts longer: a second, shorter revocation must not un-revoke early. */
