@@ -73,6 +73,20 @@ describe('RecordTable', () => {
     expect(table.expiresAt('k999')).toBe(999);
   });
 
+  it('gives memory back once a sweep leaves most of it unused', () => {
+    const table = new RecordTable(1024, 4);
+    for (let i = 0; i < 20_000; i += 1) table.set(`burst-${i}`, `["a login's record, about this long",${i}]`, 10);
+    table.set('kept', 'value', 100);
+    const full = table.externalBytes;
+    table.sweep(10);
+    expect(table.size).toBe(1);
+    expect(table.get('kept')).toBe('value');
+    expect(table.externalBytes).toBeLessThan(full / 50);
+    for (let i = 0; i < 100; i += 1) table.set(`again-${i}`, 'v', 100);
+    expect(table.get('again-99')).toBe('v');
+    expect(table.get('kept')).toBe('value');
+  });
+
   it('agrees with a Map over a long random mix of sets, deletes and sweeps', () => {
     const random = prng(14);
     const table = new RecordTable(512, 2);

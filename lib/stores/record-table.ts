@@ -28,14 +28,19 @@ export class RecordTable {
   private deleted = 0;
   /** Scratch space for a key's UTF-8 bytes, grown on demand. */
   private scratch = Buffer.allocUnsafeSlow(256);
+  private readonly minBytes: number;
+  private readonly minSlots: number;
   /** Per-table hash seed: keys are SHA-256 ids in practice, but a table must not be floodable by chosen keys. */
   private readonly seed = (Math.random() * 0x7fffffff) | 0;
 
   constructor(initialBytes = 64 * 1024, initialSlots = 64) {
+    this.minBytes = initialBytes;
+    // A power of two: the index masks hashes with capacity - 1.
+    this.minSlots = 2 ** Math.ceil(Math.log2(Math.max(2, initialSlots)));
     this.data = Buffer.allocUnsafeSlow(initialBytes);
-    this.offsets = new Float64Array(initialSlots);
-    this.hashes = new Int32Array(initialSlots);
-    this.expiries = new Float64Array(initialSlots);
+    this.offsets = new Float64Array(this.minSlots);
+    this.hashes = new Int32Array(this.minSlots);
+    this.expiries = new Float64Array(this.minSlots);
   }
 
   get size(): number {
@@ -93,11 +98,16 @@ export class RecordTable {
     return true;
   }
 
-  /** Removes every entry whose expiry (epoch seconds) is at or before `nowSeconds`. */
+  /**
+   * Removes every entry whose expiry (epoch seconds) is at or before `nowSeconds`, then gives memory back when most
+   * of it is no longer needed (after a burst of logins has expired, say).
+   */
   sweep(nowSeconds: number): void {
     for (let slot = 0; slot < this.offsets.length; slot += 1) {
       if (this.offsets[slot] > 0 && this.expiries[slot] <= nowSeconds) this.removeAt(slot);
     }
+    if (this.data.length > this.minBytes && this.liveBytes * 4 < this.data.length) this.compact(0);
+    if (this.offsets.length > this.minSlots && (this.count + 1) * 8 <= this.offsets.length) this.rebuildIndex();
   }
 
   /** Bytes held outside the V8 heap: the record Buffer and the index arrays (for memory measurements). */
@@ -166,9 +176,9 @@ export class RecordTable {
     return h | 0;
   }
 
-  /** A fresh index with room for twice the live entries (at least the current size), without deleted slots. */
+  /** A fresh index without deleted slots, the smallest power of two with room for twice the live entries. */
   private rebuildIndex(): void {
-    let capacity = this.offsets.length;
+    let capacity = this.minSlots;
     while (capacity < (this.count + 1) * 2) capacity *= 2;
     const { offsets, hashes, expiries } = this;
     this.offsets = new Float64Array(capacity);
@@ -186,7 +196,7 @@ export class RecordTable {
 
   /** Copies the live records into a Buffer with room for them, `extra` more bytes and a quarter to spare. */
   private compact(extra: number): void {
-    const capacity = Math.max(64 * 1024, Math.ceil((this.liveBytes + extra) * 1.25));
+    const capacity = Math.max(this.minBytes, Math.ceil((this.liveBytes + extra) * 1.25));
     const next = Buffer.allocUnsafeSlow(capacity);
     let used = 0;
     for (let slot = 0; slot < this.offsets.length; slot += 1) {
