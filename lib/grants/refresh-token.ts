@@ -36,15 +36,15 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   const scope = narrowedScope(record, client, parseScope(params.scope));
   // With a reuse grace the successor must be computable again from the presented token (only hashes are stored).
   const refreshToken = config.refreshReuseGrace > 0 ? successorToken(config, presented) : randomToken();
+  // The presented record without its spent fields and its old binding (no keys set to undefined, no copy pass).
+  const { spentAt: _spentAt, successorId: _successorId, jkt: _jkt, ...kept } = record;
   const next: RefreshTokenRecord = {
-    ...record,
+    ...kept,
     id: sha256(refreshToken),
     issuedAt: now,
     // authTime is the family's login time, kept by every rotation: a fresh idle TTL, capped at the family's end.
     expiresAt: refreshExpiresAt(ctx, client, record.authTime, now),
-    spentAt: undefined,
-    successorId: undefined,
-    jkt,
+    ...(jkt === undefined ? {} : { jkt }),
   };
   const input = {
     grantType: 'refresh_token' as const,
@@ -60,7 +60,7 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   };
   const enrichment = await enrich(ctx, input, req);
   const issued = buildTokenResponse(ctx, input, enrichment);
-  const result = await storeCall('rotateRefreshToken', () => config.store.rotateRefreshToken(id, stripUndefined(next), now));
+  const result = await storeCall('rotateRefreshToken', () => config.store.rotateRefreshToken(id, next, now));
   if (result.outcome === 'reused') return spent(ctx, req, params, result.previous, client, presented, now, binding);
   if (result.outcome === 'invalid') throw invalidGrant('refresh token revoked or expired during rotation');
   ctx.emit('token.refreshed', { clientId: client.id, ip: req.ip, userId: record.sub, jti: issued.jti, sid: record.familyId });
@@ -130,8 +130,4 @@ async function reused(ctx: Context, req: Request, record: RefreshTokenRecord, cl
   await revokeFamily(ctx, record.familyId, client, record.authTime);
   ctx.emit('refresh.reused', { clientId: client.id, ip: req.ip, userId: record.sub, sid: record.familyId });
   throw invalidGrant('refresh token reused; its family is revoked');
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
