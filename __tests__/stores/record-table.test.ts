@@ -136,6 +136,18 @@ describe('RecordTable', () => {
     expect(peak).toBeLessThan(65_000 * 3 + 64 * 20 * 2);
   });
 
+  it('does not strand the chunks that records larger than a chunk leave behind', () => {
+    const table = new RecordTable(1024, 4);
+    for (let i = 0; i < 50; i += 1) {
+      table.set(`small${i}`, 'v', 1);
+      table.set(`big${i}`, 'x'.repeat(2000), 1);
+      table.delete(`big${i}`);
+    }
+    for (let i = 0; i < 50; i += 1) expect(table.get(`small${i}`)).toBe('v');
+    // 50 records of ~14 B: a chunk or two, not one chunk each (each left behind nearly empty by the big record).
+    expect(table.externalBytes).toBeLessThan(8 * 1024);
+  });
+
   it('changes nothing when a write cannot get the memory it needs', () => {
     const table = new RecordTable(1024, 4);
     table.set('kept', 'value', 1);

@@ -10,7 +10,7 @@
  * An open-addressing index (linear probing, power-of-two capacity, hash of the key's bytes) maps a key to its
  * record: `refs` (0 = empty, -1 = deleted, else chunk + 1), `offsets`, `hashes` (compared before the bytes) and
  * `expiries` (seconds, read by `sweep` without touching the chunks). Replacing or deleting a record leaves its bytes
- * dead. A chunk whose live bytes fall under half is evacuated a few records per write (its live records copied to
+ * dead. A chunk whose live bytes fall under half its size is evacuated a few records per write (its live records copied to
  * the current chunk, found through the index by their key's hash), then freed: no write ever copies the whole table
  * (one Buffer copied whole stalled a write for ~0.5 s at a million records).
  */
@@ -161,7 +161,7 @@ export class RecordTable {
     this.chunkLive[c] -= 8 + chunk.readUInt32LE(at) + chunk.readUInt32LE(at + 4);
     if (c === this.current) return;
     if (this.chunkLive[c] === 0) this.release(c);
-    else if (!this.queued[c] && c !== this.evacuating && this.chunkLive[c] * 2 < this.chunkUsed[c]) {
+    else if (!this.queued[c] && c !== this.evacuating && this.chunkLive[c] * 2 < (this.chunks[c] as Buffer).length) {
       this.queued[c] = true;
       this.sparse.push(c);
     }
@@ -182,7 +182,7 @@ export class RecordTable {
     // The chunk just filled is judged like any other now that nothing is appended to it any more.
     if (c >= 0) {
       if (this.chunkLive[c] === 0) this.release(c);
-      else if (this.chunkLive[c] * 2 < this.chunkUsed[c]) {
+      else if (this.chunkLive[c] * 2 < (this.chunks[c] as Buffer).length) {
         this.queued[c] = true;
         this.sparse.push(c);
       }
