@@ -10,9 +10,9 @@
  * An open-addressing index (linear probing, power-of-two capacity, hash of the key's bytes) maps a key to its
  * record: `refs` (0 = empty, -1 = deleted, else chunk + 1), `offsets`, `hashes` (compared before the bytes) and
  * `expiries` (seconds, read by `sweep` without touching the chunks). Replacing or deleting a record leaves its bytes
- * dead. A chunk whose live bytes fall under half its size is evacuated a few records per write (its live records copied to
- * the current chunk, found through the index by their key's hash), then freed: no write ever copies the whole table
- * (one Buffer copied whole stalled a write for ~0.5 s at a million records).
+ * dead. A chunk whose live bytes fall under half its size is evacuated a few records per write (its live records
+ * copied to the current chunk, found through the index by their key's hash), then freed: no write ever copies the
+ * whole table (one Buffer copied whole stalled a write for ~0.5 s at a million records).
  */
 export class RecordTable {
   private readonly chunkBytes: number;
