@@ -2,25 +2,16 @@
 // A private redis-server on a spare loopback port, for fault tests: stopped, paused and killed by ITS pid only.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eventually } from './eventually';
+import { sparePort } from './spare-port';
+
+export { sparePort };
 
 export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
-
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-export function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** One redis-server child process we own. `kill()` is SIGKILL to our pid; `start()` brings it back on the same port. */
 export class PrivateRedis {

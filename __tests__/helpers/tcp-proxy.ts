@@ -2,6 +2,7 @@
 // A TCP proxy the test controls, to take a database "down" without touching the shared server: cut, black-hole, restore.
 
 import net from 'node:net';
+import { sparePort } from './spare-port';
 
 /**
  * Forwards 127.0.0.1:<port> to `target`. `cut()` resets every connection and refuses new ones (a stopped server);
@@ -17,8 +18,13 @@ export class TcpProxy {
   constructor(private readonly target: { host: string; port: number }) {}
 
   async start(): Promise<void> {
+    // Outside the ephemeral range: a client redialling the cut port must not be given it as its own source port.
+    if (this.port === 0) this.port = await sparePort();
     const server = net.createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', resolve);
+    });
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
   }
