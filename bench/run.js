@@ -502,12 +502,14 @@ function sqlSizeSection(sizes, note) {
 }
 
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-const verdict = (value, target, lowerIsBetter = false) =>
-  target === undefined ? '' : (lowerIsBetter ? value <= target : value >= target) ? `met (target ${lowerIsBetter ? '<=' : '>='} ${target})` : `**NOT met** (target ${lowerIsBetter ? '<=' : '>='} ${target})`;
+/** met / NOT met against `target`; none when measured requests failed (they measured the error path instead). */
+const verdict = (value, target, lowerIsBetter = false, problems = 0) =>
+  target === undefined ? '' : problems > 0 ? `**invalid run**: ${problems} non-2xx/errors`
+    : (lowerIsBetter ? value <= target : value >= target) ? `met (target ${lowerIsBetter ? '<=' : '>='} ${target})` : `**NOT met** (target ${lowerIsBetter ? '<=' : '>='} ${target})`;
 
 function throughputTable(scenarios, baseLabel) {
   const rows = scenarios.map((sc) =>
-    `| ${sc.label} | ${fmt(sc.median)} | ${sc.samples.map((v) => fmt(v)).join(' / ')} | ${fmt(sc.ratio, 3)} | ${fmt(sc.pairedRatio, 3)} | ${fmt(sc.cpuMedian, 0)} | ${fmt(sc.cpuRatio, 3)} | ${verdict(sc.ratio, sc.target)}${sc.problems ? ` (${sc.problems} non-2xx/errors)` : ''} |`);
+    `| ${sc.label} | ${fmt(sc.median)} | ${sc.samples.map((v) => fmt(v)).join(' / ')} | ${fmt(sc.ratio, 3)} | ${fmt(sc.pairedRatio, 3)} | ${fmt(sc.cpuMedian, 0)} | ${fmt(sc.cpuRatio, 3)} | ${sc.target === undefined && sc.problems ? `(${sc.problems} non-2xx/errors)` : verdict(sc.ratio, sc.target, false, sc.problems)} |`);
   return [
     `| Scenario | req/s (median) | runs | ratio to ${baseLabel} (of medians) | median of per-round ratios | server CPU µs/request (median) | CPU ratio (${baseLabel} CPU / this CPU) | target (on the ratio of medians) |`,
     '|---|---:|---|---:|---:|---:|---:|---|',
@@ -644,10 +646,7 @@ function report(ctx) {
       '|---|---:|---:|---|',
       ...loop.map((t) => `| ${t.label} | ${fmt(t.idleMedian)} | ${fmt(t.loadedMedian)} | ${t.loaded.map((v) => fmt(v)).join(' / ')} |`),
       '',
-      // A probe answered with errors measured the error path, not the protected route: no verdict from it.
-      oursLoop.problems + ceilingLoop.problems > 0
-        ? `Ratio ours / ceiling, loaded: ${fmt(loopRatio, 3)} — **invalid run**: ${oursLoop.problems + ceilingLoop.problems} non-2xx/errors on the probe.`
-        : `Ratio ours / ceiling, loaded: **${fmt(loopRatio, 3)}** — ${verdict(loopRatio, 1.5, true)}.`,
+      `Ratio ours / ceiling, loaded: **${fmt(loopRatio, 3)}** — ${verdict(loopRatio, 1.5, true, oursLoop.problems + ceilingLoop.problems)}.`,
       '',
     ]),
     ...sqlSizeSection(sqlSizes, sqlNote),
