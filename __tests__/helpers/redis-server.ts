@@ -9,8 +9,6 @@ import path from 'node:path';
 import { eventually } from './eventually';
 import { sparePort } from './spare-port';
 
-export { sparePort };
-
 export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
 
 /** One redis-server child process we own. `kill()` is SIGKILL to our pid; `start()` brings it back on the same port. */

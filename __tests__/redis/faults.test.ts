@@ -5,7 +5,8 @@
 
 import { describeWithRedis, uniquePrefix } from '../helpers/redis';
 import { eventually } from '../helpers/eventually';
-import { PrivateRedis, sparePort } from '../helpers/redis-server';
+import { PrivateRedis } from '../helpers/redis-server';
+import { sparePort } from '../helpers/spare-port';
 import { Instance, type Reply } from './instances';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -9,7 +9,7 @@ import { postgresSchemaSql } from '../../lib/stores/postgres-schema';
 import type { Revocation } from '../../lib';
 import { eventually } from '../helpers/eventually';
 import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, testPool, uniqueSchema } from '../helpers/postgres';
-import { sparePort } from '../helpers/redis-server';
+import { sparePort } from '../helpers/spare-port';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
