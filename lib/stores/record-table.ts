@@ -14,6 +14,9 @@
  * copied to the current chunk, found through the index by their key's hash), then freed: no write ever copies the
  * whole table (one Buffer copied whole stalled a write for ~0.5 s at a million records).
  */
+/** Records looked at in mostly-dead chunks per write or delete: enough to free chunks faster than writes kill records. */
+const EVACUATE_PER_WRITE = 8;
+
 export class RecordTable {
   private readonly chunkBytes: number;
   private chunks: (Buffer | undefined)[] = [];
@@ -106,7 +109,7 @@ export class RecordTable {
     this.place(slot, c, at, size);
     this.hashes[slot] = hash;
     this.expiries[slot] = expiresAt;
-    this.evacuate(8);
+    this.evacuate(EVACUATE_PER_WRITE);
   }
 
   /** Removes `key`; true when it was there. */
@@ -114,7 +117,7 @@ export class RecordTable {
     const slot = this.find(this.keyToScratch(key));
     if (slot < 0) return false;
     this.remove(slot);
-    this.evacuate(8);
+    this.evacuate(EVACUATE_PER_WRITE);
     return true;
   }
 
@@ -149,7 +152,7 @@ export class RecordTable {
   private place(slot: number, c: number, at: number, size: number): void {
     this.refs[slot] = c + 1;
     this.offsets[slot] = at;
-    this.chunkUsed[c] = Math.max(this.chunkUsed[c], at + size);
+    this.chunkUsed[c] = at + size;
     this.chunkLive[c] += size;
   }
 
@@ -159,7 +162,11 @@ export class RecordTable {
     const chunk = this.chunks[c] as Buffer;
     const at = this.offsets[slot];
     this.chunkLive[c] -= 8 + chunk.readUInt32LE(at) + chunk.readUInt32LE(at + 4);
-    if (c === this.current) return;
+    if (c !== this.current) this.judge(c);
+  }
+
+  /** A chunk nothing is appended to any more: freed when nothing in it is live, queued when under half live. */
+  private judge(c: number): void {
     if (this.chunkLive[c] === 0) this.release(c);
     else if (!this.queued[c] && c !== this.evacuating && this.chunkLive[c] * 2 < (this.chunks[c] as Buffer).length) {
       this.queued[c] = true;
@@ -180,13 +187,7 @@ export class RecordTable {
     this.queued[next] = false;
     this.current = next;
     // The chunk just filled is judged like any other now that nothing is appended to it any more.
-    if (c >= 0) {
-      if (this.chunkLive[c] === 0) this.release(c);
-      else if (this.chunkLive[c] * 2 < (this.chunks[c] as Buffer).length) {
-        this.queued[c] = true;
-        this.sparse.push(c);
-      }
-    }
+    if (c >= 0) this.judge(c);
     return next;
   }
 
