@@ -1,5 +1,6 @@
 // The `express-password-grant` command as built (dist/cli.js), run in a child node in an empty directory:
 // `keys` and `hash-secret`, their outputs used for real (a server signs with the key; bcrypt checks the hash).
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,8 +64,10 @@ describe('express-password-grant keys', () => {
   it.each([
     [['keys', '--alg', 'HS256'], '--alg must be one of RS256, PS256, ES256'],
     [['keys', '--kid', ''], '--kid must not be empty'],
-    [['keys', '--size', '4096'], "Unknown option '--size'"],
-    [['keys', 'extra'], 'extra'],
+    [['keys', '--kid'], '--kid needs a value'],
+    [['keys', '--kid', '--out', 'x.pem'], '--kid needs a value (write --kid=<value> for one starting with "-")'],
+    [['keys', '--size', '4096'], 'argument 1 after keys is refused (not shown, in case it is a secret): it is not an option of keys; it takes --alg, --kid, --out, --help'],
+    [['keys', 'extra'], 'argument 1 after keys is refused (not shown, in case it is a secret): keys takes no arguments'],
   ])('%j is a usage error: exit 2, usage on stderr, no file written', async (args, message) => {
     const run = await cli(args, dir);
     expect(run.code).toBe(2);
@@ -117,8 +120,8 @@ describe('express-password-grant hash-secret', () => {
   });
 
   it.each([
-    [['hash-secret', 'my-secret'], "Unexpected argument 'my-secret'"],
-    [['hash-secret', '--secret', 'my-secret'], "Unknown option '--secret'"],
+    [['hash-secret', 'my-secret'], 'argument 1 after hash-secret is refused (not shown, in case it is a secret): hash-secret takes no arguments'],
+    [['hash-secret', '--secret', 'my-secret'], 'argument 1 after hash-secret is refused (not shown, in case it is a secret): it is not an option of hash-secret'],
     [['hash-secret', '--cost', '3'], '--cost must be an integer from 4 to 15'],
   ])('never takes the secret from argv: %j is a usage error (exit 2)', async (args, message) => {
     const run = await cli(args, dir, 'piped');
@@ -147,10 +150,41 @@ describe('usage', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it.each([[[]], [['bogus']], [['--version']]])('%j: usage on stderr, exit 2', async (args) => {
+  it.each([[[]], [['bogus']], [['--version']], [['keys', '--help', 'extra']]])('%j: usage on stderr, exit 2', async (args) => {
     const run = await cli(args, dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Usage: npx express-password-grant <command> [options]');
     expect(run.stdout).toBe('');
+  });
+});
+
+// A secret typed in the wrong place (`hash-secret "$SECRET"`) must not be written back: a CI job's log keeps stderr.
+describe('an argument a command refuses is never printed: it may be a secret', () => {
+  const secret = `s3cr3t-Value-${randomBytes(12).toString('base64url')}`;
+  const PIPE_IT = 'printf %s "$SECRET" | npx express-password-grant hash-secret';
+  it.each([
+    ['hash-secret with the secret as its argument', ['hash-secret', secret], PIPE_IT],
+    ['hash-secret with the secret after its options', ['hash-secret', '--cost', '4', secret], PIPE_IT],
+    ['hash-secret with the secret after --', ['hash-secret', '--', secret], PIPE_IT],
+    ['hash-secret with the secret as an option name', ['hash-secret', `--${secret}`], PIPE_IT],
+    ['hash-secret with the secret as an option and value', ['hash-secret', `--password=${secret}`], PIPE_IT],
+    ['hash-secret with the secret as short options', ['hash-secret', `-${secret}`], PIPE_IT],
+    ['hash-secret with the secret as the value of --generate', ['hash-secret', `--generate=${secret}`], PIPE_IT],
+    ['hash-secret with the secret as the value of --cost', ['hash-secret', '--cost', secret], '--cost must be an integer from 4 to 15'],
+    ['keys with the secret as its argument', ['keys', secret], 'keys takes no arguments'],
+    ['keys with the secret as an option name', ['keys', `--${secret}`], 'it takes --alg, --kid, --out, --help'],
+    ['keys with the secret as the value of --alg', ['keys', '--alg', secret], '--alg must be one of RS256, PS256, ES256'],
+    ['help with the secret as its argument', ['help', secret], 'help takes no arguments'],
+    ['--help with the secret as its argument', ['--help', secret], '--help takes no arguments'],
+    ['the secret where the command goes', [secret], 'unknown command (not shown, in case it is a secret)'],
+    ['the secret as an option where the command goes', [`--${secret}`], 'unknown command (not shown, in case it is a secret)'],
+  ])('%s: exit 2, says how to do it right, and prints no part of it', async (_name, args, how) => {
+    const run = await cli(args, dir, 'piped');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(how);
+    expect(run.stderr).toContain('Usage: npx express-password-grant');
+    for (const part of [secret, secret.slice(13), secret.slice(2, 20)]) expect(run.stdout + run.stderr).not.toContain(part);
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

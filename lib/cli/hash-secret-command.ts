@@ -4,18 +4,26 @@
 import { randomBytes } from 'node:crypto';
 import { hashSecret } from '../client-auth/hash-secret';
 import { CommandError, UsageError, type CliIo } from './io';
+import type { CliValues } from './parse-args';
 
 export const HASH_SECRET_OPTIONS = {
   generate: { type: 'boolean' },
   cost: { type: 'string' },
 } as const;
 
+/** What a refused argument's message ends with: the secret may just have been typed as one. */
+export const HASH_SECRET_HINT = [
+  'hash-secret never takes the secret from the command line: pipe it on stdin,',
+  '  printf %s "$SECRET" | npx express-password-grant hash-secret',
+  'or use --generate for a new one.',
+].join('\n');
+
 // bcrypt reads only the first 72 bytes of its input: a longer secret would be checked on its prefix alone.
 const BCRYPT_MAX_BYTES = 72;
 // More than any sane secret; stops `hash-secret < /dev/urandom` from reading forever.
 const STDIN_LIMIT = 4096;
 
-export async function hashSecretCommand(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> {
+export async function hashSecretCommand(values: CliValues, io: CliIo): Promise<void> {
   const cost = values.cost === undefined ? 10 : Number(values.cost);
   if (!Number.isInteger(cost) || cost < 4 || cost > 15) throw new UsageError('--cost must be an integer from 4 to 15');
   if (values.generate === true) {

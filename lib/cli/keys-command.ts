@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { generateSigningKey, type GeneratedKeyAlgorithm } from '../tokens/generate-signing-key';
 import { CommandError, UsageError, type CliIo } from './io';
+import type { CliValues } from './parse-args';
 
 export const KEYS_OPTIONS = {
   alg: { type: 'string' },
@@ -14,7 +15,7 @@ export const KEYS_OPTIONS = {
 
 const ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256'];
 
-export async function keysCommand(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> {
+export async function keysCommand(values: CliValues, io: CliIo): Promise<void> {
   const alg = (values.alg ?? 'RS256') as string;
   if (!ALGORITHMS.includes(alg)) throw new UsageError(`--alg must be one of ${ALGORITHMS.join(', ')}`);
   const kid = values.kid as string | undefined;

@@ -1,10 +1,10 @@
 // lib/cli/run.ts
 // Parses `express-password-grant <command> [options]`, runs the command, and maps failures to exit codes.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CommandError, EXIT, UsageError, type CliIo } from './io';
-import { hashSecretCommand, HASH_SECRET_OPTIONS } from './hash-secret-command';
+import { hashSecretCommand, HASH_SECRET_HINT, HASH_SECRET_OPTIONS } from './hash-secret-command';
 import { keysCommand, KEYS_OPTIONS } from './keys-command';
+import { parseCommandArgs, type CliOptions, type CliValues } from './parse-args';
 
 export const USAGE = `Usage: npx express-password-grant <command> [options]
 
@@ -24,30 +24,34 @@ Commands:
 `;
 
 interface Command {
-  readonly options: NonNullable<ParseArgsConfig['options']>;
-  run(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void>;
+  readonly options: CliOptions;
+  /** Printed after a refused argument: how to do it right. */
+  readonly hint: string;
+  run(values: CliValues, io: CliIo): Promise<void>;
 }
 
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+const HELP: Command = { options: {}, hint: '', run: printUsage };
+
 const COMMANDS: Readonly<Record<string, Command>> = {
-  keys: { options: KEYS_OPTIONS, run: keysCommand },
-  'hash-secret': { options: HASH_SECRET_OPTIONS, run: hashSecretCommand },
+  keys: { options: { ...KEYS_OPTIONS, ...HELP_OPTION }, hint: '', run: keysCommand },
+  'hash-secret': { options: { ...HASH_SECRET_OPTIONS, ...HELP_OPTION }, hint: HASH_SECRET_HINT, run: hashSecretCommand },
+  help: HELP,
+  '--help': HELP,
+  '-h': HELP,
 };
 
 /** Runs the CLI with `argv` (without node and the script) and resolves with the exit code; rejects only on a bug. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === 'help' || name === '--help' || name === '-h') {
-    io.stdout.write(USAGE);
-    return EXIT.ok;
-  }
   try {
-    const command = name === undefined ? undefined : COMMANDS[name];
-    if (command === undefined) throw new UsageError(name === undefined ? 'a command is required' : `unknown command "${name}"`);
-    if (rest.includes('--help') || rest.includes('-h')) {
-      io.stdout.write(USAGE);
-      return EXIT.ok;
-    }
-    await command.run(parse(rest, command.options), io);
+    if (name === undefined) throw new UsageError('a command is required');
+    // An unknown command is not named either: it may be the secret, typed where the command goes.
+    if (!Object.hasOwn(COMMANDS, name)) throw new UsageError('unknown command (not shown, in case it is a secret)');
+    const command = COMMANDS[name];
+    const values = parseCommandArgs(name, rest, command.options, command.hint);
+    await (values.help === true ? printUsage(values, io) : command.run(values, io));
     return EXIT.ok;
   } catch (err) {
     if (err instanceof UsageError) {
@@ -62,11 +66,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    // parseArgs names the unknown option or the missing value (ERR_PARSE_ARGS_*).
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+async function printUsage(_values: CliValues, io: CliIo): Promise<void> {
+  io.stdout.write(USAGE);
 }
