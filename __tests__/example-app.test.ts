@@ -2,7 +2,6 @@
 // Drives example-app/ over HTTP. It requires the BUILT package (dist/) and example (example-app/dist/): `npm test`
 // builds both first; locally `npm run build && npm run build:example`.
 
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createApp } from '../example-app/app';
 import type { ExampleApp } from '../example-app/app';
+import { runCommand, type CliRun } from './helpers/cli';
 
 const ROOT = path.join(__dirname, '..');
 const PORT = 4321;
@@ -50,12 +50,9 @@ function events(name: string): Array<Record<string, unknown>> {
     .filter((e) => e.event === name);
 }
 
-function runAddUser(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'example-app/dist/add-user.js'), ...args], { env: { ...process.env, DATA_DIR: dataDir } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-    });
-  });
+/** `npm run add-user -- <args>`, with `password` piped on stdin. */
+function runAddUser(args: string[], password = ''): Promise<CliRun> {
+  return runCommand([process.execPath, path.join(ROOT, 'example-app/dist/add-user.js')], args, dataDir, password, { DATA_DIR: dataDir });
 }
 
 beforeAll(() => {
@@ -278,7 +275,7 @@ describe('discovery and the demo console', () => {
 
 describe('add-user', () => {
   it('adds a user who can then log in; a duplicate email fails with exit code 1', async () => {
-    const added = await runAddUser(['carol@example.com', 'carol-pass-123', 'Carol', 'Danvers']);
+    const added = await runAddUser(['carol@example.com', '--name', 'Carol Danvers'], 'carol-pass-123\n');
     expect(added).toMatchObject({ code: 0 });
     expect(added.stdout).toContain('carol@example.com (Carol Danvers)');
     expect(added.stdout + added.stderr).not.toContain('carol-pass-123');
@@ -286,7 +283,7 @@ describe('add-user', () => {
     const me = await request(example.app).get('/api/me').set('Authorization', `Bearer ${body.access_token}`);
     expect(me.body).toMatchObject({ email: 'carol@example.com', name: 'Carol Danvers' });
 
-    const again = await runAddUser(['carol@example.com', 'carol-pass-123']);
+    const again = await runAddUser(['carol@example.com'], 'carol-pass-123');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
     const usage = await runAddUser([]);

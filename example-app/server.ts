@@ -18,7 +18,7 @@ const server = app.listen(port, host, () => {
   console.log(`Discovery: ${base}/.well-known/openid-configuration`);
   console.log(`Demo users: ${DEMO_USERS.map((u) => `${u.email} / ${u.password}`).join(', ')}`);
   console.log(`Demo clients: ${DEMO_CLIENTS.map((c) => (c.secret ? `${c.id} / ${c.secret} (confidential)` : `${c.id} (public)`)).join(', ')}`);
-  console.log(`Add a user: npm run add-user -- <email> <password> [name]\n\nTry:${tryCommands(base)}`);
+  console.log(`Add a user: npm run add-user -- <email> [--name "<name>"]  (it asks for the password)\n\nTry:${tryCommands(base)}`);
 });
 server.on('error', (err) => {
   console.error(`Cannot listen on ${host}:${port}: ${err.message}`);

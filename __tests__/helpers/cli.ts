@@ -1,5 +1,5 @@
 // __tests__/helpers/cli.ts
-// Runs the express-password-grant command in a child process, and reads what `keys` prints as the app would.
+// Runs a command in a child process (on pipes or on a terminal), and reads what `keys` prints as the app would.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,10 +12,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `command` (an executable, or [node, script]) with `args` in `cwd`, writing `input` to stdin and closing it. */
-export function runCommand(command: readonly string[], args: readonly string[], cwd: string, input = ''): Promise<CliRun> {
+/**
+ * Runs `command` (an executable, or [node, script]) with `args` in `cwd`, writing `input` to stdin and closing it.
+ * `env` is added to this process's environment.
+ */
+export function runCommand(command: readonly string[], args: readonly string[], cwd: string, input = '', env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0], [...command.slice(1), ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command[0], [...command.slice(1), ...args], { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -25,6 +28,42 @@ export function runCommand(command: readonly string[], args: readonly string[], 
     // The CLI may exit before reading all of a too-long input.
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
+  });
+}
+
+export interface TerminalRun {
+  readonly code: number | null;
+  /** Everything the terminal showed: stdout and stderr, and whatever the terminal itself echoed. */
+  readonly output: string;
+}
+
+const SCRIPT = '/usr/bin/script';
+const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs `command` with `args` on a pseudo-terminal (util-linux `script`), and types `answers[i]` (then Enter) once the
+ * output shows `prompt` for the (i+1)th time. Typing only after the prompt matters: the terminal itself echoes what
+ * is typed before the program turns echo off.
+ */
+export function runOnTerminal(command: readonly string[], env: NodeJS.ProcessEnv, prompt: string, answers: readonly string[]): Promise<TerminalRun> {
+  if (!fs.existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: install util-linux (apt-get install -y util-linux)`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(SCRIPT, ['--quiet', '--return', '--command', command.map(shellQuote).join(' '), '/dev/null'], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let typed = 0;
+    const onOutput = (d: Buffer) => {
+      output += d.toString();
+      const prompts = output.split(prompt).length - 1;
+      while (typed < answers.length && typed < prompts) child.stdin.write(`${answers[typed++]}\r`);
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    child.stdin.on('error', () => undefined);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
   });
 }
 
