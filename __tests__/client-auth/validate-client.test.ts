@@ -51,6 +51,15 @@ describe("a row with the app's own columns", () => {
     expect((await token(s, { ...login, client_id: 'x', client_secret: 'wrong' })).status).toBe(401);
     expect((await token(s, { ...login, client_id: 'x' })).status).toBe(401);
   });
+
+  it('is read on every request, so a secretHash rotated in place takes effect (Map-backed findClient)', async () => {
+    const record: Record<string, unknown> = { id: 'x', secretHash: await secretHash, grants: ['password'], owner_id: 7 };
+    const s = await createServer({ findClient: (id) => (id === 'x' ? (record as unknown as Client) : null) });
+    expect((await token(s, { ...login, client_id: 'x', client_secret: SECRET })).status).toBe(200);
+    record.secretHash = await hashSecret('the rotated secret', COST);
+    expect((await token(s, { ...login, client_id: 'x', client_secret: SECRET })).status).toBe(401);
+    expect((await token(s, { ...login, client_id: 'x', client_secret: 'the rotated secret' })).status).toBe(200);
+  });
 });
 
 describe('a record in RFC 7591 metadata names', () => {
