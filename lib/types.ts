@@ -27,16 +27,30 @@ export interface Jwk {
 }
 
 /**
- * A registered client, as `findClient(clientId)` returns it.
- * No `secretHash` makes it a public client (auth method `none`). The record is checked like the options: a field
- * not listed here (a plaintext `secret`, a typo) or a value of the wrong type answers the request with
- * `server_error` and an `error` event naming the field. A field set to `undefined` counts as absent.
+ * A registered client, as `findClient(clientId)` returns it: the row of your client table as it is. The library reads
+ * the fields below and ignores any other (`name`, `created_at`, `owner_id`...): it neither checks nor copies them, and
+ * callbacks such as `verifyUser` get a Client holding only these fields. No `secretHash` (nor `jwks`, `publicKey`,
+ * `jwtSecret`) makes it a public client (auth method `none`).
+ *
+ * A record in RFC 7591 §2 metadata names is read too: `client_id` as `id`, `grant_types` as `grants`, `scope` (a
+ * space-separated string) as `scopes`, `token_endpoint_auth_method`, `token_endpoint_auth_signing_alg`,
+ * `dpop_bound_access_tokens` and `client_secret_expires_at` as the fields of the same meaning.
+ *
+ * Strict on what the library reads: a wrong type, a `null`, one field under both names with different values, a
+ * secret field it cannot use (`secret`, `client_secret`, `password`...) on a client with no credential it can, or
+ * another spelling of a field it reads (`default_scopes`) answers every request of the client with `server_error`
+ * and an `error` event naming the field. A field set to `undefined` counts as absent.
  */
 export interface Client {
   readonly id: string;
   /** bcrypt hash from `hashSecret()`. */
   readonly secretHash?: string;
-  readonly grants: readonly GrantType[];
+  /**
+   * The grant types this client may use. Others that some authorization server serves (RFC 6749 words such as
+   * `client_credentials`, any absolute URI) may be listed, as a registry shared with another server does: a request
+   * for one is `unsupported_grant_type`. A bare word that is neither (`pasword`) is reported once in an `error` event.
+   */
+  readonly grants: readonly (GrantType | (string & {}))[];
   /** Scopes this client may request; none when absent. */
   readonly scopes?: readonly string[];
   /** Granted when the request names no scope; default: `scopes`. */
@@ -77,6 +91,11 @@ export interface Client {
    * Ignored for public clients, and when the header does not hold an IP address.
    */
   readonly forwardedIpHeader?: string;
+  /**
+   * RFC 7591 §3.2.1 `client_secret_expires_at`: seconds since the epoch from which `secretHash` and `jwtSecret` no
+   * longer authenticate the client (`invalid_client`); 0 for never, the default.
+   */
+  readonly clientSecretExpiresAt?: number;
 }
 
 /** What `verifyUser` returns for a good password. */

@@ -1,6 +1,7 @@
 // __tests__/security/client-records.test.ts
-// What findClient and verifyUser return is checked like the options: a plaintext secret, an unknown field or a value
-// of the wrong type is a 500 server_error with an `error` event naming the field, never a silently public client.
+// What findClient and verifyUser return is checked in the fields the library reads: a secret it cannot use, a field
+// misspelt or a value of the wrong type is a 500 server_error with an `error` event naming the field, never a silently
+// public client. The app's own fields pass: __tests__/client-auth/validate-client.test.ts.
 
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
@@ -31,7 +32,8 @@ describe('a client record with a plaintext secret', () => {
         expect(res.text).not.toContain(field);
       }
       expect(errorDetails(events)[0]).toBe(
-        `findClient('x') returned a client with a plaintext secret in ${field}: store the output of hashSecret(secret) in secretHash instead`,
+        `findClient('x') returned a client with a secret in ${field} and no credential the library reads: ` +
+          'store the output of hashSecret(secret) in secretHash (else the client is public)',
       );
       expect(JSON.stringify(events)).not.toContain('plain-secret');
     },
@@ -52,9 +54,8 @@ describe('a client record with a plaintext secret', () => {
 describe('a client record with a wrong field', () => {
   const ecPublic = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
   const cases: Array<[string, Record<string, unknown>, string]> = [
-    ['an unknown field', { name: 'Web app' }, 'with the unknown field name'],
-    ['a typo of a field', { defaultScope: ['orders'] }, 'with the unknown field defaultScope'],
-    ['an unknown grant type', { grants: ['password', 'client_credentials'] }, 'whose grants[1] is not a known grant type'],
+    ['another spelling of a field', { defaultScope: ['orders'] }, 'with the field defaultScope: the library reads defaultScopes (rename it)'],
+    ['a grant type that is not a string', { grants: ['password', 3] }, 'whose grants[1] is not a grant type (a non-empty string)'],
     ['grants as a string', { grants: 'password' }, 'whose grants is not an array'],
     ['no grants', { grants: undefined }, 'without grants'],
     ['an id that is a number', { id: 7 }, 'whose id is not a non-empty string'],

@@ -108,7 +108,7 @@ it('writes a misconfigured client record as a line naming the field, without its
   expect(res.status).toBe(500);
   expect(lines).toEqual([
     expect.stringContaining(
-      "server_error: findClient('plain') returned a client with a plaintext secret in secret: store the output of hashSecret(secret) in secretHash instead",
+      "server_error: findClient('plain') returned a client with a secret in secret and no credential the library reads: store the output of hashSecret(secret) in secretHash",
     ),
   ]);
   expect(lines.join('\n')).not.toContain('plain-secret');

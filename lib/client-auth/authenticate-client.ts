@@ -15,6 +15,7 @@ import { wwwAuthenticate } from '../http/www-authenticate';
 import { assertNoControlCharacters, hasControlCharacter } from '../http/params';
 import { readClientAssertion, verifyClientAssertion, type PresentedAssertion } from './client-assertion';
 import { registeredAuthMethod } from './registered-method';
+import { epochSeconds } from '../util/clock';
 
 export interface AuthenticatedClient {
   readonly client: Client;
@@ -68,6 +69,7 @@ async function verifyPresented(ctx: Context, req: Request, presented: Presented,
   }
   if (presented.assertion !== undefined) {
     await verifyClientAssertion(ctx, req, client, presented.assertion);
+    if (presented.method === 'client_secret_jwt') assertSecretCurrent(ctx, client, fail);
     return { client, method: presented.method };
   }
   if (presented.method === 'none') {
@@ -82,7 +84,17 @@ async function verifyPresented(ctx: Context, req: Request, presented: Presented,
     if (!(await verifySecret(secret, client.secretHash))) throw fail('wrong client secret');
     ctx.verifiedSecrets.add(client.id, secret, client.secretHash);
   }
+  assertSecretCurrent(ctx, client, fail);
   return { client, method: presented.method };
+}
+
+/**
+ * RFC 7591 §3.2.1 `client_secret_expires_at`: "Time at which the client secret will expire or 0 if it will not
+ * expire". Checked after the secret, so only its holder learns that it expired.
+ */
+function assertSecretCurrent(ctx: Context, client: Client, fail: (detail: string) => OAuthError): void {
+  const end = client.clientSecretExpiresAt;
+  if (end !== undefined && end !== 0 && epochSeconds(ctx.config.now) >= end) throw fail('client secret expired');
 }
 
 function presentedCredentials(ctx: Context, req: Request, params: FormParams): Presented {

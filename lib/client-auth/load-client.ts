@@ -1,11 +1,11 @@
 // lib/client-auth/load-client.ts
-// Calls the app's findClient and checks what it returns; a throwing callback or an invalid record is a server_error.
+// Calls the app's findClient and reads the Client from what it returns; a throwing callback or a bad record is a server_error.
 
 import type { Context } from '../context';
 import { serverError } from '../errors/oauth-error';
 import type { Client } from '../types';
 import { isObject } from '../util/assert';
-import { assertValidClient } from './validate-client';
+import { readClient } from './validate-client';
 
 export async function loadClient(ctx: Context, clientId: string): Promise<Client | undefined> {
   let client: unknown;
@@ -18,8 +18,5 @@ export async function loadClient(ctx: Context, clientId: string): Promise<Client
   if (!isObject(client)) {
     throw serverError(new TypeError('findClient must return { id, grants, ... } or null'), 'findClient returned a malformed client');
   }
-  // A lookup that ignores its argument must not let one client act as another.
-  if (typeof client.id === 'string' && client.id !== clientId) return undefined;
-  assertValidClient(ctx.validatedClients, clientId, client);
-  return client;
+  return readClient(ctx, clientId, client);
 }

@@ -1,125 +1,126 @@
 // lib/client-auth/validate-client.ts
-// Checks a record findClient returned as strictly as the options: every field known and of its type, once per object.
+// Reads the Client a findClient record describes: strict on the fields the library reads, blind to the app's own.
 
-import { KeyObject } from 'node:crypto';
+import type { Context } from '../context';
 import { serverError, type OAuthError } from '../errors/oauth-error';
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from '../jose/algorithms';
-import type { Client, ClientAuthMethod, GrantType } from '../types';
-import { isObject } from '../util/assert';
+import type { Client } from '../types';
+import { firstWarning } from '../util/warn-once';
+import { FIELD_NAMES, FIELDS } from './client-fields';
+import { fieldNames, misreadField, shown } from './field-names';
+import { isGrantTypeName } from './grant-types';
+import { METADATA_NAMES, UNSUPPORTED_NAMES, type MetadataName } from './rfc7591-names';
 
-/** What is wrong with a field's value, as the end of "a client whose <field> ..."; undefined when it is fine. */
-type Check = (value: unknown, field: string) => string | undefined;
-
-const GRANT_TYPES: Readonly<Record<GrantType, true>> = {
-  password: true,
-  refresh_token: true,
-  'urn:express-password-grant:params:oauth:grant-type:mfa': true,
-};
-
-const AUTH_METHODS: Readonly<Record<ClientAuthMethod, true>> = {
-  client_secret_basic: true,
-  client_secret_post: true,
-  none: true,
-  private_key_jwt: true,
-  client_secret_jwt: true,
-};
-
-const ASSERTION_ALGS: readonly string[] = [...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS];
-
-// bcrypt's modular crypt format, as hashSecret() writes it: $2b$<cost>$<22 salt + 31 hash chars>.
-const BCRYPT_HASH = /^\$2[abxy]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-// RFC 9110 §5.1: field-name = token.
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** Fields that look like a plaintext secret: the most likely way a confidential client ends up public by mistake. */
-const PLAINTEXT_SECRET_FIELDS = new Set(['secret', 'clientSecret', 'client_secret', 'password']);
-
-const nonEmptyString: Check = (v, f) => (typeof v === 'string' && v !== '' ? undefined : `${f} is not a non-empty string`);
-const positiveInteger: Check = (v, f) =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? undefined : `${f} is not a positive integer (seconds)`;
-const oneOf =
-  (allowed: Readonly<Record<string, true>> | readonly string[], what: string): Check =>
-  (v, f) => {
-    const known = Array.isArray(allowed) ? allowed.includes(v as string) : Object.prototype.hasOwnProperty.call(allowed, v as string);
-    return typeof v === 'string' && known ? undefined : `${f} is not ${what}`;
-  };
-const listOf =
-  (item: Check): Check =>
-  (v, f) => {
-    if (!Array.isArray(v)) return `${f} is not an array`;
-    for (let i = 0; i < v.length; i += 1) {
-      const problem = item(v[i], `${f}[${i}]`);
-      if (problem !== undefined) return problem;
-    }
-    return undefined;
-  };
-const scopeToken: Check = (v, f) =>
-  typeof v === 'string' && SCOPE_TOKEN.test(v) ? undefined : `${f} is not a scope token (RFC 6749 §3.3: no spaces, quotes or backslashes)`;
-
-const jwks: Check = (v, f) => {
-  if (!isObject(v) || !Array.isArray(v.keys)) return `${f} is not a JWK Set ({ keys: [...] })`;
-  return listOf((k, kf) => (isObject(k) && typeof k.kty === 'string' ? undefined : `${kf} is not a JWK (an object with kty)`))(v.keys, `${f}.keys`);
-};
-
-/** One check per Client field; `Record<keyof Client, …>` makes the compiler flag a field added to the type but not here. */
-const FIELDS: { readonly [K in keyof Client]-?: Check } = {
-  id: nonEmptyString,
-  secretHash: (v, f) => (typeof v === 'string' && BCRYPT_HASH.test(v) ? undefined : `${f} is not a bcrypt hash (store what hashSecret() returns)`),
-  grants: listOf(oneOf(GRANT_TYPES, 'a known grant type')),
-  scopes: listOf(scopeToken),
-  defaultScopes: listOf(scopeToken),
-  tokenEndpointAuthMethod: oneOf(AUTH_METHODS, 'a known client authentication method'),
-  jwks,
-  publicKey: (v, f) =>
-    (typeof v === 'string' && v !== '') || v instanceof KeyObject ? undefined : `${f} is not a PEM string or a KeyObject`,
-  jwtSecret: (v, f) =>
-    typeof v === 'string' && Buffer.byteLength(v) >= 32 ? undefined : `${f} is not a string of at least 32 bytes`,
-  tokenEndpointAuthSigningAlg: oneOf(ASSERTION_ALGS, `one of ${ASSERTION_ALGS.join(', ')}`),
-  dpopBoundAccessTokens: (v, f) => (typeof v === 'boolean' ? undefined : `${f} is not a boolean`),
-  accessTokenTTL: positiveInteger,
-  refreshTokenTTL: positiveInteger,
-  refreshTokenAbsoluteTTL: positiveInteger,
-  audience: (v, f) =>
-    typeof v === 'string' ? nonEmptyString(v, f) : Array.isArray(v) && v.length > 0 ? listOf(nonEmptyString)(v, f) : `${f} is not a string or a non-empty array of strings`,
-  forwardedIpHeader: (v, f) => (typeof v === 'string' && HEADER_NAME.test(v) ? undefined : `${f} is not an HTTP header name`),
-};
+const REQUIRED: ReadonlyArray<keyof Client> = ['id', 'grants'];
+const NAMES = fieldNames(
+  FIELD_NAMES.flatMap((field) => {
+    const alias = METADATA_NAMES[field];
+    return alias === undefined ? [[field, field] as const] : [[field, field] as const, [alias.name, field] as const];
+  }),
+  UNSUPPORTED_NAMES.map((u) => u.name),
+);
 
 /**
- * Throws server_error (its `detail` naming the field, for the `error` event) unless `record` is a valid Client.
- * Each record object is checked once: an app returning the same objects from a Map pays for this once, not per
- * request. Fields set to `undefined` are absent; `null` is not (leave the field out instead).
+ * The Client that `record` describes for the requested `clientId`, or undefined when its id is another one (a lookup
+ * that ignores its argument must not let one client act as another). Throws server_error, its `detail` naming the
+ * field for the `error` event, when a field the library reads is invalid. Each record object is checked once: an app
+ * returning the same objects from a Map pays for this once, not per request; the Client is read from it on every call,
+ * so a record changed in place (a rotated secretHash) takes effect.
  */
-export function assertValidClient(validated: WeakSet<object>, clientId: string, record: Record<string, unknown>): asserts record is Record<string, unknown> & Client {
-  if (validated.has(record)) return;
-  const problem = firstProblem(record);
-  if (problem !== undefined) throw invalidRecord(`findClient('${shown(clientId)}') returned a client ${problem}`);
-  validated.add(record);
+export function readClient(ctx: Context, clientId: string, record: Readonly<Record<string, unknown>>): Client | undefined {
+  const { id, client_id: rfcId } = record;
+  if (id !== undefined && rfcId !== undefined && id !== rfcId) throw invalidRecord(clientId, 'whose id and client_id differ: keep one (the client id)');
+  const ownId = id ?? rfcId;
+  if (typeof ownId === 'string' && ownId !== clientId) return undefined;
+  const client = clientOf(record);
+  if (!ctx.validatedClients.has(record)) {
+    const problem = firstProblem(record, client);
+    if (problem !== undefined) throw invalidRecord(clientId, problem);
+    reportStrayGrants(ctx, clientId, record, client);
+    ctx.validatedClients.add(record);
+  }
+  return client as Client;
 }
 
-function firstProblem(record: Record<string, unknown>): string | undefined {
-  for (const field of ['id', 'grants'] as const) {
-    if (record[field] === undefined) return `without ${field}`;
+/** The fields the library reads, under their own name or their RFC 7591 one; nothing else is copied. */
+function clientOf(record: Readonly<Record<string, unknown>>): Partial<Client> {
+  const client: Record<string, unknown> = {};
+  for (const field of FIELD_NAMES) {
+    const value = valueOf(record, field);
+    if (value !== undefined) client[field] = value;
   }
-  for (const [field, value] of Object.entries(record)) {
-    if (value === undefined) continue;
-    if (PLAINTEXT_SECRET_FIELDS.has(field)) {
-      return `with a plaintext secret in ${field}: store the output of hashSecret(secret) in secretHash instead`;
-    }
-    if (!Object.prototype.hasOwnProperty.call(FIELDS, field)) return `with the unknown field ${shown(field)}`;
-    if (value === null) return `whose ${field} is null (leave the field out instead)`;
-    const problem = FIELDS[field as keyof Client](value, field);
+  return client;
+}
+
+function valueOf(record: Readonly<Record<string, unknown>>, field: keyof Client): unknown {
+  const own = record[field];
+  const alias = METADATA_NAMES[field];
+  if (own !== undefined || alias === undefined) return own;
+  const theirs = record[alias.name];
+  return theirs === undefined || theirs === null || alias.check?.(theirs) !== undefined ? theirs : read(alias, theirs);
+}
+
+const read = (alias: MetadataName, value: unknown): unknown => (alias.read === undefined ? value : alias.read(value));
+
+function firstProblem(record: Readonly<Record<string, unknown>>, client: Partial<Client>): string | undefined {
+  const misread = misreadField(record, client, NAMES);
+  if (misread !== undefined) return misread;
+  for (const field of FIELD_NAMES) {
+    const problem = fieldProblem(record, field);
+    if (problem !== undefined) return problem;
+  }
+  return UNSUPPORTED_NAMES.find(({ name, refuses }) => {
+    const value = record[name];
+    return value !== undefined && value !== null && value !== '' && refuses(value, client);
+  })?.problem;
+}
+
+/** A Client field under its own name, its RFC 7591 name, or both (then meaning the same). */
+function fieldProblem(record: Readonly<Record<string, unknown>>, field: keyof Client): string | undefined {
+  const alias = METADATA_NAMES[field];
+  const own = record[field];
+  const theirs = alias === undefined ? undefined : record[alias.name];
+  for (const [name, value] of [[field, own], [alias?.name, theirs]] as const) {
+    if (value === null) return `whose ${name} is null (leave the field out instead)`;
+  }
+  if (own === undefined && theirs === undefined) {
+    return REQUIRED.includes(field) ? `without ${field}${alias === undefined ? '' : ` (or ${alias.name})`}` : undefined;
+  }
+  if (own !== undefined) {
+    const problem = FIELDS[field](own, field);
     if (problem !== undefined) return `whose ${problem}`;
   }
+  if (alias === undefined || theirs === undefined) return undefined;
+  const problem = alias.check?.(theirs) ?? FIELDS[field](read(alias, theirs), alias.name);
+  if (problem !== undefined) return `whose ${problem}`;
+  if (own !== undefined && !sameValue(own, read(alias, theirs))) return `whose ${field} and ${alias.name} differ: keep one`;
   return undefined;
 }
 
-function invalidRecord(message: string): OAuthError {
-  return serverError(new TypeError(message), message);
+/** Equal values; lists as sets (grants in another order are the same grants). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return a === b;
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((item) => right.has(item));
 }
 
-/** A name safe to put in a log line: short, printable ASCII. */
-function shown(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+// At most this many distinct stray grant words are reported per instance: records may come from a shared registry.
+const MAX_REPORTED_GRANTS = 32;
+
+/**
+ * A grant type that is neither an RFC word nor an absolute URI (`pasword`) is the app's mistake, but no reason to
+ * refuse the client the grants it does have: one `error` event per instance and word says so, never one per request.
+ */
+function reportStrayGrants(ctx: Context, clientId: string, record: Readonly<Record<string, unknown>>, client: Partial<Client>): void {
+  const name = record.grants === undefined ? 'grant_types' : 'grants';
+  client.grants?.forEach((grant, i) => {
+    if (isGrantTypeName(grant) || !firstWarning(ctx.warned, `grant_type ${shown(grant)}`, MAX_REPORTED_GRANTS)) return;
+    const problem = `whose ${name}[${i}] '${shown(grant)}' is neither a grant type of RFC 6749 nor an absolute URI: a typo? It is ignored`;
+    ctx.emit('error', invalidRecord(clientId, problem));
+  });
+}
+
+function invalidRecord(clientId: string, problem: string): OAuthError {
+  const message = `findClient('${shown(clientId)}') returned a client ${problem}`;
+  return serverError(new TypeError(message), message);
 }

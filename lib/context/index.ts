@@ -20,7 +20,10 @@ export interface Context {
   readonly validatedClients: WeakSet<object>;
   /** Where auth.router is mounted (mount-path.ts), for the discovery documents. */
   readonly mount: MountState;
-  /** Codes of the one-time process warnings this instance has given (util/warn-once.ts). */
+  /**
+   * Keys of the one-time warnings this instance has given (util/warn-once.ts): process warning codes, and the stray
+   * grant words of client records it reported (client-auth/validate-client.ts, capped there).
+   */
   readonly warned: Set<string>;
   /**
    * The bcrypt cost of the last client secret hash compared; an unknown client's dummy compare spends the same

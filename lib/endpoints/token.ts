@@ -20,6 +20,9 @@ export function tokenHandler(ctx: Context) {
 async function handleToken(ctx: Context, req: Request, res: Response, params: FormParams): Promise<void> {
   const grantType = params.grant_type;
   if (grantType === undefined || grantType === '') throw invalidRequest('Missing required parameter: grant_type');
+  // RFC 6749 §5.2: unsupported_grant_type is a type "not supported by the authorization server", also one a client
+  // lists for another server sharing its registry (client_credentials); unauthorized_client is one this server serves
+  // and the client may not use.
   if (!isSupportedGrant(grantType)) {
     throw new OAuthError('unsupported_grant_type', 'The grant type is not supported by this server', { detail: grantType.slice(0, 64) });
   }
