@@ -15,7 +15,7 @@ export interface SqliteDatabaseLike {
   transaction<A extends unknown[], R>(fn: (...args: A) => R): SqliteTransactionLike<A, R>;
 }
 
-/** What `Database#transaction` returns: called, it runs BEGIN; `immediate` runs BEGIN IMMEDIATE (takes the write lock first). */
+/** What `Database#transaction` returns: called, it runs BEGIN; `immediate` runs BEGIN IMMEDIATE (write lock first). */
 export interface SqliteTransactionLike<A extends unknown[], R> {
   (...args: A): R;
   immediate(...args: A): R;
