@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp, type ExampleApp } from '../../example-app/app';
-import { holdWriteLock, nextStoreCall, type LockHolder } from '../helpers/sqlite';
+import { holdWriteLock, whileLocked, type LockHolder } from '../helpers/sqlite';
 
 let dataDir: string;
 let example: ExampleApp | undefined;
@@ -25,26 +25,19 @@ afterEach(async () => {
 });
 
 it('answers discovery while a login waits for the lock another process holds, then issues the tokens', async () => {
-  example = createApp({ dataDir, port: 4323, log: () => undefined, bcryptCost: 4 });
+  const { app, store } = (example = createApp({ dataDir, port: 4323, log: () => undefined, bcryptCost: 4 }));
   holder = await holdWriteLock(path.join(dataDir, 'example.sqlite'));
-  const reached = nextStoreCall(example.store);
-  let settled = false;
-  const login = request(example.app)
-    .post('/oauth2/token')
-    .auth('demo-web', 'demo-web-secret')
-    .type('form')
-    .send(new URLSearchParams({ grant_type: 'password', username: 'alice@example.com', password: 'wonderland', scope: 'orders' }).toString())
-    .then((res) => {
-      settled = true;
-      return res;
-    });
-  await reached;
-  const discovery = await request(example.app).get('/.well-known/openid-configuration');
-  expect(discovery.status).toBe(200);
-  // The login is in the store, waiting for the lock, and yet discovery got an answer: the event loop was free.
-  expect(settled).toBe(false);
-  await holder.release();
-  const res = await login;
+  const login = () =>
+    request(app)
+      .post('/oauth2/token')
+      .auth('demo-web', 'demo-web-secret')
+      .type('form')
+      .send(new URLSearchParams({ grant_type: 'password', username: 'alice@example.com', password: 'wonderland', scope: 'orders' }).toString());
+  const discovery = () => request(app).get('/.well-known/openid-configuration');
+  const { otherStatus, otherFirst, waited: res } = await whileLocked(store, holder, login, discovery);
+  expect(otherStatus).toBe(200);
+  // The login was in the store, waiting for the lock, and yet discovery got an answer: the event loop was free.
+  expect(otherFirst).toBe(true);
   expect(res.status).toBe(200);
   expect(res.body.access_token).toEqual(expect.any(String));
 });

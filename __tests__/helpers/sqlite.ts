@@ -78,3 +78,32 @@ export function nextStoreCall(store: object): Promise<string> {
     }
   });
 }
+
+/** What happened while a request waited in a store for a lock: the other route's answer, and whether it came first. */
+export interface WhileLocked<R> {
+  readonly otherStatus: number;
+  /** The waiting request had not settled yet when the other route answered: the event loop was free. */
+  readonly otherFirst: boolean;
+  /** The waiting request's own response, once `holder` released the lock. */
+  readonly waited: R;
+}
+
+/** Sends `waiting`; once it reaches `store` (locked by `holder`), sends `other`; then releases the lock. */
+export async function whileLocked<R>(
+  store: object,
+  holder: LockHolder,
+  waiting: () => PromiseLike<R>,
+  other: () => PromiseLike<{ readonly status: number }>,
+): Promise<WhileLocked<R>> {
+  const reached = nextStoreCall(store);
+  let settled = false;
+  const pending = Promise.resolve(waiting()).then((res) => {
+    settled = true;
+    return res;
+  });
+  await reached;
+  const otherStatus = (await other()).status;
+  const otherFirst = !settled;
+  await holder.release();
+  return { otherStatus, otherFirst, waited: await pending };
+}

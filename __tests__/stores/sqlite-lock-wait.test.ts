@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { ConfigError, SqliteStore, SqlStoreError } from '../../lib';
 import { createServer, form, type TestServer } from '../helpers/server';
-import { holdWriteLock, nextStoreCall, tempDatabase, type LockHolder } from '../helpers/sqlite';
+import { holdWriteLock, tempDatabase, whileLocked, type LockHolder } from '../helpers/sqlite';
 
 const login = (app: TestServer['app']) =>
   request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse', scope: 'orders' }));
@@ -41,20 +41,10 @@ describe('SqliteStore while another process holds the write lock', () => {
   it('answers another route while a token request waits for the lock; the token request then completes', async () => {
     // A limit no loaded machine reaches: only the order of events matters here.
     const { app, sqlite, hold, db } = await setUp(60_000);
-    const holder = await hold();
-    const reached = nextStoreCall(sqlite);
-    let settled = false;
-    const token = login(app).then((res) => {
-      settled = true;
-      return res;
-    });
-    await reached;
-    const ping = await request(app).get('/ping');
-    expect(ping.status).toBe(200);
-    // The token request is in the store, waiting for the lock, yet /ping got through: the loop was not held.
-    expect(settled).toBe(false);
-    await holder.release();
-    const res = await token;
+    const { otherStatus, otherFirst, waited: res } = await whileLocked(sqlite, await hold(), () => login(app), () => request(app).get('/ping'));
+    expect(otherStatus).toBe(200);
+    // The token request was in the store, waiting for the lock, yet /ping got through: the loop was not held.
+    expect(otherFirst).toBe(true);
     expect(res.status).toBe(200);
     expect(res.body.refresh_token).toEqual(expect.any(String));
     // The app's own busy_timeout is as it set it: the store only lowers it around its own statements.
