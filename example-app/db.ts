@@ -98,6 +98,10 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
   const log = options.log || console.log;
   const bcryptCost = options.bcryptCost || DEFAULT_BCRYPT_COST;
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // timeout (busy_timeout): how long this app's own statements wait, blocking, while another process writes, e.g.
+  // the seeding below while `npm run add-user` runs; it serves startup only, since in WAL mode reads never wait. The
+  // token store sets its own short wait around each of its statements and retries off the event loop (SqliteStore
+  // lockWaitMs), so a writer elsewhere never stops this server from answering.
   const sqlite = openSqlite(path.join(dataDir, 'example.sqlite'), { timeout: 5000 });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

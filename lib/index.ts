@@ -43,7 +43,7 @@ export type { NodeRedisClientLike } from './stores/node-redis';
 export type { PostgresStoreOptions } from './stores/postgres-store';
 export type { PgPoolLike, PgClientLike, PgResultLike } from './stores/postgres-like';
 export type { SqliteStoreOptions } from './stores/sqlite-store';
-export type { SqliteDatabaseLike, SqliteStatementLike } from './stores/sqlite-like';
+export type { SqliteDatabaseLike, SqliteStatementLike, SqliteTransactionLike } from './stores/sqlite-like';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { BearerStrategy } from './bearer/strategy';

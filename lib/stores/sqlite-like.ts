@@ -12,5 +12,11 @@ export interface SqliteDatabaseLike {
   prepare(source: string): SqliteStatementLike;
   exec(source: string): unknown;
   /** Wraps `fn` in BEGIN/COMMIT (ROLLBACK on throw). */
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): SqliteTransactionLike<A, R>;
+}
+
+/** What `Database#transaction` returns: called, it runs BEGIN; `immediate` runs BEGIN IMMEDIATE (write lock first). */
+export interface SqliteTransactionLike<A extends unknown[], R> {
+  (...args: A): R;
+  immediate(...args: A): R;
 }
