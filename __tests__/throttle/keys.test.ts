@@ -23,38 +23,34 @@ it.each([
 
 // Issue 19 item 1: MySQL 8 and MariaDB match usernames case- and accent-insensitively, so every spelling such a
 // table treats as one account must fold to one key (ICU's root collation at primary strength stands in for it).
+// Folding further than a table only merges buckets, never lets a spelling escape one.
 const baseCollation = new Intl.Collator('en', { sensitivity: 'base' });
+const SAME = 'as a case- and accent-insensitive table does';
+const STRICTER = 'stricter than such a table (whitespace, dotless i)';
 it.each([
-  ['àlice', 'alice'],
-  ['ÀLÎÇË', 'alice'],
-  ['ａｌｉｃｅ', 'alice'],
-  ['al\u00ADice', 'alice'], // soft hyphen, ignored by the collation
-  ['al\u200Bi\u200Dce', 'alice'], // zero-width space and joiner
-  ['a\u0301lice', 'alice'], // a combining accent
-  ['Straße', 'strasse'],
-  ['STRAẞE', 'strasse'],
-  ['ﬁona', 'fiona'],
-  ['İlker', 'ilker'],
-  ['Ørsted', 'orsted'],
-  ['Łódź', 'lodz'],
-  ['Æsir', 'aesir'],
-  ['ΣΊΣΥΦΟΣ', 'σισυφος'],
-  ['한국어', '한국어'],
-])('folds %j to %j, as a case- and accent-insensitive table matches it', (spelling, key) => {
+  ['àlice', 'alice', SAME],
+  ['ÀLÎÇË', 'alice', SAME],
+  ['ａｌｉｃｅ', 'alice', SAME],
+  ['al\u00ADice', 'alice', SAME], // soft hyphen, ignored by the collation
+  ['al\u200Bi\u200Dce', 'alice', SAME], // zero-width space and joiner
+  ['a\u0301lice', 'alice', SAME], // a combining accent
+  ['Straße', 'strasse', SAME],
+  ['STRAẞE', 'strasse', SAME],
+  ['ﬁona', 'fiona', SAME],
+  ['İlker', 'ilker', SAME],
+  ['Ørsted', 'orsted', SAME],
+  ['Łódź', 'lodz', SAME],
+  ['Æsir', 'aesir', SAME],
+  ['ΣΊΣΥΦΟΣ', 'σισυφος', SAME],
+  ['한국어', '한국어', SAME],
+  [' Alice ', 'alice', STRICTER],
+  [' ＡLICE@Example.com ', 'alice@example.com', STRICTER],
+  ['john \u00A0\u3000 doe', 'john doe', STRICTER],
+  ['ılker', 'ilker', STRICTER],
+])('folds %j to %j, %s', (spelling, key, how) => {
   expect(foldUsername(spelling)).toBe(key);
   expect(foldUsername(key)).toBe(key); // idempotent
-  expect(baseCollation.compare(spelling, key)).toBe(0); // the collation agrees they are one account
-});
-
-// Folding further than a table only merges buckets (stricter), never lets a spelling escape one.
-it.each([
-  [' Alice ', 'alice'],
-  [' ＡLICE@Example.com ', 'alice@example.com'],
-  ['john \u00A0\u3000 doe', 'john doe'],
-  ['ılker', 'ilker'],
-])('also folds %j to %j (surrounding and repeated whitespace, dotless i)', (spelling, key) => {
-  expect(foldUsername(spelling)).toBe(key);
-  expect(foldUsername(key)).toBe(key);
+  if (how === SAME) expect(baseCollation.compare(spelling, key)).toBe(0);
 });
 
 it('locks for lockSeconds in the first lock period, doubling per period, capped at the window', () => {

@@ -105,8 +105,8 @@ export function loginThrottle(ctx: Context, attempt: LoginAttempt): LoginThrottl
  * A lock still running under the key 0.1.0 gave this username (NFKC, trimmed, lower case), where the new key differs
  * (accents, internal whitespace, or the app's canonicalUsername): it refuses as it did before the upgrade, so an
  * upgrade never lifts a live lock. One peek, only for such names. Its failures and lock level are not carried over.
- * TODO(after the next release): remove. Locks are capped at the window (lockSeconds), so every lock written before
- * the upgrade has ended `usernameIp.windowSeconds` after it.
+ * TODO(in the release after next): remove. No lock outlasts its window (limiter.ts `lockSeconds`), so every lock
+ * written before the upgrade has ended `usernameIp.windowSeconds` after it.
  */
 async function legacyLock(ctx: Context, legacy: Bucket): Promise<Lock | undefined> {
   const lock = await storeCall('peek', () => ctx.config.store.peek(lockKey(legacy)));
