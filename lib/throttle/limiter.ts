@@ -64,7 +64,7 @@ export type Reserved = { readonly reservation: Reservation; readonly lock?: unde
  * Reserves this attempt in every active bucket before the credential is checked, atomically (store.hitBelow), so a
  * burst of N parallel attempts gets at most `max` checks per bucket, requests in flight included. A full bucket
  * refuses, tightens or exempts as its plan says; a refused attempt holds nothing (what it reserved is released).
- * One store round trip when no bucket is full (the reservations and the place's marker, in parallel); more only at
+ * One store round trip when no bucket is full (the reservations and the account's marker, in parallel); more only at
  * and past a threshold.
  */
 export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: readonly BucketPlan[], place: Place): Promise<Reserved> {
