@@ -39,6 +39,7 @@ describe('passwordGrant options', () => {
     ['store without methods', { store: { get() {} } }, 'ERR_EPG_INVALID_STORE', expect.stringContaining('options.store must implement TokenStore (missing: saveRefreshToken')],
     ['unknown limit', { limits: { body: 10 } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.limits.body is not a known option'],
     ['non-boolean flag', { requireOfflineAccess: 'yes' }, 'ERR_EPG_INVALID_OPTION', 'options.requireOfflineAccess must be a boolean'],
+    ['canonicalUsername not a function', { canonicalUsername: 'lower' }, 'ERR_EPG_INVALID_OPTION', 'options.canonicalUsername must be a function'],
   ])('rejects %s', (_name, overrides, code, message) => {
     let thrown: unknown;
     try {

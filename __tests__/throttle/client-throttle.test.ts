@@ -2,7 +2,8 @@
 // Guessing a client secret (RFC 6749 §2.3.1) is throttled per client id and IP, and softly per client id.
 
 import request from 'supertest';
-import { basic, createServer, form, WEB_SECRET, type TestServer } from '../helpers/server';
+import { hashSecret } from '../../lib';
+import { basic, COST, createServer, form, loadFixture, WEB_SECRET, type TestServer } from '../helpers/server';
 
 function token(s: TestServer, secret: string, ip: string) {
   return request(s.app)
@@ -63,4 +64,33 @@ it('a successful authentication clears the client+IP counter', async () => {
   await token(s, 'wrong', '203.0.113.1');
   await token(s, 'wrong', '203.0.113.1');
   expect((await token(s, WEB_SECRET, '203.0.113.1')).status).toBe(200);
+});
+
+// Issue 19's sibling: client ids are counted exactly, and a record is kept only when its id is the id presented.
+describe('spellings of a client id', () => {
+  const post = (s: TestServer, id: string, secret: string) =>
+    request(s.app).post('/oauth2/token').set('X-Forwarded-For', '203.0.113.5').set('Authorization', basic(id, secret)).type('form')
+      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
+
+  it("an attacker's own client WEB (ids case-sensitive) authenticating does not clear web's failures at his IP", async () => {
+    const f = await loadFixture();
+    const own = { ...f.clients.get('web')!, id: 'WEB', secretHash: await hashSecret('mallory-secret', COST) };
+    const s = await createServer({ findClient: (id) => (id === 'WEB' ? own : f.clients.get(id) ?? null) });
+    s.app.set('trust proxy', true);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5; i++) expect((await post(s, 'web', `guess-${round}-${i}`)).status).toBe(401);
+      expect((await post(s, 'WEB', 'mallory-secret')).status).toBe(200);
+    }
+    expect((await post(s, 'web', 'guess-again')).status).toBe(429);
+  });
+
+  it('a registry matching ids case-insensitively: another spelling is an unknown id, never a check of the secret', async () => {
+    const f = await loadFixture();
+    const s = await createServer({ findClient: (id) => f.clients.get(id.toLowerCase()) ?? null, throttle: { clientIp: { max: 3 } } });
+    s.app.set('trust proxy', true);
+    for (const id of ['WEB', 'Web', 'wEB']) expect((await post(s, id, WEB_SECRET)).status).toBe(401);
+    expect(s.events.filter((e) => e.name === 'client.failed').map((e) => (e.payload as { detail: string }).detail)).toEqual(Array(3).fill('unknown client'));
+    expect((await post(s, 'WeB', WEB_SECRET)).status).toBe(429); // the per-IP bucket of unknown ids
+    expect((await post(s, 'web', WEB_SECRET)).status).toBe(200); // the exact id has its own
+  });
 });

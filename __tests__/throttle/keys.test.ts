@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { MemoryStore } from '../../lib';
-import { ipBucket, normalizeUsername } from '../../lib/throttle/keys';
+import { foldUsername, ipBucket } from '../../lib/throttle/keys';
 import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
 import { lockSeconds } from '../../lib/throttle/limiter';
 
@@ -21,8 +21,36 @@ it.each([
   expect(ipBucket(ip)).toBe(bucket);
 });
 
-it('normalises usernames by NFKC, trimming and case', () => {
-  expect(normalizeUsername(' ＡLICE@Example.com ')).toBe('alice@example.com');
+// Issue 19 item 1: MySQL 8 and MariaDB match usernames case- and accent-insensitively, so every spelling such a
+// table treats as one account must fold to one key (ICU's root collation at primary strength stands in for it).
+// Folding further than a table only merges buckets, never lets a spelling escape one.
+const baseCollation = new Intl.Collator('en', { sensitivity: 'base' });
+const SAME = 'as a case- and accent-insensitive table does';
+const STRICTER = 'stricter than such a table (whitespace, dotless i)';
+it.each([
+  ['àlice', 'alice', SAME],
+  ['ÀLÎÇË', 'alice', SAME],
+  ['ａｌｉｃｅ', 'alice', SAME],
+  ['al\u00ADice', 'alice', SAME], // soft hyphen, ignored by the collation
+  ['al\u200Bi\u200Dce', 'alice', SAME], // zero-width space and joiner
+  ['a\u0301lice', 'alice', SAME], // a combining accent
+  ['Straße', 'strasse', SAME],
+  ['STRAẞE', 'strasse', SAME],
+  ['ﬁona', 'fiona', SAME],
+  ['İlker', 'ilker', SAME],
+  ['Ørsted', 'orsted', SAME],
+  ['Łódź', 'lodz', SAME],
+  ['Æsir', 'aesir', SAME],
+  ['ΣΊΣΥΦΟΣ', 'σισυφος', SAME],
+  ['한국어', '한국어', SAME],
+  [' Alice ', 'alice', STRICTER],
+  [' ＡLICE@Example.com ', 'alice@example.com', STRICTER],
+  ['john \u00A0\u3000 doe', 'john doe', STRICTER],
+  ['ılker', 'ilker', STRICTER],
+])('folds %j to %j, %s', (spelling, key, how) => {
+  expect(foldUsername(spelling)).toBe(key);
+  expect(foldUsername(key)).toBe(key); // idempotent
+  if (how === SAME) expect(baseCollation.compare(spelling, key)).toBe(0);
 });
 
 it('locks for lockSeconds in the first lock period, doubling per period, capped at the window', () => {
@@ -68,7 +96,7 @@ describe('store keys of the throttle', () => {
     const keys = [...store.keys].filter((k) => k.startsWith('thr:'));
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      expect(key).toMatch(/^thr:([flnk]:|t:(username|client):[A-Za-z0-9_-]{43}:)(usernameIp|username|ip|clientIp|client):[A-Za-z0-9_-]{43}$/);
+      expect(key).toMatch(/^thr:([flnk]:|t:(username|client):[A-Za-z0-9_-]{43}:)(usernameIp|username|ip|clientIp|client|account):[A-Za-z0-9_-]{43}$/);
       expect(key).not.toMatch(/alice|mallory|203\.0\.113|web/);
     }
     // Existing deployments' counters (e.g. in Redis) keep their meaning: the key of a bucket is a fixed formula.

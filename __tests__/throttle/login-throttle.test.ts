@@ -3,7 +3,7 @@
 
 import request from 'supertest';
 import { MemoryStore, type Client, type PasswordGrantOptions } from '../../lib';
-import { bucket, failKey, ipBucket, normalizeUsername } from '../../lib/throttle/keys';
+import { bucket, failKey, ipBucket, foldUsername } from '../../lib/throttle/keys';
 import { basic, createServer, form, loadFixture, verifyUserFrom, WEB_SECRET, type TestServer } from '../helpers/server';
 
 interface Clocked {
@@ -170,7 +170,7 @@ describe('reservations', () => {
   // A process that dies between hitBelow and startLock leaves its units counted on a shared store, and no lock. Such a
   // bucket used to refuse every attempt until its window ran out (15 min, 1 h), while Retry-After said 30 or 60 s.
   it.each([
-    ['usernameIp', bucket('usernameIp', `${normalizeUsername('alice')}\0${ipBucket('198.51.100.7')}`), 5, 900, 30],
+    ['usernameIp', bucket('usernameIp', `${foldUsername('alice')}\0${ipBucket('198.51.100.7')}`), 5, 900, 30],
     ['ip', bucket('ip', ipBucket('198.51.100.7')), 100, 3600, 60],
   ] as const)('the %s bucket, filled by units nobody will release, starts its lock, like any full bucket', async (_, b, max, window, lock) => {
     const { server, advance, verifyCalls, store } = await clocked();

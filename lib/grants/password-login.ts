@@ -88,8 +88,9 @@ const REASONS: Readonly<Record<LoginError['reason'], LoginFailureReason>> = {
 
 /**
  * An error verifyUser threw on purpose. Account states count as failed attempts; password_expired and
- * mfa_required mean the password was right, so they clear the username+IP bucket (but are not remembered as a
- * successful pair: the login is not done).
+ * mfa_required mean the password was right, so they give back their own attempt, but clear and remember nothing:
+ * no login is finished, and password_expired names no account (what a success gives back belongs to the account
+ * that succeeded; the MFA step's success does that for mfa_required).
  */
 async function deliberateFailure(ctx: Context, err: OAuthError, f: FailureContext): Promise<OAuthError> {
   const reason: LoginFailureReason = isLoginError(err) ? REASONS[err.reason] : 'rejected';

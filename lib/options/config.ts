@@ -32,6 +32,7 @@ export interface Config extends StandardsConfig {
   readonly tokenCacheSize: number;
   readonly limits: Required<RequestLimits>;
   readonly throttle: ThrottleConfig | false;
+  readonly canonicalUsername: ((username: string) => string) | undefined;
   readonly requireTLS: boolean;
   readonly verifyMfa: VerifyMfa | undefined;
   readonly mfaTokenTTL: number;

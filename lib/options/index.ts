@@ -72,6 +72,7 @@ export function resolveConfig(options: unknown): Config {
     tokenCacheSize: o.tokenCacheSize === 0 ? 0 : positiveInteger(o.tokenCacheSize, DEFAULT_TOKEN_CACHE_SIZE, 'options.tokenCacheSize'),
     limits: resolveLimits(o.limits),
     throttle: resolveThrottle(o.throttle),
+    canonicalUsername: o.canonicalUsername === undefined ? undefined : callback<Config['canonicalUsername']>(o.canonicalUsername, 'options.canonicalUsername'),
     requireTLS: flag(o.requireTLS, process.env.NODE_ENV === 'production', 'options.requireTLS'),
     verifyMfa: o.verifyMfa === undefined ? undefined : callback<VerifyMfa>(o.verifyMfa, 'options.verifyMfa'),
     mfaTokenTTL: positiveInteger(o.mfaTokenTTL, 300, 'options.mfaTokenTTL'),

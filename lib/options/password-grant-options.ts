@@ -61,6 +61,16 @@ export interface PasswordGrantOptions extends StandardsOptions {
   /** Brute-force and credential-stuffing protection (docs/security.md); `false` turns it off. Default: on. */
   readonly throttle?: ThrottleOptions | false;
   /**
+   * The one string your user lookup maps every spelling of an account to: throttling counts failed logins under it,
+   * so no spelling of one account is a fresh budget of guesses. Synchronous and pure (it runs on every login attempt,
+   * before `verifyUser`: never a database lookup). Default: case, width and accents folded, at least as far as
+   * MySQL's and MariaDB's accent-insensitive collations (docs/security.md, T6). Set it when your table matches
+   * differently: accents significant (so `jose` and `josé` are not counted as one), a tenant prefix, dots ignored in
+   * e-mail addresses. A throw or anything but a non-empty string is a 500 `server_error` with an `error` event.
+   * @example canonicalUsername: (username) => username.normalize('NFC').trim().toLowerCase() // case-insensitive only
+   */
+  readonly canonicalUsername?: (username: string) => string;
+  /**
    * Refuse plain-HTTP requests to the router's endpoints with 400 invalid_request (RFC 6749 §3.2: the token
    * endpoint MUST use TLS). Uses `req.secure`, so behind a proxy set Express's `trust proxy`.
    * Default: true when NODE_ENV is 'production'.
@@ -112,6 +122,7 @@ export const KNOWN_OPTIONS: Record<keyof PasswordGrantOptions, true> = {
   tokenCacheSize: true,
   limits: true,
   throttle: true,
+  canonicalUsername: true,
   requireTLS: true,
   verifyMfa: true,
   mfaTokenTTL: true,

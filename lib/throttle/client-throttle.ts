@@ -9,13 +9,13 @@ import type { Client } from '../types';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
 import { bucket, ipBucket, type Bucket } from './keys';
-import { recordSuccess, releaseAll, reserve, throttledError, type BucketPlan, type Reservation } from './limiter';
+import { recordFailure, recordSuccess, releaseAll, reserve, throttledError, type BucketPlan, type Place, type Reservation } from './limiter';
 
 /** The throttle of one client authentication. */
 export interface ClientThrottle {
   /** Reserves the attempt; throws 429 slow_down (and emits `throttled`) when refused. */
   guard(): Promise<void>;
-  /** Failed: the reservations stay counted (no store call). */
+  /** Failed: the reservations stay counted (a store call only to cancel an exemption it used). */
   failed(): Promise<void>;
   /** Authenticated: clears the client+IP bucket, gives back one unit of the per-client one, remembers the pair. */
   succeeded(): Promise<void>;
@@ -46,6 +46,10 @@ export interface ClientAuthAttempt {
  *   cannot make the store hold a counter per id it invents;
  * - a known client with a credential counts per client+IP (hard) and per client (soft: a pair that authenticated
  *   within `rememberSuccessSeconds` is exempt, any other IP gets one attempt per window while it is full).
+ * Client ids are counted exactly, never folded like usernames: a registry that matches ids case-insensitively returns
+ * its record for `WEB`, but load-client.ts keeps a record only when its id is the id presented, so any other spelling
+ * is an unknown id (the per-IP bucket, never a real secret check). A client's place is thus its own account: what a
+ * success clears and the marker it writes belong to the client that authenticated (limiter.ts `Place`).
  */
 export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAttempt): ClientThrottle {
   const throttle = ctx.config.throttle;
@@ -53,13 +57,13 @@ export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAt
   if (throttle === false || attempt.remembered || (client !== undefined && !hasCredential(client))) return OFF;
   const ip = ipBucket(req.ip);
   // An empty client id is refused before this point, so `\0ip` cannot be a registered client's pair.
-  let place = bucket('clientIp', `${client === undefined ? '' : clientId}\0${ip}`);
-  const plansAt = (p: Bucket): BucketPlan[] => [
-    { bucket: p, whenFull: 'lock', exemptIfKnown: false },
+  let place = own(bucket('clientIp', `${client === undefined ? '' : clientId}\0${ip}`));
+  const plansAt = (p: Place): BucketPlan[] => [
+    { bucket: p.counted, whenFull: 'lock', exemptIfKnown: false },
     ...(client === undefined ? [] : [{ bucket: bucket('client', clientId), whenFull: 'tighten' as const, exemptIfKnown: true }]),
   ];
   let held: Reservation | undefined;
-  const settle = (run: (r: Reservation, place: Bucket) => Promise<unknown>) => async (): Promise<void> => {
+  const settle = (run: (r: Reservation, place: Place) => Promise<unknown>) => async (): Promise<void> => {
     const r = held;
     held = undefined;
     if (r !== undefined) await run(r, place);
@@ -71,7 +75,7 @@ export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAt
       // the place instead (its own hard bucket and marker), so only holders of that 256-bit token can lock it.
       const family = reserved.lock !== undefined && client !== undefined ? await refreshFamily(ctx, client.id, attempt.refreshToken) : undefined;
       if (family !== undefined) {
-        place = bucket('clientIp', `${clientId}\0refresh:${family}`);
+        place = own(bucket('clientIp', `${clientId}\0refresh:${family}`));
         reserved = await reserve(ctx, throttle, plansAt(place), place);
       }
       if (reserved.lock === undefined) {
@@ -82,12 +86,15 @@ export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAt
       ctx.emit('throttled', { clientId, ip: req.ip, key: lock.kind, retryAfter: lock.retryAfter });
       throw throttledError(lock);
     },
-    failed: settle(async () => undefined),
+    failed: settle((r, p) => recordFailure(ctx, throttle, r, p)),
     // An unknown id never succeeds; for a known client the pair is remembered.
     succeeded: settle((r, p) => recordSuccess(ctx, throttle, r, p, client !== undefined)),
     abandoned: settle((r) => releaseAll(ctx, r.held)),
   };
 }
+
+/** A place that is its own account (client ids are exact). */
+const own = (b: Bucket): Place => ({ counted: b, account: b });
 
 /** The grant family of a live refresh token issued to `clientId`, or undefined (one store read, only when refused). */
 async function refreshFamily(ctx: Context, clientId: string, refreshToken: string | undefined): Promise<string | undefined> {

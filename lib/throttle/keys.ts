@@ -1,5 +1,5 @@
 // lib/throttle/keys.ts
-// Store keys of throttle buckets: normalised usernames, IPv6 /64 prefixes, hashed so any input has a bounded key.
+// Store keys of throttle buckets: folded usernames, exact accounts, IPv6 /64 prefixes, hashed to a bounded key.
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { sha256 } from '../util/crypto';
@@ -29,10 +29,45 @@ export const knownKey = (b: Bucket): string => `thr:k:${b.name}`;
 export const tightKey = (b: Bucket, place: Bucket): string => `thr:t:${b.name}:${place.name}`;
 
 /**
- * One spelling per username, so `Alice`, `alice ` and the NFKC-equivalent `ａｌｉｃｅ` share a bucket
- * (apps usually look usernames up case-insensitively).
+ * The account an attempt names at an IP: the exact spelling typed, never folded (an app's lookup maps one string to
+ * one account). What a success gives back and the "succeeded here" marker belong to it, not to the folded name, so
+ * logging into one's own `ALICE` (another account where names are case-sensitive) neither clears the failures of
+ * guesses at `alice` nor exempts them. Its failure counter is a tally of this spelling's failures at the place.
  */
-export function normalizeUsername(username: string): string {
+export function accountBucket(username: string, ip: string): Bucket {
+  return { kind: 'usernameIp', name: `account:${sha256(`${username}\0${ip}`)}` };
+}
+
+/** Letters that accent-insensitive collations compare as a base letter (or two) but that NFKD leaves whole. */
+const BASE_LETTERS: Readonly<Record<string, string>> = { æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', ł: 'l', ħ: 'h', ŧ: 't' };
+
+/** Compatibility forms decomposed, then combining marks and default-ignorable characters (soft hyphen, ZWSP) dropped. */
+const bare = (s: string): string => s.normalize('NFKD').replace(/[\p{M}\p{Default_Ignorable_Code_Point}]/gu, '');
+
+/**
+ * The default key of a username: one string for every spelling that a case- and accent-insensitive user table
+ * (MySQL 8's utf8mb4_0900_ai_ci, MariaDB's uca1400_ai_ci, ICU at primary strength) treats as one account, so `àlice`,
+ * `ÀLÎÇË`, `ａｌｉｃｅ`, `al\u00ADice` and ` Alice ` all count as `alice`. NFKD, marks and ignorables dropped, full
+ * case folding (lower, upper, lower: `ß` and `ẞ` become `ss`; again bare, since case mapping can add marks), the
+ * letters above, whitespace runs collapsed and trimmed, then NFC (Hangul recomposed). Folding further than the app's
+ * table only merges buckets, which is stricter; folding less would let a spelling escape them. Apps with another
+ * rule (a tenant prefix, dots ignored) pass `options.canonicalUsername`. Linear in the input: every pattern here is a
+ * single character class.
+ */
+export function foldUsername(username: string): string {
+  const folded = bare(bare(username).toLowerCase().toUpperCase().toLowerCase());
+  return folded
+    .replace(/[æœøđðłħŧ]/gu, (c) => BASE_LETTERS[c])
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .normalize('NFC');
+}
+
+/**
+ * How 0.1.0 keyed usernames (NFKC, trimmed, lower case). Read only to honour a lock written under it
+ * that the new key does not share (login-throttle.ts); nothing is counted under it any more.
+ */
+export function legacyUsernameKey(username: string): string {
   return username.normalize('NFKC').trim().toLowerCase();
 }
 

@@ -24,7 +24,8 @@ export interface Lock {
  * - `tighten`: each place (the `place` pair: username+IP or client+IP) gets one attempt per `windowSeconds` of the
  *   bucket, so the right credential still gets in on its first try anywhere, while a guesser spread over many
  *   places gets one guess per place per window. The per-username and per-client buckets.
- * A bucket with `exemptIfKnown` is skipped altogether for a place that succeeded within `rememberSuccessSeconds`.
+ * A bucket with `exemptIfKnown` is skipped altogether for an account that succeeded at this IP within
+ * `rememberSuccessSeconds` (until it fails there: see recordFailure).
  */
 export interface BucketPlan {
   readonly bucket: Bucket;
@@ -32,14 +33,28 @@ export interface BucketPlan {
   readonly exemptIfKnown: boolean;
 }
 
-/** The attempts one request holds; settled by `recordSuccess` or `releaseAll` (a failure keeps them). */
+/**
+ * Where an attempt is counted, and whose it is. `counted` is the hard bucket of the place (username+IP with the
+ * username folded, or client+IP), the one whose failures lock it and whose tight claim it spends; `account` is what
+ * the attempt names exactly (the spelling typed, at this IP): its "succeeded here" marker and its own failures. A
+ * client id is exact already (load-client.ts keeps a record only when its id is the id presented), so a client's
+ * place is its own account.
+ */
+export interface Place {
+  readonly counted: Bucket;
+  readonly account: Bucket;
+}
+
+/** The attempts one request holds; settled by `recordSuccess`, `recordFailure` or `releaseAll`. */
 export interface Reservation {
   /** Buckets in which this attempt holds one unit (counted now, kept as a failure unless released). */
   readonly held: readonly Bucket[];
   /** The place's counter as reserved (undefined when its rule is off), and whether it was full (a lock-period attempt). */
   readonly place: CappedHit | undefined;
-  /** The place's "succeeded here" marker, as read before the check. */
+  /** The account's "succeeded here" marker, as read before the check. */
   readonly marker: Counter | undefined;
+  /** A full bucket let this attempt through only because of the marker. */
+  readonly exempted: boolean;
 }
 
 /** The outcome of `reserve`: the attempt may go ahead holding `reservation`, or is refused by `lock`. */
@@ -49,10 +64,10 @@ export type Reserved = { readonly reservation: Reservation; readonly lock?: unde
  * Reserves this attempt in every active bucket before the credential is checked, atomically (store.hitBelow), so a
  * burst of N parallel attempts gets at most `max` checks per bucket, requests in flight included. A full bucket
  * refuses, tightens or exempts as its plan says; a refused attempt holds nothing (what it reserved is released).
- * One store round trip when no bucket is full (the reservations and the place's marker, in parallel); more only at
+ * One store round trip when no bucket is full (the reservations and the account's marker, in parallel); more only at
  * and past a threshold.
  */
-export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: readonly BucketPlan[], place: Bucket): Promise<Reserved> {
+export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: readonly BucketPlan[], place: Place): Promise<Reserved> {
   const { store } = ctx.config;
   const active = plans.filter((p) => throttle.rules[p.bucket.kind] !== false);
   const [hits, marker] = await settledOrReleased(
@@ -62,10 +77,11 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
       const rule = throttle.rules[p.bucket.kind] as ResolvedRule;
       return storeCall('hitBelow', () => store.hitBelow(failKey(p.bucket), rule.max, rule.windowSeconds));
     }),
-    throttle.rememberSuccessSeconds > 0 ? storeCall('peek', () => store.peek(knownKey(place))) : Promise.resolve(undefined),
+    throttle.rememberSuccessSeconds > 0 ? storeCall('peek', () => store.peek(knownKey(place.account))) : Promise.resolve(undefined),
   );
   const known = marker !== undefined && throttle.rememberSuccessSeconds > 0;
   const held = active.filter((_, i) => hits[i].added).map((p) => p.bucket);
+  let exempted = false;
   try {
     for (const [i, plan] of active.entries()) {
       const rule = throttle.rules[plan.bucket.kind] as ResolvedRule;
@@ -74,8 +90,11 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
         if (plan.whenFull === 'lock' && hit.count >= rule.max) await startLock(ctx, rule, plan.bucket);
         continue;
       }
-      if (plan.exemptIfKnown && known) continue;
-      const lock = plan.whenFull === 'lock' ? await nextPeriod(ctx, rule, plan.bucket) : await tighten(ctx, rule, plan.bucket, place);
+      if (plan.exemptIfKnown && known) {
+        exempted = true;
+        continue;
+      }
+      const lock = plan.whenFull === 'lock' ? await nextPeriod(ctx, rule, plan.bucket) : await tighten(ctx, rule, plan.bucket, place.counted);
       if (lock !== undefined) {
         await releaseAll(ctx, held);
         return { lock };
@@ -85,8 +104,8 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
     await releaseAll(ctx, held).catch(() => undefined);
     throw err;
   }
-  const placeIndex = active.findIndex((p) => p.bucket.name === place.name);
-  return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], marker } };
+  const placeIndex = active.findIndex((p) => p.bucket.name === place.counted.name);
+  return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], marker, exempted } };
 }
 
 /**
@@ -111,23 +130,61 @@ async function settledOrReleased(
 }
 
 /**
- * The attempt succeeded (or, with `remember: false`, the password was right but the login is not finished): clears
- * the place's own bucket (its failures were this credential's, at this place), gives back one unit in every shared
- * bucket (never resets one: a guesser must not clear his IP's budget by logging into his own account), and
- * remembers the place when `remember` is set and its marker is missing or past half its life. One store round trip.
+ * The attempt succeeded: gives back one unit in every shared bucket (never resets one: a guesser must not clear his
+ * IP's budget by logging into his own account), and at the place only what the account itself failed there: all of
+ * it (failures, lock, lock level) when every earlier unit at the place was this account's, else that many units, the
+ * lock left running. So a success clears a user's own typos, never guesses at another account that folds like it.
+ * Remembers the account here when `remember` is set and its marker is missing or past half its life. One store
+ * round trip when the place held nothing before this attempt; one more (a peek of the account's tally) otherwise.
  */
-export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Bucket, remember: boolean): Promise<void> {
+export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place, remember: boolean): Promise<void> {
   const { store } = ctx.config;
+  const { counted, account } = place;
   const keep = throttle.rememberSuccessSeconds;
   const now = epochSeconds(ctx.config.now);
   const refresh = remember && keep > 0 && (r.marker === undefined || r.marker.resetAt - now < keep / 2);
-  // A place counter above 1 (or full) means earlier failures or a lock here: clear them all at once.
-  const clearPlace = r.place !== undefined && (r.place.count > 1 || !r.place.added);
+  // Units at the place before this attempt: earlier failures, or attempts still in flight. A lock-period attempt
+  // (not added: the place was full) found `count` of them.
+  const earlier = r.place === undefined ? 0 : r.place.added ? r.place.count - 1 : r.place.count;
+  const mine = earlier === 0 ? 0 : await ownFailures(ctx, place, earlier);
+  const clear = earlier > 0 && mine >= earlier;
   await storeCall('release', () =>
     Promise.all([
-      ...r.held.filter((b) => !(clearPlace && b.name === place.name)).map((b) => store.release(failKey(b))),
-      ...(clearPlace ? [failKey(place), lockKey(place), levelKey(place)].map((k) => store.reset(k)) : []),
-      refresh ? store.hit(knownKey(place), keep) : undefined,
+      ...r.held.filter((b) => !(clear && b.name === counted.name)).map((b) => store.release(failKey(b))),
+      ...(clear
+        ? [failKey(counted), lockKey(counted), levelKey(counted)].map((k) => store.reset(k))
+        : Array.from({ length: mine }, () => store.release(failKey(counted)))),
+      mine > 0 && account.name !== counted.name ? store.reset(failKey(account)) : undefined,
+      refresh ? store.hit(knownKey(account), keep) : undefined,
+    ]),
+  );
+}
+
+/**
+ * How many of the `earlier` units at the place were this account's failures: all of them when the place is the
+ * account (a client), else its tally, which only counts failures (never more than the place holds).
+ */
+async function ownFailures(ctx: Context, place: Place, earlier: number): Promise<number> {
+  if (place.account.name === place.counted.name) return earlier;
+  const tally = await storeCall('peek', () => ctx.config.store.peek(failKey(place.account)));
+  return Math.min(earlier, tally?.count ?? 0);
+}
+
+/**
+ * The attempt failed: its reservations stay counted. The account's tally counts it (for what a later success of
+ * the same account may give back), and a failure that an exemption let through cancels the exemption: the marker is
+ * deleted, so whoever shares the place (or a marker written for another account) gets one guess past the shared
+ * buckets, not a window's worth; the account's next success writes it again. No store call otherwise.
+ */
+export async function recordFailure(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place): Promise<void> {
+  const { store } = ctx.config;
+  // The tally lives as long as the place's counter would (r.place is set only while the place's rule is on).
+  const rule = r.place !== undefined && place.account.name !== place.counted.name ? (throttle.rules[place.counted.kind] as ResolvedRule) : undefined;
+  if (rule === undefined && !r.exempted) return;
+  await storeCall('hit', () =>
+    Promise.all([
+      rule === undefined ? undefined : store.hit(failKey(place.account), rule.windowSeconds),
+      r.exempted ? store.reset(knownKey(place.account)) : undefined,
     ]),
   );
 }
