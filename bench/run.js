@@ -37,6 +37,9 @@ const RATE = 200; // req/s of the protected route in the event-loop test
 // BENCH_ONLY=sql runs only the SQL stores' rows: token endpoint and protected route beside their ceilings, and the
 // bytes per stored refresh token.
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+// BENCH_ROWS=ours-public,ours-finduser-public measures only those rows of each group, plus its first (the ceiling every
+// ratio is taken to); for iterating on one row. RESULTS.md is then not written.
+const ROWS = process.env.BENCH_ROWS ? new Set(process.env.BENCH_ROWS.split(',')) : undefined;
 const SQL_ONLY = ONLY !== undefined && ONLY.has('sql') && ONLY.size === 1;
 const runs = (group) => ONLY === undefined || ONLY.has(group) || (SQL_ONLY && (group === 'token' || group === 'protected' || group === 'sqlsize'));
 /** Under BENCH_ONLY=sql a group keeps its ceiling (first row) and the SQL stores' rows only. */
@@ -52,10 +55,11 @@ const QUICK_ROWS = {
   refresh: new Set(['ceiling', 'ours-public', 'ours-conf', 'ours-es256-public', 'ours-es256-conf', 'ours-redis-public', 'ours-redis-conf', 'node-oauth']),
   protected: new Set(['bare', 'ours-memory', 'ours-bare', 'ours-middleware', 'passport-floor', 'ours-passport', 'ours-passport-floor']),
 };
-const forGroup = (group, scenarios) => (SQL_ONLY ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id))
+const forGroup = (group, scenarios) => (ROWS ? scenarios.filter((sc, i) => i === 0 || ROWS.has(sc.id))
+  : SQL_ONLY ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id))
   : QUICK_ALL ? scenarios.filter((sc) => QUICK_ROWS[group].has(sc.id)) : scenarios);
 const quickSkips = (group) => QUICK_ALL && (group === 'sqlsize' || group === 'memory' || group === 'loop');
-const WRITE = ONLY === undefined && (!QUICK || process.env.BENCH_WRITE === '1');
+const WRITE = ONLY === undefined && ROWS === undefined && (!QUICK || process.env.BENCH_WRITE === '1');
 // A bcrypt-bound window answers ~200 requests in bursts (4 pool threads, 8 connections): counting responses over
 // the whole window swings by a burst depending on where the window happens to end. Those scenarios are rated over
 // their steady state instead: responses after the first STEADY_SKIP seconds, up to the last one, per elapsed second.
@@ -279,6 +283,8 @@ function refreshScenarios(s) {
       (n) => getJson(`${s.ceiling.url}/bench/seed-refresh?n=${n}`)),
     ...oursRefresh('ours', 'RS256, MemoryStore', s.ours, { target: 0.95 }),
     ...oursRefresh('ours-es256', 'ES256, MemoryStore', s.oursEs256, { es256: true }),
+    // Every refresh asks the app about the user (docs/sessions.md): one async findUser, a Map lookup here.
+    ...(s.oursFindUser ? [oursRefresh('ours-finduser', 'RS256, MemoryStore, `findUser` given', s.oursFindUser)[0]] : []),
     ...(s.oursRedis ? oursRefresh('ours-redis', 'RS256, RedisStore', s.oursRedis) : []),
     ...(s.oursPostgres ? oursRefresh('ours-postgres', 'RS256, PostgresStore', s.oursPostgres) : []),
     peer('oauth2orize', 'oauth2orize `exchange.refreshToken` (rotating) + passport-http + jsonwebtoken (PEM)', s.oauth2orize),
@@ -538,6 +544,7 @@ function summary({ token, refresh, prot, grown }) {
     line('Refresh grant, ours public / ceiling (PostgresStore)', ratioOf(refresh, 'ours-postgres-public', 'ceiling')),
     line('Refresh grant, ours confidential / ceiling (PostgresStore)', ratioOf(refresh, 'ours-postgres-conf', 'ceiling')),
     line('Refresh grant, ES256 / RS256 (ours public, MemoryStore)', ratioOf(refresh, 'ours-es256-public', 'ours-public')),
+    line('Refresh grant, `findUser` given / not given (ours public, MemoryStore)', ratioOf(refresh, 'ours-finduser-public', 'ours-public')),
     line('Refresh grant, ours ES256 public / express-oauth-server (opaque)', ratioOf(refresh, 'ours-es256-public', 'node-oauth'), 1),
     line('Refresh grant, ours ES256 confidential / express-oauth-server (opaque)', ratioOf(refresh, 'ours-es256-conf', 'node-oauth'), 1),
     line('Refresh grant, oauth2orize / ceiling', ratioOf(refresh, 'oauth2orize', 'ceiling')),
@@ -744,7 +751,7 @@ async function main() {
     process.stdout.write(`${name} did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
     return undefined;
   });
-  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected] = await Promise.all([
+  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected, oursFindUser] = await Promise.all([
     start('ceiling', 'servers/ceiling.js'),
     start('ours', 'servers/ours.js'),
     start('ours-nocache', 'servers/ours.js', { TOKEN_CACHE: '0' }),
@@ -762,8 +769,9 @@ async function main() {
     start('ours-es256', 'servers/ours.js', { SIGN_ALG: 'ES256' }),
     start('passport-floor', 'servers/passport-floor.js'),
     start('ours-protected', 'servers/ours.js'),
+    QUICK_ALL ? undefined : start('ours-finduser', 'servers/ours.js', { FIND_USER: '1' }),
   ]);
-  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected };
+  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected, oursFindUser };
 
   const token = forGroup('token', tokenScenarios(servers));
   if (runs('token')) await measureGroup('Token endpoint (req/s)', token, 8, TOKEN_DURATION, TOKEN_RUNS, true);

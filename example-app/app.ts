@@ -61,7 +61,8 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
     findClient: (clientId) => db.findClient(clientId),
     // One source of truth: the token endpoint runs the login form's own strategy (usernameField 'email').
     verifyUser: localStrategy,
-    // Enables GET /oauth2/userinfo: the user's current claims, looked up by the token's sub.
+    // Enables GET /oauth2/userinfo (the user's current claims, looked up by the token's sub), and makes every refresh
+    // ask: a deleted user's session ends there (docs/sessions.md).
     findUser: (sub) => {
       const row = db.findUserById(sub);
       return row ? toUser(row) : null;

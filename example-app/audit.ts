@@ -9,6 +9,7 @@ export const EVENTS: readonly EventName[] = [
   'token.issued',
   'token.refreshed',
   'refresh.reused',
+  'session.revoked',
   'token.revoked',
   'token.rejected',
   'client.failed',

@@ -12,6 +12,18 @@ export type LoginFailureReason =
   | 'mfa_failed'
   | 'rejected';
 
+/**
+ * Why a session (one login: the refresh-token family its tokens name as `sid`) ended.
+ * - `user_gone`: on a refresh, `findUser` no longer found the user (deleted, disabled).
+ * - `reused`: a spent refresh token came back (RFC 9700 §4.14.2): the family is revoked as stolen.
+ * - `revoked`: the client revoked one of its refresh tokens at `/revoke` (RFC 7009).
+ * - `expired`: a refresh token of a family past its absolute lifetime (`refreshTokenAbsoluteTTL`) was presented; the
+ *   end is noticed then, not when it passes, and only while the store still holds the record.
+ * - `app`: reserved for the app's own call (`revokeSessions`, coming with session records), whose reason rides in
+ *   `appReason`.
+ */
+export type SessionEndReason = 'user_gone' | 'reused' | 'revoked' | 'expired' | 'app';
+
 /** Fields common to request events. Never a password, secret or token. */
 export interface RequestEventBase {
   readonly clientId?: string;
@@ -38,6 +50,19 @@ export interface EventMap {
     readonly retried?: boolean;
   };
   'refresh.reused': RequestEventBase & { readonly userId: string; readonly sid: string };
+  /**
+   * A session ended. `sub` and `sid` name the user and the session (the `sid` of its access tokens). Every reason
+   * but `expired` revoked the family: its refresh tokens and the access tokens carrying `sid` no longer work.
+   */
+  'session.revoked': RequestEventBase & {
+    readonly sub: string;
+    readonly sid: string;
+    readonly reason: SessionEndReason;
+    /** With `reason: 'app'` only: the reason the app gave. */
+    readonly appReason?: string;
+  };
+  /** Reserved for `auth.unlock(username)` (coming): an administrator lifted the throttle's lock on a username. */
+  'account.unlocked': RequestEventBase & { readonly username: string };
   'token.revoked': RequestEventBase & { readonly tokenType: 'access_token' | 'refresh_token'; readonly sid?: string; readonly jti?: string };
   'token.rejected': RequestEventBase & { readonly error: string; readonly detail?: string };
   throttled: RequestEventBase & { readonly key: string; readonly retryAfter: number; readonly username?: string };

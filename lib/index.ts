@@ -54,6 +54,6 @@ export type { DpopOptions } from './options/dpop';
 export type { ClientAssertionOptions } from './options/client-assertion';
 export type { AsymmetricAlgorithm, HmacAlgorithm, SigningAlgorithm } from './jose/algorithms';
 export type { SigningKeyOption } from './options/signing-keys';
-export type { EventMap, EventName, LoginFailureReason } from './events';
+export type { EventMap, EventName, LoginFailureReason, SessionEndReason } from './events';
 export type { LoginErrorReason, LoginErrorOptions } from './errors/login-error';
 export type { ThrottleOptions, ThrottleRule } from './options/throttle';

@@ -83,7 +83,7 @@ export async function createServer(overrides: Partial<PasswordGrantOptions> = {}
     ...overrides,
   });
   const events: Array<{ name: string; payload: unknown }> = [];
-  for (const name of ['login.succeeded', 'login.failed', 'token.issued', 'token.refreshed', 'refresh.reused', 'token.revoked', 'token.rejected', 'throttled', 'client.failed', 'error'] as const) {
+  for (const name of ['login.succeeded', 'login.failed', 'token.issued', 'token.refreshed', 'refresh.reused', 'session.revoked', 'token.revoked', 'token.rejected', 'throttled', 'client.failed', 'error'] as const) {
     auth.on(name, (payload: unknown) => events.push({ name, payload }));
   }
   const app = expressImpl();

@@ -109,7 +109,7 @@ it('no password, client secret, token or Authorization header appears in events,
     };
     // Sanity: we captured what we think we captured.
     const names = cap.text.map((t) => t.split(' ', 1)[0]);
-    for (const name of ['login.succeeded', 'login.failed', 'token.issued', 'token.refreshed', 'refresh.reused', 'throttled', 'client.failed', 'token.rejected', 'error']) {
+    for (const name of ['login.succeeded', 'login.failed', 'token.issued', 'token.refreshed', 'refresh.reused', 'session.revoked', 'throttled', 'client.failed', 'token.rejected', 'error']) {
       expect(names).toContain(name);
     }
     expect(cap.errorResponses.length).toBeGreaterThan(15);

@@ -1,7 +1,8 @@
 // bench/servers/ours.js
 // express-password-grant as an app wires it: router at /oauth2, requireToken() on /api/me, the passport strategy on
 // /api/orders. STORE=memory|redis|postgres|sqlite; TOKEN_CACHE=0 turns the verified-token cache off; SIGN_ALG=ES256
-// signs with a P-256 key instead of RSA 2048; PREFILL=n stores n other users' refresh tokens before listening.
+// signs with a P-256 key instead of RSA 2048; PREFILL=n stores n other users' refresh tokens before listening;
+// FIND_USER=1 gives `findUser` (an async primary-key lookup in a Map), which every refresh then calls.
 
 'use strict';
 
@@ -104,6 +105,8 @@ async function main() {
     [f.PUBLIC_CLIENT_ID, { id: f.PUBLIC_CLIENT_ID, grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
     [f.CLIENT_ID, { id: f.CLIENT_ID, secretHash: await epg.hashSecret(f.CLIENT_SECRET, f.COST), grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
   ]);
+  // The app's users by id, as findUser reads them: the lookup docs/sessions.md advises (a primary key, no joins).
+  const usersById = new Map([['u-alice', { id: 'u-alice', claims: { name: 'Alice' } }]]);
   const { store, cleanUp, redis } = await createStore();
   const prefilled = await prefillStore(store, Number(process.env.PREFILL || 0), redis);
   const auth = epg.passwordGrant({
@@ -124,6 +127,7 @@ async function main() {
     requireTLS: false,
     throttle: { usernameIp: { max: 1_000_000, windowSeconds: 900, lockSeconds: 30 } },
     ...(process.env.TOKEN_CACHE === '0' ? { tokenCacheSize: 0 } : {}),
+    ...(process.env.FIND_USER === '1' ? { findUser: async (sub) => usersById.get(sub) ?? null } : {}),
   });
   auth.on('error', (err) => process.stderr.write(`error event: ${err.message}\n`));
   passport.use(auth.strategy());

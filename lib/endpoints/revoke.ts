@@ -4,7 +4,8 @@
 import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { authenticateClient } from '../client-auth/authenticate-client';
-import { revokeAccessToken, revokeFamily } from '../grants/family';
+import { endSession } from '../grants/end-session';
+import { revokeAccessToken } from '../grants/family';
 import { requireParams } from '../http/params';
 import { formEndpoint } from '../http/form-endpoint';
 import { sendJson } from '../http/respond';
@@ -33,9 +34,8 @@ async function revokeFound(ctx: Context, req: Request, found: FoundToken, client
   if (found.type === 'refresh_token') {
     // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant; they carry
     // the family id as `sid`, which the verifier checks.
-    const sid = found.record.familyId;
-    await revokeFamily(ctx, sid, client, found.record.authTime);
-    ctx.emit('token.revoked', { clientId: client.id, ip: req.ip, tokenType: 'refresh_token', sid });
+    await endSession(ctx, found.record, client, 'revoked', req.ip);
+    ctx.emit('token.revoked', { clientId: client.id, ip: req.ip, tokenType: 'refresh_token', sid: found.record.familyId });
     return;
   }
   const { jti, exp, sid } = found;

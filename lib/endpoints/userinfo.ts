@@ -10,8 +10,7 @@ import { OAuthError, serverError } from '../errors/oauth-error';
 import type { FindUser } from '../options';
 import { noStore, sendJson, sendOAuthError } from '../http/respond';
 import { claimsForScope } from '../tokens/id-token';
-import type { User } from '../types';
-import { readUser } from '../users/read-user';
+import { findCurrentUser } from '../users/find-user';
 import { USERINFO_CORS_HEADERS, USERINFO_PREFLIGHT_HEADERS } from '../http/public-headers';
 
 /**
@@ -32,7 +31,7 @@ export function userinfoHandler(ctx: Context, findUser: FindUser) {
 async function respond(ctx: Context, findUser: FindUser, audience: string[], req: Request, res: Response): Promise<void> {
   // OIDC Core §5.3.1: the token must carry the openid scope; otherwise RFC 6750 insufficient_scope (403).
   const auth = await authorize(ctx, req, ['openid'], { audience });
-  const user = await loadUser(findUser, auth.sub);
+  const user = await findCurrentUser(findUser, auth.sub, (err) => serverError(err, 'findUser threw'));
   if (user === undefined) {
     // The user is gone: the token no longer stands for anyone (RFC 6750 §3.1 invalid_token).
     const description = 'The access token is invalid, expired or revoked';
@@ -44,20 +43,6 @@ async function respond(ctx: Context, findUser: FindUser, audience: string[], req
   // OIDC Core §5.3.2: "The sub Claim in the UserInfo Response MUST be verified to exactly match the sub Claim in the
   // ID Token": it is always the token's, never one from the user's claims.
   sendJson(res, 200, { ...claimsForScope(user.claims, auth.scope), sub: auth.sub });
-}
-
-async function loadUser(findUser: FindUser, sub: string): Promise<User | undefined> {
-  let user: unknown;
-  try {
-    user = await findUser(sub);
-  } catch (err) {
-    throw serverError(err, 'findUser threw');
-  }
-  if (user === null || user === undefined || user === false) return undefined;
-  const read = readUser(user, 'findUser');
-  // A lookup that ignores its argument must not hand one user's claims to another.
-  if (read.id !== sub) return undefined;
-  return { id: sub, claims: read.claims };
 }
 
 function asList(value: string | readonly string[]): readonly string[] {

@@ -8,7 +8,6 @@ import type { RefreshTokenRecord } from '../stores/store';
 import type { Client, FormParams } from '../types';
 import { epochSeconds } from '../util/clock';
 import { randomToken, sha256 } from '../util/crypto';
-import { revokeFamily } from './family';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { assertMaxLength, requireParams } from '../http/params';
 import { familyEnd, refreshExpiresAt } from './refresh-lifetime';
@@ -17,6 +16,8 @@ import { storeCall } from '../stores/store-call';
 import { refreshBinding } from './refresh-binding';
 import type { TokenBinding } from '../dpop/token-request';
 import { successorToken } from './successor';
+import { userCheckedScope } from './refresh-user';
+import { endSession } from './end-session';
 
 export async function refreshTokenGrant(ctx: Context, req: Request, params: FormParams, client: Client, binding: TokenBinding = {}): Promise<Issued> {
   const { config } = ctx;
@@ -25,15 +26,23 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   const id = sha256(presented);
   const now = epochSeconds(config.now);
   const record = await storeCall('findRefreshToken', () => config.store.findRefreshToken(id));
-  if (record === undefined || record.expiresAt <= now) throw invalidGrant('unknown, expired or revoked refresh token');
+  if (record === undefined) throw invalidGrant('unknown, expired or revoked refresh token');
   // RFC 6749 §10.4: the token is bound to the client it was issued to.
   if (record.clientId !== client.id) throw invalidGrant('refresh token was issued to another client');
   // Before the spent check, so a retry within refreshReuseGrace cannot outlive the family either.
-  if (familyEnd(ctx, client, record.authTime) <= now) throw invalidGrant('refresh token family reached its absolute lifetime');
+  if (familyEnd(ctx, client, record.authTime) <= now) {
+    // The session ended when its absolute lifetime passed, unseen until now: a store expires keys silently. Before
+    // the expiry check, so a store that still hands back a lapsed record lets the app learn of the end too.
+    ctx.emit('session.revoked', { clientId: client.id, ip: req.ip, sub: record.sub, sid: record.familyId, reason: 'expired' });
+    throw invalidGrant('refresh token family reached its absolute lifetime');
+  }
+  if (record.expiresAt <= now) throw invalidGrant('unknown, expired or revoked refresh token');
   if (record.spentAt !== undefined) return spent(ctx, req, params, record, client, presented, now, binding);
   const jkt = refreshBinding(client, record, binding);
 
-  const scope = narrowedScope(record, client, parseScope(params.scope));
+  const requested = narrowedScope(record, client, parseScope(params.scope));
+  // The app's say on the user (findUser), before anything is spent.
+  const scope = await userCheckedScope(ctx, req, record, client, requested);
   // With a reuse grace the successor must be computable again from the presented token (only hashes are stored).
   const refreshToken = config.refreshReuseGrace > 0 ? successorToken(config, presented) : randomToken();
   // The presented record without its spent fields and its old binding (no keys set to undefined, no copy pass).
@@ -108,11 +117,13 @@ async function spent(
   if (next.spentAt !== undefined) return reused(ctx, req, record, client);
   // A retry of a DPoP-bound token must prove the same key as the first attempt would have.
   const jkt = refreshBinding(client, next, binding);
+  // A retry mints tokens too: the app's say on the user (findUser) holds here as well.
+  const scope = await userCheckedScope(ctx, req, next, client, narrowedScope(next, client, parseScope(params.scope)));
   const input = {
     grantType: 'refresh_token' as const,
     client,
     sub: next.sub,
-    scope: narrowedScope(next, client, parseScope(params.scope)),
+    scope,
     sid: next.familyId,
     authTime: next.authTime,
     now,
@@ -127,7 +138,7 @@ async function spent(
 
 /** RFC 9700 §4.14.2: a spent token used again means it leaked; revoke the whole grant. */
 async function reused(ctx: Context, req: Request, record: RefreshTokenRecord, client: Client): Promise<never> {
-  await revokeFamily(ctx, record.familyId, client, record.authTime);
+  await endSession(ctx, record, client, 'reused', req.ip);
   ctx.emit('refresh.reused', { clientId: client.id, ip: req.ip, userId: record.sub, sid: record.familyId });
   throw invalidGrant('refresh token reused; its family is revoked');
 }

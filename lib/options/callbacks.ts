@@ -64,7 +64,10 @@ export interface VerifyMfaContext {
  */
 export type VerifyMfa = (context: VerifyMfaContext) => boolean | Promise<boolean>;
 
-/** Looks a user up by the `sub` of an access token, for `/userinfo`; null when the user no longer exists. */
+/**
+ * Looks a user up by the `sub` of a token, for `/userinfo` and on every refresh; null when the user no longer exists
+ * or may no longer use the app (disabled).
+ */
 export type FindUser = (sub: string) => User | null | undefined | false | Promise<User | null | undefined | false>;
 
 /** `verifyUser` is required: a function, or a passport strategy (anything with `authenticate`). */

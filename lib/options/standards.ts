@@ -8,9 +8,14 @@ import { assertFunction, assertHttpsUrl } from '../util/assert';
 /** Public options of the standards endpoints; part of `PasswordGrantOptions`. */
 export interface StandardsOptions {
   /**
+   * Looks a user up by `sub`; `null` when the user is gone (deleted, or disabled: return `null` for those too).
    * Enables `GET|POST /userinfo` (OIDC Core §5.3): the user's current claims, released by the token's scope.
    * Without it the endpoint is not served and discovery does not advertise it.
-   * @example findUser: async (sub) => db.users.byId(sub) // { id, claims: { name, email, ... } }
+   * Also called on every refresh, before the refresh token is spent: `null` ends the session (its refresh and access
+   * tokens are revoked, `session.revoked` is emitted, the client gets `invalid_grant`), a throw answers 503 and
+   * spends nothing, and the user's `scopes` narrow the refreshed access token. One call per refresh: make it a
+   * primary-key lookup (see docs/sessions.md).
+   * @example findUser: async (sub) => db.users.byId(sub) // { id, scopes?, claims: { name, email, ... } }
    */
   readonly findUser?: FindUser;
   /**
