@@ -114,6 +114,11 @@ export interface AuthInfo {
   readonly sub: string;
   readonly clientId: string;
   readonly scope: readonly string[];
+  /**
+   * The session (login) the token belongs to: its `sid` claim, shared by every token of one login and its refreshes.
+   * What `revokeSessions(sub, { except: req.auth.sid })` keeps (docs/sessions.md). Absent on a token without `sid`.
+   */
+  readonly sid?: string | undefined;
   /** The full verified JWT payload. */
   readonly claims: Readonly<Record<string, unknown>>;
   readonly token: string;

@@ -36,6 +36,9 @@ describe('requireToken', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ sub: 'u-alice', clientId: 'web', scope: ['profile', 'orders'], token });
     expect(res.body.claims).toMatchObject({ iss: ISSUER, client_id: 'web' });
+    // req.auth.sid names the login, for "sign out everywhere else" (docs/sessions.md).
+    expect(typeof res.body.sid).toBe('string');
+    expect(res.body.sid).toBe(res.body.claims.sid);
   });
 
   it('accepts a forged-looking but correctly signed token (control for the forgery table)', async () => {

@@ -96,7 +96,7 @@ async function assertNotRevoked(ctx: Context, jti: string, sid: string | undefin
 }
 
 export function authInfo(verified: VerifiedToken, token: string): AuthInfo {
-  return { sub: verified.sub, clientId: verified.clientId, scope: verified.scope, claims: verified.claims, token };
+  return { sub: verified.sub, clientId: verified.clientId, scope: verified.scope, sid: verified.sid, claims: verified.claims, token };
 }
 
 /** jsonwebtoken's rule: at least one `aud` value of the token is among the accepted ones. */
