@@ -356,18 +356,23 @@ describe('assertion replay cache lifetime', () => {
 
 // Issue 19 item 5: a bounded MemoryStore never makes a replay possible again, whatever floods it.
 describe('assertion replay cache under a flood (MemoryStore maxMarkers)', () => {
-  const START = 1_700_000_000_000;
+  /** A server on a clock the test moves, whose MemoryStore remembers 4 markers of each kind. */
+  async function flooded() {
+    const clock = { ms: 1_700_000_000_000 };
+    const now = () => Math.floor(clock.ms / 1000);
+    const { app, events } = await server({ now: () => clock.ms, store: new MemoryStore({ maxMarkers: 4, now: () => clock.ms }) });
+    const send = (assertion: string) => tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    const signed = (lifetime: number) => rsaAssertion({ iat: now(), exp: now() + lifetime });
+    return { app, events, clock, now, send, signed };
+  }
 
   it('refuses the replay of an assertion it had to forget (invalid_client), and accepts a newly signed one', async () => {
-    let clock = START;
-    const now = () => Math.floor(clock / 1000);
-    const { app, events } = await server({ now: () => clock, store: new MemoryStore({ maxMarkers: 4, now: () => clock }) });
-    const send = (assertion: string) => tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
-    const early = rsaAssertion({ iat: now(), exp: now() + 30 });
+    const { events, clock, send, signed } = await flooded();
+    const early = signed(30);
     expect((await send(early)).status).toBe(200);
     for (let i = 0; i < 4; i++) {
-      clock += 1000;
-      expect((await send(rsaAssertion({ iat: now(), exp: now() + 120 }))).status).toBe(200);
+      clock.ms += 1000;
+      expect((await send(signed(120))).status).toBe(200);
     }
     // Four later assertions filled the budget: the early one's marker was forgotten, yet its replay is refused.
     const replay = await send(early);
@@ -377,19 +382,16 @@ describe('assertion replay cache under a flood (MemoryStore maxMarkers)', () => 
       name: 'client.failed',
       payload: expect.objectContaining({ detail: 'replay cache full: assertion expires too soon to check for reuse' }),
     });
-    expect((await send(rsaAssertion({ iat: now(), exp: now() + 120 }))).status).toBe(200);
+    expect((await send(signed(120))).status).toBe(200);
   });
 
   it('a flood of DPoP proofs from a public client neither forgets nor refuses an assertion', async () => {
-    let clock = START;
-    const now = () => Math.floor(clock / 1000);
-    const { app, events } = await server({ now: () => clock, store: new MemoryStore({ maxMarkers: 4, now: () => clock }) });
-    const send = (assertion: string) => tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
-    const assertion = rsaAssertion({ iat: now(), exp: now() + 30 });
+    const { app, events, clock, now, send, signed } = await flooded();
+    const assertion = signed(30);
     expect((await send(assertion)).status).toBe(200);
     const key = dpopKey('ES256');
     for (let i = 0; i < 20; i++) {
-      clock += 1000;
+      clock.ms += 1000;
       const flood = await request(app)
         .post('/oauth2/token')
         .set('DPoP', proof(key, { htu: TOKEN_URL, claims: { iat: now() } }))
@@ -401,6 +403,6 @@ describe('assertion replay cache under a flood (MemoryStore maxMarkers)', () => 
     expect(replay.status).toBe(401);
     expect(events).toContainEqual({ name: 'client.failed', payload: expect.objectContaining({ detail: 'assertion jti was already used' }) });
     // An assertion that expires long before any DPoP marker is judged on its own budget's terms: accepted.
-    expect((await send(rsaAssertion({ iat: now(), exp: now() + 5 }))).status).toBe(200);
+    expect((await send(signed(5))).status).toBe(200);
   });
 });
