@@ -10,6 +10,7 @@ export { RedisStoreError } from './stores/redis-client';
 export { PostgresStore } from './stores/postgres-store';
 export { SqliteStore } from './stores/sqlite-store';
 export { SqlStoreError } from './stores/sql-store-error';
+export { StoreFullError, isStoreFullError } from './stores/store-full-error';
 export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
 export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';

@@ -15,6 +15,7 @@ import express from 'express';
 import { MemoryStore, type Client } from '../../lib';
 import { JWT_BEARER, TOKEN_URL, assertionClaims, signEdDsa, signJwt, signRs256Raw, unsigned } from '../helpers/jwt';
 import { basic, createServer, form, ISSUER, WEB_SECRET, type TestServer } from '../helpers/server';
+import { dpopKey, proof } from '../helpers/dpop';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const otherRsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -350,5 +351,58 @@ describe('assertion replay cache lifetime', () => {
     const again = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
     expect(again.status).toBe(401);
     expect(again.body.error).toBe('invalid_client');
+  });
+});
+
+// Issue 19 item 5: a bounded MemoryStore never makes a replay possible again, whatever floods it.
+describe('assertion replay cache under a flood (MemoryStore maxMarkers)', () => {
+  /** A server on a clock the test moves, whose MemoryStore remembers 4 markers of each kind. */
+  async function flooded() {
+    const clock = { ms: 1_700_000_000_000 };
+    const now = () => Math.floor(clock.ms / 1000);
+    const { app, events } = await server({ now: () => clock.ms, store: new MemoryStore({ maxMarkers: 4, now: () => clock.ms }) });
+    const send = (assertion: string) => tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    const signed = (lifetime: number) => rsaAssertion({ iat: now(), exp: now() + lifetime });
+    return { app, events, clock, now, send, signed };
+  }
+
+  it('refuses the replay of an assertion it had to forget (invalid_client), and accepts a newly signed one', async () => {
+    const { events, clock, send, signed } = await flooded();
+    const early = signed(30);
+    expect((await send(early)).status).toBe(200);
+    for (let i = 0; i < 4; i++) {
+      clock.ms += 1000;
+      expect((await send(signed(120))).status).toBe(200);
+    }
+    // Four later assertions filled the budget: the early one's marker was forgotten, yet its replay is refused.
+    const replay = await send(early);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error).toBe('invalid_client');
+    expect(events).toContainEqual({
+      name: 'client.failed',
+      payload: expect.objectContaining({ detail: 'replay cache full: assertion expires too soon to check for reuse' }),
+    });
+    expect((await send(signed(120))).status).toBe(200);
+  });
+
+  it('a flood of DPoP proofs from a public client neither forgets nor refuses an assertion', async () => {
+    const { app, events, clock, now, send, signed } = await flooded();
+    const assertion = signed(30);
+    expect((await send(assertion)).status).toBe(200);
+    const key = dpopKey('ES256');
+    for (let i = 0; i < 20; i++) {
+      clock.ms += 1000;
+      const flood = await request(app)
+        .post('/oauth2/token')
+        .set('DPoP', proof(key, { htu: TOKEN_URL, claims: { iat: now() } }))
+        .type('form')
+        .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: 'junk' }));
+      expect(flood.body.error).toBe('invalid_grant'); // the proof was accepted and remembered
+    }
+    const replay = await send(assertion);
+    expect(replay.status).toBe(401);
+    expect(events).toContainEqual({ name: 'client.failed', payload: expect.objectContaining({ detail: 'assertion jti was already used' }) });
+    // An assertion that expires long before any DPoP marker is judged on its own budget's terms: accepted.
+    expect((await send(signed(5))).status).toBe(200);
   });
 });

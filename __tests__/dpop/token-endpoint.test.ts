@@ -164,6 +164,27 @@ describe('proof checks (RFC 9449 §4.3)', () => {
     expect(again.body.error).toBe('invalid_dpop_proof');
   });
 
+  // The jti is remembered until the proof's own iat stops it being accepted (iat + proofMaxAge + clockTolerance),
+  // also with a fractional tolerance, and for a proof whose iat lies in the future within the tolerance.
+  it.each([
+    ['an iat of now, a fractional tolerance', 0, 2.5],
+    ['an iat in the future within the tolerance', 5, 5],
+  ])('refuses a replay in the last second the proof is still accepted (%s)', async (_name, ahead, clockTolerance) => {
+    const t = 1_700_000_000;
+    const clock = { ms: t * 1000 };
+    const s = await server({ now: () => clock.ms, store: new MemoryStore({ now: () => clock.ms }), clockTolerance, dpop: { proofMaxAge: 10 } });
+    const p = proof(key, { htu: TOKEN_URL, claims: { iat: t + ahead } });
+    expect((await token(s, cliLogin, p)).status).toBe(200);
+    // Accepted while now - iat <= proofMaxAge + clockTolerance on the whole-second clock: the last such second, 900 ms in.
+    clock.ms = (t + ahead + 10 + Math.floor(clockTolerance)) * 1000 + 900;
+    expect((await token(s, cliLogin, proof(key, { htu: TOKEN_URL, claims: { iat: t + ahead } }))).status).toBe(200);
+    const again = await token(s, cliLogin, p);
+    expect(again.status).toBe(400);
+    expect(again.body.error).toBe('invalid_dpop_proof');
+    clock.ms += 1000;
+    expect((await token(s, cliLogin, proof(key, { htu: TOKEN_URL, claims: { iat: t + ahead } }))).body.error).toBe('invalid_dpop_proof');
+  });
+
   it('lets exactly one of two concurrent requests with the same proof through', async () => {
     const s = await server();
     const p = proof(key, { htu: TOKEN_URL });

@@ -26,7 +26,7 @@ function runKitOnRacyStore(): Promise<JestJson> {
   });
 }
 
-it('fails a store whose rotation, claims and counter windows are not what the contract demands', async () => {
+it('fails a store whose rotation, claims, replay cache and counter windows are not what the contract demands', async () => {
   const report = await runKitOnRacyStore();
   const results = report.testResults.flatMap((r) => r.assertionResults);
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.title);
@@ -34,6 +34,7 @@ it('fails a store whose rotation, claims and counter windows are not what the co
     [
       'gives exactly one winner among 50 concurrent rotations of one token',
       'gives exactly one of 50 concurrent claims of one key',
+      'never grants a live key twice, however many keys were claimed since (a bounded store may say StoreFullError)',
       'counts hits from one and reports when the counter resets',
       'extends the window to the longest asked for, and never shortens it',
     ].sort(),

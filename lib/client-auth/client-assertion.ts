@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
-import { storeCall } from '../stores/store-call';
+import { claimMarker } from '../stores/claim-marker';
 import { critProblem } from '../jose/crit';
 import { decodeJws, type DecodedJws } from '../jose/decode';
 import { isAsymmetricAlgorithm, isHmacAlgorithm } from '../jose/algorithms';
@@ -78,8 +78,11 @@ export async function verifyClientAssertion(ctx: Context, req: Request, client: 
   // (until exp + clockTolerance, which may have a fraction), plus a second for rounding.
   const now = epochSeconds(ctx.config.now);
   const ttl = Math.max(1, Math.ceil(exp + ctx.config.clockTolerance) - now + 1);
-  const first = await storeCall('claimOnce', () => ctx.config.store.claimOnce(`client_assertion:${sha256(`${client.id}\0${jti}`)}`, ttl));
-  if (!first) throw invalidClient('assertion jti was already used');
+  const claim = await claimMarker(ctx.config.store, `client_assertion:${sha256(`${client.id}\0${jti}`)}`, ttl);
+  if (claim === 'seen') throw invalidClient('assertion jti was already used');
+  // A bounded store that had to forget assertions expiring as late as this one cannot tell whether it is a replay:
+  // refused, and a client that signs a new assertion (a later exp) is remembered as usual.
+  if (claim === 'full') throw invalidClient('replay cache full: assertion expires too soon to check for reuse');
 }
 
 function verifySignature(client: Client, presented: PresentedAssertion): boolean {

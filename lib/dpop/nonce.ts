@@ -2,7 +2,7 @@
 // Server-provided DPoP nonces (RFC 9449 §8, §9): stateless, an HMAC over a time slot, so any process holding the
 // same secret accepts them without a store round trip.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
 import type { NonceConfig } from '../options/dpop';
@@ -35,13 +35,15 @@ export function isValidNonce(config: NonceConfig, nonce: unknown, now: number): 
 
 /**
  * RFC 9449 §8: "use_dpop_nonce" with a fresh nonce in the `DPoP-Nonce` header; 400 at the token endpoint,
- * turned into a 401 DPoP challenge at resources (§9).
+ * turned into a 401 DPoP challenge at resources (§9). With nonces off (`config` undefined) it still asks for a fresh
+ * proof (a full replay cache): the nonce is then random and not checked, the retry is judged by its fresh `iat`.
  */
-export function useDpopNonce(config: NonceConfig, now: number, detail: string, status: number): OAuthError {
+export function useDpopNonce(config: NonceConfig | undefined, now: number, detail: string, status: number): OAuthError {
+  const nonce = config === undefined ? randomBytes(SLOT_BYTES + MAC_BYTES).toString('base64url') : issueNonce(config, now);
   return new OAuthError('use_dpop_nonce', 'Authorization server requires nonce in DPoP proof', {
     detail,
     status,
-    headers: { 'DPoP-Nonce': issueNonce(config, now) },
+    headers: { 'DPoP-Nonce': nonce },
   });
 }
 

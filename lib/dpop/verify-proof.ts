@@ -3,7 +3,7 @@
 
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Context } from '../context';
-import { storeCall } from '../stores/store-call';
+import { claimMarker } from '../stores/claim-marker';
 import { decodeJws } from '../jose/decode';
 import type { AsymmetricAlgorithm } from '../jose/algorithms';
 import { critProblem } from '../jose/crit';
@@ -46,8 +46,9 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
  * `dpop+jwt`, an allowed asymmetric alg, no `crit`, the `jti` shape, `htm`, `htu`, a fresh `iat`, `ath` when a
  * token is presented, the nonce when nonces are on; then the `jwk` (public, within the key bounds, fitting alg);
  * then the signature; and last the `jti`, spent only by a proof that verified (store.claimOnce), so a badly signed
- * proof cannot burn the jti of a genuine one. Throws `invalid_dpop_proof` (or `temporarily_unavailable` when the
- * store fails).
+ * proof cannot burn the jti of a genuine one. Throws `invalid_dpop_proof`, `use_dpop_nonce` (nonces on and none
+ * current, or a bounded store that cannot tell whether the proof is a replay), or `temporarily_unavailable` when the
+ * store fails.
  */
 export async function verifyDpopProof(ctx: Context, expected: ProofExpectation): Promise<VerifiedProof> {
   const { config } = ctx;
@@ -88,10 +89,14 @@ export async function verifyDpopProof(ctx: Context, expected: ProofExpectation):
   if (!verifyAsymmetric(alg, key, jws.signingInput, jws.signature)) throw fail('signature does not verify with the jwk');
 
   const jkt = jwkThumbprint(key);
-  // RFC 9449 §11.1: a proof is used once; remember its jti as long as its iat keeps it acceptable.
-  const ttl = config.dpop.proofMaxAge + 2 * Math.ceil(config.clockTolerance) + 1;
-  const first = await storeCall('claimOnce', () => config.store.claimOnce(`dpop:${sha256(`${jkt}\0${jti}`)}`, ttl));
-  if (!first) throw fail('jti was already used');
+  // RFC 9449 §11.1: a proof is used once; remember its jti until its iat stops it being accepted (one instant for
+  // every presentation of the proof, plus a second for rounding).
+  const ttl = Math.max(1, Math.ceil(iat + config.dpop.proofMaxAge + config.clockTolerance - now) + 1);
+  const claim = await claimMarker(config.store, `dpop:${sha256(`${jkt}\0${jti}`)}`, ttl);
+  if (claim === 'seen') throw fail('jti was already used');
+  // A bounded store that had to forget proofs as old as this one cannot tell whether it is a replay: refuse it, and
+  // ask for a fresh proof the RFC 9449 §8 way (a fresh one is remembered as usual).
+  if (claim === 'full') throw useDpopNonce(nonce, now, 'replay cache full: proof too old to check for reuse', expected.status);
   return { jkt, jti };
 }
 

@@ -2,8 +2,9 @@
 // The single-process TokenStore: Maps of expiring entries, swept by one unref'd timer; values copied as strings.
 
 import { assertFunction, assertKnownKeys, assertPositiveInteger, fail, isObject } from '../util/assert';
-import { BoundedMap } from './bounded-map';
 import { decodeRecord, encodeRecord, expiresAtOf } from './compact-record';
+import { ReplayMarkers } from './marker-set';
+import { MemoryCounters } from './memory-counters';
 import { RecordTable } from './record-table';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from './store';
 
@@ -19,12 +20,22 @@ export interface MemoryStoreOptions {
   /** Clock in ms, for tests. Default: `Date.now()`, read at every call (so fake timers that replace Date apply). */
   readonly now?: () => number;
   /**
-   * Hard cap on throttle counters plus replay markers (`hit`, `hitBelow`, `claimOnce`), the state anyone can make
-   * the store create without credentials. When full, the least recently written half of them is dropped (one written
-   * within the last `maxEntries / 2` writes is never dropped). Refresh tokens, revocation marks and one-shot values
-   * are never evicted. At least 2; default 100000 (about 20 MB of heap at most; bench/RESULTS.md).
+   * Hard cap on throttle counters (`hit`, `hitBelow`), per budget: what keeps something shut (locks, lock levels, full
+   * failure counters), remembered successes, and all other counters are capped apart, so a flood of failures never
+   * pushes out a lock or a user's "succeeded here" mark. When a budget is full, the least recently written half of it
+   * is dropped (one written within the last `maxEntries / 2` writes is never dropped). At least 2; default 100000
+   * (about 16 MB of heap per full budget; bench/RESULTS.md).
    */
   readonly maxEntries?: number;
+  /**
+   * Hard cap on replay markers (`claimOnce`), per kind (the key up to its first `:`: DPoP proofs and client
+   * assertions apart). A live marker is never silently forgotten: when a kind is full, the marker that expires first
+   * is, and every later claim that would expire no later is refused with `StoreFullError` (the library then asks for
+   * a fresh proof or assertion) instead of risking a replay. A kind holds `maxMarkers` per acceptance window: with the
+   * defaults a DPoP proof is remembered about 66 s (`dpop.proofMaxAge` + `clockTolerance` + 1), so 100000 markers keep
+   * up with about 1500 proofs a second before a flood starts to narrow the window. At least 1; default 100000.
+   */
+  readonly maxMarkers?: number;
 }
 
 /** The longest delay Node's timers accept (2^31 - 1 ms, about 24.8 days). */
@@ -32,22 +43,25 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 const FAMILY = 'fam:';
 const JTI = 'jti:';
-const COUNTER = 'ctr:';
-const ONCE = 'once:';
 const VALUE = 'kv:';
 const DEFAULT_MAX_ENTRIES = 100_000;
+const DEFAULT_MAX_MARKERS = 100_000;
 
 /**
  * Keeps everything in this process's memory. Right for one process and for tests; with several instances each
  * would disagree, so use `RedisStore` there. Entries expire on read and are swept by a single timer (no timer per
  * entry). Refresh tokens, the bulk of the data, live outside the V8 heap as compact strings (compact-record.ts,
  * record-table.ts): about 300 bytes each, and nothing for the garbage collector to mark however many there are.
+ * Counters and replay markers, which anyone can make it create, are capped per kind (`maxEntries`, `maxMarkers`).
  * @example passwordGrant({ ..., store: new MemoryStore() })
  */
 export class MemoryStore implements TokenStore {
+  /** Revocation marks and one-shot values: never evicted. */
   private readonly entries = new Map<string, Entry>();
-  /** Counters and replay markers, capped at `maxEntries`. */
-  private readonly bounded: BoundedMap<Entry>;
+  /** Throttle counters, capped per budget (memory-counters.ts). */
+  private readonly counters: MemoryCounters;
+  /** Replay markers, capped per kind (marker-set.ts). */
+  private readonly markers: ReplayMarkers;
   /** Refresh tokens by id: `encodeRecord()` strings (whose prefix is the expiry), kept off the V8 heap. */
   private readonly refreshTokens = new RecordTable();
   private readonly now: () => number;
@@ -57,33 +71,35 @@ export class MemoryStore implements TokenStore {
   /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: MemoryStoreOptions = {}) {
     if (!isObject(options)) fail('MemoryStore: options', 'an object');
-    assertKnownKeys(options, ['sweepIntervalMs', 'now', 'maxEntries'], 'MemoryStore: options');
-    const { sweepIntervalMs = 60_000, now, maxEntries = DEFAULT_MAX_ENTRIES } = options;
+    assertKnownKeys(options, ['sweepIntervalMs', 'now', 'maxEntries', 'maxMarkers'], 'MemoryStore: options');
+    const { sweepIntervalMs = 60_000, now, maxEntries = DEFAULT_MAX_ENTRIES, maxMarkers = DEFAULT_MAX_MARKERS } = options;
     // Node runs a timer with a non-numeric or out-of-range delay every millisecond: refuse it instead.
     assertPositiveInteger(sweepIntervalMs, 'MemoryStore: options.sweepIntervalMs');
     if (sweepIntervalMs > MAX_TIMER_MS) fail('MemoryStore: options.sweepIntervalMs', `at most ${MAX_TIMER_MS}`);
     if (now !== undefined) assertFunction(now, 'MemoryStore: options.now');
     if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 2) fail('MemoryStore: options.maxEntries', 'an integer >= 2');
+    if (typeof maxMarkers !== 'number' || !Number.isSafeInteger(maxMarkers) || maxMarkers < 1) fail('MemoryStore: options.maxMarkers', 'an integer >= 1');
     // Not `Date.now` captured as a value: fake timers (jest, sinon) install a new Date after construction.
     this.now = (now as (() => number) | undefined) ?? (() => Date.now());
-    this.bounded = new BoundedMap(maxEntries);
+    this.counters = new MemoryCounters(maxEntries, this.now);
+    this.markers = new ReplayMarkers(maxMarkers);
     this.timer = setInterval(() => this.sweep(), sweepIntervalMs);
     this.timer.unref();
   }
 
   /** Number of live entries (for tests and memory measurements). */
   get size(): number {
-    return this.entries.size + this.bounded.size + this.refreshTokens.size;
+    return this.entries.size + this.counters.size + this.markers.size + this.refreshTokens.size;
   }
 
   /** Drops every expired entry. */
   sweep(): void {
     const now = this.now();
-    for (const map of [this.entries, this.bounded]) {
-      for (const [key, entry] of map) {
-        if (entry.expiresAt <= now) map.delete(key);
-      }
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt <= now) this.entries.delete(key);
     }
+    this.counters.sweep(now);
+    this.markers.sweep(now);
     this.refreshTokens.sweep(now / 1000);
   }
 
@@ -126,45 +142,29 @@ export class MemoryStore implements TokenStore {
   }
 
   async hit(key: string, windowSeconds: number): Promise<Counter> {
-    const now = this.now();
-    const entry = this.live(COUNTER + key, now);
-    const count = entry === undefined ? 1 : Number(entry.value) + 1;
-    const expiresAt = Math.max(entry?.expiresAt ?? 0, now + windowSeconds * 1000);
-    this.set(COUNTER + key, String(count), expiresAt);
-    return { count, resetAt: Math.ceil(expiresAt / 1000) };
+    return this.counters.hit(key, windowSeconds);
   }
 
   async hitBelow(key: string, max: number, windowSeconds: number): Promise<CappedHit> {
-    const now = this.now();
-    const entry = this.live(COUNTER + key, now);
-    const count = entry === undefined ? 0 : Number(entry.value);
-    if (entry !== undefined && count >= max) return { count, resetAt: Math.ceil(entry.expiresAt / 1000), added: false };
-    const expiresAt = Math.max(entry?.expiresAt ?? 0, now + windowSeconds * 1000);
-    this.set(COUNTER + key, String(count + 1), expiresAt);
-    return { count: count + 1, resetAt: Math.ceil(expiresAt / 1000), added: true };
+    return this.counters.hitBelow(key, max, windowSeconds);
   }
 
   async release(key: string): Promise<void> {
-    const entry = this.live(COUNTER + key, this.now());
-    if (entry === undefined) return;
-    const count = Number(entry.value) - 1;
-    if (count <= 0) this.bounded.delete(COUNTER + key);
-    else entry.value = String(count);
+    this.counters.release(key);
   }
 
   async peek(key: string): Promise<Counter | undefined> {
-    const entry = this.live(COUNTER + key, this.now());
-    return entry === undefined ? undefined : { count: Number(entry.value), resetAt: Math.ceil(entry.expiresAt / 1000) };
+    return this.counters.peek(key);
   }
 
   async reset(key: string): Promise<void> {
-    this.bounded.delete(COUNTER + key);
+    this.counters.reset(key);
   }
 
+  /** Rejects with StoreFullError when its kind forgot live markers that expire as late as this one would. */
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
-    if (this.get(ONCE + key) !== undefined) return false;
-    this.set(ONCE + key, '1', this.now() + ttlSeconds * 1000);
-    return true;
+    const now = this.now();
+    return this.markers.claim(key, now + ttlSeconds * 1000, now);
   }
 
   async put(key: string, value: string, ttlSeconds: number): Promise<void> {
@@ -208,17 +208,8 @@ export class MemoryStore implements TokenStore {
   }
 
   private set(key: string, value: string, expiresAtMs: number): void {
-    const map = this.mapOf(key);
-    if (expiresAtMs <= this.now()) {
-      map.delete(key);
-      return;
-    }
-    map.set(key, { value, expiresAt: expiresAtMs });
-  }
-
-  /** Counters and replay markers are bounded; refresh tokens, revocations and one-shot values are not. */
-  private mapOf(key: string): { get(k: string): Entry | undefined; set(k: string, e: Entry): unknown; delete(k: string): unknown } {
-    return key.startsWith(COUNTER) || key.startsWith(ONCE) ? this.bounded : this.entries;
+    if (expiresAtMs <= this.now()) this.entries.delete(key);
+    else this.entries.set(key, { value, expiresAt: expiresAtMs });
   }
 
   private get(key: string): string | undefined {
@@ -226,11 +217,10 @@ export class MemoryStore implements TokenStore {
   }
 
   private live(key: string, now: number): Entry | undefined {
-    const map = this.mapOf(key);
-    const entry = map.get(key);
+    const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
-      map.delete(key);
+      this.entries.delete(key);
       return undefined;
     }
     return entry;

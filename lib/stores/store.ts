@@ -114,7 +114,13 @@ export interface TokenStore {
   /** Deletes a counter. */
   reset(key: string): Promise<void>;
 
-  /** Atomic: true the first time `key` is claimed within `ttlSeconds` (replay caches: jti of assertions, DPoP proofs). */
+  /**
+   * Atomic: true the first time `key` is claimed within `ttlSeconds` (replay caches: jti of assertions, DPoP proofs).
+   * The library passes the time left until the credential stops being accepted, so every claim of one credential asks
+   * for the same absolute expiry. A store that must bound its markers may never forget a live one silently: it may
+   * forget the one that expires first only if from then on it rejects with `StoreFullError` every claim that would
+   * expire no later (MemoryStore does, per kind: the key up to its first `:`).
+   */
   claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
 
   /** Stores a short-lived value (e.g. an MFA step-up context). */

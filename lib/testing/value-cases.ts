@@ -2,8 +2,15 @@
 // Contract cases for replay caches (claimOnce) and one-shot values (put/take), alone and under concurrency.
 
 import assert from 'node:assert/strict';
+import { isStoreFullError } from '../stores/store-full-error';
 import { uniqueId } from './fixtures';
 import type { Harness } from './harness';
+
+/** A claim a bounded store refused because it cannot tell (StoreFullError) counts as refused, never as first. */
+const refusedWhenFull = (err: unknown): boolean => {
+  if (isStoreFullError(err)) return false;
+  throw err;
+};
 
 /** Declares the claimOnce and put/take cases. */
 export function valueCases(t: Harness): void {
@@ -20,6 +27,17 @@ export function valueCases(t: Harness): void {
     const key = uniqueId('once');
     const results = await Promise.all(Array.from({ length: 50 }, () => store.claimOnce(key, 60)));
     assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  // A replay cache that evicts live markers to stay small (an LRU, say) makes a replay possible again after a flood.
+  t.it('never grants a live key twice, however many keys were claimed since (a bounded store may say StoreFullError)', async () => {
+    const store = await t.store();
+    const first = `flood:${uniqueId('once')}`;
+    assert.equal(await store.claimOnce(first, 60), true);
+    for (let i = 0; i < 2000; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, () => store.claimOnce(`flood:${uniqueId('once')}`, 60).catch(refusedWhenFull)));
+    }
+    assert.equal(await store.claimOnce(first, 60).catch(refusedWhenFull), false);
   });
 
   t.it('takes a stored value once, as the same string', async () => {

@@ -4,6 +4,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { sha256 } from '../util/crypto';
 import type { BucketKind } from '../options/throttle';
+import { THROTTLE_PREFIX as P } from '../stores/counter-kinds';
 
 /** A bucket: which rule, and the identity it counts (username, IP, client id or a pair), hashed once. */
 export interface Bucket {
@@ -18,15 +19,16 @@ export function bucket(kind: BucketKind, id: string): Bucket {
 
 /**
  * The store keys of a bucket: its attempts (reserved before each check), its current lock, its lock level (how many
- * lock periods ran, so locks double per period), and for a place pair its "succeeded here recently" marker.
+ * lock periods ran, so locks double per period), and for a place pair its "succeeded here recently" marker. The
+ * prefixes live with the stores, which budget each kind apart (stores/counter-kinds.ts).
  */
-export const failKey = (b: Bucket): string => `thr:f:${b.name}`;
-export const lockKey = (b: Bucket): string => `thr:l:${b.name}`;
-export const levelKey = (b: Bucket): string => `thr:n:${b.name}`;
-export const knownKey = (b: Bucket): string => `thr:k:${b.name}`;
+export const failKey = (b: Bucket): string => `${P.failures}${b.name}`;
+export const lockKey = (b: Bucket): string => `${P.lock}${b.name}`;
+export const levelKey = (b: Bucket): string => `${P.level}${b.name}`;
+export const knownKey = (b: Bucket): string => `${P.known}${b.name}`;
 
 /** The one attempt a place (username+IP or client+IP) gets while a per-username or per-client bucket is full. */
-export const tightKey = (b: Bucket, place: Bucket): string => `thr:t:${b.name}:${place.name}`;
+export const tightKey = (b: Bucket, place: Bucket): string => `${P.tight}${b.name}:${place.name}`;
 
 /**
  * The account an attempt names at an IP: the exact spelling typed, never folded (an app's lookup maps one string to
