@@ -4,12 +4,11 @@
 export { passwordGrant } from './password-grant';
 // Types only: passwordGrant() is the one way to build them (PasswordGrant via the factory, BearerStrategy via auth.strategy()).
 export type { PasswordGrant } from './password-grant';
-export { MemoryStore } from './stores/memory-store';
-export { RedisStore } from './stores/redis-store';
-export { RedisStoreError } from './stores/redis-client';
-export { PostgresStore } from './stores/postgres-store';
-export { SqliteStore } from './stores/sqlite-store';
-export { SqlStoreError } from './stores/sql-store-error';
+export { MemoryStore } from './stores/memory';
+export { RedisStore, RedisStoreError } from './stores/redis';
+export { PostgresStore } from './stores/postgres';
+export { SqliteStore } from './stores/sqlite';
+export { SqlStoreError } from './stores/shared/sql-store-error';
 export { hashSecret, verifySecret, dummyVerify } from './client-auth/hash-secret';
 export { OAuthError, isOAuthError } from './errors/oauth-error';
 export { ConfigError } from './errors/config-error';
@@ -36,15 +35,11 @@ export type {
 } from './options';
 export type { PublicJwk } from './jose/jwk';
 export type { GenerateSigningKeyOptions, GeneratedSigningKey, GeneratedKeyAlgorithm } from './tokens/generate-signing-key';
-export type { MemoryStoreOptions } from './stores/memory-store';
-export type { RedisStoreOptions } from './stores/redis-store';
-export type { RedisClientLike, RedisSubscriberLike, RedisArg } from './stores/redis-client';
-export type { NodeRedisClientLike } from './stores/node-redis';
-export type { PostgresStoreOptions } from './stores/postgres-store';
-export type { PgPoolLike, PgClientLike, PgResultLike } from './stores/postgres-like';
-export type { SqliteStoreOptions } from './stores/sqlite-store';
-export type { SqliteDatabaseLike, SqliteStatementLike } from './stores/sqlite-like';
-export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/store';
+export type { MemoryStoreOptions } from './stores/memory';
+export type { RedisStoreOptions, RedisClientLike, RedisSubscriberLike, RedisArg, NodeRedisClientLike } from './stores/redis';
+export type { PostgresStoreOptions, PgPoolLike, PgClientLike, PgResultLike } from './stores/postgres';
+export type { SqliteStoreOptions, SqliteDatabaseLike, SqliteStatementLike } from './stores/sqlite';
+export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/shared/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { BearerStrategy } from './bearer/strategy';
 export type { RequireTokenOptions } from './bearer/authorize';

@@ -5,7 +5,7 @@ import jwt from 'jsonwebtoken';
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
 import { critProblem } from '../jose/crit';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';

@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 import { critProblem } from '../jose/crit';
 import { decodeJws, type DecodedJws } from '../jose/decode';
 import { isAsymmetricAlgorithm, isHmacAlgorithm } from '../jose/algorithms';

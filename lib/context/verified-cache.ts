@@ -1,7 +1,7 @@
 // lib/context/verified-cache.ts
 // A bounded cache of access tokens whose signature and claims already verified; entries die at `exp` and on revocation.
 
-import type { Revocation, TokenStore } from '../stores/store';
+import type { Revocation, TokenStore } from '../stores/shared/store';
 
 /** What a cache hit gives back: the verified claims, frozen, and what the revocation check needs. */
 export interface VerifiedToken {

@@ -3,7 +3,7 @@
 
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Context } from '../context';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 import { decodeJws } from '../jose/decode';
 import type { AsymmetricAlgorithm } from '../jose/algorithms';
 import { critProblem } from '../jose/crit';

@@ -4,8 +4,8 @@
 import type { Context } from '../context';
 import { verifySignatureAndClaims } from '../bearer/verify-access-token';
 import { isOAuthError } from '../errors/oauth-error';
-import { storeCall } from '../stores/store-call';
-import type { RefreshTokenRecord } from '../stores/store';
+import { storeCall } from '../stores/shared/store-call';
+import type { RefreshTokenRecord } from '../stores/shared/store';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
 

@@ -7,7 +7,7 @@ import { authenticateClient } from '../client-auth/authenticate-client';
 import { OAuthError } from '../errors/oauth-error';
 import { requireParams } from '../http/params';
 import { familyEnd } from '../grants/refresh-lifetime';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 import { formEndpoint } from '../http/form-endpoint';
 import { sendJson } from '../http/respond';
 import type { Client, FormParams } from '../types';

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import type { Client } from '../types';
 import { epochSeconds } from '../util/clock';
 import { familyEnd } from './refresh-lifetime';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 
 /**
  * Seconds a verifier may still accept a token after its `exp`: `clockTolerance`, rounded up, plus one second for

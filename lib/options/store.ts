@@ -2,7 +2,7 @@
 // The store option: anything that implements every TokenStore method (the default MemoryStore is made in index.ts).
 
 import { ConfigError } from '../errors/config-error';
-import type { TokenStore } from '../stores/store';
+import type { TokenStore } from '../stores/shared/store';
 
 /** The methods a store must have (`onRevocation` and `close` are optional). */
 const STORE_METHODS: readonly (keyof TokenStore)[] = [

@@ -1,7 +1,7 @@
 // lib/testing/contract.ts
 // runTokenStoreContract: declares the TokenStore conformance suite in the caller's test file.
 
-import type { TokenStore } from '../stores/store';
+import type { TokenStore } from '../stores/shared/store';
 import { cappedCounterCases } from './capped-counter-cases';
 import { counterCases } from './counter-cases';
 import { expiryCases } from './expiry-cases';

@@ -1,7 +1,7 @@
 // lib/testing/harness.ts
 // What each group of contract cases receives: the runner's `it`, and stores created per case and cleaned up after.
 
-import type { TokenStore } from '../stores/store';
+import type { TokenStore } from '../stores/shared/store';
 import type { TestBody, TestGlobals } from './test-globals';
 
 /** Options of `runTokenStoreContract`. */

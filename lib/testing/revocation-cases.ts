@@ -2,7 +2,7 @@
 // Contract cases for revocation: families (refresh tokens and sid), access-token jtis, and the onRevocation broadcast.
 
 import assert from 'node:assert/strict';
-import type { Revocation, TokenStore } from '../stores/store';
+import type { Revocation, TokenStore } from '../stores/shared/store';
 import { eventually, nowSeconds, refreshRecord, successorOf, uniqueId } from './fixtures';
 import type { Harness } from './harness';
 

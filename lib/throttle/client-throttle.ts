@@ -4,7 +4,7 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 import type { Client } from '../types';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';

@@ -4,8 +4,8 @@
 
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
-import { storeCall } from '../stores/store-call';
-import type { CappedHit, Counter } from '../stores/store';
+import { storeCall } from '../stores/shared/store-call';
+import type { CappedHit, Counter } from '../stores/shared/store';
 import { epochSeconds } from '../util/clock';
 import { failKey, knownKey, levelKey, lockKey, tightKey, type Bucket } from './keys';
 import type { BucketKind, ResolvedRule, ThrottleConfig } from '../options/throttle';

@@ -4,7 +4,7 @@
 
 import type { Context } from '../context';
 import { serverError } from '../errors/oauth-error';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 import type { User } from '../types';
 import { isObject } from '../util/assert';
 import { randomToken, sha256 } from '../util/crypto';
