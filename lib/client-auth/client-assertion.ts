@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
 import { storeCall } from '../stores/shared/store-call';
+import type { OneShotStore } from '../stores/shared/one-shot-store';
 import { critProblem } from '../jose/crit';
 import { decodeJws, type DecodedJws } from '../jose/decode';
 import { isAsymmetricAlgorithm, isHmacAlgorithm } from '../jose/algorithms';
@@ -78,7 +79,8 @@ export async function verifyClientAssertion(ctx: Context, req: Request, client: 
   // (until exp + clockTolerance, which may have a fraction), plus a second for rounding.
   const now = epochSeconds(ctx.config.now);
   const ttl = Math.max(1, Math.ceil(exp + ctx.config.clockTolerance) - now + 1);
-  const first = await storeCall('claimOnce', () => ctx.config.store.claimOnce(`client_assertion:${sha256(`${client.id}\0${jti}`)}`, ttl));
+  const replays: OneShotStore = ctx.config.store;
+  const first = await storeCall('claimOnce', () => replays.claimOnce(`client_assertion:${sha256(`${client.id}\0${jti}`)}`, ttl));
   if (!first) throw invalidClient('assertion jti was already used');
 }
 

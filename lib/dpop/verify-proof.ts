@@ -4,6 +4,7 @@
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Context } from '../context';
 import { storeCall } from '../stores/shared/store-call';
+import type { OneShotStore } from '../stores/shared/one-shot-store';
 import { decodeJws } from '../jose/decode';
 import type { AsymmetricAlgorithm } from '../jose/algorithms';
 import { critProblem } from '../jose/crit';
@@ -90,7 +91,8 @@ export async function verifyDpopProof(ctx: Context, expected: ProofExpectation):
   const jkt = jwkThumbprint(key);
   // RFC 9449 §11.1: a proof is used once; remember its jti as long as its iat keeps it acceptable.
   const ttl = config.dpop.proofMaxAge + 2 * Math.ceil(config.clockTolerance) + 1;
-  const first = await storeCall('claimOnce', () => config.store.claimOnce(`dpop:${sha256(`${jkt}\0${jti}`)}`, ttl));
+  const replays: OneShotStore = config.store;
+  const first = await storeCall('claimOnce', () => replays.claimOnce(`dpop:${sha256(`${jkt}\0${jti}`)}`, ttl));
   if (!first) throw fail('jti was already used');
   return { jkt, jti };
 }

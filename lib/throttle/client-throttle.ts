@@ -10,6 +10,7 @@ import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
 import { bucket, ipBucket, type Bucket } from './keys';
 import { recordSuccess, releaseAll, reserve, throttledError, type BucketPlan, type Reservation } from './limiter';
+import { refreshRecords } from './throttle-store';
 
 /** The throttle of one client authentication. */
 export interface ClientThrottle {
@@ -92,7 +93,7 @@ export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAt
 /** The grant family of a live refresh token issued to `clientId`, or undefined (one store read, only when refused). */
 async function refreshFamily(ctx: Context, clientId: string, refreshToken: string | undefined): Promise<string | undefined> {
   if (refreshToken === undefined || refreshToken === '' || refreshToken.length > 512) return undefined;
-  const record = await storeCall('findRefreshToken', () => ctx.config.store.findRefreshToken(sha256(refreshToken)));
+  const record = await storeCall('findRefreshToken', () => refreshRecords(ctx).findRefreshToken(sha256(refreshToken)));
   if (record === undefined || record.clientId !== clientId || record.expiresAt <= epochSeconds(ctx.config.now)) return undefined;
   return record.familyId;
 }
