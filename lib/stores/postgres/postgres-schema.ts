@@ -1,5 +1,5 @@
 // lib/stores/postgres/postgres-schema.ts
-// PostgresStore's tables, as the DDL `store.migrate()` runs and sql/postgres-schema.sql ships (schema "epg").
+// PostgresStore's tables: the numbered steps `store.migrate()` runs and sql/postgres/ ships (schema "epg").
 
 /** Every table with an `expires_at` column, and its key column (the sweeper deletes expired rows by key). */
 export const PG_TABLES: Readonly<Record<string, string>> = {
@@ -10,16 +10,33 @@ export const PG_TABLES: Readonly<Record<string, string>> = {
   one_shot_values: 'key',
 };
 
+/** One numbered step of the schema, as shipped in sql/postgres/<name>.sql for schema "epg". */
+export interface PgMigration {
+  readonly name: string;
+  /** The step's DDL for `schema`: idempotent, additive, in its own transaction under the schema's advisory lock. */
+  sql(schema: string): string;
+}
+
 /**
- * The schema, idempotent (IF NOT EXISTS) and serialised by an advisory lock so that instances starting together
- * can all call `migrate()`. Keys are `COLLATE "C"` (byte order: cheaper than a locale and ids are ASCII anyway).
- * Every table has an index on `expires_at` for the sweeper; reads go by primary key and filter on expiry.
+ * Serialises migrations of one schema: instances starting together can all call `migrate()`. The lock is held
+ * until the step's transaction ends.
  */
-export function postgresSchemaSql(schema: string): string {
-  const s = `"${schema}"`;
-  return `-- PostgresStore schema "${schema}" (express-password-grant). Idempotent: safe to run again.
+const lock = (schema: string): string => `SELECT pg_advisory_xact_lock(hashtext('express-password-grant:${schema}'));`;
+
+/**
+ * The steps, oldest first; `migrate()` runs them all, every time (each is idempotent). A new step is appended, never
+ * an old one edited: a team that ran 001 by hand runs 002 next. Keys are `COLLATE "C"` (byte order: cheaper than a
+ * locale and ids are ASCII anyway). Every table has an index on `expires_at` for the sweeper; reads go by primary
+ * key and filter on expiry.
+ */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    name: '001-initial',
+    sql: (schema) => {
+      const s = `"${schema}"`;
+      return `-- PostgresStore schema "${schema}", step 001 (express-password-grant). Idempotent: safe to run again.
 BEGIN;
-SELECT pg_advisory_xact_lock(hashtext('express-password-grant:${schema}'));
+${lock(schema)}
 CREATE SCHEMA IF NOT EXISTS ${s};
 -- Refresh tokens by SHA-256 id; "record" is the compact encoding of the record as issued, spent_at/successor_id
 -- are set once by the rotation that spends it.
@@ -60,4 +77,31 @@ CREATE TABLE IF NOT EXISTS ${s}.one_shot_values (
 CREATE INDEX IF NOT EXISTS one_shot_values_expires_at ON ${s}.one_shot_values (expires_at);
 COMMIT;
 `;
+    },
+  },
+  {
+    name: '002-format-v1',
+    sql: (schema) => {
+      const s = `"${schema}"`;
+      return `-- PostgresStore schema "${schema}", step 002 (express-password-grant): stored format v1 (docs/stores.md).
+-- Additive and idempotent. Rows written before keep format NULL and their compact "record"; v1 rows have format 1,
+-- their fields in columns and "data", and '[0]' in "record" (read as expired by the code that wrote format NULL).
+BEGIN;
+${lock(schema)}
+ALTER TABLE ${s}.refresh_tokens
+  ADD COLUMN IF NOT EXISTS format smallint,
+  ADD COLUMN IF NOT EXISTS sub text COLLATE "C",
+  ADD COLUMN IF NOT EXISTS client_id text COLLATE "C",
+  ADD COLUMN IF NOT EXISTS auth_time double precision,
+  ADD COLUMN IF NOT EXISTS issued_at double precision,
+  ADD COLUMN IF NOT EXISTS data text;
+COMMIT;
+`;
+    },
+  },
+];
+
+/** Every step for `schema`, in order: the DDL `store.migrate()` runs. */
+export function postgresSchemaSql(schema: string): string {
+  return PG_MIGRATIONS.map((migration) => migration.sql(schema)).join('');
 }

@@ -1,6 +1,8 @@
 // lib/stores/postgres/postgres-statements.ts
 // The SQL behind each PostgresStore method: one statement per step, every expiry judged by the database's now().
 
+import { FORMAT_VERSION } from '../shared/record-v1';
+import { V0_PLACEHOLDER } from '../shared/sql-record';
 import { PG_TABLES } from './postgres-schema';
 
 /** A family's revocation mark must be absent or expired for its refresh tokens to count (t: refresh_tokens). */
@@ -13,31 +15,40 @@ const LATER = 'GREATEST(r.expires_at, EXCLUDED.expires_at)';
 /** The statements for one schema. Times in seconds since the epoch are passed as float8 and read back likewise. */
 export function postgresStatements(schema: string) {
   const s = `"${schema}"`;
-  const upsertToken = `ON CONFLICT (id) DO UPDATE SET family_id = EXCLUDED.family_id, record = EXCLUDED.record,
-    spent_at = NULL, successor_id = NULL, expires_at = EXCLUDED.expires_at`;
+  const tokenColumns = 'id, family_id, expires_at, sub, client_id, auth_time, issued_at, data, format, record';
+  /** $n.. as tokenValues() orders them (family, expiresAt, sub, client, authTime, issuedAt, data), after the id. */
+  const tokenRow = (id: string, n: number): string =>
+    `${id}, $${n}, to_timestamp($${n + 1}::float8), $${n + 2}, $${n + 3}, $${n + 4}::float8, $${n + 5}::float8, $${n + 6}, ${FORMAT_VERSION}, '${V0_PLACEHOLDER}'`;
+  const upsertToken = `ON CONFLICT (id) DO UPDATE SET family_id = EXCLUDED.family_id, expires_at = EXCLUDED.expires_at,
+    sub = EXCLUDED.sub, client_id = EXCLUDED.client_id, auth_time = EXCLUDED.auth_time, issued_at = EXCLUDED.issued_at,
+    data = EXCLUDED.data, format = EXCLUDED.format, record = EXCLUDED.record, spent_at = NULL, successor_id = NULL`;
+  /** What recordFromRow() reads of a row (t), spend aside. */
+  const readToken = `t.format, t.record, t.data, t.family_id, t.sub, t.client_id, t.auth_time, t.issued_at,
+    extract(epoch FROM t.expires_at)::float8 AS expires_s`;
   return {
-    /** $1 id, $2 family, $3 record, $4 expiresAt. An already expired record replaces nothing and is not stored. */
-    save: `WITH gone AS (DELETE FROM ${s}.refresh_tokens WHERE id = $1 AND to_timestamp($4::float8) <= now())
-      INSERT INTO ${s}.refresh_tokens (id, family_id, record, expires_at)
-      SELECT $1, $2, $3, to_timestamp($4::float8) WHERE to_timestamp($4::float8) > now() ${upsertToken}`,
+    /** $1 id, $2.. tokenValues(). An already expired record replaces nothing and is not stored. */
+    save: `WITH gone AS (DELETE FROM ${s}.refresh_tokens WHERE id = $1 AND to_timestamp($3::float8) <= now())
+      INSERT INTO ${s}.refresh_tokens (${tokenColumns})
+      SELECT ${tokenRow('$1', 2)} WHERE to_timestamp($3::float8) > now() ${upsertToken}`,
     /** $1 id. */
-    find: `SELECT t.record, t.spent_at, t.successor_id FROM ${s}.refresh_tokens t
+    find: `SELECT ${readToken}, t.spent_at, t.successor_id FROM ${s}.refresh_tokens t
       WHERE t.id = $1 AND t.expires_at > now() AND ${FAMILY_LIVE(s)}`,
     /**
-     * $1 previous id, $2 now, $3 next id, $4 next family, $5 next record, $6 next expiresAt. The UPDATE's
-     * `spent_at IS NULL` is re-checked on the newest row version after a concurrent spend commits (READ COMMITTED
-     * re-evaluates the WHERE of a row it waited for), so of concurrent rotations exactly one updates a row; the
-     * successor is inserted only from that row (RFC 9700 §4.14.2: one successor per refresh token).
+     * $1 previous id, $2 now, $3 next id, $4.. tokenValues(next). The UPDATE's `spent_at IS NULL` is re-checked on
+     * the newest row version after a concurrent spend commits (READ COMMITTED re-evaluates the WHERE of a row it
+     * waited for), so of concurrent rotations exactly one updates a row; the successor is inserted only from that
+     * row (RFC 9700 §4.14.2: one successor per refresh token). RETURNING gives the row as it was before the spend
+     * (spent_at was NULL).
      */
     rotate: `WITH spent AS (
         UPDATE ${s}.refresh_tokens t SET spent_at = $2::float8, successor_id = $3
         WHERE t.id = $1 AND t.spent_at IS NULL AND t.expires_at > now() AND ${FAMILY_LIVE(s)}
-        RETURNING t.record
+        RETURNING ${readToken}
       ), stored AS (
-        INSERT INTO ${s}.refresh_tokens (id, family_id, record, expires_at)
-        SELECT $3, $4, $5, to_timestamp($6::float8) FROM spent ${upsertToken}
+        INSERT INTO ${s}.refresh_tokens (${tokenColumns})
+        SELECT ${tokenRow('$3', 4)} FROM spent ${upsertToken}
       )
-      SELECT record FROM spent`,
+      SELECT * FROM spent`,
     /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */
     revokeFor: `WITH mark AS (
         INSERT INTO ${s}.revocations AS r (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')

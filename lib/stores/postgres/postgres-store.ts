@@ -3,7 +3,7 @@
 
 import { ConfigError } from '../../errors/config-error';
 import { assertKnownKeys, fail, isObject } from '../../util/assert';
-import { decodeRecord, encodeRecord } from '../shared/compact-record';
+import { recordFromRow, tokenValues } from '../shared/sql-record';
 import type { PgPoolLike, PgResultLike } from './postgres-like';
 import { PgNotificationListener } from './postgres-listener';
 import { queryWithin } from './postgres-query';
@@ -99,7 +99,7 @@ export class PostgresStore implements TokenStore {
   }
 
   async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
-    await this.query('save', this.sql.save, [record.id, record.familyId, encodeRecord(record), Math.ceil(record.expiresAt)]);
+    await this.query('save', this.sql.save, [record.id, ...tokenValues(record)]);
   }
 
   async findRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
@@ -108,7 +108,7 @@ export class PostgresStore implements TokenStore {
   }
 
   async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
-    const values = [previousId, now, next.id, next.familyId, encodeRecord(next), Math.ceil(next.expiresAt)];
+    const values = [previousId, now, next.id, ...tokenValues(next)];
     const [spent] = (await this.query('rotate', this.sql.rotate, values)).rows;
     if (spent !== undefined) return { outcome: 'rotated', previous: toRecord(previousId, spent) };
     // Not rotated: already spent (reuse), or unknown, expired, revoked. A spend is never undone, so reading the row
@@ -219,10 +219,7 @@ export class PostgresStore implements TokenStore {
 }
 
 function toRecord(id: string, row: Row): RefreshTokenRecord {
-  if (typeof row.record !== 'string') throw new SqlStoreError('postgres refresh token record is unreadable');
-  const record = decodeRecord(id, row.record);
-  if (row.spent_at === null || row.spent_at === undefined) return record;
-  return { ...record, spentAt: Number(row.spent_at), successorId: typeof row.successor_id === 'string' ? row.successor_id : undefined };
+  return recordFromRow('postgres', id, row, Number(row.expires_s));
 }
 
 function toCounter(row: Row | undefined): Counter {

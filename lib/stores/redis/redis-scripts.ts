@@ -2,12 +2,16 @@
 // The Lua scripts behind RedisStore's atomic operations; each runs as one indivisible step inside Redis.
 
 /**
- * A refresh token is a string (layout in redis-record.ts): `<spentAt>\n<successorId>\n<familyId>\n<compact>`. A hash
- * left by earlier versions (`r` the record JSON, `f` familyId, once rotated `s` spentAt and `n` successor id) is still read,
- * rotated and revoked, so tokens issued before an upgrade keep working; new tokens are always strings.
+ * A refresh token is a string (layouts in redis-record.ts): format v1 `v1\n<spentAt>\n<successorId>\n<familyId>\n<named>`,
+ * or v0 (7c18849) the same without the `v1\n` prefix and with the compact record last. A hash left by 0.1.0 (`r` the
+ * record JSON, `f` familyId, once rotated `s` spentAt and `n` successor id) is still read, rotated and revoked, so
+ * tokens issued before an upgrade keep working; new tokens are always v1 strings. Any other `v<n>` prefix (a newer
+ * version's, after a rollback) is refused with an error, never parsed as something else.
  * `load` returns nil when the token is missing or its family (`ARGV[1] .. familyId`) is revoked; else the reply
- * fields ({ value } or { r, s|false, n|false }), whether it is spent, whether it is a hash, and for a string the
- * part from the second line feed on (`\n<familyId>\n<compact>`), which the spent form keeps. Plain finds: no patterns.
+ * fields ({ value, false, false, expiry ms } or { r, s|false, n|false }), whether it is spent, whether it is a hash,
+ * and for a string its version prefix and the part from the header's second line feed on (`\n<familyId>\n...`), which
+ * the spent form keeps. The expiry (epoch ms) is the key's, by Redis's clock: v1 leaves whole-second expiries out of
+ * the value. Plain finds: no patterns.
  */
 const LOAD = `
 local function load(key, families)
@@ -18,39 +22,45 @@ local function load(key, families)
   end
   local v = redis.call('GET', key)
   if not v then return nil end
-  local spent = string.find(v, '\\n', 1, true)
+  local base = 0
+  if string.sub(v, 1, 1) == 'v' then
+    if string.sub(v, 1, 3) ~= 'v1\\n' then return error({ err = 'EPG refresh token has an unknown format: ' .. string.sub(v, 1, 3) }) end
+    base = 3
+  end
+  local spent = string.find(v, '\\n', base + 1, true)
   local successor = string.find(v, '\\n', spent + 1, true)
   local family = string.find(v, '\\n', successor + 1, true)
   if redis.call('EXISTS', families .. string.sub(v, successor + 1, family - 1)) == 1 then return nil end
-  return { v }, spent > 1, false, string.sub(v, successor)
+  local time = redis.call('TIME')
+  local expiry = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + redis.call('PTTL', key)
+  return { v, false, false, expiry }, spent > base + 1, false, string.sub(v, 1, base), string.sub(v, successor)
 end
 `;
 
-/** KEYS: rt:id. ARGV: family-key prefix. Returns nil, { value } or { r, spentAt|false, successorId|false }. */
+/** KEYS: rt:id. ARGV: family-key prefix. Returns nil, { value, false, false, expiry ms } or { r, spentAt|false, successorId|false }. */
 export const FIND = `${LOAD}
 return (load(KEYS[1], ARGV[1]))
 `;
 
 /**
  * KEYS: rt:previous, rt:next. ARGV: family-key prefix, next value, next expiresAt (epoch s), now (epoch s), next id.
- * Returns { 'invalid' } | { 'reused', ...fields } | { 'rotated', value or r }, fields as FIND returns them.
+ * Returns { 'invalid' } | { 'reused' | 'rotated', ...fields }, fields as FIND returns them (for `rotated`, as they were
+ * before the spend). A spent string keeps its version prefix: v0 tokens stay v0 until they expire.
  * The family check sits inside the script: a token of a revoked family never rotates, even mid-race. The spent
  * token keeps its TTL (KEEPTTL; HSET never touches one), so a replay is recognised until its original expiry.
  */
 export const ROTATE = `${LOAD}
-local found, spent, hash, rest = load(KEYS[1], ARGV[1])
+local found, spent, hash, version, rest = load(KEYS[1], ARGV[1])
 if not found then return { 'invalid' } end
-if spent then
-  table.insert(found, 1, 'reused')
-  return found
-end
+table.insert(found, 1, spent and 'reused' or 'rotated')
+if spent then return found end
 if hash then
   redis.call('HSET', KEYS[1], 's', ARGV[4], 'n', ARGV[5])
 else
-  redis.call('SET', KEYS[1], ARGV[4] .. '\\n' .. ARGV[5] .. rest, 'KEEPTTL')
+  redis.call('SET', KEYS[1], version .. ARGV[4] .. '\\n' .. ARGV[5] .. rest, 'KEEPTTL')
 end
 redis.call('SET', KEYS[2], ARGV[2], 'EXAT', ARGV[3])
-return { 'rotated', found[1] }
+return found
 `;
 
 /**

@@ -74,7 +74,7 @@ export class RedisStore implements TokenStore {
   async findRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
     const reply = await this.redis.script('find', [this.redis.key('rt:', id)], [this.redis.key('fam:', '')]);
     if (!Array.isArray(reply)) return undefined;
-    return decodeValue(id, reply[0], reply[1], reply[2]);
+    return decodeValue(id, reply[0], reply[1], reply[2], reply[3]);
   }
 
   async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
@@ -83,8 +83,8 @@ export class RedisStore implements TokenStore {
     const args = [this.redis.key('fam:', ''), encodeValue(next), Math.ceil(next.expiresAt), now, next.id];
     const reply = await this.redis.script('rotate', keys, args);
     if (!Array.isArray(reply)) throw new RedisStoreError('redis rotate returned an unexpected reply');
-    if (reply[0] === 'rotated') return { outcome: 'rotated', previous: decodeValue(previousId, reply[1]) };
-    if (reply[0] === 'reused') return { outcome: 'reused', previous: decodeValue(previousId, reply[1], reply[2], reply[3]) };
+    if (reply[0] === 'rotated') return { outcome: 'rotated', previous: decodeValue(previousId, reply[1], undefined, undefined, reply[4]) };
+    if (reply[0] === 'reused') return { outcome: 'reused', previous: decodeValue(previousId, reply[1], reply[2], reply[3], reply[4]) };
     return { outcome: 'invalid' };
   }
 

@@ -1,5 +1,6 @@
 // lib/stores/shared/compact-record.ts
-// A refresh-token record as one short string: a JSON array of its fields by position, expiresAt first.
+// A refresh-token record as a JSON array of its fields by position, expiresAt first: MemoryStore's own form, and the
+// durable stores' format v0 (written before v1, still read).
 
 import type { RefreshTokenRecord } from './store';
 

@@ -3,9 +3,9 @@
 
 import { ConfigError } from '../../errors/config-error';
 import { assertKnownKeys, fail, isObject } from '../../util/assert';
-import { decodeRecord, encodeRecord } from '../shared/compact-record';
+import { recordFromRow } from '../shared/sql-record';
 import type { SqliteDatabaseLike, SqliteStatementLike } from './sqlite-like';
-import { SQLITE_TABLES, sqliteSchemaSql, sqliteStatements, type SqliteStatementName } from './sqlite-schema';
+import { migrateSqlite, SQLITE_TABLES, sqliteStatements, sqliteTokenParams, type SqliteStatementName } from './sqlite-schema';
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
 import { startSweeper, sweepTables } from '../shared/sql-sweeper';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
@@ -67,7 +67,7 @@ export class SqliteStore implements TokenStore {
 
   /** Creates the tables if missing (idempotent). */
   async migrate(): Promise<void> {
-    this.guard('migrate', () => this.db.exec(sqliteSchemaSql(this.prefix)));
+    this.guard('migrate', () => migrateSqlite(this.db, this.prefix));
   }
 
   /** Deletes expired rows in batches of `sweepBatchSize`, yielding to the event loop between batches. */
@@ -171,7 +171,7 @@ export class SqliteStore implements TokenStore {
       this.run('deleteToken', { id: record.id });
       return;
     }
-    this.run('upsertToken', { id: record.id, family: record.familyId, record: encodeRecord(record), expires });
+    this.run('upsertToken', sqliteTokenParams(record));
   }
 
   private findNow(id: string, now: number): RefreshTokenRecord | undefined {
@@ -227,10 +227,7 @@ export class SqliteStore implements TokenStore {
 }
 
 function toRecord(id: string, row: Row): RefreshTokenRecord {
-  if (typeof row.record !== 'string') throw new SqlStoreError('sqlite refresh token record is unreadable');
-  const record = decodeRecord(id, row.record);
-  if (row.spent_at === null || row.spent_at === undefined) return record;
-  return { ...record, spentAt: Number(row.spent_at), successorId: typeof row.successor_id === 'string' ? row.successor_id : undefined };
+  return recordFromRow('sqlite', id, row, Number(row.expires_at) / 1000);
 }
 
 function toCounter(row: Row | undefined): Counter {
