@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { architectureProblems, packageImports, type Layers } from './helpers/import-graph';
+import { architectureProblems, importGraph, packageImports, type Layers } from './helpers/import-graph';
 
 /** Bottom (0) to top; mirrored in docs/architecture.md. A unit may import its own layer only without a cycle. */
 export const LAYERS: Layers = {
@@ -46,6 +46,20 @@ const LIB = path.join(__dirname, '..', 'lib');
 
 it('lib/ has no file cycle, no unit cycle and no import into a higher layer', () => {
   expect(architectureProblems(LIB, LAYERS)).toEqual([]);
+});
+
+it('a store backend (lib/stores/<backend>/) imports only shared/ and its own folder; shared/ imports no backend', () => {
+  const folder = (file: string): string | undefined => (file.startsWith('stores/') ? file.split('/')[1] : undefined);
+  const crossings: string[] = [];
+  for (const [file, targets] of importGraph(LIB)) {
+    const from = folder(file);
+    if (from === undefined) continue;
+    for (const target of targets) {
+      const to = folder(target);
+      if (to !== undefined && to !== from && to !== 'shared') crossings.push(`${file} imports ${target}`);
+    }
+  }
+  expect(crossings).toEqual([]);
 });
 
 it('lib/ imports only packages the package depends on (dependencies or peers), never a devDependency', () => {

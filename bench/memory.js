@@ -73,7 +73,7 @@ async function main() {
     tokens: COUNT,
     stored: store.size,
     heapPerToken: (after.heapUsed - before.heapUsed) / COUNT,
-    // MemoryStore keeps refresh tokens in Buffers (lib/stores/record-table.ts): outside heapUsed, inside arrayBuffers.
+    // MemoryStore keeps refresh tokens in Buffers (lib/stores/memory/record-table.ts): outside heapUsed, inside arrayBuffers.
     offHeapPerToken: (after.arrayBuffers - before.arrayBuffers) / COUNT,
     rssPerToken: (after.rss - before.rss) / COUNT,
     heapUsedMB: after.heapUsed / 1048576,

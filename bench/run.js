@@ -438,8 +438,8 @@ async function eventLoop(servers) {
 
 async function redisAvailable() {
   // The source decides: tsc leaves stale files in dist/ when a source file goes away.
-  if (!fs.existsSync(path.join(ROOT, 'lib', 'stores', 'redis-store.ts')) || !fs.existsSync(path.join(ROOT, 'dist', 'stores', 'redis-store.js'))) {
-    return 'skipped: lib/stores/redis-store.ts is not in this build';
+  if (!fs.existsSync(path.join(ROOT, 'lib', 'stores', 'redis', 'redis-store.ts')) || !fs.existsSync(path.join(ROOT, 'dist', 'stores', 'redis', 'redis-store.js'))) {
+    return 'skipped: lib/stores/redis/redis-store.ts is not in this build';
   }
   const Redis = require('ioredis');
   const client = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000 });
@@ -456,7 +456,7 @@ async function redisAvailable() {
 
 /** Why the PostgresStore rows are skipped, or undefined when PostgreSQL answers at DATABASE_URL. */
 async function postgresAvailable() {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'stores', 'postgres-store.js'))) return 'skipped: PostgresStore is not in this build';
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'stores', 'postgres', 'postgres-store.js'))) return 'skipped: PostgresStore is not in this build';
   const { Client } = require('pg');
   const client = new Client({ connectionString: process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test', connectionTimeoutMillis: 1000 });
   try {
@@ -671,7 +671,7 @@ function report(ctx) {
     `| ${memory[0].stored} | ${fmt(median(memory.map((m) => m.heapPerToken)))} B | ${fmt(median(memory.map((m) => m.offHeapPerToken)))} B | ${fmt(median(memory.map((m) => m.heapPerToken + m.offHeapPerToken)))} B | ${fmt(median(memory.map((m) => m.rssPerToken)))} B | ${fmt(median(memory.map((m) => m.heapUsedMB)))} MB | ${fmt(median(memory.map((m) => m.rssMB)))} MB |`,
     '',
     `Retained heap + off-heap per token: ${verdict(median(memory.map((m) => m.heapPerToken + m.offHeapPerToken)), 400, true)}. The records live in`,
-    'Buffers (lib/stores/record-table.ts), which the garbage collector does not mark; expired entries are dropped on',
+    'Buffers (lib/stores/memory/record-table.ts), which the garbage collector does not mark; expired entries are dropped on',
     'read and by one unref\'d sweep timer per store (no timer per entry).',
     '',
     ]),
@@ -765,7 +765,7 @@ async function main() {
           return undefined;
         }),
     sqlNote || QUICK_ALL ? undefined : sqlStarted('ours-postgres', 'postgres'),
-    !QUICK_ALL && fs.existsSync(path.join(ROOT, 'dist', 'stores', 'sqlite-store.js')) ? sqlStarted('ours-sqlite', 'sqlite') : undefined,
+    !QUICK_ALL && fs.existsSync(path.join(ROOT, 'dist', 'stores', 'sqlite', 'sqlite-store.js')) ? sqlStarted('ours-sqlite', 'sqlite') : undefined,
     start('ours-es256', 'servers/ours.js', { SIGN_ALG: 'ES256' }),
     start('passport-floor', 'servers/passport-floor.js'),
     start('ours-protected', 'servers/ours.js'),

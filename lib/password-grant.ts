@@ -14,7 +14,7 @@ import { createRouter } from './endpoints/router';
 import type { EventMap, EventName } from './events';
 import { appErrorHandler } from './http/app-error-handler';
 import { resolveConfig, type PasswordGrantOptions } from './options';
-import type { TokenStore } from './stores/store';
+import type { TokenStore } from './stores/shared/store';
 import type { AuthInfo } from './types';
 
 

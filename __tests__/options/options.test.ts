@@ -10,6 +10,17 @@ const base = (): Record<string, unknown> => ({
   verifyUser: () => null,
 });
 
+/** A store with every MemoryStore method but `missing`, as a plain object (checked by its methods, not its class). */
+const withoutMethods = (missing: readonly string[]): Record<string, unknown> => {
+  const store = new MemoryStore();
+  const methods: Record<string, unknown> = {};
+  for (const name of Object.getOwnPropertyNames(MemoryStore.prototype)) {
+    const method = (store as unknown as Record<string, unknown>)[name];
+    if (name !== 'constructor' && typeof method === 'function' && !missing.includes(name)) methods[name] = method.bind(store);
+  }
+  return methods;
+};
+
 const build = (overrides: Record<string, unknown>): unknown =>
   passwordGrant({ ...base(), ...overrides } as unknown as PasswordGrantOptions);
 
@@ -37,6 +48,8 @@ describe('passwordGrant options', () => {
     ['fractional TTL', { refreshTokenTTL: 1.5 }, 'ERR_EPG_INVALID_OPTION', 'options.refreshTokenTTL must be a positive integer'],
     ['empty audience', { audience: [] }, 'ERR_EPG_INVALID_OPTION', 'options.audience must be a non-empty string or array of strings'],
     ['store without methods', { store: { get() {} } }, 'ERR_EPG_INVALID_STORE', expect.stringContaining('options.store must implement TokenStore (missing: saveRefreshToken')],
+    ['store lacking one concern', { store: withoutMethods(['hitBelow', 'release']) }, 'ERR_EPG_INVALID_STORE', 'options.store must implement TokenStore (missing: hitBelow, release of CounterStore)'],
+    ['store lacking two concerns', { store: withoutMethods(['take', 'revokeFamily']) }, 'ERR_EPG_INVALID_STORE', 'options.store must implement TokenStore (missing: revokeFamily of RevocationStore; take of OneShotStore)'],
     ['unknown limit', { limits: { body: 10 } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.limits.body is not a known option'],
     ['non-boolean flag', { requireOfflineAccess: 'yes' }, 'ERR_EPG_INVALID_OPTION', 'options.requireOfflineAccess must be a boolean'],
     ['canonicalUsername not a function', { canonicalUsername: 'lower' }, 'ERR_EPG_INVALID_OPTION', 'options.canonicalUsername must be a function'],

@@ -183,7 +183,7 @@ async function prefillStore(store, count, redis) {
     count,
     seconds,
     heapPerToken: global.gc ? (after.heapUsed - before.heapUsed) / count : undefined,
-    // MemoryStore's refresh tokens live in Buffers (lib/stores/record-table.ts): counted in arrayBuffers, not heapUsed.
+    // MemoryStore's refresh tokens live in Buffers (lib/stores/memory/record-table.ts): counted in arrayBuffers, not heapUsed.
     offHeapPerToken: global.gc ? (after.arrayBuffers - before.arrayBuffers) / count : undefined,
     rssPerToken: global.gc ? (after.rss - before.rss) / count : undefined,
     heapUsedMB: after.heapUsed / 1048576,

@@ -5,7 +5,8 @@ import jwt from 'jsonwebtoken';
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
 import { critProblem } from '../jose/crit';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
+import type { RevocationStore } from '../stores/shared/revocation-store';
 import type { AuthInfo } from '../types';
 import { isObject } from '../util/assert';
 import { epochSeconds } from '../util/clock';
@@ -91,7 +92,8 @@ async function verifyAndRemember(ctx: Context, token: unknown, options: VerifyOp
 }
 
 async function assertNotRevoked(ctx: Context, jti: string, sid: string | undefined): Promise<void> {
-  const revoked = await storeCall('isAccessTokenRevoked', () => ctx.config.store.isAccessTokenRevoked(jti, sid));
+  const revocations: RevocationStore = ctx.config.store;
+  const revoked = await storeCall('isAccessTokenRevoked', () => revocations.isAccessTokenRevoked(jti, sid));
   if (revoked) throw invalidToken('token revoked');
 }
 

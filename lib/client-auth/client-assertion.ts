@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
-import { claimMarker } from '../stores/claim-marker';
+import { claimMarker } from '../stores/shared/claim-marker';
 import { critProblem } from '../jose/crit';
 import { decodeJws, type DecodedJws } from '../jose/decode';
 import { isAsymmetricAlgorithm, isHmacAlgorithm } from '../jose/algorithms';

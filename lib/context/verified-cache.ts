@@ -1,7 +1,7 @@
 // lib/context/verified-cache.ts
 // A bounded cache of access tokens whose signature and claims already verified; entries die at `exp` and on revocation.
 
-import type { Revocation, TokenStore } from '../stores/store';
+import type { Revocation, RevocationStore } from '../stores/shared/revocation-store';
 
 /** What a cache hit gives back: the verified claims, frozen, and what the revocation check needs. */
 export interface VerifiedToken {
@@ -37,7 +37,7 @@ export const REVALIDATE_MS = 30_000;
  * hit; a hit then also requires the full token to be equal to the one that verified, so a hit means "these exact
  * bytes were verified", and nothing about the token is re-parsed. Only tokens that verified are ever stored, so a
  * crafted token sharing a tail can at worst miss.
- * When the store broadcasts revocations (`TokenStore.onRevocation`), `revocationAware` is true: a revoked
+ * When the store broadcasts revocations (`RevocationStore.onRevocation`), `revocationAware` is true: a revoked
  * jti or family drops its entries at once and `listener(undefined)` flushes everything, so a hit needs no store
  * read (except one per token every REVALIDATE_MS). Otherwise the caller must still ask the store on every hit.
  */
@@ -49,7 +49,7 @@ export class VerifiedTokenCache {
 
   constructor(
     readonly max: number,
-    store: TokenStore,
+    store: RevocationStore,
   ) {
     this.revocationAware = max > 0 && typeof store.onRevocation === 'function';
     if (this.revocationAware) subscribe(this, store);
@@ -130,7 +130,7 @@ function keyOf(token: string): string {
  * The store holds only a WeakRef to the cache, so a discarded `passwordGrant()` instance does not stay alive through
  * a long-lived shared store; its listener unsubscribes itself on the next revocation.
  */
-function subscribe(cache: VerifiedTokenCache, store: TokenStore): void {
+function subscribe(cache: VerifiedTokenCache, store: RevocationStore): void {
   const ref = new WeakRef(cache);
   const unsubscribe = store.onRevocation!((revocation) => {
     const target = ref.deref();

@@ -3,7 +3,7 @@
 
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Context } from '../context';
-import { claimMarker } from '../stores/claim-marker';
+import { claimMarker } from '../stores/shared/claim-marker';
 import { decodeJws } from '../jose/decode';
 import type { AsymmetricAlgorithm } from '../jose/algorithms';
 import { critProblem } from '../jose/crit';

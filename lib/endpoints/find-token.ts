@@ -4,8 +4,8 @@
 import type { Context } from '../context';
 import { verifySignatureAndClaims } from '../bearer/verify-access-token';
 import { isOAuthError } from '../errors/oauth-error';
-import { storeCall } from '../stores/store-call';
-import type { RefreshTokenRecord } from '../stores/store';
+import { storeCall } from '../stores/shared/store-call';
+import type { RefreshTokenRecord, RefreshTokenStore } from '../stores/shared/refresh-token-store';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
 
@@ -72,8 +72,8 @@ function findAccessToken(ctx: Context, token: string): FoundToken | undefined {
 async function findRefreshToken(ctx: Context, token: string): Promise<FoundToken | undefined> {
   // Refresh tokens are base64url (no dots); anything else cannot be one, so spare the store a read.
   if (token.includes('.') || token.length > 512) return undefined;
-  const { store } = ctx.config;
-  const record = await storeCall('findRefreshToken', () => store.findRefreshToken(sha256(token)));
+  const records: RefreshTokenStore = ctx.config.store;
+  const record = await storeCall('findRefreshToken', () => records.findRefreshToken(sha256(token)));
   if (record === undefined || record.expiresAt <= epochSeconds(ctx.config.now)) return undefined;
   return { type: 'refresh_token', record, clientId: record.clientId };
 }

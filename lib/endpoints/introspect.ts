@@ -7,7 +7,8 @@ import { authenticateClient } from '../client-auth/authenticate-client';
 import { OAuthError } from '../errors/oauth-error';
 import { requireParams } from '../http/params';
 import { familyEnd } from '../grants/refresh-lifetime';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
+import type { RevocationStore } from '../stores/shared/revocation-store';
 import { formEndpoint } from '../http/form-endpoint';
 import { sendJson } from '../http/respond';
 import type { Client, FormParams } from '../types';
@@ -44,8 +45,8 @@ async function describe(ctx: Context, found: FoundToken, client: Client): Promis
  * beyond whether it is still active. Revocation is always checked here, whatever `checkRevocation` says.
  */
 async function describeAccessToken(ctx: Context, found: Extract<FoundToken, { type: 'access_token' }>): Promise<Record<string, unknown>> {
-  const { store } = ctx.config;
-  if (await storeCall('isAccessTokenRevoked', () => store.isAccessTokenRevoked(found.jti, found.sid))) return INACTIVE;
+  const revocations: RevocationStore = ctx.config.store;
+  if (await storeCall('isAccessTokenRevoked', () => revocations.isAccessTokenRevoked(found.jti, found.sid))) return INACTIVE;
   const c = found.claims;
   const cnf = c.cnf as { jkt?: unknown } | undefined;
   return withoutUndefined({

@@ -3,7 +3,7 @@
 
 import type { Context } from '../context';
 import type { SessionEndReason } from '../events';
-import type { RefreshTokenRecord } from '../stores/store';
+import type { RefreshTokenRecord } from '../stores/shared/store';
 import type { Client } from '../types';
 import { revokeFamily } from './family';
 

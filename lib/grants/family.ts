@@ -5,7 +5,11 @@ import type { Context } from '../context';
 import type { Client } from '../types';
 import { epochSeconds } from '../util/clock';
 import { familyEnd } from './refresh-lifetime';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
+import type { RevocationStore } from '../stores/shared/revocation-store';
+
+/** Revoking uses the revocation concern of the store only. */
+const revocations = (ctx: Context): RevocationStore => ctx.config.store;
 
 /**
  * Seconds a verifier may still accept a token after its `exp`: `clockTolerance`, rounded up, plus one second for
@@ -36,10 +40,10 @@ export function familyRevocationTTL(ctx: Context, client?: Client, authTime?: nu
 
 /** Revokes a grant; pass its `authTime` (the record's) so the mark lasts until the grant's end if need be. */
 export function revokeFamily(ctx: Context, familyId: string, client?: Client, authTime?: number): Promise<void> {
-  return storeCall('revokeFamily', () => ctx.config.store.revokeFamily(familyId, familyRevocationTTL(ctx, client, authTime)));
+  return storeCall('revokeFamily', () => revocations(ctx).revokeFamily(familyId, familyRevocationTTL(ctx, client, authTime)));
 }
 
 /** Marks one access token revoked until no verifier could accept it any more (RFC 7009 §2.1). */
 export function revokeAccessToken(ctx: Context, jti: string, exp: number): Promise<void> {
-  return storeCall('revokeAccessToken', () => ctx.config.store.revokeAccessToken(jti, accessTokenMarkEnd(ctx, exp)));
+  return storeCall('revokeAccessToken', () => revocations(ctx).revokeAccessToken(jti, accessTokenMarkEnd(ctx, exp)));
 }

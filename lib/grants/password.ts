@@ -12,7 +12,7 @@ import type { TokenBinding } from '../dpop/token-request';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { refreshExpiresAt } from './refresh-lifetime';
 import { grantableScope } from './scope';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 
 /**
  * `verified` skips the credential check: the MFA grant passes the login it completed (lib/grants/mfa.ts).

@@ -3,7 +3,7 @@
 
 import { invalidGrant } from '../errors/oauth-error';
 import { registeredAuthMethod } from '../client-auth/registered-method';
-import type { RefreshTokenRecord } from '../stores/store';
+import type { RefreshTokenRecord } from '../stores/shared/store';
 import type { Client } from '../types';
 import { invalidDpopProof } from '../dpop/read-proof';
 import type { TokenBinding } from '../dpop/token-request';

@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidGrant } from '../errors/oauth-error';
-import type { RefreshTokenRecord } from '../stores/store';
+import type { RefreshTokenRecord } from '../stores/shared/store';
 import type { Client, FormParams } from '../types';
 import { epochSeconds } from '../util/clock';
 import { randomToken, sha256 } from '../util/crypto';
@@ -12,7 +12,7 @@ import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { assertMaxLength, requireParams } from '../http/params';
 import { familyEnd, refreshExpiresAt } from './refresh-lifetime';
 import { parseScope, scopeRejected } from './scope';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 import { refreshBinding } from './refresh-binding';
 import type { TokenBinding } from '../dpop/token-request';
 import { successorToken } from './successor';

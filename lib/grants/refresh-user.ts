@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import type { Context } from '../context';
 import { invalidGrant, temporarilyUnavailable } from '../errors/oauth-error';
-import type { RefreshTokenRecord } from '../stores/store';
+import type { RefreshTokenRecord } from '../stores/shared/store';
 import type { Client, User } from '../types';
 import { findCurrentUser } from '../users/find-user';
 import { endSession } from './end-session';

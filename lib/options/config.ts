@@ -4,7 +4,7 @@
 import type { ResolvedClientAssertionOptions } from './client-assertion';
 import type { ResolvedDpopOptions } from './dpop';
 import type { StandardsConfig } from './standards';
-import type { TokenStore } from '../stores/store';
+import type { TokenStore } from '../stores/shared/store';
 import type { ThrottleConfig } from './throttle';
 import type { Keyring } from '../tokens/keyring';
 import type { Clock } from '../util/clock';

@@ -18,8 +18,8 @@ import { KNOWN_OPTIONS, type PasswordGrantOptions } from './password-grant-optio
 import { resolveRefreshTokenAbsoluteTTL } from './refresh-lifetime';
 import { resolveReuseGrace, resolveSuccessorKey } from './refresh-reuse';
 import { checkStore } from './store';
-import { MemoryStore } from '../stores/memory-store';
-import type { TokenStore } from '../stores/store';
+import { MemoryStore } from '../stores/memory/memory-store';
+import type { TokenStore } from '../stores/shared/store';
 import { flag, nonNegative, positiveInteger } from './values';
 
 export type {

@@ -4,7 +4,7 @@
 import type { ClientAssertionOptions } from './client-assertion';
 import type { DpopOptions } from './dpop';
 import type { StandardsOptions } from './standards';
-import type { TokenStore } from '../stores/store';
+import type { TokenStore } from '../stores/shared/store';
 import type { ThrottleOptions } from './throttle';
 import type { SigningKeyOption } from './signing-keys';
 import type { Client } from '../types';

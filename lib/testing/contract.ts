@@ -1,11 +1,16 @@
 // lib/testing/contract.ts
-// runTokenStoreContract: declares the TokenStore conformance suite in the caller's test file.
+// The store contract runners: the whole TokenStore, or one concern at a time, declared in the caller's test file.
 
-import type { TokenStore } from '../stores/store';
+import type { StoreConcern } from '../stores/shared/concerns';
+import type { CounterStore } from '../stores/shared/counter-store';
+import type { OneShotStore } from '../stores/shared/one-shot-store';
+import type { RefreshTokenStore } from '../stores/shared/refresh-token-store';
+import type { RevocationStore } from '../stores/shared/revocation-store';
+import type { TokenStore } from '../stores/shared/store';
 import { cappedCounterCases } from './capped-counter-cases';
 import { counterCases } from './counter-cases';
 import { expiryCases } from './expiry-cases';
-import type { Harness, TokenStoreContractOptions } from './harness';
+import type { Harness, StoreContractOptions, TokenStoreContractOptions } from './harness';
 import { refreshCases } from './refresh-cases';
 import { peerCases, revocationCases } from './revocation-cases';
 import { testGlobals } from './test-globals';
@@ -15,7 +20,9 @@ import { valueCases } from './value-cases';
  * Declares describe/it blocks (jest, vitest globals, mocha) checking that a TokenStore keeps the contract the
  * token endpoint relies on: copies in and out, TTL expiry, atomic rotation and consume-once under concurrency,
  * family revocation, counters with window extension, capped counters with release, replay caches, one-shot values, and the optional
- * `onRevocation` broadcast. Assertions use `node:assert`, so any runner reports them.
+ * `onRevocation` broadcast. Assertions use `node:assert`, so any runner reports them. It runs the cases of every
+ * per-concern runner (`runRefreshTokenStoreContract`, `runRevocationStoreContract`, `runCounterStoreContract`,
+ * `runOneShotStoreContract`) plus those where concerns meet (a revoked family's refresh tokens are hidden).
  * @example
  * // __tests__/postgres-store.test.ts
  * import { runTokenStoreContract } from 'express-password-grant/testing';
@@ -26,30 +33,76 @@ import { valueCases } from './value-cases';
  * runTokenStoreContract({ name: 'MyStore', create: () => new MyStore(), runner: { describe, it, afterEach } });
  */
 export function runTokenStoreContract<S extends TokenStore>(options: TokenStoreContractOptions<S>): void {
+  declareContract('TokenStore', options, ['RefreshTokenStore', 'RevocationStore', 'CounterStore', 'OneShotStore']);
+}
+
+/**
+ * The refresh-token cases alone (save, find, atomic rotation, reuse, expiry), for a store of that concern only.
+ * @example
+ * runRefreshTokenStoreContract({ name: 'MyRefreshTokens', create: () => new MyRefreshTokens() });
+ */
+export function runRefreshTokenStoreContract<S extends RefreshTokenStore>(options: StoreContractOptions<S>): void {
+  declareContract('RefreshTokenStore', options, ['RefreshTokenStore']);
+}
+
+/**
+ * The revocation cases alone (jti and family marks, their expiry, the optional `onRevocation` broadcast).
+ * @example
+ * runRevocationStoreContract({ name: 'MyRevocations', create: () => new MyRevocations() });
+ */
+export function runRevocationStoreContract<S extends RevocationStore>(options: StoreContractOptions<S>): void {
+  declareContract('RevocationStore', options, ['RevocationStore']);
+}
+
+/**
+ * The counter cases alone (hit, hitBelow, release, peek, reset, windows and expiry), for a throttling backend.
+ * @example
+ * runCounterStoreContract({ name: 'MyCounters', create: () => new MyCounters() });
+ */
+export function runCounterStoreContract<S extends CounterStore>(options: StoreContractOptions<S>): void {
+  declareContract('CounterStore', options, ['CounterStore']);
+}
+
+/**
+ * The replay-cache and one-shot value cases alone (claimOnce, put, take, expiry).
+ * @example
+ * runOneShotStoreContract({ name: 'MyOneShots', create: () => new MyOneShots() });
+ */
+export function runOneShotStoreContract<S extends OneShotStore>(options: StoreContractOptions<S>): void {
+  declareContract('OneShotStore', options, ['OneShotStore']);
+}
+
+/** The describe block of one runner: a harness over `options`, and the case groups of `concerns`. */
+function declareContract<S extends object>(title: string, options: StoreContractOptions<S>, concerns: readonly StoreConcern[]): void {
   const { describe, it, afterEach } = testGlobals(options.runner);
   const timeout = options.timeoutMs ?? 20_000;
-  const cleanup = options.cleanup ?? ((store: S) => store.close?.());
+  const cleanup = options.cleanup ?? ((store: S) => (store as { close?: () => unknown }).close?.());
   let created: S[] = [];
   const remember = (store: S): S => {
     created.push(store);
     return store;
   };
+  const covered = new Set(concerns);
+  // Cases call only the methods of covered concerns (Harness), so handing them an S typed as TokenStore is sound.
   const harness: Harness = {
     it: (name, body) => it(name, body, timeout),
-    store: async () => remember(await options.create()),
-    peer: options.peer === undefined ? undefined : async (store) => remember(await options.peer!(store as S)),
+    covers: (concern) => covered.has(concern),
+    store: async () => remember(await options.create()) as unknown as TokenStore,
+    peer: options.peer === undefined ? undefined : async (store) => remember(await options.peer!(store as unknown as S)) as unknown as TokenStore,
   };
-  describe(`TokenStore contract: ${options.name}`, () => {
+  describe(`${title} contract: ${options.name}`, () => {
     afterEach(async () => {
       const stores = created;
       created = [];
       for (const store of stores) await cleanup(store);
     });
-    describe('refresh tokens', () => refreshCases(harness));
-    describe('revocation', () => revocationCases(harness));
-    describe('counters', () => counterCases(harness));
-    describe('capped counters (throttle reservations)', () => cappedCounterCases(harness));
-    describe('replay caches and one-shot values', () => valueCases(harness));
+    if (covered.has('RefreshTokenStore')) describe('refresh tokens', () => refreshCases(harness));
+    if (covered.has('RevocationStore')) describe('revocation', () => revocationCases(harness));
+    if (covered.has('CounterStore')) {
+      describe('counters', () => counterCases(harness));
+      describe('capped counters (throttle reservations)', () => cappedCounterCases(harness));
+    }
+    if (covered.has('OneShotStore')) describe('replay caches and one-shot values', () => valueCases(harness));
     describe('expiry', () => expiryCases(harness));
     if (options.peer !== undefined) describe('shared between handles', () => peerCases(harness));
   });

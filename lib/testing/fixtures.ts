@@ -2,7 +2,7 @@
 // Records, ids and waits for the store contract: fresh random ids per case so stores can be shared between cases.
 
 import { randomBytes } from 'node:crypto';
-import type { RefreshTokenRecord } from '../stores/store';
+import type { RefreshTokenRecord } from '../stores/shared/store';
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 

@@ -1,11 +1,13 @@
 // lib/testing/harness.ts
-// What each group of contract cases receives: the runner's `it`, and stores created per case and cleaned up after.
+// What each group of contract cases receives: the runner's `it`, the concerns under test, and stores created per
+// case and cleaned up after.
 
-import type { TokenStore } from '../stores/store';
+import type { StoreConcern } from '../stores/shared/concerns';
+import type { TokenStore } from '../stores/shared/store';
 import type { TestBody, TestGlobals } from './test-globals';
 
-/** Options of `runTokenStoreContract`. */
-export interface TokenStoreContractOptions<S extends TokenStore = TokenStore> {
+/** Options of every contract runner (`runTokenStoreContract`, `runCounterStoreContract`, ...). */
+export interface StoreContractOptions<S extends object = object> {
   /** Shown in the describe block, e.g. `'PostgresStore'`. */
   readonly name: string;
   /** A fresh store for one test case. Stores made for different cases may share a backend (ids are random). */
@@ -26,8 +28,17 @@ export interface TokenStoreContractOptions<S extends TokenStore = TokenStore> {
   readonly runner?: TestGlobals;
 }
 
+/** Options of `runTokenStoreContract`. */
+export type TokenStoreContractOptions<S extends TokenStore = TokenStore> = StoreContractOptions<S>;
+
+/**
+ * Cases are written against `TokenStore` but call only the methods of the concerns under test (`covers`): a store
+ * given to a per-concern runner is never asked for anything else.
+ */
 export interface Harness {
   it(name: string, body: TestBody): void;
+  /** True when `concern` is under test. */
+  covers(concern: StoreConcern): boolean;
   /** A store for the current case, cleaned up after it. */
   store(): Promise<TokenStore>;
   /** A second handle on the store's backend, or undefined when the store is not shared. */

@@ -1,6 +1,13 @@
 // lib/testing/index.ts
-// `express-password-grant/testing`: the TokenStore conformance kit for people writing their own store.
+// `express-password-grant/testing`: the store conformance kit for people writing their own store, whole or one
+// concern at a time.
 
-export { runTokenStoreContract } from './contract';
-export type { TokenStoreContractOptions } from './harness';
+export {
+  runTokenStoreContract,
+  runRefreshTokenStoreContract,
+  runRevocationStoreContract,
+  runCounterStoreContract,
+  runOneShotStoreContract,
+} from './contract';
+export type { StoreContractOptions, TokenStoreContractOptions } from './harness';
 export type { TestGlobals } from './test-globals';

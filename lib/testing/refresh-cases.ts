@@ -2,7 +2,7 @@
 // Contract cases for refresh tokens: save/find copies, atomic rotation, reuse, and rotation under concurrency.
 
 import assert from 'node:assert/strict';
-import type { RotateResult } from '../stores/store';
+import type { RotateResult } from '../stores/shared/store';
 import { nowSeconds, refreshRecord, successorOf, uniqueId } from './fixtures';
 import type { Harness } from './harness';
 

@@ -2,12 +2,18 @@
 // Contract cases for revocation: families (refresh tokens and sid), access-token jtis, and the onRevocation broadcast.
 
 import assert from 'node:assert/strict';
-import type { Revocation, TokenStore } from '../stores/store';
+import type { Revocation, TokenStore } from '../stores/shared/store';
 import { eventually, nowSeconds, refreshRecord, successorOf, uniqueId } from './fixtures';
 import type { Harness } from './harness';
 
-/** Declares the revocation cases. */
+/** Declares the revocation cases; those where revocations meet refresh tokens only when both are under test. */
 export function revocationCases(t: Harness): void {
+  if (t.covers('RefreshTokenStore')) familyCases(t);
+  markCases(t);
+}
+
+/** A revoked family's refresh tokens: hidden, and never rotated (the store keeps both concerns). */
+function familyCases(t: Harness): void {
   t.it('revoking a family hides all its refresh tokens and blocks their rotation, and only that family', async () => {
     const store = await t.store();
     const record = refreshRecord();
@@ -31,7 +37,10 @@ export function revocationCases(t: Harness): void {
     const results = await Promise.all(Array.from({ length: 20 }, () => store.rotateRefreshToken(record.id, successorOf(record), nowSeconds())));
     assert.ok(results.every((r) => r.outcome === 'invalid'));
   });
+}
 
+/** Revocation marks alone: jtis, families (sid), and the broadcast. */
+function markCases(t: Harness): void {
   t.it('reports an access token revoked by jti, or by its family (sid), and no other', async () => {
     const store = await t.store();
     const [jti, otherJti, familyId] = [uniqueId('jti'), uniqueId('jti'), uniqueId('fam')];
@@ -67,10 +76,23 @@ export function revocationCases(t: Harness): void {
   });
 }
 
-/** Shared cases: two handles on one backend, as two processes would hold. */
+/** Shared cases: two handles on one backend, as two processes would hold (each concern under test). */
 export function peerCases(t: Harness): void {
   const { peer } = t;
   if (peer === undefined) return;
+  if (t.covers('RefreshTokenStore')) refreshPeerCases(t, peer);
+  const shared = [
+    t.covers('RevocationStore') ? 'revocations' : undefined,
+    t.covers('CounterStore') ? 'counters' : undefined,
+    t.covers('OneShotStore') ? 'one-shot values' : undefined,
+  ].filter((what): what is string => what !== undefined);
+  if (shared.length > 0) sharedStateCase(t, peer, shared);
+  if (t.covers('RevocationStore')) broadcastPeerCase(t, peer);
+}
+
+type Peer = (store: TokenStore) => Promise<TokenStore>;
+
+function refreshPeerCases(t: Harness, peer: Peer): void {
   t.it('a token rotated through one handle is spent for the other, and reuse there is reported', async () => {
     const a = await t.store();
     const b = await peer(a);
@@ -90,23 +112,35 @@ export function peerCases(t: Harness): void {
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).rotateRefreshToken(record.id, successorOf(record), nowSeconds())));
     assert.equal(results.filter((r) => r.outcome === 'rotated').length, 1);
   });
+}
 
-  t.it('revocations, counters and one-shot values are shared between handles', async () => {
+/** One case for every concern under test: the titles of the whole contract stay as they were. */
+function sharedStateCase(t: Harness, peer: Peer, shared: readonly string[]): void {
+  const title = shared.length === 1 ? shared[0] : `${shared.slice(0, -1).join(', ')} and ${shared[shared.length - 1]}`;
+  t.it(`${title} are shared between handles`, async () => {
     const a = await t.store();
     const b = await peer(a);
     const [jti, key, once] = [uniqueId('jti'), uniqueId('ctr'), uniqueId('once')];
-    await a.revokeAccessToken(jti, nowSeconds() + 600);
-    assert.equal(await b.isAccessTokenRevoked(jti, undefined), true);
-    await a.hit(key, 60);
-    assert.equal((await b.hit(key, 60)).count, 2);
-    assert.equal((await a.peek(key))?.count, 2);
-    assert.equal(await a.claimOnce(once, 60), true);
-    assert.equal(await b.claimOnce(once, 60), false);
-    await b.put(once, 'v', 60);
-    assert.equal(await a.take(once), 'v');
-    assert.equal(await b.take(once), undefined);
+    if (t.covers('RevocationStore')) {
+      await a.revokeAccessToken(jti, nowSeconds() + 600);
+      assert.equal(await b.isAccessTokenRevoked(jti, undefined), true);
+    }
+    if (t.covers('CounterStore')) {
+      await a.hit(key, 60);
+      assert.equal((await b.hit(key, 60)).count, 2);
+      assert.equal((await a.peek(key))?.count, 2);
+    }
+    if (t.covers('OneShotStore')) {
+      assert.equal(await a.claimOnce(once, 60), true);
+      assert.equal(await b.claimOnce(once, 60), false);
+      await b.put(once, 'v', 60);
+      assert.equal(await a.take(once), 'v');
+      assert.equal(await b.take(once), undefined);
+    }
   });
+}
 
+function broadcastPeerCase(t: Harness, peer: Peer): void {
   t.it('a revocation made through one handle reaches onRevocation listeners of the other', async () => {
     const a = await t.store();
     const b = await peer(a);

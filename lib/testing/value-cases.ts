@@ -2,7 +2,7 @@
 // Contract cases for replay caches (claimOnce) and one-shot values (put/take), alone and under concurrency.
 
 import assert from 'node:assert/strict';
-import { isStoreFullError } from '../stores/store-full-error';
+import { isStoreFullError } from '../stores/shared/store-full-error';
 import { uniqueId } from './fixtures';
 import type { Harness } from './harness';
 

@@ -4,12 +4,13 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
 import type { Client } from '../types';
 import { epochSeconds } from '../util/clock';
 import { sha256 } from '../util/crypto';
 import { bucket, ipBucket, type Bucket } from './keys';
 import { recordFailure, recordSuccess, releaseAll, reserve, throttledError, type BucketPlan, type Place, type Reservation } from './limiter';
+import { refreshRecords } from './throttle-store';
 
 /** The throttle of one client authentication. */
 export interface ClientThrottle {
@@ -99,7 +100,7 @@ const own = (b: Bucket): Place => ({ counted: b, account: b });
 /** The grant family of a live refresh token issued to `clientId`, or undefined (one store read, only when refused). */
 async function refreshFamily(ctx: Context, clientId: string, refreshToken: string | undefined): Promise<string | undefined> {
   if (refreshToken === undefined || refreshToken === '' || refreshToken.length > 512) return undefined;
-  const record = await storeCall('findRefreshToken', () => ctx.config.store.findRefreshToken(sha256(refreshToken)));
+  const record = await storeCall('findRefreshToken', () => refreshRecords(ctx).findRefreshToken(sha256(refreshToken)));
   if (record === undefined || record.clientId !== clientId || record.expiresAt <= epochSeconds(ctx.config.now)) return undefined;
   return record.familyId;
 }

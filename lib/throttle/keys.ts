@@ -4,7 +4,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { sha256 } from '../util/crypto';
 import type { BucketKind } from '../options/throttle';
-import { THROTTLE_PREFIX as P } from '../stores/counter-kinds';
+import { THROTTLE_PREFIX as P } from '../stores/shared/counter-kinds';
 
 /** A bucket: which rule, and the identity it counts (username, IP, client id or a pair), hashed once. */
 export interface Bucket {

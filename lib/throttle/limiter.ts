@@ -4,8 +4,9 @@
 
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
-import { storeCall } from '../stores/store-call';
-import type { CappedHit, Counter } from '../stores/store';
+import { storeCall } from '../stores/shared/store-call';
+import type { CappedHit, Counter } from '../stores/shared/counter-store';
+import { counterStore } from './throttle-store';
 import { epochSeconds } from '../util/clock';
 import { failKey, knownKey, levelKey, lockKey, tightKey, type Bucket } from './keys';
 import type { BucketKind, ResolvedRule, ThrottleConfig } from '../options/throttle';
@@ -68,7 +69,7 @@ export type Reserved = { readonly reservation: Reservation; readonly lock?: unde
  * and past a threshold.
  */
 export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: readonly BucketPlan[], place: Place): Promise<Reserved> {
-  const { store } = ctx.config;
+  const store = counterStore(ctx);
   const active = plans.filter((p) => throttle.rules[p.bucket.kind] !== false);
   const [hits, marker] = await settledOrReleased(
     ctx,
@@ -138,7 +139,7 @@ async function settledOrReleased(
  * round trip when the place held nothing before this attempt; one more (a peek of the account's tally) otherwise.
  */
 export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place, remember: boolean): Promise<void> {
-  const { store } = ctx.config;
+  const store = counterStore(ctx);
   const { counted, account } = place;
   const keep = throttle.rememberSuccessSeconds;
   const now = epochSeconds(ctx.config.now);
@@ -166,7 +167,7 @@ export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: R
  */
 async function ownFailures(ctx: Context, place: Place, earlier: number): Promise<number> {
   if (place.account.name === place.counted.name) return earlier;
-  const tally = await storeCall('peek', () => ctx.config.store.peek(failKey(place.account)));
+  const tally = await storeCall('peek', () => counterStore(ctx).peek(failKey(place.account)));
   return Math.min(earlier, tally?.count ?? 0);
 }
 
@@ -191,7 +192,7 @@ export async function recordFailure(ctx: Context, throttle: ThrottleConfig, r: R
 
 /** The attempt was never judged (e.g. verifyUser or findClient threw): give back every unit it holds. */
 export function releaseAll(ctx: Context, held: readonly Bucket[]): Promise<unknown> {
-  const { store } = ctx.config;
+  const store = counterStore(ctx);
   return storeCall('release', () => Promise.all(held.map((b) => store.release(failKey(b)))));
 }
 
@@ -200,7 +201,7 @@ export function releaseAll(ctx: Context, held: readonly Bucket[]): Promise<unkno
  * one creates it and raises the level. Returns the lock mark, created or found.
  */
 async function startLock(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<CappedHit> {
-  const { store } = ctx.config;
+  const store = counterStore(ctx);
   const level = await storeCall('peek', () => store.peek(levelKey(b)));
   // The lock mark first, then the level: whoever sees the level raised also sees the lock (see nextPeriod).
   const lock = await storeCall('hitBelow', () => store.hitBelow(lockKey(b), 1, lockSeconds(rule, (level?.count ?? 0) + 1)));
@@ -214,7 +215,7 @@ async function startLock(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<C
  * request, so a burst cannot run it up to the cap. Returns the refusal, or undefined for the one that proceeds.
  */
 async function nextPeriod(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<Lock | undefined> {
-  const { store } = ctx.config;
+  const store = counterStore(ctx);
   const now = epochSeconds(ctx.config.now);
   const [lock, level] = await storeCall('peek', () => Promise.all([store.peek(lockKey(b)), store.peek(levelKey(b))]));
   if (lock !== undefined) return { kind: b.kind, retryAfter: Math.max(1, lock.resetAt - now) };
@@ -235,7 +236,7 @@ async function nextPeriod(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<
 
 /** A full `tighten` bucket: one attempt per place per window (a place that succeeds then becomes known). */
 async function tighten(ctx: Context, rule: ResolvedRule, b: Bucket, place: Bucket): Promise<Lock | undefined> {
-  const { store } = ctx.config;
+  const store = counterStore(ctx);
   const claim = await storeCall('hitBelow', () => store.hitBelow(tightKey(b, place), 1, rule.windowSeconds));
   if (claim.added) return undefined;
   return { kind: b.kind, retryAfter: Math.max(1, claim.resetAt - epochSeconds(ctx.config.now)) };

@@ -2,7 +2,8 @@
 // Brute-force protection of the password grant: reserve the attempt in every bucket before verifyUser, settle after.
 
 import type { Context } from '../context';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
+import { counterStore } from './throttle-store';
 import { epochSeconds } from '../util/clock';
 import { accountBucket, bucket, ipBucket, legacyUsernameKey, lockKey, type Bucket } from './keys';
 import {
@@ -109,7 +110,7 @@ export function loginThrottle(ctx: Context, attempt: LoginAttempt): LoginThrottl
  * written before the upgrade has ended `usernameIp.windowSeconds` after it.
  */
 async function legacyLock(ctx: Context, legacy: Bucket): Promise<Lock | undefined> {
-  const lock = await storeCall('peek', () => ctx.config.store.peek(lockKey(legacy)));
+  const lock = await storeCall('peek', () => counterStore(ctx).peek(lockKey(legacy)));
   if (lock === undefined) return undefined;
   return { kind: 'usernameIp', retryAfter: Math.max(1, lock.resetAt - epochSeconds(ctx.config.now)) };
 }

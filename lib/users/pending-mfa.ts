@@ -4,7 +4,8 @@
 
 import type { Context } from '../context';
 import { serverError } from '../errors/oauth-error';
-import { storeCall } from '../stores/store-call';
+import { storeCall } from '../stores/shared/store-call';
+import type { OneShotStore } from '../stores/shared/one-shot-store';
 import type { User } from '../types';
 import { isObject } from '../util/assert';
 import { randomToken, sha256 } from '../util/crypto';
@@ -19,17 +20,20 @@ export interface PendingMfa {
 
 const key = (token: string): string => `mfa:${sha256(token)}`;
 
+/** Pending logins are one-shot values: the only concern of the store this file uses. */
+const oneShots = (ctx: Context): OneShotStore => ctx.config.store;
+
 /** Stores `pending` and returns the mfa_token for the client; the token itself is never stored. */
 export async function issueMfaToken(ctx: Context, pending: PendingMfa): Promise<string> {
   const token = randomToken();
   const value = JSON.stringify(pending);
-  await storeCall('put', () => ctx.config.store.put(key(token), value, ctx.config.mfaTokenTTL));
+  await storeCall('put', () => oneShots(ctx).put(key(token), value, ctx.config.mfaTokenTTL));
   return token;
 }
 
 /** Consumes an mfa_token: the pending login the first time, undefined for an unknown, used or expired token. */
 export async function redeemMfaToken(ctx: Context, token: string): Promise<PendingMfa | undefined> {
-  const value = await storeCall('take', () => ctx.config.store.take(key(token)));
+  const value = await storeCall('take', () => oneShots(ctx).take(key(token)));
   if (value === undefined) return undefined;
   let parsed: unknown;
   try {

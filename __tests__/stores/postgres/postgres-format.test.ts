@@ -1,0 +1,152 @@
+// __tests__/stores/postgres/postgres-format.test.ts
+// PostgresStore's stored format v1, pinned by exact rows (golden rows), and the upgrade from the schema and rows
+// 7c18849 wrote (fixed values): migrate() adds, never rewrites; old rows are found, rotated, reported as reused,
+// revoked and swept by the new code.
+
+import type { Pool } from 'pg';
+import { PostgresStore, SqlStoreError, type RefreshTokenRecord } from '../../../lib';
+import { PG_MIGRATIONS } from '../../../lib/stores/postgres/postgres-schema';
+import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, v0SqlRecord, V0_SQL_RECORD } from '../../helpers/golden-records';
+import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
+
+/** Every column of a refresh_tokens row, expiry in epoch seconds. */
+const ROW = `SELECT id, family_id, format, sub, client_id, auth_time, issued_at, extract(epoch FROM expires_at)::float8 AS expires_at,
+  spent_at, successor_id, record, data FROM %s.refresh_tokens WHERE id = $1`;
+
+const LOGIN_ROW = {
+  id: 'golden-login',
+  family_id: FAMILY,
+  format: 1,
+  sub: 'u-1234',
+  client_id: 'web',
+  auth_time: AUTH,
+  issued_at: AUTH,
+  expires_at: FAR,
+  spent_at: null,
+  successor_id: null,
+  record: '[0]',
+  data: '{"scope":"openid profile orders","user":"user1234@example.com"}',
+};
+
+describeWithPostgres('PostgresStore stored format', () => {
+  const schema = uniqueSchema('format');
+  let pool: Pool;
+  let store: PostgresStore;
+  const row = async (id: string): Promise<Record<string, unknown> | undefined> => (await pool.query(ROW.replace('%s', `"${schema}"`), [id])).rows[0];
+  const successor = (record: RefreshTokenRecord, id: string): RefreshTokenRecord => ({ ...record, id, issuedAt: AUTH + 200 });
+  const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+  beforeAll(async () => {
+    pool = testPool();
+    // The schema exactly as 7c18849 created it (step 001), holding rows as 7c18849 wrote them; then the upgrade.
+    await pool.query(PG_MIGRATIONS[0].sql(schema));
+    const insert = `INSERT INTO "${schema}".refresh_tokens (id, family_id, record, spent_at, successor_id, expires_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6))`;
+    for (const [id, family, spentAt, successorId, expiresAt] of [
+      ['v0-find', FAMILY, null, null, FAR],
+      ['v0-rotate', 'c0ffee00-0000-4000-8000-000000000002', null, null, FAR],
+      ['v0-spent', 'c0ffee00-0000-4000-8000-000000000003', 1765000500, 'old-successor', FAR],
+      ['v0-revoked', 'c0ffee00-0000-4000-8000-000000000004', null, null, FAR],
+      ['v0-expired', 'c0ffee00-0000-4000-8000-000000000005', null, null, AUTH],
+    ] as const) {
+      await pool.query(insert, [id, family, v0SqlRecord(family), spentAt, successorId, expiresAt]);
+    }
+    store = new PostgresStore({ pool, schema, sweepIntervalMs: 0 });
+    await store.migrate();
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await pool.end();
+    await dropSchema(schema);
+  });
+
+  describe('v1, written', () => {
+    it('writes a login record as exactly this row', async () => {
+      await store.saveRefreshToken(LOGIN);
+      expect(await row(LOGIN.id)).toEqual(LOGIN_ROW);
+    });
+
+    it('writes the fields without a column by their v1 names, one it does not know under x', async () => {
+      await store.saveRefreshToken(FULL);
+      expect(await row(FULL.id)).toEqual({
+        ...LOGIN_ROW,
+        id: 'golden-full',
+        issued_at: AUTH + 100,
+        data: '{"scope":"openid profile orders","user":"user1234@example.com","jkt":"thumb","claims":{"tenant":"ä"},"x":{"note":"kept"}}',
+      });
+    });
+
+    it('rotation sets spent_at and successor_id on the spent row only; the successor is a v1 row', async () => {
+      const previous = { ...LOGIN, id: 'golden-rotated' };
+      await store.saveRefreshToken(previous);
+      expect(await store.rotateRefreshToken(previous.id, successor(previous, 'golden-successor'), AUTH + 200)).toEqual({ outcome: 'rotated', previous });
+      expect(await row(previous.id)).toEqual({ ...LOGIN_ROW, id: 'golden-rotated', spent_at: AUTH + 200, successor_id: 'golden-successor' });
+      expect(await row('golden-successor')).toEqual({ ...LOGIN_ROW, id: 'golden-successor', issued_at: AUTH + 200 });
+    });
+  });
+
+  describe('v1, read from fixed rows', () => {
+    it('finds the record a fixed v1 row holds', async () => {
+      await pool.query(
+        `INSERT INTO "${schema}".refresh_tokens (id, family_id, format, sub, client_id, auth_time, issued_at, expires_at, record, data)
+         VALUES ('fixed-full', $1, 1, 'u-1234', 'web', $2, $3, to_timestamp($4), '[0]', $5)`,
+        [FAMILY, AUTH, AUTH + 100, FAR, '{"scope":"openid profile orders","user":"user1234@example.com","jkt":"thumb","claims":{"tenant":"ä"},"x":{"note":"kept"}}'],
+      );
+      expect(await store.findRefreshToken('fixed-full')).toEqual({ ...FULL, id: 'fixed-full' });
+    });
+
+    it('refuses a row of a format it does not know (a newer one, after a rollback)', async () => {
+      await pool.query(
+        `INSERT INTO "${schema}".refresh_tokens (id, family_id, format, sub, client_id, auth_time, issued_at, expires_at, record, data)
+         VALUES ('from-the-future', $1, 2, 'u-1234', 'web', $2, $2, to_timestamp($3), '[0]', '{}')`,
+        [FAMILY, AUTH, FAR],
+      );
+      await expect(store.findRefreshToken('from-the-future')).rejects.toThrow(SqlStoreError);
+    });
+  });
+
+  describe('v0, what 7c18849 wrote, after migrate()', () => {
+    it('migrate() only added columns: the v0 rows are as they were written', async () => {
+      expect(await row('v0-find')).toEqual({
+        id: 'v0-find', family_id: FAMILY, format: null, sub: null, client_id: null, auth_time: null, issued_at: null,
+        expires_at: FAR, spent_at: null, successor_id: null, record: V0_SQL_RECORD, data: null,
+      });
+    });
+
+    it('finds one as the record it was written as', async () => {
+      expect(await store.findRefreshToken('v0-find')).toEqual(loginAs('v0-find', FAMILY));
+    });
+
+    it('rotates one: spent in place, the successor written as v1, reuse reported', async () => {
+      const record = loginAs('v0-rotate', 'c0ffee00-0000-4000-8000-000000000002');
+      const next = successor(record, 'v0-successor');
+      const now = nowSeconds();
+      expect(await store.rotateRefreshToken(record.id, next, now)).toEqual({ outcome: 'rotated', previous: record });
+      expect(await row(record.id)).toMatchObject({ format: null, record: v0SqlRecord(record.familyId), spent_at: now, successor_id: next.id });
+      expect(await row(next.id)).toMatchObject({ format: 1, record: '[0]' });
+      expect(await store.findRefreshToken(next.id)).toEqual(next);
+      const spent = { ...record, spentAt: now, successorId: next.id };
+      expect(await store.rotateRefreshToken(record.id, successor(record, 'v0-second'), now + 1)).toEqual({ outcome: 'reused', previous: spent });
+    });
+
+    it('reports reuse of one 7c18849 had already rotated', async () => {
+      const spent = { ...loginAs('v0-spent', 'c0ffee00-0000-4000-8000-000000000003'), spentAt: 1765000500, successorId: 'old-successor' };
+      expect(await store.findRefreshToken('v0-spent')).toEqual(spent);
+      expect(await store.rotateRefreshToken('v0-spent', successor(spent, 'v0-never'), nowSeconds())).toEqual({ outcome: 'reused', previous: spent });
+      expect(await row('v0-never')).toBeUndefined();
+    });
+
+    it('hides one whose family is revoked, and refuses to rotate it', async () => {
+      await store.revokeFamily('c0ffee00-0000-4000-8000-000000000004', 600);
+      expect(await store.findRefreshToken('v0-revoked')).toBeUndefined();
+      expect(await store.rotateRefreshToken('v0-revoked', successor(LOGIN, 'v0-none'), nowSeconds())).toEqual({ outcome: 'invalid' });
+    });
+
+    it('sweeps an expired one', async () => {
+      expect(await row('v0-expired')).toBeDefined();
+      expect(await store.sweep()).toBeGreaterThanOrEqual(1);
+      expect(await row('v0-expired')).toBeUndefined();
+      expect(await row('v0-find')).toBeDefined();
+    });
+  });
+});

@@ -1,0 +1,33 @@
+// __tests__/stores/postgres/postgres-store.contract.test.ts
+// The TokenStore conformance kit against PostgresStore on the real PostgreSQL at DATABASE_URL, with peers (two pools).
+
+import type { Pool } from 'pg';
+import { PostgresStore } from '../../../lib';
+import { runTokenStoreContract } from '../../../lib/testing';
+import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
+
+const schema = uniqueSchema('contract');
+
+describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
+  const pools = new Map<PostgresStore, Pool>();
+  const storeOnNewPool = async (): Promise<PostgresStore> => {
+    const pool = testPool();
+    const store = new PostgresStore({ pool, schema });
+    pools.set(store, pool);
+    await store.migrate();
+    return store;
+  };
+
+  afterAll(() => dropSchema(schema));
+
+  runTokenStoreContract({
+    name: 'PostgresStore',
+    create: storeOnNewPool,
+    peer: storeOnNewPool,
+    cleanup: async (store) => {
+      await store.close();
+      await pools.get(store)?.end();
+      pools.delete(store);
+    },
+  });
+});

@@ -1,0 +1,192 @@
+// __tests__/stores/postgres/postgres-store.test.ts
+// PostgresStore beyond the contract: explicit migration, the shipped SQL, sweeping, timeouts when the database is
+// unreachable, and the LISTEN connection: re-opened after a drop (with flushes), released by close().
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, PostgresStore, SqlStoreError } from '../../../lib';
+import { postgresSchemaSql } from '../../../lib/stores/postgres/postgres-schema';
+import type { Revocation } from '../../../lib';
+import { eventually } from '../../helpers/eventually';
+import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, testPool, uniqueSchema } from '../../helpers/postgres';
+import { sparePort } from '../../helpers/spare-port';
+import { TcpProxy } from '../../helpers/tcp-proxy';
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+const record = (id: string, expiresAt: number) => ({
+  id, familyId: `fam-${id}`, clientId: 'c', sub: 'u', scope: ['a'], authTime: nowSeconds(), issuedAt: nowSeconds(), expiresAt,
+});
+
+
+describe('PostgresStore options', () => {
+  it('refuses a pool without connect(), schema names that are not plain identifiers, and bad numbers', () => {
+    const pool = { connect: async () => { throw new Error('unused'); } };
+    expect(() => new PostgresStore({ pool: {} as never })).toThrow(/options.pool/);
+    for (const schema of ['Epg', 'a"b', 'x;drop', '', '1abc']) {
+      expect(() => new PostgresStore({ pool, schema })).toThrow(/options.schema/);
+    }
+    expect(() => new PostgresStore({ pool, queryTimeoutMs: 0 })).toThrow(/queryTimeoutMs/);
+    expect(() => new PostgresStore({ pool, sweepIntervalMs: -1 })).toThrow(/sweepIntervalMs/);
+  });
+
+  it('reports each wrong option as a ConfigError with a code, like passwordGrant() does', () => {
+    const pool = { connect: async () => { throw new Error('unused'); } };
+    for (const [options, code, message] of [
+      [undefined, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options must be an object/],
+      [{ pool: {} }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.pool must be a pg\.Pool/],
+      [{ pool, schema: 'A' }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.schema must match/],
+      [{ pool, queryTimeoutMs: 0 }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.queryTimeoutMs must be a positive number/],
+      [{ pool, shema: 'epg' }, 'ERR_EPG_UNKNOWN_OPTION', /^PostgresStore: options\.shema is not a known option$/],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        new PostgresStore(options as never);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect(thrown).toMatchObject({ code, message: expect.stringMatching(message) });
+    }
+  });
+
+  it('leaves both drivers out of the built package: no pg/better-sqlite3 import in any .d.ts, no require of them in any .js', () => {
+    const dist = path.join(__dirname, '..', '..', '..', 'dist');
+    if (!fs.existsSync(path.join(dist, 'index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+    const files = fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(d\.ts|js|mjs)$/.test(f));
+    expect(files).toContain(path.join('stores', 'postgres', 'postgres-store.d.ts'));
+    // Doc comments show how an app imports its driver; code must not.
+    const code = (f: string): string => fs.readFileSync(path.join(dist, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const offenders = files.filter((f) => /(from\s+|require\(|import\()['"](pg|better-sqlite3)['"]/.test(code(f)));
+    expect(offenders).toEqual([]);
+  });
+
+  it('ships sql/postgres-schema.sql as exactly the DDL migrate() runs for schema "epg"', () => {
+    const shipped = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'sql', 'postgres-schema.sql'), 'utf8');
+    expect(shipped).toBe(postgresSchemaSql('epg'));
+  });
+});
+
+describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
+  const schemas: string[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  const schema = (label: string): string => {
+    const name = uniqueSchema(label);
+    schemas.push(name);
+    return name;
+  };
+  afterEach(async () => {
+    for (const done of cleanups.splice(0)) await done();
+    for (const name of schemas.splice(0)) await dropSchema(name);
+  });
+
+  it('runs no DDL until migrate(): before it a call rejects, after it works; migrate() is idempotent and concurrent-safe', async () => {
+    const name = schema('migrate');
+    const pool = testPool();
+    const store = new PostgresStore({ pool, schema: name });
+    cleanups.push(async () => {
+      await store.close();
+      await pool.end();
+    });
+    await expect(store.hit('k', 60)).rejects.toBeInstanceOf(SqlStoreError);
+    const exists = await pool.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [name]);
+    expect(exists.rowCount).toBe(0);
+    await Promise.all([store.migrate(), store.migrate(), new PostgresStore({ pool, schema: name, sweepIntervalMs: 0 }).migrate()]);
+    await store.migrate();
+    expect((await store.hit('k', 60)).count).toBe(1);
+  });
+
+  it('sweeps expired rows of every table in bounded batches and leaves live ones', async () => {
+    const name = schema('sweep');
+    const { store, pool, done } = await migratedStore(name, { sweepIntervalMs: 0, sweepBatchSize: 7 });
+    cleanups.push(done);
+    // Expiries 2-3 s ahead, and the wait measured from when the writes ended: on a loaded machine a write that lands
+    // after an absolute expiry is not stored at all (a 1 s margin made this test flaky in CI).
+    const now = nowSeconds();
+    await Promise.all(Array.from({ length: 23 }, (_, i) => store.saveRefreshToken(record(`old-${i}`, now + 3))));
+    await store.saveRefreshToken(record('live', now + 3600));
+    await Promise.all([store.hit('c', 2), store.claimOnce('o', 2), store.put('v', 'x', 2), store.revokeAccessToken('j', now + 3), store.revokeFamily('f', 2)]);
+    await store.hit('c-live', 600);
+    const written = Date.now();
+    const stored = await pool.query(`SELECT (SELECT count(*) FROM "${name}".refresh_tokens) AS rt, (SELECT count(*) FROM "${name}".counters) AS ctr`);
+    expect(stored.rows[0]).toEqual({ rt: '24', ctr: '2' });
+    await new Promise((r) => setTimeout(r, Math.max((now + 3) * 1000, written + 2000) + 250 - Date.now()));
+    expect(await store.sweep()).toBe(23 + 5);
+    const counts = await pool.query(`SELECT (SELECT count(*) FROM "${name}".refresh_tokens) AS rt, (SELECT count(*) FROM "${name}".counters) AS ctr,
+      (SELECT count(*) FROM "${name}".claims) + (SELECT count(*) FROM "${name}".one_shot_values) + (SELECT count(*) FROM "${name}".revocations) AS rest`);
+    expect(counts.rows[0]).toEqual({ rt: '1', ctr: '1', rest: '0' });
+    expect(await store.sweep()).toBe(0);
+  });
+
+  it('rejects with SqlStoreError, not a hang, when the database refuses connections or never answers', async () => {
+    const refused = new PostgresStore({ pool: testPool({ port: await sparePort(), host: '127.0.0.1', connectionString: undefined, user: 'root', database: 'test' }), schema: 'epg', queryTimeoutMs: 1000 });
+    await expect(refused.findRefreshToken('x')).rejects.toThrow(SqlStoreError);
+    const proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(DATABASE_URL as string).port || 5432) });
+    await proxy.start();
+    await proxy.blackHole();
+    // No connection timeout on this pool: only the store's own deadline can end the wait.
+    const pool = testPool({ connectionString: DATABASE_URL!.replace(/:\d+\//, `:${proxy.port}/`), connectionTimeoutMillis: 0 });
+    const hanging = new PostgresStore({ pool, schema: 'epg', queryTimeoutMs: 300 });
+    cleanups.push(async () => {
+      await proxy.stop();
+      await Promise.all([refused.close(), hanging.close()]);
+    });
+    await expect(hanging.take('x')).rejects.toThrow(/timed out after 300 ms/);
+  });
+
+  it('recovers without a restart once the database is reachable again', async () => {
+    const name = schema('recover');
+    const proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(DATABASE_URL as string).port || 5432) });
+    await proxy.start();
+    const pool = testPool({ connectionString: DATABASE_URL!.replace(/:\d+\//, `:${proxy.port}/`), connectionTimeoutMillis: 500 });
+    const { store, done } = await migratedStore(name, { queryTimeoutMs: 1000 }, pool);
+    cleanups.push(async () => {
+      await done();
+      await proxy.stop();
+    });
+    expect((await store.hit('k', 60)).count).toBe(1);
+    await proxy.cut();
+    await expect(store.hit('k', 60)).rejects.toThrow(SqlStoreError);
+    await expect(store.hit('k', 60)).rejects.toThrow(SqlStoreError);
+    await proxy.restore();
+    await eventually(async () => (await store.hit('k', 60).catch(() => undefined)) !== undefined, 'the store to answer again');
+    expect((await store.peek('k'))?.count).toBe(2);
+  });
+
+  it('re-opens a dropped LISTEN connection, flushing listeners when it drops and when it is back', async () => {
+    const name = schema('listen');
+    const [a, b] = await Promise.all([migratedStore(name), migratedStore(name)]);
+    cleanups.push(a.done, b.done);
+    const seen: Array<Revocation | undefined> = [];
+    b.store.onRevocation((r) => seen.push(r));
+    const heard = (id: string): boolean => seen.some((r) => r?.id === id);
+    await eventually(async () => {
+      await a.store.revokeAccessToken('probe-1', nowSeconds() + 60);
+      return heard('probe-1');
+    }, 'the first notification');
+    // The server ends the listening session, as a restart or a network cut would.
+    const killed = await a.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1`, [`LISTEN "${name}_revocations"`]);
+    expect(killed.rowCount).toBe(1);
+    await eventually(() => seen.filter((r) => r === undefined).length >= 2, 'a flush on the drop and one on the way back');
+    await a.store.revokeFamily('after-reconnect', 60);
+    await eventually(() => heard('after-reconnect'), 'a notification after the reconnect');
+  });
+
+  it('announces a revocation whose id is too long for a NOTIFY payload as "flush everything"', async () => {
+    const name = schema('long');
+    const { store, done } = await migratedStore(name);
+    cleanups.push(done);
+    const seen: Array<Revocation | undefined> = [];
+    store.onRevocation((r) => seen.push(r));
+    await eventually(async () => {
+      await store.revokeAccessToken('probe', nowSeconds() + 60);
+      return seen.length > 0;
+    }, 'listening');
+    const long = 'j'.repeat(9000);
+    await store.revokeAccessToken(long, nowSeconds() + 60);
+    await store.revokeAccessToken('barrier', nowSeconds() + 60); // notifications arrive in commit order
+    await eventually(() => seen.some((r) => r?.id === 'barrier'), 'the notification after it');
+    // Late probes from the wait above may arrive too; the long id itself never does, a flush does instead.
+    expect(seen.filter((r) => r?.id !== 'probe' && r?.id !== 'barrier')).toEqual([undefined]);
+    expect(await store.isAccessTokenRevoked(long, undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,150 @@
+// __tests__/stores/redis/redis-format.test.ts
+// RedisStore's stored format v1, pinned by exact bytes (golden values), and the upgrade from what 7c18849 wrote (v0
+// strings, as fixed bytes): found, rotated, reported as reused, revoked, and expired by their own TTL.
+
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import { RedisStore, RedisStoreError, type RefreshTokenRecord } from '../../../lib';
+import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, V0_REDIS_VALUE, v0RedisValue } from '../../helpers/golden-records';
+import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../../helpers/redis';
+
+const LOGIN_V1 = `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"user":"user1234@example.com"}`;
+const FULL_V1 = `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"iat":1765000100,"user":"user1234@example.com","jkt":"thumb","claims":{"tenant":"ä"},"x":{"note":"kept"}}`;
+
+describeWithRedis('RedisStore stored format', () => {
+  const prefix = uniquePrefix('format');
+  let client: Redis;
+  let store: RedisStore;
+  const key = (id: string): string => `${prefix}rt:${id}`;
+  const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+  const successor = (record: RefreshTokenRecord, id: string): RefreshTokenRecord => ({ ...record, id, issuedAt: AUTH + 200 });
+
+  beforeAll(() => {
+    client = redisClient();
+    store = new RedisStore({ client, prefix });
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await deletePrefix(client, prefix);
+    await client.quit();
+  });
+
+  describe('v1, written', () => {
+    it('writes a login record as exactly these bytes, its expiry as the key expiry', async () => {
+      await store.saveRefreshToken(LOGIN);
+      expect(await client.get(key(LOGIN.id))).toBe(LOGIN_V1);
+      expect(Number(await client.call('EXPIRETIME', key(LOGIN.id)))).toBe(FAR);
+    });
+
+    it('writes every field by its v1 name, one it does not know under x, as exactly these bytes', async () => {
+      await store.saveRefreshToken(FULL);
+      expect(await client.get(key(FULL.id))).toBe(FULL_V1);
+    });
+
+    it('writes a fractional expiry and a scope that is no list of scope tokens in the value, by name', async () => {
+      const odd = { ...LOGIN, id: 'golden-odd', scope: ['a b', ''], expiresAt: FAR + 0.5 };
+      await store.saveRefreshToken(odd);
+      expect(await client.get(key(odd.id))).toBe(
+        `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":["a b",""],"auth":1765000000,"exp":4102444800.5,"user":"user1234@example.com"}`,
+      );
+      expect(await store.findRefreshToken(odd.id)).toEqual(odd);
+    });
+
+    it('rotation rewrites the spent token header only, keeping its expiry; the successor is v1', async () => {
+      const previous = { ...FULL, id: 'golden-rotated' };
+      await store.saveRefreshToken(previous);
+      const next = successor(previous, 'golden-successor');
+      expect(await store.rotateRefreshToken(previous.id, next, AUTH + 200)).toEqual({ outcome: 'rotated', previous });
+      expect(await client.get(key(previous.id))).toBe(FULL_V1.replace('v1\n\n\n', `v1\n${AUTH + 200}\ngolden-successor\n`));
+      expect(Number(await client.call('EXPIRETIME', key(previous.id)))).toBe(FAR);
+      expect(await client.get(key(next.id))).toBe(FULL_V1.replace('"iat":1765000100', '"iat":1765000200'));
+    });
+
+    it('keeps the bench login record within 300 B of Redis and a rotated one within 320 B (MEMORY USAGE)', async () => {
+      // MEMORY USAGE counts the key too: a prefix as long as the bench's (`epg-bench-<pid>:`), ids as long as a SHA-256.
+      const short = `epg-bench-${String(process.pid).padStart(5, '0').slice(-5)}:`;
+      const sized = new RedisStore({ client, prefix: short });
+      const id = 'x'.repeat(43);
+      const login = { ...LOGIN, id, familyId: randomUUID() };
+      try {
+        await sized.saveRefreshToken(login);
+        expect(Number(await client.call('MEMORY', 'USAGE', `${short}rt:${id}`))).toBeLessThanOrEqual(300);
+        await sized.saveRefreshToken({ ...login, issuedAt: AUTH + 3600 });
+        expect(Number(await client.call('MEMORY', 'USAGE', `${short}rt:${id}`))).toBeLessThanOrEqual(320);
+      } finally {
+        await client.del(`${short}rt:${id}`);
+        await sized.close();
+      }
+    });
+  });
+
+  describe('v1, read from fixed bytes', () => {
+    it('finds the records these bytes hold, the expiry read from the key', async () => {
+      await client.set(key('fixed-login'), LOGIN_V1, 'EXAT', FAR);
+      await client.set(key('fixed-full'), FULL_V1, 'EXAT', FAR);
+      expect(await store.findRefreshToken('fixed-login')).toEqual({ ...LOGIN, id: 'fixed-login' });
+      expect(await store.findRefreshToken('fixed-full')).toEqual({ ...FULL, id: 'fixed-full' });
+    });
+
+    it('refuses a value of a version it does not know (a newer one, after a rollback), and leaves it alone', async () => {
+      const v2 = `v2\n\n\n${FAMILY}\n{"sub":"u-1234"}`;
+      await client.set(key('from-the-future'), v2, 'EXAT', FAR);
+      await expect(store.findRefreshToken('from-the-future')).rejects.toThrow(RedisStoreError);
+      await expect(store.rotateRefreshToken('from-the-future', successor(LOGIN, 'never'), nowSeconds())).rejects.toThrow(RedisStoreError);
+      expect(await client.get(key('from-the-future'))).toBe(v2);
+      expect(await client.exists(key('never'))).toBe(0);
+    });
+  });
+
+  describe('v0, what 7c18849 wrote, after an upgrade', () => {
+    /** Stores `value` under `id` as 7c18849's saveRefreshToken did: SET ... EXAT ceil(expiresAt). */
+    const writeV0 = (id: string, value: string, expiresAt = FAR): Promise<unknown> => client.set(key(id), value, 'EXAT', expiresAt);
+
+    it('finds it as the record it was written as', async () => {
+      await writeV0('v0-find', V0_REDIS_VALUE);
+      expect(await store.findRefreshToken('v0-find')).toEqual(loginAs('v0-find', FAMILY));
+    });
+
+    it('rotates it: spent in place in its own format with its TTL, the successor written as v1, reuse reported', async () => {
+      const family = 'c0ffee00-0000-4000-8000-000000000002';
+      await writeV0('v0-rotate', v0RedisValue(family), nowSeconds() + 600);
+      const ttl = await client.ttl(key('v0-rotate'));
+      const record = loginAs('v0-rotate', family);
+      const next = successor(record, 'v0-successor');
+      const now = nowSeconds();
+      expect(await store.rotateRefreshToken(record.id, next, now)).toEqual({ outcome: 'rotated', previous: record });
+      expect(await client.get(key(record.id))).toBe(`${now}\nv0-successor${v0RedisValue(family).slice(1)}`);
+      expect(await client.ttl(key(record.id))).toBeLessThanOrEqual(ttl);
+      expect(await client.ttl(key(record.id))).toBeGreaterThan(ttl - 5);
+      expect((await client.get(key(next.id)))?.startsWith('v1\n')).toBe(true);
+      expect(await store.findRefreshToken(next.id)).toEqual(next);
+      const spent = { ...record, spentAt: now, successorId: next.id };
+      expect(await store.rotateRefreshToken(record.id, successor(record, 'v0-second'), now + 1)).toEqual({ outcome: 'reused', previous: spent });
+    });
+
+    it('reports reuse of one 7c18849 had already rotated (its spent header, as fixed bytes)', async () => {
+      const family = 'c0ffee00-0000-4000-8000-000000000003';
+      await writeV0('v0-spent', `1765000500\nold-successor${v0RedisValue(family).slice(1)}`);
+      const spent = { ...loginAs('v0-spent', family), spentAt: 1765000500, successorId: 'old-successor' };
+      expect(await store.findRefreshToken('v0-spent')).toEqual(spent);
+      expect(await store.rotateRefreshToken('v0-spent', successor(spent, 'v0-never'), nowSeconds())).toEqual({ outcome: 'reused', previous: spent });
+      expect(await client.exists(key('v0-never'))).toBe(0);
+    });
+
+    it('hides one whose family is revoked, and refuses to rotate it', async () => {
+      const family = 'c0ffee00-0000-4000-8000-000000000004';
+      await writeV0('v0-revoked', v0RedisValue(family));
+      await store.revokeFamily(family, 600);
+      expect(await store.findRefreshToken('v0-revoked')).toBeUndefined();
+      expect(await store.rotateRefreshToken('v0-revoked', successor(LOGIN, 'v0-none'), nowSeconds())).toEqual({ outcome: 'invalid' });
+    });
+
+    it('lets it expire by its own TTL, as 7c18849 set it', async () => {
+      await writeV0('v0-expiring', V0_REDIS_VALUE, nowSeconds() + 1);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      expect(await client.exists(key('v0-expiring'))).toBe(0);
+      expect(await store.findRefreshToken('v0-expiring')).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,108 @@
+// lib/stores/postgres/postgres-statements.ts
+// The SQL behind each PostgresStore method: one statement per step, every expiry judged by the database's now().
+
+import { FORMAT_VERSION } from '../shared/record-v1';
+import { V0_PLACEHOLDER } from '../shared/sql-record';
+import { PG_TABLES } from './postgres-schema';
+
+/** A family's revocation mark must be absent or expired for its refresh tokens to count (t: refresh_tokens). */
+const FAMILY_LIVE = (s: string): string =>
+  `NOT EXISTS (SELECT 1 FROM ${s}.revocations r WHERE r.key = 'fam:' || t.family_id AND r.expires_at > now())`;
+
+/** A second revocation of the same key keeps the later expiry: a shorter one must not un-revoke early (r: the row). */
+const LATER = 'GREATEST(r.expires_at, EXCLUDED.expires_at)';
+
+/** The statements for one schema. Times in seconds since the epoch are passed as float8 and read back likewise. */
+export function postgresStatements(schema: string) {
+  const s = `"${schema}"`;
+  const tokenColumns = 'id, family_id, expires_at, sub, client_id, auth_time, issued_at, data, format, record';
+  /** $n.. as tokenValues() orders them (family, expiresAt, sub, client, authTime, issuedAt, data), after the id. */
+  const tokenRow = (id: string, n: number): string =>
+    `${id}, $${n}, to_timestamp($${n + 1}::float8), $${n + 2}, $${n + 3}, $${n + 4}::float8, $${n + 5}::float8, $${n + 6}, ${FORMAT_VERSION}, '${V0_PLACEHOLDER}'`;
+  const upsertToken = `ON CONFLICT (id) DO UPDATE SET family_id = EXCLUDED.family_id, expires_at = EXCLUDED.expires_at,
+    sub = EXCLUDED.sub, client_id = EXCLUDED.client_id, auth_time = EXCLUDED.auth_time, issued_at = EXCLUDED.issued_at,
+    data = EXCLUDED.data, format = EXCLUDED.format, record = EXCLUDED.record, spent_at = NULL, successor_id = NULL`;
+  /** What recordFromRow() reads of a row (t), spend aside. */
+  const readToken = `t.format, t.record, t.data, t.family_id, t.sub, t.client_id, t.auth_time, t.issued_at,
+    extract(epoch FROM t.expires_at)::float8 AS expires_s`;
+  return {
+    /** $1 id, $2.. tokenValues(). An already expired record replaces nothing and is not stored. */
+    save: `WITH gone AS (DELETE FROM ${s}.refresh_tokens WHERE id = $1 AND to_timestamp($3::float8) <= now())
+      INSERT INTO ${s}.refresh_tokens (${tokenColumns})
+      SELECT ${tokenRow('$1', 2)} WHERE to_timestamp($3::float8) > now() ${upsertToken}`,
+    /** $1 id. */
+    find: `SELECT ${readToken}, t.spent_at, t.successor_id FROM ${s}.refresh_tokens t
+      WHERE t.id = $1 AND t.expires_at > now() AND ${FAMILY_LIVE(s)}`,
+    /**
+     * $1 previous id, $2 now, $3 next id, $4.. tokenValues(next). The UPDATE's `spent_at IS NULL` is re-checked on
+     * the newest row version after a concurrent spend commits (READ COMMITTED re-evaluates the WHERE of a row it
+     * waited for), so of concurrent rotations exactly one updates a row; the successor is inserted only from that
+     * row (RFC 9700 §4.14.2: one successor per refresh token). RETURNING gives the row as it was before the spend
+     * (spent_at was NULL).
+     */
+    rotate: `WITH spent AS (
+        UPDATE ${s}.refresh_tokens t SET spent_at = $2::float8, successor_id = $3
+        WHERE t.id = $1 AND t.spent_at IS NULL AND t.expires_at > now() AND ${FAMILY_LIVE(s)}
+        RETURNING ${readToken}
+      ), stored AS (
+        INSERT INTO ${s}.refresh_tokens (${tokenColumns})
+        SELECT ${tokenRow('$3', 4)} FROM spent ${upsertToken}
+      )
+      SELECT * FROM spent`,
+    /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */
+    revokeFor: `WITH mark AS (
+        INSERT INTO ${s}.revocations AS r (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')
+        ON CONFLICT (key) DO UPDATE SET expires_at = ${LATER}
+      ) SELECT pg_notify($3, $4)`,
+    /** $1 key, $2 expiresAt, $3 channel, $4 message. A mark already past its time is not stored; still notified. */
+    revokeUntil: `WITH mark AS (
+        INSERT INTO ${s}.revocations AS r (key, expires_at)
+        SELECT $1, to_timestamp($2::float8) WHERE to_timestamp($2::float8) > now()
+        ON CONFLICT (key) DO UPDATE SET expires_at = ${LATER}
+      ) SELECT pg_notify($3, $4)`,
+    /** $1 jti key [, $2 family key]. */
+    revoked1: `SELECT EXISTS (SELECT 1 FROM ${s}.revocations WHERE key = $1 AND expires_at > now()) AS revoked`,
+    revoked2: `SELECT EXISTS (SELECT 1 FROM ${s}.revocations WHERE key IN ($1, $2) AND expires_at > now()) AS revoked`,
+    /** $1 key, $2 window ms. An expired row starts over at 1; a live one counts on, its expiry max(current, now + window). */
+    hit: `INSERT INTO ${s}.counters AS c (key, count, expires_at) VALUES ($1, 1, now() + $2::float8 * interval '1 millisecond')
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN c.expires_at > now() THEN c.count + 1 ELSE 1 END,
+        expires_at = CASE WHEN c.expires_at > now() THEN GREATEST(c.expires_at, EXCLUDED.expires_at) ELSE EXCLUDED.expires_at END
+      RETURNING count, extract(epoch FROM expires_at)::float8 AS reset_at`,
+    /**
+     * $1 key, $2 max, $3 window ms. `hit`, but only while the live count is below max: the conflict's WHERE is
+     * re-checked on the newest row version after a concurrent writer commits (READ COMMITTED), so of N concurrent
+     * calls exactly max - count add one. No row back: refused, nothing changed (the caller reads the counter).
+     */
+    hitBelow: `INSERT INTO ${s}.counters AS c (key, count, expires_at) VALUES ($1, 1, now() + $3::float8 * interval '1 millisecond')
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN c.expires_at > now() THEN c.count + 1 ELSE 1 END,
+        expires_at = CASE WHEN c.expires_at > now() THEN GREATEST(c.expires_at, EXCLUDED.expires_at) ELSE EXCLUDED.expires_at END
+      WHERE c.expires_at <= now() OR c.count < $2
+      RETURNING count, extract(epoch FROM expires_at)::float8 AS reset_at`,
+    /** $1 key. One less on a live counter; the caller deletes it when this reaches 0 (dropZero). */
+    release: `UPDATE ${s}.counters SET count = count - 1 WHERE key = $1 AND expires_at > now() AND count > 0 RETURNING count`,
+    /** $1 key. Re-checked on the row it deletes, so a concurrent hit that raised it again keeps it. */
+    dropZero: `DELETE FROM ${s}.counters WHERE key = $1 AND count <= 0`,
+    /** $1 key. */
+    peek: `SELECT count, extract(epoch FROM expires_at)::float8 AS reset_at FROM ${s}.counters WHERE key = $1 AND expires_at > now()`,
+    reset: `DELETE FROM ${s}.counters WHERE key = $1`,
+    /** $1 key, $2 ttl seconds. Returns a row when inserted, or when it took over an expired claim. */
+    claim: `INSERT INTO ${s}.claims AS c (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')
+      ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE c.expires_at <= now()
+      RETURNING 1 AS claimed`,
+    /** $1 key, $2 value, $3 ttl seconds. */
+    put: `INSERT INTO ${s}.one_shot_values (key, value, expires_at) VALUES ($1, $2, now() + $3::float8 * interval '1 second')
+      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+    /** $1 key. Concurrent DELETEs of one row: one gets it, the others wait and find it gone. */
+    take: `DELETE FROM ${s}.one_shot_values WHERE key = $1 RETURNING value, expires_at > now() AS live`,
+    /** $1 batch size. Expired rows by the expiry index; rows another sweeper holds are skipped, not waited for. */
+    sweep: (table: string): string => {
+      const key = PG_TABLES[table];
+      return `DELETE FROM ${s}.${table} WHERE ${key} IN (
+        SELECT ${key} FROM ${s}.${table} WHERE expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)`;
+    },
+  };
+}
+
+export type PostgresStatements = ReturnType<typeof postgresStatements>;

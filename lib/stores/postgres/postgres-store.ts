@@ -1,0 +1,238 @@
+// lib/stores/postgres/postgres-store.ts
+// The shared TokenStore on PostgreSQL (node-postgres): one statement per atomic step, revocations over LISTEN/NOTIFY.
+
+import { ConfigError } from '../../errors/config-error';
+import { assertKnownKeys, fail, isObject } from '../../util/assert';
+import { recordFromRow, tokenValues } from '../shared/sql-record';
+import type { PgPoolLike, PgResultLike } from './postgres-like';
+import { PgNotificationListener } from './postgres-listener';
+import { queryWithin } from './postgres-query';
+import { PG_TABLES, postgresSchemaSql } from './postgres-schema';
+import { postgresStatements, type PostgresStatements } from './postgres-statements';
+import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
+import { startSweeper, sweepTables } from '../shared/sql-sweeper';
+import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+
+export interface PostgresStoreOptions {
+  /**
+   * The app's `pg.Pool` (node-postgres), which the app creates and ends. Set its `connectionTimeoutMillis` (e.g.
+   * 1000): without it a request waits for a connection as long as the operating system lets a connect hang.
+   */
+  readonly pool: PgPoolLike;
+  /** Schema holding the tables, created by `migrate()`. Default `'epg'`. Distinct apps sharing a database need distinct schemas. */
+  readonly schema?: string;
+  /** Every operation (waiting for a connection included) rejects after this many ms, so the endpoint answers 503 quickly. Default 1000. */
+  readonly queryTimeoutMs?: number;
+  /** How often expired rows are deleted, in ms (0: never; run `sweep()` yourself). Default 60000. */
+  readonly sweepIntervalMs?: number;
+  /** Rows deleted per statement by the sweeper. Default 1000. */
+  readonly sweepBatchSize?: number;
+}
+
+type Listener = (revocation: Revocation | undefined) => void;
+type Row = Record<string, unknown>;
+
+/** NOTIFY payloads must stay under 8000 bytes; a longer id is announced as "flush everything" instead. */
+const MAX_PAYLOAD_BYTES = 7900;
+
+/**
+ * Keeps refresh tokens, revocations, counters and replay markers in PostgreSQL, so several instances agree and a
+ * restart forgets nothing. Atomic steps are single statements (rotation: `UPDATE ... WHERE spent_at IS NULL`;
+ * counters and claims: `INSERT ... ON CONFLICT`; take: `DELETE ... RETURNING`). Every expiry is judged by the
+ * database's clock (`now()`), so instances agree whatever their own clocks say. Create the tables once with
+ * `await store.migrate()` (or run sql/postgres-schema.sql yourself); nothing runs DDL on the request path. On
+ * shutdown call `store.close()`, then `pool.end()`; the store also lets go of its LISTEN connection once the pool
+ * is ending, so a process that only ends its pool still exits.
+ * @example
+ * import pg from 'pg';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 1000 });
+ * const store = new PostgresStore({ pool });
+ * await store.migrate();
+ * passwordGrant({ ..., store });
+ */
+export class PostgresStore implements TokenStore {
+  private readonly pool: PgPoolLike;
+  private readonly schema: string;
+  private readonly timeoutMs: number;
+  private readonly batch: number;
+  private readonly sql: PostgresStatements;
+  private readonly channel: string;
+  private readonly listeners = new Set<Listener>();
+  private listener: PgNotificationListener | undefined;
+  private readonly stopSweeper: () => void;
+  private closed = false;
+
+  /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
+  constructor(options: PostgresStoreOptions) {
+    if (!isObject(options)) fail('PostgresStore: options', 'an object { pool, schema?, queryTimeoutMs?, sweepIntervalMs?, sweepBatchSize? }');
+    assertKnownKeys(options, ['pool', 'schema', 'queryTimeoutMs', 'sweepIntervalMs', 'sweepBatchSize'], 'PostgresStore: options');
+    const pool = options.pool;
+    if (typeof pool?.connect !== 'function') throw new ConfigError('ERR_EPG_INVALID_OPTION', 'PostgresStore: options.pool must be a pg.Pool (with connect())');
+    this.pool = pool;
+    this.schema = checkIdentifier('PostgresStore', 'schema', options.schema ?? 'epg');
+    this.timeoutMs = checkPositive('PostgresStore', 'queryTimeoutMs', options.queryTimeoutMs ?? 1000);
+    this.batch = Math.floor(checkPositive('PostgresStore', 'sweepBatchSize', options.sweepBatchSize ?? 1000));
+    const interval = checkPositive('PostgresStore', 'sweepIntervalMs', options.sweepIntervalMs ?? 60_000, true);
+    this.sql = postgresStatements(this.schema);
+    this.channel = `${this.schema}_revocations`;
+    this.stopSweeper = startSweeper(interval, () => this.sweep());
+  }
+
+  /** Creates the schema and tables if missing (idempotent; concurrent calls wait for each other). */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(postgresSchemaSql(this.schema));
+      client.release();
+    } catch (err) {
+      client.release(true);
+      throw new SqlStoreError(`postgres migrate of schema "${this.schema}" failed`, err);
+    }
+  }
+
+  /** Deletes expired rows in batches of `sweepBatchSize`; resolves with how many. The timer calls it too. */
+  sweep(): Promise<number> {
+    return sweepTables(Object.keys(PG_TABLES), this.batch, async (table, batch) => {
+      const result = await this.query('sweep', this.sql.sweep(table), [batch]);
+      return result.rowCount ?? 0;
+    });
+  }
+
+  async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
+    await this.query('save', this.sql.save, [record.id, ...tokenValues(record)]);
+  }
+
+  async findRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
+    const [row] = (await this.query('find', this.sql.find, [id])).rows;
+    return row === undefined ? undefined : toRecord(id, row);
+  }
+
+  async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
+    const values = [previousId, now, next.id, ...tokenValues(next)];
+    const [spent] = (await this.query('rotate', this.sql.rotate, values)).rows;
+    if (spent !== undefined) return { outcome: 'rotated', previous: toRecord(previousId, spent) };
+    // Not rotated: already spent (reuse), or unknown, expired, revoked. A spend is never undone, so reading the row
+    // again in a new statement (a fresh snapshot) tells which, even when the spend that beat us committed just now.
+    const previous = await this.findRefreshToken(previousId);
+    return previous?.spentAt === undefined ? { outcome: 'invalid' } : { outcome: 'reused', previous };
+  }
+
+  async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
+    const key = `fam:${familyId}`;
+    await this.query('revoke', this.sql.revokeFor, [key, wholeSeconds(ttlSeconds), this.channel, this.message({ kind: 'family', id: familyId })]);
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    const key = `jti:${jti}`;
+    await this.query('revoke', this.sql.revokeUntil, [key, Math.ceil(expiresAt), this.channel, this.message({ kind: 'jti', id: jti })]);
+  }
+
+  async isAccessTokenRevoked(jti: string, familyId: string | undefined): Promise<boolean> {
+    const result = familyId === undefined
+      ? await this.query('revoked', this.sql.revoked1, [`jti:${jti}`])
+      : await this.query('revoked', this.sql.revoked2, [`jti:${jti}`, `fam:${familyId}`]);
+    return result.rows[0]?.revoked === true;
+  }
+
+  async hit(key: string, windowSeconds: number): Promise<Counter> {
+    const [row] = (await this.query('hit', this.sql.hit, [key, Math.max(1, Math.ceil(windowSeconds * 1000))])).rows;
+    return toCounter(row);
+  }
+
+  async hitBelow(key: string, max: number, windowSeconds: number): Promise<CappedHit> {
+    const window = Math.max(1, Math.ceil(windowSeconds * 1000));
+    const [row] = (await this.query('hitBelow', this.sql.hitBelow, [key, max, window])).rows;
+    if (row !== undefined) return { ...toCounter(row), added: true };
+    // Refused: report the counter as it stands (it may have expired since; then nothing is counted).
+    const current = await this.peek(key);
+    return { count: current?.count ?? 0, resetAt: current?.resetAt ?? Math.ceil(Date.now() / 1000), added: false };
+  }
+
+  async release(key: string): Promise<void> {
+    const [row] = (await this.query('release', this.sql.release, [key])).rows;
+    if (row !== undefined && Number(row.count) <= 0) await this.query('release', this.sql.dropZero, [key]);
+  }
+
+  async peek(key: string): Promise<Counter | undefined> {
+    const [row] = (await this.query('peek', this.sql.peek, [key])).rows;
+    return row === undefined ? undefined : toCounter(row);
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.query('reset', this.sql.reset, [key]);
+  }
+
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.query('claim', this.sql.claim, [key, wholeSeconds(ttlSeconds)])).rows.length === 1;
+  }
+
+  async put(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.query('put', this.sql.put, [key, value, wholeSeconds(ttlSeconds)]);
+  }
+
+  async take(key: string): Promise<string | undefined> {
+    const [row] = (await this.query('take', this.sql.take, [key])).rows;
+    return row !== undefined && row.live === true ? String(row.value) : undefined;
+  }
+
+  /**
+   * Revocations from every process, over LISTEN/NOTIFY on one connection held out of the pool from the first call.
+   * When that connection drops, and again when it is back, listeners get `undefined`: notifications may have been
+   * missed. The verifier's cache then forgets everything, as with RedisStore's pub/sub.
+   */
+  onRevocation(listener: (revocation: Revocation | undefined) => void): () => void {
+    this.listeners.add(listener);
+    if (!this.closed) {
+      this.listener ??= new PgNotificationListener(this.pool, this.channel, (payload) => this.broadcast(decodeRevocation(payload)), () => this.broadcast(undefined));
+      this.listener.start();
+    }
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops the sweeper and releases the listening connection; the pool itself is the app's to end. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    this.stopSweeper();
+    this.listener?.stop();
+    this.listener = undefined;
+  }
+
+  private message(revocation: Revocation): string {
+    const message = JSON.stringify(revocation);
+    return Buffer.byteLength(message) <= MAX_PAYLOAD_BYTES ? message : '';
+  }
+
+  private broadcast(revocation: Revocation | undefined): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(revocation);
+      } catch {
+        // One cache's bug must not stop the others from hearing about the revocation.
+      }
+    }
+  }
+
+  private query(operation: string, text: string, values: unknown[]): Promise<PgResultLike> {
+    return queryWithin(this.pool, this.timeoutMs, operation, text, values);
+  }
+}
+
+function toRecord(id: string, row: Row): RefreshTokenRecord {
+  return recordFromRow('postgres', id, row, Number(row.expires_s));
+}
+
+function toCounter(row: Row | undefined): Counter {
+  if (row === undefined) throw new SqlStoreError('postgres counter returned no row');
+  return { count: Number(row.count), resetAt: Math.ceil(Number(row.reset_at)) };
+}
+
+function decodeRevocation(payload: string): Revocation | undefined {
+  try {
+    const value = JSON.parse(payload) as Partial<Revocation>;
+    if ((value.kind === 'jti' || value.kind === 'family') && typeof value.id === 'string') return { kind: value.kind, id: value.id };
+  } catch {
+    // fall through: an unreadable notice is still a revocation we cannot place; flushing every cache is safe.
+  }
+  return undefined;
+}

@@ -1,0 +1,140 @@
+// lib/stores/redis/redis-scripts.ts
+// The Lua scripts behind RedisStore's atomic operations; each runs as one indivisible step inside Redis.
+
+/**
+ * A refresh token is a string (layouts in redis-record.ts): format v1 `v1\n<spentAt>\n<successorId>\n<familyId>\n<named>`,
+ * or v0 (7c18849) the same without the `v1\n` prefix and with the compact record last. A hash left by 0.1.0 (`r` the
+ * record JSON, `f` familyId, once rotated `s` spentAt and `n` successor id) is still read, rotated and revoked, so
+ * tokens issued before an upgrade keep working; new tokens are always v1 strings. Any other `v<n>` prefix (a newer
+ * version's, after a rollback) is refused with an error, never parsed as something else.
+ * `load` returns nil when the token is missing or its family (`ARGV[1] .. familyId`) is revoked; else the reply
+ * fields ({ value, false, false, expiry ms } or { r, s|false, n|false }), whether it is spent, whether it is a hash,
+ * and for a string its version prefix and the part from the header's second line feed on (`\n<familyId>\n...`), which
+ * the spent form keeps. The expiry (epoch ms) is the key's, by Redis's clock: v1 leaves whole-second expiries out of
+ * the value. Plain finds: no patterns.
+ */
+const LOAD = `
+local function load(key, families)
+  if redis.call('TYPE', key).ok == 'hash' then
+    local h = redis.call('HMGET', key, 'r', 'f', 's', 'n')
+    if not h[1] or redis.call('EXISTS', families .. h[2]) == 1 then return nil end
+    return { h[1], h[3], h[4] }, h[3] ~= false, true
+  end
+  local v = redis.call('GET', key)
+  if not v then return nil end
+  local base = 0
+  if string.sub(v, 1, 1) == 'v' then
+    if string.sub(v, 1, 3) ~= 'v1\\n' then return error({ err = 'EPG refresh token has an unknown format: ' .. string.sub(v, 1, 3) }) end
+    base = 3
+  end
+  local spent = string.find(v, '\\n', base + 1, true)
+  local successor = string.find(v, '\\n', spent + 1, true)
+  local family = string.find(v, '\\n', successor + 1, true)
+  if redis.call('EXISTS', families .. string.sub(v, successor + 1, family - 1)) == 1 then return nil end
+  local time = redis.call('TIME')
+  local expiry = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + redis.call('PTTL', key)
+  return { v, false, false, expiry }, spent > base + 1, false, string.sub(v, 1, base), string.sub(v, successor)
+end
+`;
+
+/** KEYS: rt:id. ARGV: family-key prefix. Returns nil, { value, false, false, expiry ms } or { r, spentAt|false, successorId|false }. */
+export const FIND = `${LOAD}
+return (load(KEYS[1], ARGV[1]))
+`;
+
+/**
+ * KEYS: rt:previous, rt:next. ARGV: family-key prefix, next value, next expiresAt (epoch s), now (epoch s), next id.
+ * Returns { 'invalid' } | { 'reused' | 'rotated', ...fields }, fields as FIND returns them (for `rotated`, as they were
+ * before the spend). A spent string keeps its version prefix: v0 tokens stay v0 until they expire.
+ * The family check sits inside the script: a token of a revoked family never rotates, even mid-race. The spent
+ * token keeps its TTL (KEEPTTL; HSET never touches one), so a replay is recognised until its original expiry.
+ */
+export const ROTATE = `${LOAD}
+local found, spent, hash, version, rest = load(KEYS[1], ARGV[1])
+if not found then return { 'invalid' } end
+table.insert(found, 1, spent and 'reused' or 'rotated')
+if spent then return found end
+if hash then
+  redis.call('HSET', KEYS[1], 's', ARGV[4], 'n', ARGV[5])
+else
+  redis.call('SET', KEYS[1], version .. ARGV[4] .. '\\n' .. ARGV[5] .. rest, 'KEEPTTL')
+end
+redis.call('SET', KEYS[2], ARGV[2], 'EXAT', ARGV[3])
+return found
+`;
+
+/**
+ * KEYS: ctr:key. ARGV: window in ms. Adds one; the expiry becomes max(current, now + window).
+ * Returns { count, remaining ms }.
+ */
+export const HIT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+local window = tonumber(ARGV[1])
+if ttl < window then
+  redis.call('PEXPIRE', KEYS[1], window)
+  ttl = window
+end
+return { count, ttl }
+`;
+
+/**
+ * KEYS: ctr:key. ARGV: max, window in ms. Adds one only while the count is below max (then the expiry becomes
+ * max(current, now + window)); a full counter is left untouched. Returns { count, remaining ms, 1 if added else 0 }.
+ */
+export const HIT_BELOW = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count >= tonumber(ARGV[1]) then return { count, redis.call('PTTL', KEYS[1]), 0 } end
+count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+local window = tonumber(ARGV[2])
+if ttl < window then
+  redis.call('PEXPIRE', KEYS[1], window)
+  ttl = window
+end
+return { count, ttl, 1 }
+`;
+
+/** KEYS: ctr:key. Subtracts one from an existing counter (DECR keeps its TTL); one that reaches 0 is deleted. */
+export const RELEASE = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count <= 1 then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+return redis.call('DECR', KEYS[1])
+`;
+
+/** KEYS: ctr:key. Returns nil or { count, remaining ms } in one round trip. */
+export const PEEK = `
+local count = redis.call('GET', KEYS[1])
+if not count then return nil end
+return { tonumber(count), redis.call('PTTL', KEYS[1]) }
+`;
+
+/**
+ * KEYS: the revocation mark. ARGV: 'EX' ttl | 'EXAT' epoch s, channel, message. Marks, then tells every subscriber
+ * (pub/sub) in the same step, so no process can see the broadcast before the mark exists. A mark never shrinks: SET
+ * takes either form of expiry, then a longer remaining life the mark had before is put back (EXPIRE GT would say it
+ * in one command, but needs Redis 7). SET with an EXAT already past by Redis's clock deletes the key (PTTL -2), so
+ * the earlier mark is written again rather than extended.
+ */
+export const REVOKE = `
+local before = redis.call('PTTL', KEYS[1])
+redis.call('SET', KEYS[1], '1', ARGV[1], ARGV[2])
+if before > 0 and before > redis.call('PTTL', KEYS[1]) then redis.call('SET', KEYS[1], '1', 'PX', before) end
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1
+`;
+
+export type ScriptName = 'find' | 'rotate' | 'hit' | 'hitBelow' | 'release' | 'peek' | 'revoke';
+
+export const SCRIPTS: Readonly<Record<ScriptName, string>> = {
+  find: FIND,
+  rotate: ROTATE,
+  hit: HIT,
+  hitBelow: HIT_BELOW,
+  release: RELEASE,
+  peek: PEEK,
+  revoke: REVOKE,
+};
