@@ -1,6 +1,6 @@
 // Options are checked once, at construction, with errors that name the option (lib/options/).
 import { generateKeyPairSync } from 'node:crypto';
-import { passwordGrant, ConfigError, MemoryStore, type PasswordGrantOptions } from '../../lib';
+import { passwordGrant, ConfigError, MemoryStore, PostgresStore, RedisStore, SqliteStore, type PasswordGrantOptions } from '../../lib';
 import { rsaPem, ecPem } from '../helpers/keys';
 
 const base = (): Record<string, unknown> => ({
@@ -32,12 +32,12 @@ describe('passwordGrant options', () => {
     ['findClient not a function', { findClient: {} }, 'ERR_EPG_INVALID_OPTION', 'options.findClient must be a function'],
     ['missing verifyUser', { verifyUser: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.verifyUser is required'],
     ['verifyUser neither function nor strategy', { verifyUser: 'alice' }, 'ERR_EPG_INVALID_OPTION', 'options.verifyUser must be a function or a passport-local Strategy instance'],
-    ['misspelt option', { accesTokenTTL: 60 }, 'ERR_EPG_UNKNOWN_OPTION', 'options.accesTokenTTL is not a known option'],
+    ['misspelt option', { accesTokenTTL: 60 }, 'ERR_EPG_UNKNOWN_OPTION', 'options.accesTokenTTL is not a known option; did you mean accessTokenTTL?'],
     ['negative TTL', { accessTokenTTL: -1 }, 'ERR_EPG_INVALID_OPTION', 'options.accessTokenTTL must be a positive integer'],
     ['fractional TTL', { refreshTokenTTL: 1.5 }, 'ERR_EPG_INVALID_OPTION', 'options.refreshTokenTTL must be a positive integer'],
     ['empty audience', { audience: [] }, 'ERR_EPG_INVALID_OPTION', 'options.audience must be a non-empty string or array of strings'],
     ['store without methods', { store: { get() {} } }, 'ERR_EPG_INVALID_STORE', expect.stringContaining('options.store must implement TokenStore (missing: saveRefreshToken')],
-    ['unknown limit', { limits: { body: 10 } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.limits.body is not a known option'],
+    ['unknown limit', { limits: { body: 10 } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.limits.body is not a known option; did you mean bodyBytes?'],
     ['non-boolean flag', { requireOfflineAccess: 'yes' }, 'ERR_EPG_INVALID_OPTION', 'options.requireOfflineAccess must be a boolean'],
   ])('rejects %s', (_name, overrides, code, message) => {
     let thrown: unknown;
@@ -90,6 +90,25 @@ describe('one check for every nested option object', () => {
     ['options.clientAssertion', { clientAssertion: { colour: 1 } }, 'options.clientAssertion.colour is not a known option'],
   ])('refuses a misspelt member of %s', (_path, overrides, message) => {
     expect(() => build(overrides)).toThrow(expect.objectContaining({ code: 'ERR_EPG_UNKNOWN_OPTION', message }));
+  });
+
+  // Each place that refuses unknown keys names the key it most likely meant: a slip of case, `_`, up to two letters,
+  // or a name the misspelt one is part of.
+  it.each([
+    ['options', () => build({ accesTokenTTL: 60 }), 'options.accesTokenTTL is not a known option; did you mean accessTokenTTL?'],
+    ['options', () => build({ access_token_ttl: 60 }), 'options.access_token_ttl is not a known option; did you mean accessTokenTTL?'],
+    ['options.limits', () => build({ limits: { bodybytes: 10 } }), 'options.limits.bodybytes is not a known option; did you mean bodyBytes?'],
+    ['options.throttle', () => build({ throttle: { usernameIP: {} } }), 'options.throttle.usernameIP is not a known option; did you mean usernameIp?'],
+    ['options.throttle.ip', () => build({ throttle: { ip: { maxx: 3 } } }), 'options.throttle.ip.maxx is not a known option; did you mean max?'],
+    ['options.dpop', () => build({ dpop: { nonces: true } }), 'options.dpop.nonces is not a known option; did you mean nonce?'],
+    ['options.dpop.nonce', () => build({ dpop: { nonce: { lifetme: 60 } } }), 'options.dpop.nonce.lifetme is not a known option; did you mean lifetime?'],
+    ['options.clientAssertion', () => build({ clientAssertion: { audience: ['x'] } }), 'options.clientAssertion.audience is not a known option; did you mean audiences?'],
+    ['MemoryStore', () => new MemoryStore({ sweepInterval: 1000 } as never), 'MemoryStore: options.sweepInterval is not a known option; did you mean sweepIntervalMs?'],
+    ['RedisStore', () => new RedisStore({ client: {}, prefx: 'app:' } as never), 'RedisStore: options.prefx is not a known option; did you mean prefix?'],
+    ['PostgresStore', () => new PostgresStore({ pool: {}, shema: 'auth' } as never), 'PostgresStore: options.shema is not a known option; did you mean schema?'],
+    ['SqliteStore', () => new SqliteStore({ database: {}, prefix: 'auth_' } as never), 'SqliteStore: options.prefix is not a known option; did you mean tablePrefix?'],
+  ])('suggests the known name for a misspelt member of %s', (_where, construct, message) => {
+    expect(construct).toThrow(expect.objectContaining({ code: 'ERR_EPG_UNKNOWN_OPTION', message }));
   });
 
   it.each([

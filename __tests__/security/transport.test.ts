@@ -217,7 +217,7 @@ describe('limits', () => {
   });
 
   it('rejects unknown or non-positive limits at construction', async () => {
-    await expect(createServer({ limits: { body: 1 } as never })).rejects.toThrow('options.limits.body is not a known option');
+    await expect(createServer({ limits: { body: 1 } as never })).rejects.toThrow('options.limits.body is not a known option; did you mean bodyBytes?');
     await expect(createServer({ limits: { password: 0 } })).rejects.toThrow('options.limits.password must be a positive integer');
   });
 });

@@ -110,7 +110,7 @@ describe('MemoryStore options', () => {
     ['an interval past what timers accept', { sweepIntervalMs: 2 ** 31 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.sweepIntervalMs must be at most 2147483647'],
     ['a clock that is not a function', { now: 1 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.now must be a function'],
     ['a cap below 2', { maxEntries: 1 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.maxEntries must be an integer >= 2'],
-    ['a misspelt option', { sweepIntervalMS: 1000 }, 'ERR_EPG_UNKNOWN_OPTION', 'MemoryStore: options.sweepIntervalMS is not a known option'],
+    ['a misspelt option', { sweepIntervalMS: 1000 }, 'ERR_EPG_UNKNOWN_OPTION', 'MemoryStore: options.sweepIntervalMS is not a known option; did you mean sweepIntervalMs?'],
     ['options that are not an object', 'fast', 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options must be an object'],
   ])('refuses %s with a ConfigError', (_name, options, code, message) => {
     let thrown: unknown;
