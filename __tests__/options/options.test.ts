@@ -19,7 +19,7 @@ describe('passwordGrant options', () => {
     ['non-URL issuer', { issuer: 'auth' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be an absolute URL'],
     ['http issuer off localhost', { issuer: 'http://auth.example.com' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be an https URL (http is allowed for localhost only)'],
     ['issuer with query', { issuer: 'https://a.example.com/?x=1' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be a URL without query or fragment (RFC 8414 §2)'],
-    ['missing signingKeys', { signingKeys: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.signingKeys is required'],
+    ['missing signingKeys', { signingKeys: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.signingKeys is required: `npx express-password-grant keys` writes a signing key and prints the signingKeys line that loads it'],
     ['unknown alg', { signingKeys: { kid: 'k', alg: 'none', key: 'x' } }, 'ERR_EPG_UNSUPPORTED_ALG', 'options.signingKeys.alg must be one of RS256, PS256, ES256, HS256'],
     ['weak HS256 secret', { signingKeys: { kid: 'k', alg: 'HS256', key: 'short secret' } }, 'ERR_EPG_WEAK_KEY', 'options.signingKeys.key must be at least 32 bytes for HS256 (RFC 7518 §3.2)'],
     ['RSA under 2048 bits', { signingKeys: { kid: 'k', alg: 'RS256', key: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey } }, 'ERR_EPG_WEAK_KEY', 'options.signingKeys.key must be an RSA key of at least 2048 bits (RFC 7518 §3.3)'],
