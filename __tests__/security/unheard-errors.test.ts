@@ -115,6 +115,16 @@ it('writes a misconfigured client record as a line naming the field, without its
   expect(lines.join('\n')).not.toContain('plain-secret');
 });
 
+it('hands an `error` listener the misconfigured record\'s sentence once: as its detail, with no cause repeating it', async () => {
+  const { app, auth } = await unheardApp({ findClient: (id) => (id === 'plain' ? ({ id: 'plain', secret: 'plain-secret', grants: ['password'] } as never) : null) });
+  const heard: Array<Error & { detail?: string }> = [];
+  auth.on('error', (err) => heard.push(err));
+  await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'plain' }));
+  expect(heard).toHaveLength(1);
+  expect(heard[0].detail).toMatch(/^findClient\('plain'\) returned a client with a secret in secret /);
+  expect(heard[0].cause).toBeUndefined();
+});
+
 it('writes a malformed user from verifyUser as one line that says its sentence once', async () => {
   const { app } = await unheardApp({ verifyUser: () => ({ id: 'alice', scopes: 'orders' }) as never });
   expect((await fail(app)).status).toBe(500);

@@ -49,9 +49,7 @@ export function unheardErrors(now: Clock, write: (line: string) => void = (line)
 export function describeError(err: InternalError): string {
   const head = typeof err.error === 'string' ? err.error : `${err.name}: ${oneLine(err.message)}`;
   const parts = [err.detail === undefined ? head : `${head}: ${oneLine(err.detail)}`];
-  // A cause we made only to carry the detail (a TypeError saying the same sentence) would say it twice, and point
-  // into this library: the line goes on from that cause's own cause.
-  let cause: unknown = repeatsDetail(err) ? (err.cause as Error).cause : err.cause;
+  let cause: unknown = err.cause;
   let innermost: unknown;
   for (let depth = 0; cause !== undefined && cause !== null && depth < MAX_CAUSES; depth += 1) {
     parts.push(`caused by ${causeText(cause)}`);
@@ -60,10 +58,6 @@ export function describeError(err: InternalError): string {
   }
   const frame = innermost instanceof Error ? firstFrame(innermost.stack) : undefined;
   return `${PREFIX} internal error ${parts.join('; ')}${frame === undefined ? '' : ` (${frame})`} ${HINT}`;
-}
-
-function repeatsDetail(err: InternalError): boolean {
-  return err.detail !== undefined && err.cause instanceof Error && oneLine(err.cause.message) === oneLine(err.detail);
 }
 
 function causeText(cause: unknown): string {
