@@ -1,5 +1,5 @@
 // example-app/quick-start.ts
-// The README's Quick start as a real file: the smallest complete app. CI typechecks it and a test runs it.
+// The README's Quick start as a real file: the smallest complete app (quick-start-server.ts listens). A test runs it.
 
 import crypto from 'node:crypto';
 import bcrypt from 'bcrypt';
@@ -38,7 +38,3 @@ app.use('/oauth2', auth.router); // POST /oauth2/token, /oauth2/revoke, /oauth2/
 app.get('/api/me', auth.requireToken({ scope: 'profile' }), (req, res) => {
   res.json(req.auth); // { sub, clientId, scope, claims, token }
 });
-
-if (require.main === module) {
-  app.listen(3000, '127.0.0.1', () => console.log('Quick start on http://localhost:3000: POST /oauth2/token'));
-}

@@ -252,7 +252,7 @@ describe('dpop options', () => {
     [{ algorithms: ['HS256'] }, 'ERR_EPG_UNSUPPORTED_ALG', 'options.dpop.algorithms may only contain RS256, RS384'],
     [{ required: 'yes' }, 'ERR_EPG_INVALID_OPTION', 'options.dpop.required must be a boolean'],
     [{ proofMaxAge: 0 }, 'ERR_EPG_INVALID_OPTION', 'options.dpop.proofMaxAge must be a positive integer'],
-    [{ nonces: true }, 'ERR_EPG_UNKNOWN_OPTION', 'options.dpop.nonces is not a known option'],
+    [{ nonces: true }, 'ERR_EPG_UNKNOWN_OPTION', 'options.dpop.nonces is not a known option; did you mean nonce?'],
     ['on', 'ERR_EPG_INVALID_OPTION', 'options.dpop must be an object or false'],
   ])('rejects dpop %j', (dpop, code, message) => {
     let thrown: unknown;
@@ -269,7 +269,7 @@ describe('dpop options', () => {
   it.each([
     [{ audiences: 'x' }, 'ERR_EPG_INVALID_OPTION', 'options.clientAssertion.audiences must be an array of non-empty strings'],
     [{ maxLifetime: -1 }, 'ERR_EPG_INVALID_OPTION', 'options.clientAssertion.maxLifetime must be a positive integer'],
-    [{ lifetime: 1 }, 'ERR_EPG_UNKNOWN_OPTION', 'options.clientAssertion.lifetime is not a known option'],
+    [{ lifetime: 1 }, 'ERR_EPG_UNKNOWN_OPTION', 'options.clientAssertion.lifetime is not a known option; did you mean maxLifetime?'],
   ])('rejects clientAssertion %j', (clientAssertion, code, message) => {
     expect(() => passwordGrant({ ...base, clientAssertion: clientAssertion as never })).toThrow(expect.objectContaining({ code, message }));
   });

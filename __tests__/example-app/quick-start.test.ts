@@ -1,5 +1,5 @@
 // __tests__/example-app/quick-start.test.ts
-// Runs the README's Quick start (example-app/quick-start.ts, the very file the README shows) over HTTP.
+// Runs the README's Quick start (example-app/quick-start.ts, the very file the README shows) over HTTP, in process.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,12 +52,12 @@ describe('the Quick start app', () => {
 });
 
 describe('the README', () => {
-  it('shows example-app/quick-start.ts verbatim as its Quick start', () => {
+  it('shows example-app/quick-start.ts and quick-start-server.ts verbatim as its Quick start', () => {
     const root = path.join(__dirname, '../..');
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const file = fs.readFileSync(path.join(root, 'example-app/quick-start.ts'), 'utf8');
     const section = readme.slice(readme.indexOf('## Quick start'));
-    const block = /```ts\n([\s\S]*?)```/.exec(section);
-    expect(block?.[1]).toBe(file);
+    const shown = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].slice(0, 2).map((m) => m[1]);
+    const files = ['quick-start.ts', 'quick-start-server.ts'].map((name) => fs.readFileSync(path.join(root, 'example-app', name), 'utf8'));
+    expect(shown).toEqual(files);
   });
 });

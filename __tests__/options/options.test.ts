@@ -1,6 +1,6 @@
 // Options are checked once, at construction, with errors that name the option (lib/options/).
 import { generateKeyPairSync } from 'node:crypto';
-import { passwordGrant, ConfigError, MemoryStore, type PasswordGrantOptions } from '../../lib';
+import { passwordGrant, ConfigError, MemoryStore, PostgresStore, RedisStore, SqliteStore, type PasswordGrantOptions } from '../../lib';
 import { rsaPem, ecPem } from '../helpers/keys';
 
 const base = (): Record<string, unknown> => ({
@@ -30,7 +30,7 @@ describe('passwordGrant options', () => {
     ['non-URL issuer', { issuer: 'auth' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be an absolute URL'],
     ['http issuer off localhost', { issuer: 'http://auth.example.com' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be an https URL (http is allowed for localhost only)'],
     ['issuer with query', { issuer: 'https://a.example.com/?x=1' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be a URL without query or fragment (RFC 8414 §2)'],
-    ['missing signingKeys', { signingKeys: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.signingKeys is required'],
+    ['missing signingKeys', { signingKeys: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.signingKeys is required: `npx express-password-grant keys` writes a signing key and prints the signingKeys line that loads it'],
     ['unknown alg', { signingKeys: { kid: 'k', alg: 'none', key: 'x' } }, 'ERR_EPG_UNSUPPORTED_ALG', 'options.signingKeys.alg must be one of RS256, PS256, ES256, HS256'],
     ['weak HS256 secret', { signingKeys: { kid: 'k', alg: 'HS256', key: 'short secret' } }, 'ERR_EPG_WEAK_KEY', 'options.signingKeys.key must be at least 32 bytes for HS256 (RFC 7518 §3.2)'],
     ['RSA under 2048 bits', { signingKeys: { kid: 'k', alg: 'RS256', key: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey } }, 'ERR_EPG_WEAK_KEY', 'options.signingKeys.key must be an RSA key of at least 2048 bits (RFC 7518 §3.3)'],
@@ -43,14 +43,14 @@ describe('passwordGrant options', () => {
     ['findClient not a function', { findClient: {} }, 'ERR_EPG_INVALID_OPTION', 'options.findClient must be a function'],
     ['missing verifyUser', { verifyUser: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.verifyUser is required'],
     ['verifyUser neither function nor strategy', { verifyUser: 'alice' }, 'ERR_EPG_INVALID_OPTION', 'options.verifyUser must be a function or a passport-local Strategy instance'],
-    ['misspelt option', { accesTokenTTL: 60 }, 'ERR_EPG_UNKNOWN_OPTION', 'options.accesTokenTTL is not a known option'],
+    ['misspelt option', { accesTokenTTL: 60 }, 'ERR_EPG_UNKNOWN_OPTION', 'options.accesTokenTTL is not a known option; did you mean accessTokenTTL?'],
     ['negative TTL', { accessTokenTTL: -1 }, 'ERR_EPG_INVALID_OPTION', 'options.accessTokenTTL must be a positive integer'],
     ['fractional TTL', { refreshTokenTTL: 1.5 }, 'ERR_EPG_INVALID_OPTION', 'options.refreshTokenTTL must be a positive integer'],
     ['empty audience', { audience: [] }, 'ERR_EPG_INVALID_OPTION', 'options.audience must be a non-empty string or array of strings'],
     ['store without methods', { store: { get() {} } }, 'ERR_EPG_INVALID_STORE', expect.stringContaining('options.store must implement TokenStore (missing: saveRefreshToken')],
     ['store lacking one concern', { store: withoutMethods(['hitBelow', 'release']) }, 'ERR_EPG_INVALID_STORE', 'options.store must implement TokenStore (missing: hitBelow, release of CounterStore)'],
     ['store lacking two concerns', { store: withoutMethods(['take', 'revokeFamily']) }, 'ERR_EPG_INVALID_STORE', 'options.store must implement TokenStore (missing: revokeFamily of RevocationStore; take of OneShotStore)'],
-    ['unknown limit', { limits: { body: 10 } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.limits.body is not a known option'],
+    ['unknown limit', { limits: { body: 10 } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.limits.body is not a known option; did you mean bodyBytes?'],
     ['non-boolean flag', { requireOfflineAccess: 'yes' }, 'ERR_EPG_INVALID_OPTION', 'options.requireOfflineAccess must be a boolean'],
     ['canonicalUsername not a function', { canonicalUsername: 'lower' }, 'ERR_EPG_INVALID_OPTION', 'options.canonicalUsername must be a function'],
   ])('rejects %s', (_name, overrides, code, message) => {
@@ -104,6 +104,25 @@ describe('one check for every nested option object', () => {
     ['options.clientAssertion', { clientAssertion: { colour: 1 } }, 'options.clientAssertion.colour is not a known option'],
   ])('refuses a misspelt member of %s', (_path, overrides, message) => {
     expect(() => build(overrides)).toThrow(expect.objectContaining({ code: 'ERR_EPG_UNKNOWN_OPTION', message }));
+  });
+
+  // Each place that refuses unknown keys names the key it most likely meant: a slip of case, `_`, up to two letters,
+  // or a name the misspelt one is part of.
+  it.each([
+    ['options', () => build({ accesTokenTTL: 60 }), 'options.accesTokenTTL is not a known option; did you mean accessTokenTTL?'],
+    ['options', () => build({ access_token_ttl: 60 }), 'options.access_token_ttl is not a known option; did you mean accessTokenTTL?'],
+    ['options.limits', () => build({ limits: { bodybytes: 10 } }), 'options.limits.bodybytes is not a known option; did you mean bodyBytes?'],
+    ['options.throttle', () => build({ throttle: { usernameIP: {} } }), 'options.throttle.usernameIP is not a known option; did you mean usernameIp?'],
+    ['options.throttle.ip', () => build({ throttle: { ip: { maxx: 3 } } }), 'options.throttle.ip.maxx is not a known option; did you mean max?'],
+    ['options.dpop', () => build({ dpop: { nonces: true } }), 'options.dpop.nonces is not a known option; did you mean nonce?'],
+    ['options.dpop.nonce', () => build({ dpop: { nonce: { lifetme: 60 } } }), 'options.dpop.nonce.lifetme is not a known option; did you mean lifetime?'],
+    ['options.clientAssertion', () => build({ clientAssertion: { audience: ['x'] } }), 'options.clientAssertion.audience is not a known option; did you mean audiences?'],
+    ['MemoryStore', () => new MemoryStore({ sweepInterval: 1000 } as never), 'MemoryStore: options.sweepInterval is not a known option; did you mean sweepIntervalMs?'],
+    ['RedisStore', () => new RedisStore({ client: {}, prefx: 'app:' } as never), 'RedisStore: options.prefx is not a known option; did you mean prefix?'],
+    ['PostgresStore', () => new PostgresStore({ pool: {}, shema: 'auth' } as never), 'PostgresStore: options.shema is not a known option; did you mean schema?'],
+    ['SqliteStore', () => new SqliteStore({ database: {}, prefix: 'auth_' } as never), 'SqliteStore: options.prefix is not a known option; did you mean tablePrefix?'],
+  ])('suggests the known name for a misspelt member of %s', (_where, construct, message) => {
+    expect(construct).toThrow(expect.objectContaining({ code: 'ERR_EPG_UNKNOWN_OPTION', message }));
   });
 
   it.each([

@@ -27,6 +27,29 @@ describe('requireTLS', () => {
     expect(events.filter((e) => e.name.startsWith('login'))).toEqual([]);
   });
 
+  it('names requireTLS: false and app.set(\'trust proxy\', ...) in one warning per instance, not in the response', async () => {
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const first = await createServer({ requireTLS: true });
+      const second = await createServer({ requireTLS: true });
+      for (let i = 0; i < 2; i++) {
+        const res = await post(first.app).send(body);
+        expect(res.body).toEqual({ error: 'invalid_request', error_description: 'TLS is required: use https' });
+      }
+      await post(second.app).send(body);
+      const warnings = spy.mock.calls.filter(([, options]) => (options as { code?: string } | undefined)?.code === 'EPG_REQUIRE_TLS').map(([message]) => message);
+      const message =
+        'express-password-grant: requireTLS refused a plain-HTTP request (400 invalid_request "TLS is required: use https"). ' +
+        'It is on by default when NODE_ENV=production. For local development over http, pass requireTLS: false to passwordGrant(). ' +
+        "Behind a TLS-terminating proxy, call app.set('trust proxy', ...) with its hop count or address, e.g. app.set('trust proxy', 1), " +
+        'so that its X-Forwarded-Proto: https counts.';
+      // Two refusals by the first instance, one by the second: one warning each.
+      expect(warnings).toEqual([message, message]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it.each(['/oauth2/TOKEN', '/oauth2/token/', '/oauth2/Token/'])('cannot be sidestepped by spelling the path %s', async (path) => {
     const { app } = await createServer({ requireTLS: true });
     expect((await post(app, path).send(body)).body.error).toBe('invalid_request');
@@ -83,7 +106,7 @@ describe('requireTLS', () => {
       }
     });
 
-    it('stays quiet for plain HTTP without the header, and once the app trusts the proxy', async () => {
+    it('gives no error event nor trust-proxy warning for plain HTTP without the header, and once the app trusts the proxy', async () => {
       const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
       try {
         const { app, events } = await createServer({ requireTLS: true });
@@ -194,7 +217,7 @@ describe('limits', () => {
   });
 
   it('rejects unknown or non-positive limits at construction', async () => {
-    await expect(createServer({ limits: { body: 1 } as never })).rejects.toThrow('options.limits.body is not a known option');
+    await expect(createServer({ limits: { body: 1 } as never })).rejects.toThrow('options.limits.body is not a known option; did you mean bodyBytes?');
     await expect(createServer({ limits: { password: 0 } })).rejects.toThrow('options.limits.password must be a positive integer');
   });
 });

@@ -106,12 +106,32 @@ it('writes a misconfigured client record as a line naming the field, without its
   const { app } = await unheardApp({ findClient: (id) => (id === 'plain' ? ({ id: 'plain', secret: 'plain-secret', grants: ['password'] } as never) : null) });
   const res = await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'plain' }));
   expect(res.status).toBe(500);
+  // The sentence once: not again as the message of the TypeError that carries it (with a frame inside this library).
   expect(lines).toEqual([
-    expect.stringContaining(
-      "server_error: findClient('plain') returned a client with a secret in secret and no credential the library reads: store the output of hashSecret(secret) in secretHash",
-    ),
+    "express-password-grant: internal error server_error: findClient('plain') returned a client with a secret in secret and no credential " +
+      'the library reads: store the output of hashSecret(secret) in secretHash (else the client is public) ' +
+      "(attach auth.on('error', listener) to handle internal errors yourself)",
   ]);
   expect(lines.join('\n')).not.toContain('plain-secret');
+});
+
+it('hands an `error` listener the misconfigured record\'s sentence once: as its detail, with no cause repeating it', async () => {
+  const { app, auth } = await unheardApp({ findClient: (id) => (id === 'plain' ? ({ id: 'plain', secret: 'plain-secret', grants: ['password'] } as never) : null) });
+  const heard: Array<Error & { detail?: string }> = [];
+  auth.on('error', (err) => heard.push(err));
+  await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'plain' }));
+  expect(heard).toHaveLength(1);
+  expect(heard[0].detail).toMatch(/^findClient\('plain'\) returned a client with a secret in secret /);
+  expect(heard[0].cause).toBeUndefined();
+});
+
+it('writes a malformed user from verifyUser as one line that says its sentence once', async () => {
+  const { app } = await unheardApp({ verifyUser: () => ({ id: 'alice', scopes: 'orders' }) as never });
+  expect((await fail(app)).status).toBe(500);
+  expect(lines).toEqual([
+    'express-password-grant: internal error server_error: verifyUser returned a user whose scopes is not an array of strings ' +
+      "(attach auth.on('error', listener) to handle internal errors yourself)",
+  ]);
 });
 
 it('keeps its lines for internal errors: requireTLS refusals a stranger can send at will do not use them up', async () => {

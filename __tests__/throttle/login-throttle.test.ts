@@ -254,7 +254,7 @@ describe('configuration', () => {
     [{ throttle: 'yes' }, 'options.throttle must be an object or false'],
     [{ throttle: { usernameIP: {} } }, 'options.throttle.usernameIP is not a known option'],
     [{ throttle: { ip: { max: 0 } } }, 'options.throttle.ip.max must be a positive integer'],
-    [{ throttle: { ip: { maxx: 3 } } }, 'options.throttle.ip.maxx is not a known option'],
+    [{ throttle: { ip: { maxx: 3 } } }, 'options.throttle.ip.maxx is not a known option; did you mean max?'],
     [{ throttle: { username: { lockSeconds: 7200 } } }, 'options.throttle.username.lockSeconds must be at most options.throttle.username.windowSeconds'],
     [{ throttle: { rememberSuccessSeconds: -1 } }, 'options.throttle.rememberSuccessSeconds must be a non-negative integer'],
   ])('rejects %j at construction', async (bad, message) => {

@@ -121,6 +121,6 @@ function reportStrayGrants(ctx: Context, clientId: string, record: Readonly<Reco
 }
 
 function invalidRecord(clientId: string, problem: string): OAuthError {
-  const message = `findClient('${shown(clientId)}') returned a client ${problem}`;
-  return serverError(new TypeError(message), message);
+  // The sentence is the detail; no cause that would only say it again (with a stack inside this library).
+  return serverError(undefined, `findClient('${shown(clientId)}') returned a client ${problem}`);
 }

@@ -8,6 +8,10 @@ import { sendOAuthError } from './respond';
 import { isOwnRoute } from './own-route';
 import { warnOnce } from '../util/warn-once';
 
+const BEHIND_A_PROXY =
+  "Behind a TLS-terminating proxy, call app.set('trust proxy', ...) with its hop count or address, " +
+  "e.g. app.set('trust proxy', 1), so that its X-Forwarded-Proto: https counts.";
+
 /**
  * Middleware for the top of `router`. It acts only on paths the router itself routes, so a router mounted at '/'
  * never touches the app's other routes, and every endpoint added to the router later is covered without more code.
@@ -22,6 +26,14 @@ export function requireTls(ctx: Context, router: Router) {
       return;
     }
     if (!forwardedAsHttps(req)) {
+      // Once per instance: the operator learns which switch applies; the client's description stays generic.
+      warnOnce(
+        ctx.warned,
+        'EPG_REQUIRE_TLS',
+        'requireTLS refused a plain-HTTP request (400 invalid_request "TLS is required: use https"). It is on by ' +
+          'default when NODE_ENV=production. For local development over http, pass requireTLS: false to ' +
+          `passwordGrant(). ${BEHIND_A_PROXY}`,
+      );
       sendOAuthError(res, invalidRequest('TLS is required: use https', 'plain-HTTP request'));
       return;
     }
@@ -37,9 +49,7 @@ export function requireTls(ctx: Context, router: Router) {
       ctx.warned,
       'EPG_TRUST_PROXY',
       `requireTLS refused a plain-HTTP request that a proxy at ${peer} forwarded as https (X-Forwarded-Proto), ` +
-        "because Express does not trust that proxy. Behind a TLS-terminating proxy, call app.set('trust proxy', ...) " +
-        "with its hop count or address, e.g. app.set('trust proxy', 1). requireTLS is on by default when " +
-        'NODE_ENV=production.',
+        `because Express does not trust that proxy. ${BEHIND_A_PROXY} requireTLS is on by default when NODE_ENV=production.`,
     );
     sendOAuthError(res, error);
   };

@@ -72,7 +72,8 @@ export interface PasswordGrantOptions extends StandardsOptions {
   readonly canonicalUsername?: (username: string) => string;
   /**
    * Refuse plain-HTTP requests to the router's endpoints with 400 invalid_request (RFC 6749 §3.2: the token
-   * endpoint MUST use TLS). Uses `req.secure`, so behind a proxy set Express's `trust proxy`.
+   * endpoint MUST use TLS). Uses `req.secure`, so behind a proxy set Express's `trust proxy`. The first refusal
+   * warns once (code EPG_REQUIRE_TLS), naming `requireTLS: false` and `trust proxy`.
    * Default: true when NODE_ENV is 'production'.
    */
   readonly requireTLS?: boolean;

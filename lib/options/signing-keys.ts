@@ -15,7 +15,12 @@ export interface SigningKeyOption {
 }
 
 export function createKeyring(option: unknown): Keyring {
-  if (option === undefined) throw new ConfigError('ERR_EPG_MISSING_OPTION', 'options.signingKeys is required');
+  if (option === undefined) {
+    throw new ConfigError(
+      'ERR_EPG_MISSING_OPTION',
+      'options.signingKeys is required: `npx express-password-grant keys` writes a signing key and prints the signingKeys line that loads it',
+    );
+  }
   const list = Array.isArray(option) ? option : [option];
   if (list.length === 0) fail('options.signingKeys', 'a key or a non-empty array of keys');
   const keys = list.map((k, i) => parseKey(k, Array.isArray(option) ? `options.signingKeys[${i}]` : 'options.signingKeys'));

@@ -39,5 +39,6 @@ export function readUser(value: unknown, source: string): User {
 }
 
 function invalid(message: string) {
-  return serverError(new TypeError(message), message);
+  // The sentence is the detail; no cause that would only say it again (with a stack inside this library).
+  return serverError(undefined, message);
 }

@@ -2,6 +2,7 @@
 // Assertion helpers for options: each throws a ConfigError naming the option path.
 
 import { ConfigError } from '../errors/config-error';
+import { didYouMean } from './did-you-mean';
 
 export function fail(path: string, expected: string): never {
   throw new ConfigError('ERR_EPG_INVALID_OPTION', `${path} must be ${expected}`);
@@ -27,11 +28,16 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Refuses a member of `value` that `known` does not list, naming it: a misspelt option is never silently ignored. */
+/**
+ * Refuses a member of `value` that `known` does not list, naming it and the known name it most likely meant: a
+ * misspelt option is never silently ignored.
+ */
 export function assertKnownKeys(value: Readonly<Record<string, unknown>>, known: Iterable<string>, path: string): void {
   const names = new Set(known);
   for (const key of Object.keys(value)) {
-    if (!names.has(key)) throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `${path}.${key} is not a known option`);
+    if (names.has(key)) continue;
+    const meant = didYouMean(key, names);
+    throw new ConfigError('ERR_EPG_UNKNOWN_OPTION', `${path}.${key} is not a known option${meant === undefined ? '' : `; did you mean ${meant}?`}`);
   }
 }
 

@@ -226,7 +226,7 @@ describe('MemoryStore options', () => {
     ['a clock that is not a function', { now: 1 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.now must be a function'],
     ['a cap below 2', { maxEntries: 1 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.maxEntries must be an integer >= 2'],
     ['a marker budget of 0', { maxMarkers: 0 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.maxMarkers must be an integer >= 1'],
-    ['a misspelt option', { sweepIntervalMS: 1000 }, 'ERR_EPG_UNKNOWN_OPTION', 'MemoryStore: options.sweepIntervalMS is not a known option'],
+    ['a misspelt option', { sweepIntervalMS: 1000 }, 'ERR_EPG_UNKNOWN_OPTION', 'MemoryStore: options.sweepIntervalMS is not a known option; did you mean sweepIntervalMs?'],
     ['options that are not an object', 'fast', 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options must be an object'],
   ])('refuses %s with a ConfigError', (_name, options, code, message) => {
     let thrown: unknown;

@@ -36,7 +36,7 @@ describe('PostgresStore options', () => {
       [{ pool: {} }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.pool must be a pg\.Pool/],
       [{ pool, schema: 'A' }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.schema must match/],
       [{ pool, queryTimeoutMs: 0 }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.queryTimeoutMs must be a positive number/],
-      [{ pool, shema: 'epg' }, 'ERR_EPG_UNKNOWN_OPTION', /^PostgresStore: options\.shema is not a known option$/],
+      [{ pool, shema: 'epg' }, 'ERR_EPG_UNKNOWN_OPTION', /^PostgresStore: options\.shema is not a known option; did you mean schema\?$/],
     ] as const) {
       let thrown: unknown;
       try {

@@ -39,7 +39,7 @@ it('reports wrong options as a ConfigError with a code, like passwordGrant() doe
     [{ client: {} }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())'],
     [{ client, commandTimeoutMs: -1 }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.commandTimeoutMs must be a positive number'],
     [{ client, prefix: 7 }, 'ERR_EPG_INVALID_OPTION', 'RedisStore: options.prefix must be a string'],
-    [{ client, prefx: 'app:' }, 'ERR_EPG_UNKNOWN_OPTION', 'RedisStore: options.prefx is not a known option'],
+    [{ client, prefx: 'app:' }, 'ERR_EPG_UNKNOWN_OPTION', 'RedisStore: options.prefx is not a known option; did you mean prefix?'],
   ] as const) {
     const err = thrown(() => new RedisStore(options as never));
     expect(err).toBeInstanceOf(ConfigError);

@@ -40,7 +40,7 @@ describe('SqliteStore', () => {
       [{ database: { prepare() {}, exec() {}, transaction: (fn: unknown) => fn } }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.database must be a better-sqlite3 Database \(transaction\(fn\)\.immediate\)$/],
       [{ database: db, tablePrefix: 'A_' }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.tablePrefix must match/],
       [{ database: db, sweepIntervalMs: -1 }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.sweepIntervalMs must be a positive number/],
-      [{ database: db, prefix: 'x_' }, 'ERR_EPG_UNKNOWN_OPTION', /^SqliteStore: options\.prefix is not a known option$/],
+      [{ database: db, prefix: 'x_' }, 'ERR_EPG_UNKNOWN_OPTION', /^SqliteStore: options\.prefix is not a known option; did you mean tablePrefix\?$/],
     ] as const) {
       let thrown: unknown;
       try {

@@ -12,7 +12,8 @@ export interface PgClientLike {
   query(text: string, values?: unknown[]): Promise<PgResultLike>;
   /** Back to the pool; with an error (or `true`) the connection is destroyed instead. */
   release(destroy?: Error | boolean): void;
-  on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): unknown;
+  // `| undefined` as @types/pg writes it: under `exactOptionalPropertyTypes` a bare `payload?: string` refuses pg's client.
+  on(event: 'notification', listener: (message: { channel: string; payload?: string | undefined }) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
   removeListener(event: 'error', listener: (err: Error) => void): unknown;
