@@ -1,5 +1,6 @@
 // __tests__/example-app/demo-console.test.ts
-// Clicks through the demo console in headless Chromium against the real example server; screenshots every step.
+// Clicks through the demo console in headless Chromium against the real example server, at desktop and phone width;
+// screenshots every step.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -14,6 +15,8 @@ const ROOT = path.join(__dirname, '../..');
 const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots for a person to look at; CI keeps them as artifacts. Gitignored. */
 const SHOTS = path.join(ROOT, 'artifacts/demo-console');
+/** A phone held upright (an iPhone 12 to 15 is 390 CSS pixels wide). */
+const PHONE = { width: 390, height: 844 };
 // Debian's chromium, with nothing that phones home or needs a GPU or a sandbox (CI runs as root in a container).
 const CHROMIUM_ARGS = [
   '--headless',
@@ -87,6 +90,57 @@ async function json(selector: string): Promise<Record<string, unknown>> {
   return JSON.parse(await text(selector)) as Record<string, unknown>;
 }
 
+/** Loads the console afresh and waits for discovery (a locator, not a string predicate: the page's CSP forbids eval). */
+async function open(): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.locator('#discovery', { hasNotText: 'loading' }).waitFor();
+}
+
+/** The little of the DOM that `overflows` reads (this file is compiled without the DOM types). */
+interface Box {
+  readonly left: number;
+  readonly right: number;
+  readonly width: number;
+  readonly height: number;
+}
+interface Element_ {
+  readonly id: string;
+  readonly tagName: string;
+  getBoundingClientRect(): Box;
+  querySelectorAll(selector: string): Iterable<Element_>;
+}
+interface PageGlobals {
+  readonly document: { readonly documentElement: { readonly scrollWidth: number; readonly clientWidth: number } } & Element_;
+  getComputedStyle(el: Element_): Record<'borderLeftWidth' | 'borderRightWidth' | 'paddingLeft' | 'paddingRight', string>;
+}
+
+/**
+ * What sticks out sideways at the current viewport: the page wider than the window (a horizontal scrollbar), or a
+ * control, result or sentence of a card past the card's content box. [] when everything fits.
+ */
+async function overflows(): Promise<string[]> {
+  return page.evaluate(() => {
+    const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+    const found: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) found.push(`the page: scrollWidth ${root.scrollWidth} > clientWidth ${root.clientWidth}`);
+    for (const card of document.querySelectorAll('.card')) {
+      const box = card.getBoundingClientRect();
+      const style = getComputedStyle(card);
+      const left = box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
+      const right = box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+      for (const el of card.querySelectorAll('input, select, button, pre, p, h2, h3')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue; // hidden
+        const name = `#${card.id} ${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}`;
+        if (r.right > right + 0.5) found.push(`${name}: right edge ${r.right.toFixed(1)} > card content edge ${right.toFixed(1)}`);
+        if (r.left < left - 0.5) found.push(`${name}: left edge ${r.left.toFixed(1)} < card content edge ${left.toFixed(1)}`);
+      }
+    }
+    return found;
+  });
+}
+
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing. Install Debian's chromium: apt-get update && apt-get install -y chromium (.ci/run does this in CI)`);
@@ -111,8 +165,9 @@ beforeAll(async () => {
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (err) => pageProblems.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
-    // Chromium logs every 4xx fetch; the refused replay (400) and the calls after revocation (401) are the point.
-    const expected = /^Failed to load resource: the server responded with a status of 40[01] /.test(msg.text());
+    // Chromium logs every 4xx fetch; the refused replay (400), the calls after revocation (401) and Bob's call to a
+    // route beyond his scope (403) are the point.
+    const expected = /^Failed to load resource: the server responded with a status of 40[013] /.test(msg.text());
     if (msg.type() === 'error' && !expected) pageProblems.push(`console: ${msg.text()} (${msg.location().url})`);
   });
   page.on('dialog', (dialog) => {
@@ -134,9 +189,7 @@ afterAll(async () => {
 
 describe('the demo console in a browser', () => {
   it('opens at / labelled as a developer demo, with the endpoints found through discovery', async () => {
-    await page.goto(`${base}/`);
-    // A string predicate: it runs in the page (this file is compiled without the DOM types).
-    await page.waitForFunction("!document.getElementById('discovery').textContent.includes('loading')");
+    await open();
     expect(await text('#banner')).toContain('Developer demo');
     expect(await text('#banner')).toContain('authorization code flow with PKCE (RFC 9700 §2.4)');
     expect(await text('#discovery')).toContain(`token endpoint http://localhost:${port}/oauth2/token`);
@@ -190,22 +243,82 @@ describe('the demo console in a browser', () => {
     // The newest access token died with the family.
     expect(await text('#refresh-body')).toContain('GET /api/me with the newest access token: 401');
     expect(await page.isDisabled('#revoke')).toBe(true);
-    expect(await page.isVisible('#revoke-hint')).toBe(true);
+    expect(await text('#revoke-hint')).toBe(
+      'The login has ended: the replayed refresh token in step 4 revoked it. Sign in again (step 2) to revoke a live one.',
+    );
+    // Step 3 no longer shows its old 200 next to disabled buttons, but why they are disabled.
+    expect(await page.isDisabled('#call-me')).toBe(true);
+    expect(await page.isVisible('#api-result')).toBe(false);
+    expect(await text('#api-hint')).toBe(
+      'The login has ended: the replayed refresh token in step 4 revoked it. Sign in again (step 2) to call the API.',
+    );
+    expect(await page.isVisible('#api-hint')).toBe(true);
     await screenshot('old-refresh-token-refused');
   });
 
   it('signs in again and revokes: then /api/me answers 401', async () => {
     await press('signin');
     expect(await text('#signin-status')).toMatch(/^200 /);
+    expect(await page.isVisible('#api-hint')).toBe(false);
+    expect(await page.isVisible('#revoke-hint')).toBe(false);
     await press('call-me');
     expect(await text('#api-status')).toMatch(/^200 /);
+    expect(await page.isVisible('#api-explain')).toBe(false); // a 200 needs no explanation
+    await press('refresh');
+    expect(await text('#refresh-status')).toMatch(/^200 /);
     await screenshot('signed-in-again');
     await press('revoke');
     expect(await text('#revoke-status')).toMatch(/^200 /);
     expect(await text('#revoke-body')).toContain('{}');
     expect(await text('#after-revoke-status')).toContain('401');
     expect(await text('#after-revoke-body')).toContain('invalid_token');
+    expect(await text('#after-revoke-explain')).toBe(
+      'The access token was revoked: revoking the refresh token ended the whole login, so /api/me refuses its access ' +
+        'token too although it has not expired (RFC 7009 §2.1).',
+    );
+    // Steps 3 and 4 say the login has ended instead of showing their old 200s next to disabled buttons.
+    for (const [step, todo] of [['api', 'call the API'], ['refresh', 'refresh']]) {
+      expect(await page.isVisible(`#${step}-result`)).toBe(false);
+      expect(await text(`#${step}-hint`)).toBe(`The login has ended: step 5 revoked it. Sign in again (step 2) to ${todo}.`);
+    }
     await screenshot('revoked');
+  });
+
+  it('at phone width (390 px) fits: no horizontal scrolling, every field and result inside its card', async () => {
+    await page.setViewportSize(PHONE);
+    await open();
+    expect(await overflows()).toEqual([]);
+    await screenshot('phone-opened');
+  });
+
+  it("at phone width, Bob's pre-filled scope gets a 403 insufficient_scope from /api/me, with one sentence saying why", async () => {
+    await page.selectOption('#user', 'bob');
+    expect(await page.inputValue('#scope')).toBe('openid orders');
+    await press('signin');
+    expect(await text('#signin-status')).toMatch(/^200 /);
+    const scope = (await json('#token-response')).scope;
+    expect(await overflows()).toEqual([]);
+    await screenshot('phone-bob-signed-in');
+    await press('call-me');
+    expect(await text('#api-status')).toMatch(/^403 .*insufficient_scope/);
+    expect(await text('#api-body')).toContain('scope="profile"');
+    expect(await text('#api-explain')).toBe(
+      `Bob's token lacks the scope this route requires: /api/me needs "profile", but Bob may grant only "orders", so the ` +
+        `token carries "${scope}" (403 insufficient_scope, RFC 6750 §3.1).`,
+    );
+    expect(await overflows()).toEqual([]);
+    await screenshot('phone-bob-insufficient-scope');
+    await press('call-orders');
+    expect(await text('#api-status')).toMatch(/^200 /);
+    expect(await text('#api-body')).toContain('Spanner set');
+    expect(await page.isVisible('#api-explain')).toBe(false);
+  });
+
+  it('at phone width, the revocation and its explanation fit too', async () => {
+    await press('revoke');
+    expect(await text('#after-revoke-explain')).toMatch(/^The access token was revoked: /);
+    expect(await overflows()).toEqual([]);
+    await screenshot('phone-bob-revoked');
   });
 
   it('ran with no page error, console error (such as a CSP violation) or alert', () => {

@@ -5,8 +5,9 @@
 (function demoConsole() {
   /** The seeded demo users (printed by `npm start` too). Local demo credentials, never real ones. */
   var USERS = {
-    alice: { username: 'alice@example.com', password: 'wonderland', scope: 'openid profile orders' },
-    bob: { username: 'bob@example.com', password: 'builder-bob', scope: 'openid orders' },
+    alice: { name: 'Alice', username: 'alice@example.com', password: 'wonderland', scope: 'openid profile orders' },
+    // Bob may grant only "orders" (example-app/seed.ts): his token never carries "profile", so /api/me answers 403.
+    bob: { name: 'Bob', username: 'bob@example.com', password: 'builder-bob', scope: 'openid orders', mayGrant: 'orders' },
   };
 
   var $ = function (id) { return document.getElementById(id); };
@@ -14,8 +15,25 @@
   /** Endpoint paths, from discovery; the page calls them on its own origin. */
   var endpoints = { token: '/oauth2/token', revoke: '/oauth2/revoke' };
 
-  /** The current login: the latest token response, and the refresh token it replaced. */
-  var state = { tokens: null, spentRefreshToken: null, alive: false };
+  /** The current login: the latest token response, the refresh token it replaced, and the demo user it is for. */
+  var state = { tokens: null, spentRefreshToken: null, alive: false, user: null };
+
+  /**
+   * The steps whose buttons need a live login, and what each says once the login has ended elsewhere: its old result
+   * (a 200 from a token that no longer works) is hidden behind a hint instead of standing next to disabled buttons.
+   */
+  var LIVE_STEPS = [
+    { step: 3, result: 'api-result', hint: 'api-hint', todo: 'call the API' },
+    { step: 4, result: 'refresh-result', hint: 'refresh-hint', todo: 'refresh' },
+    { step: 5, result: 'revoke-result', hint: 'revoke-hint', todo: 'revoke a live one' },
+  ];
+
+  /** How a login can end, and the step whose own result tells it. */
+  var ENDINGS = {
+    replay: { step: 4, why: 'the replayed refresh token in step 4 revoked it' },
+    refresh: { step: 4, why: 'step 4\'s refresh was refused' },
+    revoke: { step: 5, why: 'step 5 revoked it' },
+  };
 
   function pretty(value) {
     return JSON.stringify(value, null, 2);
@@ -96,12 +114,51 @@
     return $('client').value;
   }
 
-  /** Enables the buttons that need a live login; `endedBy` 'replay' explains why step 5 is disabled. */
+  /**
+   * Enables the buttons that need a live login. `endedBy` (a key of ENDINGS) says how a login ended: every other step
+   * that needs one hides its stale result and says why its buttons are disabled.
+   */
   function setAlive(alive, endedBy) {
     state.alive = alive;
     ['call-me', 'call-orders', 'refresh', 'revoke'].forEach(function (id) { $(id).disabled = !alive; });
     $('replay').disabled = !(alive && state.spentRefreshToken);
-    $('revoke-hint').hidden = alive || endedBy !== 'replay';
+    var ending = alive ? undefined : ENDINGS[endedBy];
+    LIVE_STEPS.forEach(function (s) {
+      var stale = ending !== undefined && ending.step !== s.step;
+      if (stale) $(s.result).hidden = true;
+      $(s.hint).hidden = !stale;
+      $(s.hint).textContent = stale ? 'The login has ended: ' + ending.why + '. Sign in again (step 2) to ' + s.todo + '.' : '';
+    });
+  }
+
+  /** Who the token is for, as a sentence's subject: the demo user picked at sign-in, unless the fields were edited. */
+  function tokenOwner() {
+    return state.user ? state.user.name + '\'s token' : 'This token';
+  }
+
+  /**
+   * One sentence on why a protected route refused the access token, or '' when it did not. RFC 6750 §3.1: a token the
+   * server no longer accepts is invalid_token (401), a live token without the route's scope is insufficient_scope (403).
+   */
+  function explainRefusal(path, res) {
+    if (res.status === 403 && res.error === 'insufficient_scope') {
+      var needs = /scope="([^"]*)"/.exec(res.challenge || '');
+      var carries = state.tokens && state.tokens.scope ? '"' + state.tokens.scope + '"' : 'no scope';
+      var limit = state.user && state.user.mayGrant ? state.user.name + ' may grant only "' + state.user.mayGrant + '", so ' : '';
+      return tokenOwner() + ' lacks the scope this route requires: ' + path + ' needs "' + (needs ? needs[1] : '?') +
+        '", but ' + limit + 'the token carries ' + carries + ' (403 insufficient_scope, RFC 6750 §3.1).';
+    }
+    if (res.status === 401) {
+      return 'The access token was refused (401 invalid_token, RFC 6750 §3.1): it has expired or its login has ended; ' +
+        'sign in again.';
+    }
+    return '';
+  }
+
+  /** The demo user whose credentials the fields hold (null once they are edited to something else). */
+  function pickedUser() {
+    var user = USERS[$('user').value];
+    return user && $('username').value === user.username ? user : null;
   }
 
   function pickUser() {
@@ -142,6 +199,7 @@
     if (res.status === 200) {
       state.tokens = res.body;
       state.spentRefreshToken = null;
+      state.user = pickedUser();
       showTokens(res);
       $('api-result').hidden = true;
       $('refresh-result').hidden = true;
@@ -158,6 +216,7 @@
     var res = await callApi(path);
     showResult('api-result');
     showStatus($('api-status'), res);
+    $('api-explain').textContent = explainRefusal(path, res);
     $('api-body').textContent = 'GET ' + path + '\n' + pretty(res.body) + (res.challenge ? '\nWWW-Authenticate: ' + res.challenge : '');
   }
 
@@ -177,7 +236,7 @@
       setAlive(true);
     } else {
       $('refresh-explain').textContent = 'The refresh was refused.';
-      setAlive(false, 'replay');
+      setAlive(false, 'refresh');
     }
   }
 
@@ -209,9 +268,14 @@
     showStatus($('after-revoke-status'), me);
     $('after-revoke-status').textContent = 'Then GET /api/me with the same access token: ' + $('after-revoke-status').textContent;
     $('after-revoke-body').textContent = pretty(me.body) + (me.challenge ? '\nWWW-Authenticate: ' + me.challenge : '');
+    // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant; this server does.
+    $('after-revoke-explain').textContent = me.status === 401
+      ? 'The access token was revoked: revoking the refresh token ended the whole login, so /api/me refuses its ' +
+        'access token too although it has not expired (RFC 7009 §2.1).'
+      : explainRefusal('/api/me', me);
     if (res.status === 200) {
       state.spentRefreshToken = null;
-      setAlive(false);
+      setAlive(false, 'revoke');
     }
   }
 
