@@ -8,6 +8,14 @@ import type { User } from 'express-password-grant';
 import type { ExampleDb, UserRow } from './db';
 
 /**
+ * Why a login failed, for the audit log: the token endpoint's login.failed event reads `reason` (docs/options.md). One
+ * message for both, so nothing the app shows (a flash message, say) tells an unknown email from a wrong password;
+ * the client gets the same invalid_grant, and POST /login the same 401, either way.
+ */
+const UNKNOWN_USER = { message: 'Incorrect email or password.', reason: 'unknown_user' };
+const BAD_PASSWORD = { message: 'Incorrect email or password.', reason: 'bad_password' };
+
+/**
  * A passport-local Strategy reading `email` and `password`. The app uses it for POST /login, and the same
  * instance is passwordGrant's `verifyUser`, so the token endpoint checks passwords exactly as the login form does.
  */
@@ -16,10 +24,10 @@ export function createLocalStrategy(db: ExampleDb, { bcryptCost }: { readonly bc
     const row = db.findUserByEmail(email);
     if (!row) {
       // Spend one bcrypt compare anyway: an unknown email must cost what a wrong password costs.
-      dummyVerify(password, bcryptCost).then(() => done(null, false), done);
+      dummyVerify(password, bcryptCost).then(() => done(null, false, UNKNOWN_USER), done);
       return;
     }
-    bcrypt.compare(password, row.password_hash).then((ok) => done(null, ok ? toUser(row) : false), done);
+    bcrypt.compare(password, row.password_hash).then((ok) => (ok ? done(null, toUser(row)) : done(null, false, BAD_PASSWORD)), done);
   });
 }
 

@@ -63,9 +63,10 @@ export async function passwordLogin(ctx: Context, req: Request, params: FormPara
     throw await deliberateFailure(ctx, err, { client, username, scope, ip, throttle });
   }
   if (verdict.user === undefined) {
-    ctx.emit('login.failed', { clientId: client.id, ip, username, reason: verdict.reason });
+    const { reason, detail } = verdict;
+    ctx.emit('login.failed', { clientId: client.id, ip, username, reason, ...(detail === undefined ? {} : { detail }) });
     await throttle.failed();
-    throw invalidGrant(verdict.reason);
+    throw invalidGrant(reason);
   }
   await throttle.succeeded();
   return { user: verdict.user, username, scope, ip };

@@ -9,8 +9,13 @@ import type { LoginFailureReason } from '../events';
 import type { User } from '../types';
 import { readUser } from './read-user';
 
-/** verifyUser's answer: the user, or why not (null means an unknown user, false a wrong password). */
-export type Verdict = { readonly user: User } | { readonly user?: undefined; readonly reason: LoginFailureReason };
+/**
+ * verifyUser's answer: the user, or why not (null means an unknown user, false a wrong password), with what a
+ * strategy's fail() said as `detail`. Both go to the login.failed event only, never to the client.
+ */
+export type Verdict =
+  | { readonly user: User }
+  | { readonly user?: undefined; readonly reason: LoginFailureReason; readonly detail?: string };
 
 /** Runs verifyUser. Throws server_error when the callback fails, and passes deliberate OAuthErrors through. */
 export async function runVerifyUser(ctx: Context, username: string, password: string, context: VerifyUserContext): Promise<Verdict> {
@@ -24,14 +29,37 @@ export async function runVerifyUser(ctx: Context, username: string, password: st
     if (isOAuthError(err)) throw err;
     throw serverError(err, 'verifyUser failed');
   }
-  if (result === REJECTED) return { reason: 'rejected' };
+  if (result instanceof StrategyFailure) return failureVerdict(result.info);
   if (result === null || result === undefined) return { reason: 'unknown_user' };
   if (result === false) return { reason: 'bad_password' };
   return { user: readUser(result, 'verifyUser') };
 }
 
-/** A passport strategy's fail(): it does not say whether the user was unknown or the password wrong. */
-const REJECTED = Symbol('rejected');
+/** A passport strategy's fail(info), or its pass() or redirect() (no info): no user for this request. */
+class StrategyFailure {
+  constructor(readonly info?: unknown) {}
+}
+
+/** The reasons a strategy's fail info may name: the two the protocol cannot tell apart by itself. */
+const STRATEGY_REASONS: ReadonlySet<unknown> = new Set<LoginFailureReason>(['unknown_user', 'bad_password']);
+
+/** How much of a strategy's message the event keeps: a sentence, not whatever a strategy put there. */
+const MAX_DETAIL = 200;
+
+/**
+ * passport's fail() does not say whether the user was unknown or the password wrong, so the app may: passport-local
+ * hands the info of `done(null, false, info)` to fail(), and `info.reason` 'unknown_user' or 'bad_password' becomes
+ * the event's reason (docs/options.md#verifyuser). Anything else is 'rejected'. The
+ * info's `message` (passport-local's own "Missing credentials", or the app's) or a string challenge is the detail.
+ */
+function failureVerdict(info: unknown): Verdict {
+  const { reason, message } = (typeof info === 'object' && info !== null ? info : {}) as { reason?: unknown; message?: unknown };
+  const text = typeof info === 'string' ? info : message;
+  return {
+    reason: STRATEGY_REASONS.has(reason) ? (reason as LoginFailureReason) : 'rejected',
+    ...(typeof text === 'string' && text !== '' ? { detail: text.slice(0, MAX_DETAIL) } : {}),
+  };
+}
 
 interface StrategyFields {
   _usernameField?: string;
@@ -60,10 +88,10 @@ function runStrategy(strategy: PassportLikeStrategy, username: string, password:
     };
     const run = Object.create(strategy) as Record<string, unknown>;
     run.success = (user: unknown) => settle(() => resolve(user));
-    run.fail = () => settle(() => resolve(REJECTED));
+    run.fail = (info: unknown) => settle(() => resolve(new StrategyFailure(info)));
     run.error = (err: unknown) => settle(() => reject(err));
-    run.pass = () => settle(() => resolve(REJECTED));
-    run.redirect = () => settle(() => resolve(REJECTED));
+    run.pass = () => settle(() => resolve(new StrategyFailure()));
+    run.redirect = () => settle(() => resolve(new StrategyFailure()));
     try {
       (run as unknown as PassportLikeStrategy).authenticate(view, { session: false });
     } catch (err) {
