@@ -44,6 +44,20 @@ export function blocks(file: string, text = read(file)): Block[] {
   return found;
 }
 
+/** A block that opens with a comment naming a file of this repository (`// example-app/quick-start.ts`). */
+export interface FileBlock extends Block {
+  /** The file it names, relative to the root: the block is that file, verbatim. */
+  readonly shows: string;
+}
+
+/** The blocks of a Markdown text that show a repository file: a test runs the file, the reader sees the block. */
+export function fileBlocks(file: string, text = read(file)): FileBlock[] {
+  return blocks(file, text).flatMap((b) => {
+    const named = /^\/\/ ([\w./-]+\.[cm]?[jt]s)\n/.exec(b.code);
+    return named && fs.existsSync(path.join(ROOT, named[1])) ? [{ ...b, shows: named[1] }] : [];
+  });
+}
+
 /** Blocks a reader would paste into a shell: tagged sh/bash/shell/console, or untagged and starting with a command. */
 export function shellBlocks(file: string): Block[] {
   return blocks(file).filter(

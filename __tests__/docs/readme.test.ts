@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { anchors, blocks, links, markdownFiles, prose, read, ROOT } from './markdown';
+import { anchors, blocks, fileBlocks, links, markdownFiles, prose, read, ROOT } from './markdown';
 
 /** Every file name under __tests__/, so the threat model's short names (`burst.test.ts`) can be checked too. */
 function testFileNames(): Set<string> {
@@ -61,6 +61,12 @@ describe.each(markdownFiles())('%s', (file) => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  // The Quick start (example-app/quick-start.ts) and the client snippets (example-app/clients/*.mjs) are files that
+  // tests run; the page shows them as they are.
+  it('shows every repository file a block names on its first line verbatim', () => {
+    for (const block of fileBlocks(file, text)) expect({ at: block.line, code: block.code }).toEqual({ at: block.line, code: read(block.shows) });
   });
 
   it('names only files and directories that exist', () => {
