@@ -17,15 +17,15 @@ export function tryCommands(base: string): string {
 RES=$(curl -s -u ${web.id}:${web.secret} ${token} \\
   -d grant_type=password --data-urlencode username=${alice.email} --data-urlencode password=${alice.password} \\
   --data-urlencode 'scope=openid profile email orders offline_access'); echo "$RES"
-TOKEN=${pick('access_token')}; REFRESH=${pick('refresh_token')}
+ACCESS_TOKEN=${pick('access_token')}; REFRESH_TOKEN=${pick('refresh_token')}
 
 # 2. Call the protected routes (requireToken, and passport 'oauth2-bearer'):
-curl -s ${base}/api/me -H "Authorization: Bearer $TOKEN"; echo
-curl -s ${base}/api/orders -H "Authorization: Bearer $TOKEN"; echo
+curl -s ${base}/api/me -H "Authorization: Bearer $ACCESS_TOKEN"; echo
+curl -s ${base}/api/orders -H "Authorization: Bearer $ACCESS_TOKEN"; echo
 
 # 3. Refresh (rotation: the old refresh token is spent; using it again revokes the whole login):
-RES=$(curl -s -u ${web.id}:${web.secret} ${token} -d grant_type=refresh_token --data-urlencode "refresh_token=$REFRESH"); echo "$RES"
-TOKEN=${pick('access_token')}
+RES=$(curl -s -u ${web.id}:${web.secret} ${token} -d grant_type=refresh_token --data-urlencode "refresh_token=$REFRESH_TOKEN"); echo "$RES"
+ACCESS_TOKEN=${pick('access_token')}; REFRESH_TOKEN=${pick('refresh_token')}
 
 # 4. The same password grant with client_secret_post (Curity's request shape):
 curl -s -X POST ${token} -H 'Content-Type: application/x-www-form-urlencoded' \\

@@ -35,6 +35,18 @@ describe('README.md', () => {
     expect(commands).toEqual(['npm ci && npm start', 'npm ci && npm test']);
   });
 
+  it("names each dependency that runs an install script (native code), and package.json's allowScripts allows it", () => {
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const pkg = JSON.parse(read('package.json')) as { allowScripts: Record<string, boolean> };
+    const scripted = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript === true)
+      .map(([where]) => where.replace(/^.*node_modules\//, ''));
+    expect(scripted.length).toBeGreaterThan(0);
+    const intro = readme.slice(0, readme.indexOf('**Contents:**'));
+    // Without an allowScripts entry, `npm ci` warns (npm 11.16+), and a future npm skips the script.
+    for (const name of scripted) expect({ name, allowed: pkg.allowScripts[name], named: intro.includes(`\`${name}\``) }).toEqual({ name, allowed: true, named: true });
+  });
+
   it('links every document under docs/ from its Documentation map', () => {
     const map = readme.slice(readme.indexOf('## Documentation'));
     const linked = new Set(links(map));

@@ -117,7 +117,18 @@ describe('shell examples in README.md and docs/', () => {
   });
 });
 
+/** The shell variables a script assigns (`NAME=...` at a line's start or after `;`), in order of first assignment. */
+function assigned(code: string): string[] {
+  return [...new Set([...code.matchAll(/(?:^|;\s*)([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]))];
+}
+
 describe('the curl commands `npm start` prints', () => {
+  it("keep the tokens in the README's variable names", () => {
+    const readme = all.find((b) => b.file === 'README.md' && b.code.includes('grant_type=password'));
+    expect(assigned(readme?.code ?? '')).toEqual(['RES', 'ACCESS_TOKEN', 'REFRESH_TOKEN']);
+    expect(assigned(tryCommands('http://localhost:3000'))).toEqual(assigned(readme?.code ?? ''));
+  });
+
   it('run as printed: every request succeeds but the two deliberate failures (wrong password 400, no token 401)', async () => {
     const result = await run(tryCommands('http://localhost:3000'));
     if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`);
