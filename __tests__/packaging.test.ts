@@ -68,6 +68,15 @@ describe('package.json', () => {
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
   });
 
+  it('describes the package for the registry (keywords), and git ignores what `npm pack` writes (*.tgz)', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; keywords: string[] };
+    expect(pkg.keywords).toEqual(expect.arrayContaining(['oauth2', 'password-grant', 'express', 'jwt', 'rfc6749']));
+    expect(new Set(pkg.keywords).size).toBe(pkg.keywords.length);
+    for (const keyword of pkg.keywords) expect(keyword).toMatch(/^[a-z0-9-]+$/);
+    // git check-ignore exits 0 for an ignored path, which need not exist (run() rejects on any other exit code).
+    await run('git', ['check-ignore', '--quiet', `${NAME}-${pkg.version}.tgz`], ROOT);
+  });
+
   it('ships declarations for every public export in dist/index.d.ts', () => {
     const dts = fs.readFileSync(path.join(ROOT, 'dist/index.d.ts'), 'utf8');
     for (const name of EXPORTS) expect(dts).toMatch(new RegExp(`\\b${name}\\b`));

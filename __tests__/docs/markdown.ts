@@ -1,18 +1,19 @@
 // __tests__/docs/markdown.ts
-// Reads README.md and docs/*.md for the docs tests: fenced blocks, prose outside them, links, and GitHub heading anchors.
+// Reads README.md, example-app/README.md and docs/*.md for the docs tests: fenced blocks, prose outside them, links,
+// GitHub heading anchors.
 
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '../..');
 
-/** README.md and every Markdown file under docs/ (not the generated docs/api/), as paths relative to the root. */
+/** README.md, example-app/README.md and every Markdown file under docs/ (not the generated docs/api/), from the root. */
 export function markdownFiles(): string[] {
   const docs = fs
     .readdirSync(path.join(ROOT, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`);
-  return ['README.md', ...docs.sort()];
+  return ['README.md', 'example-app/README.md', ...docs.sort()];
 }
 
 export function read(file: string): string {
