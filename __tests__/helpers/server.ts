@@ -70,7 +70,10 @@ export interface TestServer {
   readonly events: Array<{ name: string; payload: unknown }>;
 }
 
-/** A fresh app for each case: router at /oauth2, protected routes /api/me (profile) and /api/orders (orders). */
+/**
+ * A fresh app for each case, as the README's Quick start writes it: discovery at the root, router at /oauth2,
+ * protected routes /api/me (profile) and /api/orders (orders).
+ */
 export async function createServer(overrides: Partial<PasswordGrantOptions> = {}, expressImpl: typeof express = express): Promise<TestServer> {
   const f = await loadFixture();
   const auth = passwordGrant({
@@ -87,6 +90,7 @@ export async function createServer(overrides: Partial<PasswordGrantOptions> = {}
     auth.on(name, (payload: unknown) => events.push({ name, payload }));
   }
   const app = expressImpl();
+  app.use(auth.discovery);
   app.use('/oauth2', auth.router);
   app.get('/api/me', auth.requireToken({ scope: 'profile' }), (req, res) => {
     res.json(req.auth);
