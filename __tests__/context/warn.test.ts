@@ -3,10 +3,9 @@
 // the same code when it does not, at most once per instance and code, and nothing for a code the app silenced.
 
 import express from 'express';
-import request from 'supertest';
-import { MemoryStore, passwordGrant, type PasswordGrantOptions } from '../../lib';
-import { rsaPem } from '../helpers/keys';
-import { basic, form, loadFixture, verifyUserFrom, WEB_SECRET } from '../helpers/server';
+import type { PasswordGrantOptions } from '../../lib';
+import { postAsWeb } from '../helpers/login';
+import { fixtureGrant } from '../helpers/server';
 
 const NO_DISCOVERY =
   'tokens are being issued but auth.discovery is not mounted: clients that discover the server from its issuer ' +
@@ -15,26 +14,11 @@ const NO_DISCOVERY =
 
 /** An app that forgot `app.use(auth.discovery)`: its first token gives EPG_NO_DISCOVERY. */
 async function appWithoutDiscovery(overrides: Partial<PasswordGrantOptions> = {}) {
-  const f = await loadFixture();
-  const auth = passwordGrant({
-    issuer: 'https://auth.example.com',
-    signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
-    findClient: (id) => f.clients.get(id) ?? null,
-    verifyUser: verifyUserFrom(f),
-    store: new MemoryStore(),
-    ...overrides,
-  });
-  const app = express();
-  app.use('/oauth2', auth.router);
-  return { app, auth };
+  const { auth } = await fixtureGrant(overrides);
+  return { app: express().use('/oauth2', auth.router), auth };
 }
 
-const token = (app: express.Express) =>
-  request(app)
-    .post('/oauth2/token')
-    .set('Authorization', basic('web', WEB_SECRET))
-    .type('form')
-    .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
+const token = (app: express.Express) => postAsWeb(app, '/token', { grant_type: 'password', username: 'alice', password: 'correct horse' });
 
 let processWarnings: Array<{ message: string; code: string | undefined }>;
 let spy: jest.SpyInstance;

@@ -4,23 +4,15 @@
 
 import express from 'express';
 import request from 'supertest';
-import { MemoryStore, passwordGrant, type PasswordGrantOptions, type Warning } from '../../lib';
-import { rsaPem } from '../helpers/keys';
-import { basic, form, loadFixture, verifyUserFrom, WEB_SECRET } from '../helpers/server';
+import type { PasswordGrant, PasswordGrantOptions, Warning } from '../../lib';
+import { postAsWeb } from '../helpers/login';
+import { fixtureGrant } from '../helpers/server';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const express4 = require('express4') as typeof express;
 
-async function build(mount: (app: express.Express, auth: ReturnType<typeof passwordGrant>) => void, overrides: Partial<PasswordGrantOptions> = {}, impl = express) {
-  const f = await loadFixture();
-  const auth = passwordGrant({
-    issuer: 'https://auth.example.com',
-    signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
-    findClient: (id) => f.clients.get(id) ?? null,
-    verifyUser: verifyUserFrom(f),
-    store: new MemoryStore(),
-    ...overrides,
-  });
+async function build(mount: (app: express.Express, auth: PasswordGrant) => void, overrides: Partial<PasswordGrantOptions> = {}, impl = express) {
+  const { auth } = await fixtureGrant(overrides);
   const warnings: Warning[] = [];
   auth.on('warning', (w) => warnings.push(w));
   const app = impl();
@@ -28,12 +20,7 @@ async function build(mount: (app: express.Express, auth: ReturnType<typeof passw
   return { app, auth, warnings };
 }
 
-const token = (app: express.Express) =>
-  request(app)
-    .post('/oauth2/token')
-    .set('Authorization', basic('web', WEB_SECRET))
-    .type('form')
-    .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
+const token = (app: express.Express, password = 'correct horse') => postAsWeb(app, '/token', { grant_type: 'password', username: 'alice', password });
 
 describe.each([
   ['Express 5', express],
@@ -75,9 +62,7 @@ describe.each([
 
   it('is not given for a token request that failed', async () => {
     const { app, warnings } = await build((a, auth) => a.use('/oauth2', auth.router), {}, impl);
-    const res = await request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form')
-      .send(form({ grant_type: 'password', username: 'alice', password: 'wrong' }));
-    expect(res.status).toBe(400);
+    expect((await token(app, 'wrong')).status).toBe(400);
     expect(warnings).toEqual([]);
   });
 });

@@ -4,13 +4,12 @@
 // detail (so in the stderr line too when nothing listens). Real SQLite and real PostgreSQL.
 
 import express from 'express';
-import request from 'supertest';
-import { PostgresStore, SqliteStore, passwordGrant, type TokenStore, type Warning } from '../../../lib';
+import { PostgresStore, SqliteStore, type TokenStore, type Warning } from '../../../lib';
 import { PG_MIGRATIONS } from '../../../lib/stores/postgres/postgres-schema';
 import { SQLITE_MIGRATIONS } from '../../../lib/stores/sqlite/sqlite-schema';
-import { rsaPem } from '../../helpers/keys';
+import { postAsWeb } from '../../helpers/login';
 import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
-import { basic, createServer, form, loadFixture, verifyUserFrom, WEB_SECRET } from '../../helpers/server';
+import { createServer, fixtureGrant } from '../../helpers/server';
 import { tempDatabase } from '../../helpers/sqlite';
 
 const FIX = 'the tables are missing or older than this version: run await store.migrate() (see docs/stores.md)';
@@ -20,11 +19,7 @@ const warningText = (driver: string): string =>
   'sql/ files of the package. Until then every request that needs the store answers 503 temporarily_unavailable.';
 
 const token = (app: express.Express) =>
-  request(app)
-    .post('/oauth2/token')
-    .set('Authorization', basic('web', WEB_SECRET))
-    .type('form')
-    .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'offline_access' }));
+  postAsWeb(app, '/token', { grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'offline_access' });
 
 /** Two token requests on an app over `store`; what the client got, the `error` details and the warnings. */
 async function twoRequests(store: TokenStore) {
@@ -61,15 +56,7 @@ describe('SqliteStore', () => {
   });
 
   it('without listeners: one process warning with the code, and the stderr line of the first error names the fix', async () => {
-    const f = await loadFixture();
-    const auth = passwordGrant({
-      issuer: 'https://auth.example.com',
-      signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
-      findClient: (id) => f.clients.get(id) ?? null,
-      verifyUser: verifyUserFrom(f),
-      store: new SqliteStore({ database: database.db, sweepIntervalMs: 0 }),
-      discovery: false,
-    });
+    const { auth } = await fixtureGrant({ store: new SqliteStore({ database: database.db, sweepIntervalMs: 0 }), discovery: false });
     const app = express().use('/oauth2', auth.router);
     const lines: string[] = [];
     const processWarnings: unknown[] = [];

@@ -21,15 +21,17 @@ const MAX_DEPTH = 6;
 export function migrateDue(err: unknown): string | undefined {
   let sql = false;
   let cause: unknown = err;
-  for (let depth = 0; cause instanceof Error && depth < MAX_DEPTH; depth++, cause = cause.cause) {
+  // Read structurally, not by `instanceof Error`: a driver's error may come from another realm (a native module).
+  for (let depth = 0; typeof cause === 'object' && cause !== null && depth < MAX_DEPTH; depth++) {
+    const { code, message } = cause as { readonly code?: unknown; readonly message?: unknown };
     if (cause instanceof SqlStoreError) sql = true;
-    else if (sql && isSchemaError(cause)) return cause.message;
+    else if (sql && typeof message === 'string' && isSchemaError(code, message)) return message;
+    cause = (cause as { readonly cause?: unknown }).cause;
   }
   return undefined;
 }
 
-function isSchemaError(err: Error): boolean {
-  const code = (err as { code?: unknown }).code;
+function isSchemaError(code: unknown, message: string): boolean {
   if (typeof code === 'string' && PG_STATES.has(code)) return true;
-  return code === 'SQLITE_ERROR' && SQLITE_MESSAGE.test(err.message);
+  return code === 'SQLITE_ERROR' && SQLITE_MESSAGE.test(message);
 }
