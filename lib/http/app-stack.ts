@@ -21,9 +21,19 @@ const MAX_LAYERS = 5000;
 /**
  * True when `handler` is among the middleware of the app serving `req` or of an app it is mounted on, directly or in
  * a Router (or a route) mounted there. A sub-app mounted on those is opaque (Express wraps it in a closure), but its
- * own requests start the walk from it. Order is not checked: being there is what matters to the callers.
+ * own requests start the walk from it. Order is not checked: being there is what matters to the callers. True as well
+ * when the walk cannot be finished (a getter that throws, past MAX_LAYERS): the callers warn on false only, never on
+ * a guess.
  */
 export function appMounts(req: Request, handler: object): boolean {
+  try {
+    return walk(req, handler);
+  } catch {
+    return true;
+  }
+}
+
+function walk(req: Request, handler: object): boolean {
   const pending: unknown[] = [];
   for (let app = req.app as unknown as AppLike | undefined, hops = 0; app !== undefined && hops < 16; app = app.parent, hops++) {
     pending.push(routerOf(app)?.stack);
@@ -35,7 +45,7 @@ export function appMounts(req: Request, handler: object): boolean {
     if (!Array.isArray(stack) || seen.has(stack)) continue;
     seen.add(stack);
     for (const layer of stack as Layer[]) {
-      if (--budget < 0) return false;
+      if (--budget < 0) return true;
       if (layer.handle === handler) return true;
       pending.push(layer.handle?.stack, layer.route?.stack);
     }
