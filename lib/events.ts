@@ -24,6 +24,31 @@ export type LoginFailureReason =
  */
 export type SessionEndReason = 'user_gone' | 'reused' | 'revoked' | 'expired' | 'app';
 
+/**
+ * The stable code of each one-time warning (docs/events.md lists each with its fix).
+ * - `EPG_REQUIRE_TLS`: `requireTLS` refused a plain-HTTP request.
+ * - `EPG_TRUST_PROXY`: `requireTLS` refused a request a proxy Express does not trust forwarded as https.
+ * - `EPG_MOUNT_PATH`: the discovery documents advertise the router under another path than it is reached at.
+ * - `EPG_MIGRATE_DUE`: a SQL store's tables are missing or older than the code: `await store.migrate()` is due.
+ * - `EPG_NO_DISCOVERY`: tokens are issued and `auth.discovery` was never mounted (`discovery: false` says it is meant).
+ * - `EPG_BODY_PARSED_BEFORE`: an app-wide body parser runs before the router and `auth.errorHandler` is not mounted.
+ * - `EPG_MEMORY_STORE_CLUSTER`: a MemoryStore in a cluster worker (node:cluster, pm2 cluster mode).
+ */
+export type WarningCode =
+  | 'EPG_REQUIRE_TLS'
+  | 'EPG_TRUST_PROXY'
+  | 'EPG_MOUNT_PATH'
+  | 'EPG_MIGRATE_DUE'
+  | 'EPG_NO_DISCOVERY'
+  | 'EPG_BODY_PARSED_BEFORE'
+  | 'EPG_MEMORY_STORE_CLUSTER';
+
+/** A one-time warning: its stable code and one line naming the fix (never a secret). */
+export interface Warning {
+  readonly code: WarningCode;
+  readonly message: string;
+}
+
 /** Fields common to request events. Never a password, secret or token. */
 export interface RequestEventBase {
   readonly clientId?: string;
@@ -70,6 +95,11 @@ export interface EventMap {
   /** A token request answered `invalid_scope`: `scope` lists the rejected scope tokens, `detail` says why. */
   'scope.rejected': RequestEventBase & { readonly grantType: string; readonly scope: readonly string[]; readonly detail: string };
   error: Error & { readonly detail?: string };
+  /**
+   * A misconfiguration noticed while serving, at most once per instance and code. Without a `warning` listener it is
+   * written as a process warning (`process.emitWarning`, with the code) instead; `warnings.silence` drops a code.
+   */
+  warning: Warning;
 }
 
 export type EventName = keyof EventMap;

@@ -33,6 +33,7 @@ export type {
   FindUser,
   VerifyMfa,
   VerifyMfaContext,
+  WarningOptions,
 } from './options';
 export type { PublicJwk } from './jose/jwk';
 export type { GenerateSigningKeyOptions, GeneratedSigningKey, GeneratedKeyAlgorithm } from './tokens/generate-signing-key';
@@ -51,6 +52,6 @@ export type { DpopOptions } from './options/dpop';
 export type { ClientAssertionOptions } from './options/client-assertion';
 export type { AsymmetricAlgorithm, HmacAlgorithm, SigningAlgorithm } from './jose/algorithms';
 export type { SigningKeyOption } from './options/signing-keys';
-export type { EventMap, EventName, LoginFailureReason, SessionEndReason } from './events';
+export type { EventMap, EventName, LoginFailureReason, SessionEndReason, Warning, WarningCode } from './events';
 export type { LoginErrorReason, LoginErrorOptions } from './errors/login-error';
 export type { ThrottleOptions, ThrottleRule } from './options/throttle';

@@ -9,10 +9,10 @@ import { requireToken } from './bearer/require-token';
 import { BearerStrategy } from './bearer/strategy';
 import type { VerifyOptions } from './bearer/verify-access-token';
 import { createContext, type Context } from './context';
+import { checkMemoryStoreInCluster } from './context/memory-store-cluster';
 import { createDiscoveryRouter } from './discovery/router';
 import { createRouter } from './endpoints/router';
 import type { EventMap, EventName } from './events';
-import { appErrorHandler } from './http/app-error-handler';
 import { resolveConfig, type PasswordGrantOptions } from './options';
 import type { TokenStore } from './stores/shared/store';
 import type { AuthInfo } from './types';
@@ -44,9 +44,9 @@ export class PasswordGrant extends EventEmitter {
     const config = resolveConfig(options);
     this.#ctx = createContext(config, this);
     this.store = config.store;
-    this.router = createRouter(this.#ctx);
-    this.errorHandler = appErrorHandler(this.#ctx, this.router);
+    ({ router: this.router, errorHandler: this.errorHandler } = createRouter(this.#ctx));
     this.discovery = createDiscoveryRouter(this.#ctx);
+    checkMemoryStoreInCluster(this.#ctx);
   }
 
   /**

@@ -70,8 +70,8 @@ export interface TestServer {
   readonly events: Array<{ name: string; payload: unknown }>;
 }
 
-/** A fresh app for each case: router at /oauth2, protected routes /api/me (profile) and /api/orders (orders). */
-export async function createServer(overrides: Partial<PasswordGrantOptions> = {}, expressImpl: typeof express = express): Promise<TestServer> {
+/** passwordGrant() over the fixture's clients and users, a real key and a fresh MemoryStore; no app around it. */
+export async function fixtureGrant(overrides: Partial<PasswordGrantOptions> = {}): Promise<{ auth: ReturnType<typeof passwordGrant>; fixture: Fixture }> {
   const f = await loadFixture();
   const auth = passwordGrant({
     issuer: ISSUER,
@@ -82,11 +82,21 @@ export async function createServer(overrides: Partial<PasswordGrantOptions> = {}
     store: new MemoryStore(),
     ...overrides,
   });
+  return { auth, fixture: f };
+}
+
+/**
+ * A fresh app for each case, as the README's Quick start writes it: discovery at the root, router at /oauth2,
+ * protected routes /api/me (profile) and /api/orders (orders).
+ */
+export async function createServer(overrides: Partial<PasswordGrantOptions> = {}, expressImpl: typeof express = express): Promise<TestServer> {
+  const { auth, fixture: f } = await fixtureGrant(overrides);
   const events: Array<{ name: string; payload: unknown }> = [];
   for (const name of ['login.succeeded', 'login.failed', 'token.issued', 'token.refreshed', 'refresh.reused', 'session.revoked', 'token.revoked', 'token.rejected', 'throttled', 'client.failed', 'error'] as const) {
     auth.on(name, (payload: unknown) => events.push({ name, payload }));
   }
   const app = expressImpl();
+  app.use(auth.discovery);
   app.use('/oauth2', auth.router);
   app.get('/api/me', auth.requireToken({ scope: 'profile' }), (req, res) => {
     res.json(req.auth);

@@ -21,6 +21,9 @@ const withoutMethods = (missing: readonly string[]): Record<string, unknown> => 
   return methods;
 };
 
+const WARNING_CODES =
+  'EPG_REQUIRE_TLS, EPG_TRUST_PROXY, EPG_MOUNT_PATH, EPG_MIGRATE_DUE, EPG_NO_DISCOVERY, EPG_BODY_PARSED_BEFORE, EPG_MEMORY_STORE_CLUSTER';
+
 const build = (overrides: Record<string, unknown>): unknown =>
   passwordGrant({ ...base(), ...overrides } as unknown as PasswordGrantOptions);
 
@@ -53,6 +56,14 @@ describe('passwordGrant options', () => {
     ['unknown limit', { limits: { body: 10 } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.limits.body is not a known option; did you mean bodyBytes?'],
     ['non-boolean flag', { requireOfflineAccess: 'yes' }, 'ERR_EPG_INVALID_OPTION', 'options.requireOfflineAccess must be a boolean'],
     ['canonicalUsername not a function', { canonicalUsername: 'lower' }, 'ERR_EPG_INVALID_OPTION', 'options.canonicalUsername must be a function'],
+    ['discovery not a boolean', { discovery: 'off' }, 'ERR_EPG_INVALID_OPTION', 'options.discovery must be a boolean'],
+    ['warnings not an object', { warnings: ['EPG_NO_DISCOVERY'] }, 'ERR_EPG_INVALID_OPTION', 'options.warnings must be an object { silence? }'],
+    ['a misspelt member of warnings', { warnings: { silent: [] } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.warnings.silent is not a known option; did you mean silence?'],
+    ['warnings.silence not an array', { warnings: { silence: 'EPG_NO_DISCOVERY' } }, 'ERR_EPG_INVALID_OPTION', 'options.warnings.silence must be an array of warning codes'],
+    ['a misspelt warning code', { warnings: { silence: ['EPG_MOUNT_PATH', 'EPG_NO_DISCOVRY'] } }, 'ERR_EPG_INVALID_OPTION', 'options.warnings.silence[1] is not a warning code; did you mean EPG_NO_DISCOVERY?'],
+    ['a warning code without its prefix', { warnings: { silence: ['MIGRATE_DUE'] } }, 'ERR_EPG_INVALID_OPTION', 'options.warnings.silence[0] is not a warning code; did you mean EPG_MIGRATE_DUE?'],
+    ['an unknown warning code', { warnings: { silence: ['EPG_EVERYTHING'] } }, 'ERR_EPG_INVALID_OPTION', `options.warnings.silence[0] must be one of ${WARNING_CODES}`],
+    ['a warning code that is not a string', { warnings: { silence: [7] } }, 'ERR_EPG_INVALID_OPTION', `options.warnings.silence[0] must be one of ${WARNING_CODES}`],
   ])('rejects %s', (_name, overrides, code, message) => {
     let thrown: unknown;
     try {
@@ -77,6 +88,13 @@ describe('passwordGrant options', () => {
       }),
     ).not.toThrow();
   });
+
+  it.each([[{ warnings: {} }], [{ warnings: { silence: [] } }], [{ warnings: { silence: ['EPG_NO_DISCOVERY', 'EPG_MOUNT_PATH'] } }], [{ discovery: false }]])(
+    'accepts %j',
+    (overrides) => {
+      expect(() => build(overrides)).not.toThrow();
+    },
+  );
 
   it('leaves the options object unmodified', () => {
     const options = { ...base(), store: new MemoryStore(), limits: { bodyBytes: 1000 } };

@@ -21,8 +21,8 @@ export interface Context {
   /** Where auth.router is mounted (mount-path.ts), for the discovery documents. */
   readonly mount: MountState;
   /**
-   * Keys of the one-time warnings this instance has given (util/warn-once.ts): process warning codes, and the stray
-   * grant words of client records it reported (client-auth/validate-client.ts, capped there).
+   * Keys of the one-time warnings this instance has given: warning codes (warn.ts), and the stray grant words of
+   * client records it reported (client-auth/validate-client.ts, capped there).
    */
   readonly warned: Set<string>;
   /**

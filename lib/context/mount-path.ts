@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 
 /** What Express sets on a mounted sub-app (and on every app: the root's `parent` is undefined). */
-interface MountedApp {
+export interface MountedApp {
   readonly mountpath?: unknown;
   readonly parent?: MountedApp;
 }
@@ -16,10 +16,14 @@ export interface MountState {
   /** req.baseUrl of the first request that reached auth.router. */
   routerPath?: string;
   discoveryServed: boolean;
+  /** True once Express told `auth.discovery` it was mounted on an app (`app.use(auth.discovery)`). */
+  discoveryMounted: boolean;
+  /** `auth.discovery` itself, to look for in the app's middleware when it was mounted through a plain Router. */
+  discoveryRouter?: object;
 }
 
 export function createMountState(): MountState {
-  return { mounts: [], discoveryServed: false };
+  return { mounts: [], discoveryServed: false, discoveryMounted: false };
 }
 
 /**
@@ -30,13 +34,21 @@ export function createMountState(): MountState {
  * through a plain Router instead, it gets no event, and the issuer stays the default.
  */
 export function learnMountPath(router: Router, state: MountState): void {
+  onMount(router, (path, parent) => state.mounts.push({ path, parent }));
+}
+
+/**
+ * Calls `listener` each time an app mounts `router` (`app.use([path,] router)`), with the path and the app: the
+ * mechanism of learnMountPath, for any router of the instance.
+ */
+export function onMount(router: Router, listener: (path: unknown, parent: MountedApp | undefined) => void): void {
   Object.defineProperties(router, {
     // Express never calls it on a mounted sub-app; it only checks that it exists.
     set: { value: function set(this: Router): Router { return this; } },
     emit: {
       value: function emit(this: MountedApp, event: unknown, parent?: MountedApp): boolean {
         if (event !== 'mount') return false;
-        state.mounts.push({ path: this.mountpath, parent });
+        listener(this.mountpath, parent);
         return true;
       },
     },

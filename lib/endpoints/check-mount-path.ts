@@ -4,7 +4,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Context } from '../context';
 import { endpointsBaseUrl } from '../http/endpoint-url';
-import { warnOnce } from '../util/warn-once';
+import { warnOnce } from '../context/warn';
 
 /**
  * The documents advertise the router where the app mounted it (context/mount-path.ts); when Express could not say
@@ -39,7 +39,7 @@ function warnOnMismatch(ctx: Context): void {
   const actual = state.routerPath.replace(/\/$/, '');
   if (actual === expected) return;
   warnOnce(
-    ctx.warned,
+    ctx,
     'EPG_MOUNT_PATH',
     `auth.router is mounted at "${actual || '/'}" but the discovery documents advertise ` +
       `its endpoints under "${expected || '/'}". Mount it with app.use(path, auth.router) on the Express app (a ` +

@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { authenticateClient } from '../client-auth/authenticate-client';
+import { discoveryCheck } from './check-discovery';
 import { invalidRequest, OAuthError } from '../errors/oauth-error';
 import { GRANTS, isSupportedGrant } from '../grants';
 import { rejectedScope } from '../grants/scope';
@@ -14,7 +15,11 @@ import { sendJson } from '../http/respond';
 import type { FormParams } from '../types';
 
 export function tokenHandler(ctx: Context) {
-  return formEndpoint(ctx, handleToken);
+  const checkDiscovery = discoveryCheck(ctx);
+  return formEndpoint(ctx, async (c, req, res, params) => {
+    await handleToken(c, req, res, params);
+    checkDiscovery(req);
+  });
 }
 
 async function handleToken(ctx: Context, req: Request, res: Response, params: FormParams): Promise<void> {

@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import type { Context } from '../context';
 import { isOAuthError, OAuthError, serverError } from '../errors/oauth-error';
+import { withMigrateHint } from './migrate-hint';
 import { sendOAuthError } from './respond';
 import { wwwAuthenticate } from './www-authenticate';
 
@@ -12,9 +13,10 @@ import { wwwAuthenticate } from './www-authenticate';
  * leaves with a challenge. `ip` is the client's (undefined outside a request, as in auth.verifyAccessToken).
  */
 export function toOAuthError(ctx: Context, ip: string | undefined, err: unknown): OAuthError {
-  const error = withChallenge(ctx, isOAuthError(err) ? err : serverError(err, 'unexpected exception'));
+  let error = withChallenge(ctx, isOAuthError(err) ? err : serverError(err, 'unexpected exception'));
   // The event carries the OAuthError: `detail` says what failed, `cause` holds what was thrown.
   if (error.status >= 500) {
+    error = withMigrateHint(ctx, error);
     ctx.emit('error', error);
   } else if (error.error === 'invalid_client') {
     ctx.emit('client.failed', { ip, error: error.error, detail: error.detail });

@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { invalidRequest } from '../errors/oauth-error';
 import { sendOAuthError } from './respond';
 import { isOwnRoute } from './own-route';
-import { warnOnce } from '../util/warn-once';
+import { warnOnce } from '../context/warn';
 
 const BEHIND_A_PROXY =
   "Behind a TLS-terminating proxy, call app.set('trust proxy', ...) with its hop count or address, " +
@@ -28,7 +28,7 @@ export function requireTls(ctx: Context, router: Router) {
     if (!forwardedAsHttps(req)) {
       // Once per instance: the operator learns which switch applies; the client's description stays generic.
       warnOnce(
-        ctx.warned,
+        ctx,
         'EPG_REQUIRE_TLS',
         'requireTLS refused a plain-HTTP request (400 invalid_request "TLS is required: use https"). It is on by ' +
           'default when NODE_ENV=production. For local development over http, pass requireTLS: false to ' +
@@ -46,7 +46,7 @@ export function requireTls(ctx: Context, router: Router) {
     );
     ctx.emit('error', error);
     warnOnce(
-      ctx.warned,
+      ctx,
       'EPG_TRUST_PROXY',
       `requireTLS refused a plain-HTTP request that a proxy at ${peer} forwarded as https (X-Forwarded-Proto), ` +
         `because Express does not trust that proxy. ${BEHIND_A_PROXY} requireTLS is on by default when NODE_ENV=production.`,

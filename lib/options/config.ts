@@ -11,6 +11,7 @@ import type { Clock } from '../util/clock';
 import type { EnrichToken, PassportLikeStrategy, VerifyMfa, VerifyUser } from './callbacks';
 import type { RequestLimits } from './limits';
 import type { PasswordGrantOptions } from './password-grant-options';
+import type { WarningCode } from '../events';
 
 export interface Config extends StandardsConfig {
   readonly issuer: string;
@@ -43,4 +44,6 @@ export interface Config extends StandardsConfig {
   readonly refreshReuseGrace: number;
   /** The key refresh-token successors are derived with: `refreshTokenSecret`, or HKDF of the signing key. */
   readonly successorKey: Buffer;
+  /** Warning codes the app silenced (`warnings.silence`). */
+  readonly silencedWarnings: ReadonlySet<WarningCode>;
 }

@@ -21,6 +21,7 @@ import { checkStore } from './store';
 import { MemoryStore } from '../stores/memory/memory-store';
 import type { TokenStore } from '../stores/shared/store';
 import { flag, nonNegative, positiveInteger } from './values';
+import { resolveWarnings } from './warnings';
 
 export type {
   EnrichToken,
@@ -37,6 +38,7 @@ export type {
 export type { Config } from './config';
 export type { RequestLimits } from './limits';
 export type { PasswordGrantOptions } from './password-grant-options';
+export type { WarningOptions } from './warnings';
 
 /** Default number of verified access tokens remembered per instance (see context/verified-cache.ts). */
 export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
@@ -83,6 +85,7 @@ export function resolveConfig(options: unknown): Config {
     ...resolveStandardsOptions(o, issuer),
     refreshReuseGrace: resolveReuseGrace(o.refreshReuseGrace),
     successorKey: resolveSuccessorKey(o.refreshTokenSecret, keyring),
+    silencedWarnings: resolveWarnings(o.warnings),
   };
   // Checked against the resolved refreshTokenTTL, hence after it.
   const refreshTokenAbsoluteTTL = resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL);

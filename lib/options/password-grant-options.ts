@@ -11,6 +11,7 @@ import type { Client } from '../types';
 import type { Clock } from '../util/clock';
 import type { EnrichToken, PassportLikeStrategy, VerifyMfa, VerifyUser } from './callbacks';
 import type { RequestLimits } from './limits';
+import type { WarningOptions } from './warnings';
 
 /**
  * Options of `passwordGrant()`. Only `issuer`, `signingKeys`, `findClient` and `verifyUser` are required.
@@ -101,6 +102,13 @@ export interface PasswordGrantOptions extends StandardsOptions {
    * same on every instance. Default: derived from the first signing key (HKDF), which every instance shares anyway.
    */
   readonly refreshTokenSecret?: string | Buffer;
+  /**
+   * The one-time warnings (docs/events.md, "Warnings"): each has a stable code and is given at most once per instance,
+   * as a `warning` event, or as a process warning (`process.emitWarning`) when nothing listens to `warning`.
+   * `silence` drops the codes it lists. Default: every warning given.
+   * @example warnings: { silence: ['EPG_MEMORY_STORE_CLUSTER'] }
+   */
+  readonly warnings?: WarningOptions;
 }
 
 /** Every option name, as a value: the compiler keeps it complete (a missing or extra key does not type-check). */
@@ -135,4 +143,6 @@ export const KNOWN_OPTIONS: Record<keyof PasswordGrantOptions, true> = {
   scopesSupported: true,
   refreshReuseGrace: true,
   refreshTokenSecret: true,
+  discovery: true,
+  warnings: true,
 };

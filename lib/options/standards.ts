@@ -4,6 +4,7 @@
 import type { FindUser } from './callbacks';
 import { ConfigError } from '../errors/config-error';
 import { assertFunction, assertHttpsUrl } from '../util/assert';
+import { flag } from './values';
 
 /** Public options of the standards endpoints; part of `PasswordGrantOptions`. */
 export interface StandardsOptions {
@@ -27,6 +28,11 @@ export interface StandardsOptions {
   readonly endpointsBaseUrl?: string;
   /** `scopes_supported` in the discovery documents. Default: the scopes the library itself gives meaning to. */
   readonly scopesSupported?: readonly string[];
+  /**
+   * `false` when the app serves no discovery documents: `auth.discovery` then passes every request on, and issuing
+   * tokens without it mounted gives no `EPG_NO_DISCOVERY` warning. Default true.
+   */
+  readonly discovery?: boolean;
 }
 
 /** Resolved form of StandardsOptions. */
@@ -37,6 +43,7 @@ export interface StandardsConfig {
   /** True when `endpointsBaseUrl` was not given: the mount path decides (http/endpoint-url.ts), else the issuer. */
   readonly endpointsBaseUrlDefaulted: boolean;
   readonly scopesSupported: readonly string[];
+  readonly discovery: boolean;
 }
 
 /** OIDC Core §5.4 scopes plus `openid` and `offline_access`: the scopes this library interprets. */
@@ -52,6 +59,7 @@ export function resolveStandardsOptions(o: Partial<Record<keyof StandardsOptions
     endpointsBaseUrl: o.endpointsBaseUrl === undefined ? withoutTrailingSlash(issuer) : resolveBaseUrl(o.endpointsBaseUrl),
     endpointsBaseUrlDefaulted: o.endpointsBaseUrl === undefined,
     scopesSupported: o.scopesSupported === undefined ? DEFAULT_SCOPES_SUPPORTED : resolveScopes(o.scopesSupported),
+    discovery: flag(o.discovery, true, 'options.discovery'),
   };
 }
 
