@@ -2,6 +2,7 @@
 // Without an `error` listener, every internal error reaches stderr with its detail and causes, never a secret, at
 // most ten lines a minute per instance (then one line saying more are held back, and their count a minute later).
 
+import vm from 'node:vm';
 import express from 'express';
 import request from 'supertest';
 import { MemoryStore, passwordGrant, type PasswordGrantOptions } from '../../lib';
@@ -52,6 +53,22 @@ it('writes every internal error, not only the first, with its detail and cause c
     expect(line).toContain("auth.on('error'");
     expect(line.split('\n')).toHaveLength(1);
   }
+});
+
+it('writes an error of another realm (a native driver loaded by another context) with its name, message and cause', async () => {
+  // better-sqlite3 and other addons keep the Error class of the context that loaded them first; jest and vm give each
+  // context its own, where `instanceof Error` is false. The line must still say what the driver said.
+  const foreign = vm.runInNewContext("new Error('no such table: epg_counters', { cause: new TypeError('inner') })") as Error;
+  expect(foreign instanceof Error).toBe(false);
+  const { app } = await unheardApp({
+    verifyUser: async () => {
+      throw foreign;
+    },
+  });
+  expect((await fail(app)).status).toBe(500);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain('caused by Error: no such table: epg_counters; caused by TypeError: inner');
+  expect(lines[0]).not.toContain('a thrown object');
 });
 
 it('never writes the password, the client secret or a token', async () => {

@@ -1,6 +1,7 @@
 // lib/context/unheard-errors.ts
 // Internal errors nobody listens for: one stderr line each (detail and cause chain), at most a few a minute.
 
+import { types } from 'node:util';
 import type { Clock } from '../util/clock';
 
 /** An internal error as the `error` event carries it. */
@@ -54,14 +55,22 @@ export function describeError(err: InternalError): string {
   for (let depth = 0; cause !== undefined && cause !== null && depth < MAX_CAUSES; depth += 1) {
     parts.push(`caused by ${causeText(cause)}`);
     innermost = cause;
-    cause = cause instanceof Error ? cause.cause : undefined;
+    cause = isError(cause) ? cause.cause : undefined;
   }
-  const frame = innermost instanceof Error ? firstFrame(innermost.stack) : undefined;
+  const frame = isError(innermost) ? firstFrame(innermost.stack) : undefined;
   return `${PREFIX} internal error ${parts.join('; ')}${frame === undefined ? '' : ` (${frame})`} ${HINT}`;
 }
 
+/**
+ * An Error from any realm: a driver's native addon keeps the Error class of the context that first loaded it (jest
+ * gives each test file its own, a vm context does too), where `instanceof Error` is false.
+ */
+function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
+}
+
 function causeText(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${oneLine(cause.message)}`;
+  if (isError(cause)) return `${cause.name}: ${oneLine(cause.message)}`;
   return `a thrown ${typeof cause}`;
 }
 
