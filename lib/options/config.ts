@@ -4,6 +4,7 @@
 import type { ResolvedClientAssertionOptions } from './client-assertion';
 import type { ResolvedDpopOptions } from './dpop';
 import type { StandardsConfig } from './standards';
+import type { SessionStore } from '../stores/shared/session-store';
 import type { TokenStore } from '../stores/shared/store';
 import type { ThrottleConfig } from './throttle';
 import type { Keyring } from '../tokens/keyring';
@@ -42,4 +43,7 @@ export interface Config extends StandardsConfig {
   readonly refreshReuseGrace: number;
   /** The key refresh-token successors are derived with: `refreshTokenSecret`, or HKDF of the signing key. */
   readonly successorKey: Buffer;
+  /** The store's sessions (the store itself), or undefined when it does not implement SessionStore. */
+  readonly sessions: (TokenStore & SessionStore) | undefined;
+  readonly maxSessionsPerUser: number;
 }

@@ -90,6 +90,14 @@ export interface PasswordGrantOptions extends StandardsOptions {
    * same on every instance. Default: derived from the first signing key (HKDF), which every instance shares anyway.
    */
   readonly refreshTokenSecret?: string | Buffer;
+  /**
+   * At most this many sessions (logins) per user are kept; a login beyond it ends that user's least recently used
+   * sessions (their refresh tokens stop, their access tokens are revoked). Needs a store that implements
+   * `SessionStore` (every store of this package does). Default 100: a person's devices and browsers are a handful,
+   * an account shared by a fleet of machines gets room, and a script that logs in in a loop holds at most 100
+   * sessions and their refresh tokens (about 70 KB of Redis). At most 10000.
+   */
+  readonly maxSessionsPerUser?: number;
 }
 
 /** Every option name, as a value: the compiler keeps it complete (a missing or extra key does not type-check). */
@@ -123,4 +131,5 @@ export const KNOWN_OPTIONS: Record<keyof PasswordGrantOptions, true> = {
   scopesSupported: true,
   refreshReuseGrace: true,
   refreshTokenSecret: true,
+  maxSessionsPerUser: true,
 };

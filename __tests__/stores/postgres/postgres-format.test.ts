@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import { PostgresStore, SqlStoreError, type RefreshTokenRecord } from '../../../lib';
 import { PG_MIGRATIONS } from '../../../lib/stores/postgres/postgres-schema';
-import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, v0SqlRecord, V0_SQL_RECORD } from '../../helpers/golden-records';
+import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, SESSION, SESSION_TOKEN, v0SqlRecord, V0_SQL_RECORD } from '../../helpers/golden-records';
 import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
 
 /** Every column of a refresh_tokens row, expiry in epoch seconds. */
@@ -102,6 +102,44 @@ describeWithPostgres('PostgresStore stored format', () => {
         [FAMILY, AUTH, FAR],
       );
       await expect(store.findRefreshToken('from-the-future')).rejects.toThrow(SqlStoreError);
+    });
+  });
+
+  describe('sessions, v1', () => {
+    const SESSION_ROW = {
+      id: SESSION.id, sub: 'u-1234', client_id: 'web', created_at: AUTH, last_used_at: AUTH, expires_at: FAR,
+      refresh_token_id: 'golden-session-token', format: 1, data: '{"scope":"openid profile orders"}',
+    };
+    const sessionRow = async (id: string): Promise<Record<string, unknown> | undefined> =>
+      (await pool.query(`SELECT id, sub, client_id, created_at, last_used_at, extract(epoch FROM expires_at)::float8 AS expires_at,
+        refresh_token_id, format, data FROM "${schema}".sessions WHERE id = $1`, [id])).rows[0];
+
+    it('writes a session and its first refresh token in one call as exactly these rows; rotation touches the session', async () => {
+      await store.saveSession(SESSION, { refreshToken: SESSION_TOKEN, maxPerUser: 100 });
+      expect(await sessionRow(SESSION.id)).toEqual(SESSION_ROW);
+      expect(await row(SESSION_TOKEN.id)).toEqual({ ...LOGIN_ROW, id: SESSION_TOKEN.id, family_id: SESSION.id });
+      await store.rotateRefreshToken(SESSION_TOKEN.id, successor(SESSION_TOKEN, 'golden-session-next'), AUTH + 200);
+      expect(await sessionRow(SESSION.id)).toEqual({ ...SESSION_ROW, last_used_at: AUTH + 200, refresh_token_id: 'golden-session-next' });
+    });
+
+    it('finds the session a fixed row holds', async () => {
+      await pool.query(
+        `INSERT INTO "${schema}".sessions (id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, format, data)
+         VALUES ('fixed-session', 'u-1234', 'web', $1, $1, to_timestamp($2), NULL, 1, '{"scope":"openid profile orders","ip":"2001:db8::1","ua":"Zoë/1.0"}')`,
+        [AUTH, FAR],
+      );
+      const { refreshTokenId: _none, ...withoutToken } = SESSION;
+      expect(await store.findSession('fixed-session')).toEqual({ ...withoutToken, id: 'fixed-session', ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
+    });
+
+    it('ending it deletes the session row and its current refresh token, and marks the family until the session end', async () => {
+      const session = { ...SESSION, id: 'golden-ended', refreshTokenId: 'golden-ended-token' };
+      await store.saveSession(session, { refreshToken: { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' }, maxPerUser: 100 });
+      expect(await store.endSession(session.id)).toBe(true);
+      expect(await sessionRow(session.id)).toBeUndefined();
+      expect(await row('golden-ended-token')).toBeUndefined();
+      const mark = await pool.query(`SELECT extract(epoch FROM expires_at)::float8 AS until FROM "${schema}".revocations WHERE key = 'fam:golden-ended'`);
+      expect(mark.rows).toEqual([{ until: FAR }]);
     });
   });
 

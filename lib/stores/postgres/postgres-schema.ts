@@ -8,6 +8,7 @@ export const PG_TABLES: Readonly<Record<string, string>> = {
   counters: 'key',
   claims: 'key',
   one_shot_values: 'key',
+  sessions: 'id',
 };
 
 /** One numbered step of the schema, as shipped in sql/postgres/<name>.sql for schema "epg". */
@@ -84,7 +85,7 @@ COMMIT;
     sql: (schema) => {
       const s = `"${schema}"`;
       return `-- PostgresStore schema "${schema}", step 002 (express-password-grant): stored format v1 (docs/stores.md).
--- Additive and idempotent. Rows written before keep format NULL and their compact "record"; v1 rows have format 1,
+-- Additive and idempotent. Adds the sessions table. Rows written before keep format NULL and their compact "record"; v1 rows have format 1,
 -- their fields in columns and "data", and '[0]' in "record" (read as expired by the code that wrote format NULL).
 BEGIN;
 ${lock(schema)}
@@ -95,6 +96,21 @@ ALTER TABLE ${s}.refresh_tokens
   ADD COLUMN IF NOT EXISTS auth_time double precision,
   ADD COLUMN IF NOT EXISTS issued_at double precision,
   ADD COLUMN IF NOT EXISTS data text;
+-- Sessions (one per login, with or without a refresh token), found by user: the index serves "this user's sessions,
+-- most recently used first" and the per-user cap. id is the login's sid (the refresh-token family).
+CREATE TABLE IF NOT EXISTS ${s}.sessions (
+  id text COLLATE "C" PRIMARY KEY,
+  sub text COLLATE "C" NOT NULL,
+  client_id text COLLATE "C" NOT NULL,
+  created_at double precision NOT NULL,
+  last_used_at double precision NOT NULL,
+  expires_at timestamptz NOT NULL,
+  refresh_token_id text COLLATE "C",
+  format smallint NOT NULL,
+  data text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_sub_last_used_at ON ${s}.sessions (sub, last_used_at);
+CREATE INDEX IF NOT EXISTS sessions_expires_at ON ${s}.sessions (expires_at);
 COMMIT;
 `;
     },

@@ -14,6 +14,7 @@ export const SQLITE_TABLES: Readonly<Record<string, string>> = {
   counters: 'key',
   claims: 'key',
   one_shot_values: 'key',
+  sessions: 'id',
 };
 
 /** One numbered step of the schema, as shipped in sql/sqlite/<name>.sql for the prefix "epg_". */
@@ -50,8 +51,9 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     sql: (prefix) =>
       `-- SqliteStore tables "${prefix}*", step 002 (express-password-grant): stored format v1 (docs/stores.md). Run once.
 ${V1_TOKEN_COLUMNS.map(([name, type]) => `ALTER TABLE "${prefix}refresh_tokens" ADD COLUMN ${name} ${type};`).join('\n')}
-`,
+${sessionsSql(prefix)}`,
     apply: (db, prefix) => {
+      db.exec(sessionsSql(prefix));
       const table = `"${prefix}refresh_tokens"`;
       const row = db.prepare(`SELECT group_concat(name, ' ') AS names FROM pragma_table_info(@table)`).get({ table: `${prefix}refresh_tokens` });
       const present = new Set(String((row as { names: unknown } | undefined)?.names ?? '').split(' '));
@@ -76,6 +78,18 @@ CREATE TABLE IF NOT EXISTS ${t('claims')} (key TEXT PRIMARY KEY, expires_at INTE
 ${expiry('claims')}
 CREATE TABLE IF NOT EXISTS ${t('one_shot_values')} (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
 ${expiry('one_shot_values')}
+`;
+}
+
+/** The sessions table (one per login; by user, most recently used first, through its index): idempotent. */
+function sessionsSql(prefix: string): string {
+  const t = `"${prefix}sessions"`;
+  return `CREATE TABLE IF NOT EXISTS ${t} (
+  id TEXT PRIMARY KEY, sub TEXT NOT NULL, client_id TEXT NOT NULL, created_at REAL NOT NULL, last_used_at REAL NOT NULL,
+  expires_at INTEGER NOT NULL, refresh_token_id TEXT, format INTEGER NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS "${prefix}sessions_sub_last_used_at" ON ${t} (sub, last_used_at);
+CREATE INDEX IF NOT EXISTS "${prefix}sessions_expires_at" ON ${t} (expires_at);
 `;
 }
 

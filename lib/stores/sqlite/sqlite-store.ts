@@ -9,6 +9,9 @@ import { migrateSqlite, SQLITE_TABLES, sqliteStatements, sqliteTokenParams, type
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
 import { startSweeper, sweepTables } from '../shared/sql-sweeper';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
+import { SqliteSessions } from './sqlite-sessions';
+import { sessionListBounds } from '../shared/session-list';
 
 export interface SqliteStoreOptions {
   /** The app's better-sqlite3 `Database` (v11+), opened and closed by the app. WAL mode advised: `db.pragma('journal_mode = WAL')`. */
@@ -38,7 +41,7 @@ type Row = Record<string, unknown>;
  * await store.migrate();
  * passwordGrant({ ..., store });
  */
-export class SqliteStore implements TokenStore {
+export class SqliteStore implements TokenStore, SessionStore {
   private readonly db: SqliteDatabaseLike;
   private readonly prefix: string;
   private readonly batch: number;
@@ -47,6 +50,7 @@ export class SqliteStore implements TokenStore {
   private readonly listeners = new Set<Listener>();
   private readonly stopSweeper: () => void;
   private readonly rotateTx: (previousId: string, next: RefreshTokenRecord, now: number) => RotateResult;
+  private readonly sessions: SqliteSessions;
 
   /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: SqliteStoreOptions) {
@@ -62,6 +66,7 @@ export class SqliteStore implements TokenStore {
     const interval = checkPositive('SqliteStore', 'sweepIntervalMs', options.sweepIntervalMs ?? 60_000, true);
     this.sql = sqliteStatements(this.prefix);
     this.rotateTx = db.transaction((previousId: string, next: RefreshTokenRecord, now: number) => this.rotateNow(previousId, next, now));
+    this.sessions = new SqliteSessions(db, this.prefix, (revocation) => this.broadcast(revocation));
     this.stopSweeper = startSweeper(interval, () => this.sweep());
   }
 
@@ -153,6 +158,24 @@ export class SqliteStore implements TokenStore {
     return row !== undefined && Number(row.expires_at) > Date.now() ? String(row.value) : undefined;
   }
 
+  /** One transaction: the session, its first refresh token if any, and the end of the user's sessions beyond the cap. */
+  async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
+    this.guard('saveSession', () => this.sessions.save(session, options, (record) => this.saveNow(record)));
+  }
+
+  async findSession(id: string): Promise<SessionRecord | undefined> {
+    return this.guard('findSession', () => this.sessions.find(id));
+  }
+
+  async listSessions(sub: string, options: ListSessionsOptions = {}): Promise<SessionRecord[]> {
+    const bounds = sessionListBounds(options);
+    return this.guard('listSessions', () => this.sessions.list(sub, bounds));
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    return this.guard('endSession', () => this.sessions.end(id));
+  }
+
   /** Revocations made through this store, delivered synchronously (one process: nothing to miss). */
   onRevocation(listener: (revocation: Revocation | undefined) => void): () => void {
     this.listeners.add(listener);
@@ -186,6 +209,7 @@ export class SqliteStore implements TokenStore {
     if (previous.spentAt !== undefined) return { outcome: 'reused', previous };
     this.run('spend', { id: previousId, spentAt: now, successor: next.id });
     this.saveNow(next);
+    this.sessions.touch(previous.familyId, now, next.id);
     return { outcome: 'rotated', previous };
   }
 
