@@ -36,6 +36,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     sql: (schema) => {
       const s = `"${schema}"`;
       return `-- PostgresStore schema "${schema}", step 001 (express-password-grant). Idempotent: safe to run again.
+-- Needs: CREATE on the database (CREATE SCHEMA), or an existing schema of that name the role may create tables in.
 BEGIN;
 ${lock(schema)}
 CREATE SCHEMA IF NOT EXISTS ${s};
@@ -85,8 +86,10 @@ COMMIT;
     sql: (schema) => {
       const s = `"${schema}"`;
       return `-- PostgresStore schema "${schema}", step 002 (express-password-grant): stored format v1 (docs/stores.md).
--- Additive and idempotent. Adds the sessions table. Rows written before keep format NULL and their compact "record"; v1 rows have format 1,
--- their fields in columns and "data", and '[0]' in "record" (read as expired by the code that wrote format NULL).
+-- Needs: ownership of ${s}.refresh_tokens (ALTER TABLE) and CREATE on the schema; no function, trigger or extension.
+-- Additive and idempotent: adds columns to refresh_tokens, and the sessions table. Rows written before keep format
+-- NULL and their compact "record"; v1 rows have format 1, their fields in columns and "data", and '[0]' in "record"
+-- (read as expired by the code that wrote format NULL).
 BEGIN;
 ${lock(schema)}
 ALTER TABLE ${s}.refresh_tokens

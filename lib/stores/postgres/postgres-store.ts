@@ -42,7 +42,7 @@ const MAX_PAYLOAD_BYTES = 7900;
  * restart forgets nothing. Atomic steps are single statements (rotation: `UPDATE ... WHERE spent_at IS NULL`;
  * counters and claims: `INSERT ... ON CONFLICT`; take: `DELETE ... RETURNING`). Every expiry is judged by the
  * database's clock (`now()`), so instances agree whatever their own clocks say. Create the tables once with
- * `await store.migrate()` (or run sql/postgres-schema.sql yourself); nothing runs DDL on the request path. On
+ * `await store.migrate()` (or run the numbered files of sql/postgres/ yourself); nothing runs DDL on the request path. On
  * shutdown call `store.close()`, then `pool.end()`; the store also lets go of its LISTEN connection once the pool
  * is ending, so a process that only ends its pool still exits.
  * @example

@@ -49,7 +49,8 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     name: '002-format-v1',
     sql: (prefix) =>
-      `-- SqliteStore tables "${prefix}*", step 002 (express-password-grant): stored format v1 (docs/stores.md). Run once.
+      `-- SqliteStore tables "${prefix}*", step 002 (express-password-grant): stored format v1 (docs/stores.md). Run once
+-- (ALTER TABLE ... ADD COLUMN fails on a column that exists; store.migrate() checks first and may run any number of times).
 ${V1_TOKEN_COLUMNS.map(([name, type]) => `ALTER TABLE "${prefix}refresh_tokens" ADD COLUMN ${name} ${type};`).join('\n')}
 ${sessionsSql(prefix)}`,
     apply: (db, prefix) => {
