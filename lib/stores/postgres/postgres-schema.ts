@@ -1,15 +1,10 @@
 // lib/stores/postgres/postgres-schema.ts
 // PostgresStore's tables: the numbered steps `store.migrate()` runs and sql/postgres/ ships (schema "epg").
 
+import { SQL_TABLES } from '../shared/sql-sweeper';
+
 /** Every table with an `expires_at` column, and its key column (the sweeper deletes expired rows by key). */
-export const PG_TABLES: Readonly<Record<string, string>> = {
-  refresh_tokens: 'id',
-  revocations: 'key',
-  counters: 'key',
-  claims: 'key',
-  one_shot_values: 'key',
-  sessions: 'id',
-};
+export const PG_TABLES = SQL_TABLES;
 
 /** One numbered step of the schema, as shipped in sql/postgres/<name>.sql for schema "epg". */
 export interface PgMigration {

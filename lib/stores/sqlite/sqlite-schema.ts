@@ -2,20 +2,14 @@
 // SqliteStore's tables (prefix "epg_" by default): the numbered steps of its schema, and the statements behind each
 // method; times in ms (Node clock).
 
+import { SQL_TABLES } from '../shared/sql-sweeper';
 import { FORMAT_VERSION } from '../shared/record-v1';
 import { tokenColumns, V0_PLACEHOLDER } from '../shared/sql-record';
 import type { RefreshTokenRecord } from '../shared/refresh-token-store';
 import type { SqliteDatabaseLike } from './sqlite-like';
 
-/** Every table with an `expires_at` column, and its key column. */
-export const SQLITE_TABLES: Readonly<Record<string, string>> = {
-  refresh_tokens: 'id',
-  revocations: 'key',
-  counters: 'key',
-  claims: 'key',
-  one_shot_values: 'key',
-  sessions: 'id',
-};
+/** Every table with an `expires_at` column, and its key column (the sweeper deletes expired rows by key). */
+export const SQLITE_TABLES = SQL_TABLES;
 
 /** One numbered step of the schema, as shipped in sql/sqlite/<name>.sql for the prefix "epg_". */
 export interface SqliteMigration {
