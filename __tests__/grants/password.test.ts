@@ -244,7 +244,8 @@ describe('password grant', () => {
 
   it('answers 503 temporarily_unavailable with an error event when the store cannot save', async () => {
     const failing = new MemoryStore();
-    failing.saveRefreshToken = async () => {
+    // A login is one write: its session with its first refresh token (saveRefreshToken for a store without sessions).
+    failing.saveSession = async () => {
       throw new Error('store down');
     };
     const { app, events } = await createServer({ store: failing as TokenStore });

@@ -2,7 +2,7 @@
 // Fixed records for the stored-format tests, and the exact bytes the code at 7c18849 (format v0) wrote for them:
 // literals, never produced by the current code, so a change to either format fails a test.
 
-import type { RefreshTokenRecord } from '../../lib';
+import type { RefreshTokenRecord, SessionRecord } from '../../lib';
 
 /** 2100-01-01T00:00:00Z: far enough ahead that no test run sees these records expire. */
 export const FAR = 4_102_444_800;
@@ -48,3 +48,18 @@ export function loginAs(id: string, familyId: string): RefreshTokenRecord {
 /** `V0_SQL_RECORD` / `V0_REDIS_VALUE` with another family id, exactly as 7c18849 would have written it. */
 export const v0SqlRecord = (familyId: string): string => V0_SQL_RECORD.replace(FAMILY, familyId);
 export const v0RedisValue = (familyId: string): string => V0_REDIS_VALUE.replace(FAMILY, familyId);
+
+export const SESSION_ID = 'c0ffee00-0000-4000-8000-00000000005e';
+
+/** A login's session and its first refresh token (LOGIN's fields, in the session's family). */
+export const SESSION_TOKEN: RefreshTokenRecord = { ...LOGIN, id: 'golden-session-token', familyId: SESSION_ID };
+export const SESSION: SessionRecord = {
+  id: SESSION_ID,
+  sub: 'u-1234',
+  clientId: 'web',
+  scope: ['openid', 'profile', 'orders'],
+  createdAt: AUTH,
+  lastUsedAt: AUTH,
+  expiresAt: FAR,
+  refreshTokenId: SESSION_TOKEN.id,
+};

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
 import { RedisStore, type RedisStoreOptions } from '../../lib';
-import { runTokenStoreContract } from '../../lib/testing';
+import { runSessionStoreContract, runTokenStoreContract } from '../../lib/testing';
 
 export const REDIS_URL = process.env.REDIS_URL;
 
@@ -46,7 +46,7 @@ export interface ContractConnection {
 }
 
 /**
- * The TokenStore conformance kit on RedisStores under `prefix`, each store (and each peer, as a second process
+ * The TokenStore and SessionStore conformance kits on RedisStores under `prefix`, each store (and each peer, as a second process
  * would) on its own connection from `connect`; every store is closed, then its connection quit.
  */
 export function runRedisStoreContract(name: string, prefix: string, connect: () => Promise<ContractConnection>): void {
@@ -57,14 +57,16 @@ export function runRedisStoreContract(name: string, prefix: string, connect: () 
     quits.set(store, () => connection.quit());
     return store;
   };
-  runTokenStoreContract({
+  const options = {
     name,
     create: storeOnNewConnection,
     peer: storeOnNewConnection,
-    cleanup: async (store) => {
+    cleanup: async (store: RedisStore) => {
       await store.close();
       await quits.get(store)?.();
       quits.delete(store);
     },
-  });
+  };
+  runTokenStoreContract(options);
+  runSessionStoreContract(options);
 }

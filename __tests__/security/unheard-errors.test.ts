@@ -76,7 +76,7 @@ it('never writes the password, the client secret or a token', async () => {
   await fail(app);
   // A store failure after tokens were minted: the refresh token must not show up either.
   const store = new MemoryStore();
-  store.saveRefreshToken = async () => {
+  store.saveSession = async () => {
     throw new Error('disk full');
   };
   const { app: storeApp } = await unheardApp({ store, verifyUser: async () => ({ id: 'u-alice' }) });
@@ -85,7 +85,7 @@ it('never writes the password, the client secret or a token', async () => {
   const all = lines.join('\n');
   expect(lines).toHaveLength(2);
   expect(all).toContain('verifyUser returned a user whose scopes is not an array of strings');
-  expect(all).toContain('temporarily_unavailable: store saveRefreshToken failed; caused by StoreError');
+  expect(all).toContain('temporarily_unavailable: store saveSession failed; caused by StoreError');
   for (const secret of [PASSWORD, WEB_SECRET, 'alice']) expect(all).not.toContain(secret);
 });
 

@@ -13,6 +13,23 @@ import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { refreshExpiresAt } from './refresh-lifetime';
 import { grantableScope } from './scope';
 import { storeCall } from '../stores/shared/store-call';
+import type { RefreshTokenRecord, RefreshTokenStore } from '../stores/shared/refresh-token-store';
+import { loginSession, type LoginSession } from './session';
+
+/**
+ * One store call for a login: its session with its first refresh token (a store with sessions writes both in one
+ * statement, transaction or script), or only the refresh token, if any, for a store without sessions.
+ */
+async function saveLogin(ctx: Context, client: Client, login: LoginSession, refreshToken: RefreshTokenRecord | undefined): Promise<void> {
+  const { sessions, maxSessionsPerUser } = ctx.config;
+  if (sessions !== undefined) {
+    const session = loginSession(ctx, client, login);
+    await storeCall('saveSession', () => sessions.saveSession(session, { refreshToken, maxPerUser: maxSessionsPerUser }));
+  } else if (refreshToken !== undefined) {
+    const records: RefreshTokenStore = ctx.config.store;
+    await storeCall('saveRefreshToken', () => records.saveRefreshToken(refreshToken));
+  }
+}
 
 /**
  * `verified` skips the credential check: the MFA grant passes the login it completed (lib/grants/mfa.ts).
@@ -39,23 +56,24 @@ export async function passwordGrant(
   const input = { grantType: 'password' as const, client, sub: user.id, user, scope: granted, sid, authTime: now, now, refreshToken, nonce: params.nonce, jkt };
   const enrichment = await enrich(ctx, input, req);
   const issued = buildTokenResponse(ctx, input, enrichment);
-  if (refreshToken !== undefined) {
-    const record = {
-      id: sha256(refreshToken),
-      familyId: sid,
-      clientId: client.id,
-      sub: user.id,
-      scope: granted,
-      authTime: now,
-      issuedAt: now,
-      // The family starts here (authTime = now): its absolute lifetime counts from this login.
-      expiresAt: refreshExpiresAt(ctx, client, now, now),
-      username: user.username,
-      jkt,
-      extraClaims: Object.keys(issued.extraClaims).length > 0 ? issued.extraClaims : undefined,
-    };
-    await storeCall('saveRefreshToken', () => config.store.saveRefreshToken(record));
-  }
+  const record =
+    refreshToken === undefined
+      ? undefined
+      : {
+          id: sha256(refreshToken),
+          familyId: sid,
+          clientId: client.id,
+          sub: user.id,
+          scope: granted,
+          authTime: now,
+          issuedAt: now,
+          // The family starts here (authTime = now): its absolute lifetime counts from this login.
+          expiresAt: refreshExpiresAt(ctx, client, now, now),
+          username: user.username,
+          jkt,
+          extraClaims: Object.keys(issued.extraClaims).length > 0 ? issued.extraClaims : undefined,
+        };
+  await saveLogin(ctx, client, { sid, sub: user.id, scope: granted, now, refreshTokenId: record?.id }, record);
   ctx.emit('login.succeeded', { clientId: client.id, ip: login.ip, userId: user.id, username });
   ctx.emit('token.issued', {
     clientId: client.id,

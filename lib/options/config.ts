@@ -4,6 +4,7 @@
 import type { ResolvedClientAssertionOptions } from './client-assertion';
 import type { ResolvedDpopOptions } from './dpop';
 import type { StandardsConfig } from './standards';
+import type { SessionStore } from '../stores/shared/session-store';
 import type { TokenStore } from '../stores/shared/store';
 import type { ThrottleConfig } from './throttle';
 import type { Keyring } from '../tokens/keyring';
@@ -46,4 +47,7 @@ export interface Config extends StandardsConfig {
   readonly successorKey: Buffer;
   /** Warning codes the app silenced (`warnings.silence`). */
   readonly silencedWarnings: ReadonlySet<WarningCode>;
+  /** The store's sessions (the store itself), or undefined when it does not implement SessionStore. */
+  readonly sessions: (TokenStore & SessionStore) | undefined;
+  readonly maxSessionsPerUser: number;
 }

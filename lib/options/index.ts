@@ -17,7 +17,7 @@ import { resolveLimits } from './limits';
 import { KNOWN_OPTIONS, type PasswordGrantOptions } from './password-grant-options';
 import { resolveRefreshTokenAbsoluteTTL } from './refresh-lifetime';
 import { resolveReuseGrace, resolveSuccessorKey } from './refresh-reuse';
-import { checkStore } from './store';
+import { checkStore, resolveMaxSessions, storeSessions } from './store';
 import { MemoryStore } from '../stores/memory/memory-store';
 import type { TokenStore } from '../stores/shared/store';
 import { flag, nonNegative, positiveInteger } from './values';
@@ -54,7 +54,7 @@ export function resolveConfig(options: unknown): Config {
   // Checked in this order, so the error for several wrong options names the same one as ever.
   const audience = o.audience === undefined ? issuer : resolveAudience(o.audience, 'options.audience');
   const keyring = createKeyring(o.signingKeys);
-  const config: Omit<Config, 'refreshTokenAbsoluteTTL' | 'store'> & { readonly store: TokenStore | undefined } = {
+  const config: Omit<Config, 'refreshTokenAbsoluteTTL' | 'store' | 'sessions' | 'maxSessionsPerUser'> & { readonly store: TokenStore | undefined } = {
     issuer,
     audience,
     keyring,
@@ -89,6 +89,9 @@ export function resolveConfig(options: unknown): Config {
   };
   // Checked against the resolved refreshTokenTTL, hence after it.
   const refreshTokenAbsoluteTTL = resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL);
+  // Checked against the store: a cap needs a store with sessions.
+  const maxSessionsPerUser = resolveMaxSessions(config.store, o.maxSessionsPerUser);
   // The default MemoryStore shares the `now` option's clock.
-  return { ...config, refreshTokenAbsoluteTTL, store: config.store ?? new MemoryStore({ now: config.now }) };
+  const store = config.store ?? new MemoryStore({ now: config.now });
+  return { ...config, refreshTokenAbsoluteTTL, maxSessionsPerUser, store, sessions: storeSessions(store) };
 }

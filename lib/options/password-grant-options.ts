@@ -109,6 +109,14 @@ export interface PasswordGrantOptions extends StandardsOptions {
    * @example warnings: { silence: ['EPG_MEMORY_STORE_CLUSTER'] }
    */
   readonly warnings?: WarningOptions;
+  /**
+   * At most this many sessions (logins) per user are kept; a login beyond it ends that user's least recently used
+   * sessions (their refresh tokens stop, their access tokens are revoked). Needs a store that implements
+   * `SessionStore` (every store of this package does). Default 100: a person's devices and browsers are a handful,
+   * an account shared by a fleet of machines gets room, and a script that logs in in a loop holds at most 100
+   * sessions and their refresh tokens (about 70 KB of Redis). At most 10000.
+   */
+  readonly maxSessionsPerUser?: number;
 }
 
 /** Every option name, as a value: the compiler keeps it complete (a missing or extra key does not type-check). */
@@ -145,4 +153,5 @@ export const KNOWN_OPTIONS: Record<keyof PasswordGrantOptions, true> = {
   refreshTokenSecret: true,
   discovery: true,
   warnings: true,
+  maxSessionsPerUser: true,
 };

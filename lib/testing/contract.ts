@@ -1,18 +1,20 @@
 // lib/testing/contract.ts
 // The store contract runners: the whole TokenStore, or one concern at a time, declared in the caller's test file.
 
-import type { StoreConcern } from '../stores/shared/concerns';
+import { missingMethods, TOKEN_STORE_CONCERNS, type StoreConcern } from '../stores/shared/concerns';
 import type { CounterStore } from '../stores/shared/counter-store';
 import type { OneShotStore } from '../stores/shared/one-shot-store';
 import type { RefreshTokenStore } from '../stores/shared/refresh-token-store';
 import type { RevocationStore } from '../stores/shared/revocation-store';
+import type { SessionStore } from '../stores/shared/session-store';
 import type { TokenStore } from '../stores/shared/store';
 import { cappedCounterCases } from './capped-counter-cases';
 import { counterCases } from './counter-cases';
 import { expiryCases } from './expiry-cases';
-import type { Harness, StoreContractOptions, TokenStoreContractOptions } from './harness';
+import type { FullStore, Harness, StoreContractOptions, TokenStoreContractOptions } from './harness';
 import { refreshCases } from './refresh-cases';
 import { peerCases, revocationCases } from './revocation-cases';
+import { sessionCases, sessionPeerCases } from './session-cases';
 import { testGlobals } from './test-globals';
 import { valueCases } from './value-cases';
 
@@ -72,6 +74,25 @@ export function runOneShotStoreContract<S extends OneShotStore>(options: StoreCo
   declareContract('OneShotStore', options, ['OneShotStore']);
 }
 
+/**
+ * The session cases (saved with the first refresh token, listed by user, touched by rotation, ended by hand and by
+ * the per-user cap), for a store that implements `SessionStore` besides refresh tokens and revocations (every store
+ * of this package does; a TokenStore without sessions keeps working without them).
+ * @example
+ * runSessionStoreContract({ name: 'MyStore', create: () => new MyStore() });
+ */
+export function runSessionStoreContract<S extends SessionStore & RefreshTokenStore & RevocationStore>(options: StoreContractOptions<S>): void {
+  declareContract('SessionStore', options, ['SessionStore']);
+}
+
+/** The store a runner's `create` made, or a TypeError naming what it lacks of the interface under test. */
+async function checked<S extends object>(made: S | Promise<S>, title: string): Promise<S> {
+  const store = await made;
+  const lacking = (title === 'TokenStore' ? TOKEN_STORE_CONCERNS : [title as StoreConcern]).flatMap((concern) => missingMethods(store, concern));
+  if (lacking.length > 0) throw new TypeError(`express-password-grant/testing: the store under test does not implement ${title} (missing: ${lacking.join(', ')})`);
+  return store;
+}
+
 /** The describe block of one runner: a harness over `options`, and the case groups of `concerns`. */
 function declareContract<S extends object>(title: string, options: StoreContractOptions<S>, concerns: readonly StoreConcern[]): void {
   const { describe, it, afterEach } = testGlobals(options.runner);
@@ -83,12 +104,12 @@ function declareContract<S extends object>(title: string, options: StoreContract
     return store;
   };
   const covered = new Set(concerns);
-  // Cases call only the methods of covered concerns (Harness), so handing them an S typed as TokenStore is sound.
+  // Cases call only the methods of covered concerns (Harness), so handing them an S typed as FullStore is sound.
   const harness: Harness = {
     it: (name, body) => it(name, body, timeout),
     covers: (concern) => covered.has(concern),
-    store: async () => remember(await options.create()) as unknown as TokenStore,
-    peer: options.peer === undefined ? undefined : async (store) => remember(await options.peer!(store as unknown as S)) as unknown as TokenStore,
+    store: async () => remember(await checked(options.create(), title)) as unknown as FullStore,
+    peer: options.peer === undefined ? undefined : async (store) => remember(await checked(options.peer!(store as unknown as S), title)) as unknown as FullStore,
   };
   describe(`${title} contract: ${options.name}`, () => {
     afterEach(async () => {
@@ -103,7 +124,10 @@ function declareContract<S extends object>(title: string, options: StoreContract
       describe('capped counters (throttle reservations)', () => cappedCounterCases(harness));
     }
     if (covered.has('OneShotStore')) describe('replay caches and one-shot values', () => valueCases(harness));
+    if (covered.has('SessionStore')) describe('sessions', () => sessionCases(harness));
     describe('expiry', () => expiryCases(harness));
-    if (options.peer !== undefined) describe('shared between handles', () => peerCases(harness));
+    if (options.peer !== undefined) {
+      describe('shared between handles', () => (covered.has('SessionStore') ? sessionPeerCases(harness) : peerCases(harness)));
+    }
   });
 }

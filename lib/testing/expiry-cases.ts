@@ -3,16 +3,15 @@
 
 import assert from 'node:assert/strict';
 import type { StoreConcern } from '../stores/shared/concerns';
-import type { TokenStore } from '../stores/shared/store';
-import { nowSeconds, refreshRecord, sleepUntilAfter, uniqueId } from './fixtures';
-import type { Harness } from './harness';
+import { nowSeconds, refreshRecord, sessionRecord, sleepUntilAfter, uniqueId } from './fixtures';
+import type { FullStore, Harness } from './harness';
 
 /** What one concern writes for the TTL case, and the check made once its entries should have expired. */
 interface ExpiryProbe {
   /** As the case's title names it. */
   readonly what: string;
   /** Writes entries living until `start + 2` (and one that lives on), asserts they are there; returns the later check. */
-  arm(store: TokenStore, start: number): Promise<() => Promise<void>>;
+  arm(store: FullStore, start: number): Promise<() => Promise<void>>;
 }
 
 const PROBES: Readonly<Record<StoreConcern, ExpiryProbe>> = {
@@ -50,6 +49,18 @@ const PROBES: Readonly<Record<StoreConcern, ExpiryProbe>> = {
       return async () => {
         assert.equal(await store.peek(counter), undefined);
         assert.equal((await store.hit(counter, 60)).count, 1);
+      };
+    },
+  },
+  SessionStore: {
+    what: 'sessions at expiresAt',
+    async arm(store, start) {
+      const session = sessionRecord({ expiresAt: start + 2 });
+      await store.saveSession(session, { maxPerUser: 100 });
+      assert.deepStrictEqual(await store.findSession(session.id), session);
+      return async () => {
+        assert.equal(await store.findSession(session.id), undefined);
+        assert.deepStrictEqual(await store.listSessions(session.sub), []);
       };
     },
   },

@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { RefreshTokenRecord } from '../stores/shared/store';
+import type { SessionRecord } from '../stores/shared/session-store';
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -45,4 +46,24 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** A live session of a fresh user with fresh ids, last used now; `overrides` replace fields. */
+export function sessionRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  const now = nowSeconds();
+  return {
+    id: uniqueId('sid'),
+    sub: uniqueId('user'),
+    clientId: 'client-ä',
+    scope: ['openid', 'orders'],
+    createdAt: now - 10,
+    lastUsedAt: now,
+    expiresAt: now + 3600,
+    ...overrides,
+  };
+}
+
+/** The first refresh token of `session`: its family, user, client and scope. */
+export function firstTokenOf(session: SessionRecord): RefreshTokenRecord {
+  return refreshRecord({ familyId: session.id, sub: session.sub, clientId: session.clientId, scope: session.scope, authTime: session.createdAt });
 }

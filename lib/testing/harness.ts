@@ -3,6 +3,7 @@
 // case and cleaned up after.
 
 import type { StoreConcern } from '../stores/shared/concerns';
+import type { SessionStore } from '../stores/shared/session-store';
 import type { TokenStore } from '../stores/shared/store';
 import type { TestBody, TestGlobals } from './test-globals';
 
@@ -31,8 +32,11 @@ export interface StoreContractOptions<S extends object = object> {
 /** Options of `runTokenStoreContract`. */
 export type TokenStoreContractOptions<S extends TokenStore = TokenStore> = StoreContractOptions<S>;
 
+/** Every concern a case may call; which ones it does call depends on `covers`. */
+export type FullStore = TokenStore & SessionStore;
+
 /**
- * Cases are written against `TokenStore` but call only the methods of the concerns under test (`covers`): a store
+ * Cases are written against `TokenStore` and `SessionStore` but call only the methods of the concerns under test (`covers`): a store
  * given to a per-concern runner is never asked for anything else.
  */
 export interface Harness {
@@ -40,7 +44,7 @@ export interface Harness {
   /** True when `concern` is under test. */
   covers(concern: StoreConcern): boolean;
   /** A store for the current case, cleaned up after it. */
-  store(): Promise<TokenStore>;
+  store(): Promise<FullStore>;
   /** A second handle on the store's backend, or undefined when the store is not shared. */
-  peer: ((store: TokenStore) => Promise<TokenStore>) | undefined;
+  peer: ((store: FullStore) => Promise<FullStore>) | undefined;
 }

@@ -8,6 +8,7 @@ export {
   runRevocationStoreContract,
   runCounterStoreContract,
   runOneShotStoreContract,
+  runSessionStoreContract,
 } from './contract';
 export type { StoreContractOptions, TokenStoreContractOptions } from './harness';
 export type { TestGlobals } from './test-globals';

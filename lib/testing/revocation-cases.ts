@@ -90,7 +90,7 @@ export function peerCases(t: Harness): void {
   if (t.covers('RevocationStore')) broadcastPeerCase(t, peer);
 }
 
-type Peer = (store: TokenStore) => Promise<TokenStore>;
+type Peer = NonNullable<Harness['peer']>;
 
 function refreshPeerCases(t: Harness, peer: Peer): void {
   t.it('a token rotated through one handle is spent for the other, and reuse there is reported', async () => {
@@ -159,7 +159,7 @@ function has(seen: ReadonlyArray<Revocation | undefined>, kind: Revocation['kind
 }
 
 /** Subscriptions may start asynchronously (pub/sub): revoke probes until one comes back. */
-async function listening(store: TokenStore, seen: ReadonlyArray<Revocation | undefined>): Promise<void> {
+export async function listening(store: TokenStore, seen: ReadonlyArray<Revocation | undefined>): Promise<void> {
   const deadline = Date.now() + 5000;
   for (;;) {
     const probe = uniqueId('probe');

@@ -1,7 +1,8 @@
 // __tests__/stores/memory/memory-store.contract.test.ts
-// The TokenStore conformance kit, as users would run it, against MemoryStore.
+// The TokenStore and SessionStore conformance kits, as users would run them, against MemoryStore.
 
 import { MemoryStore } from '../../../lib';
-import { runTokenStoreContract } from '../../../lib/testing';
+import { runSessionStoreContract, runTokenStoreContract } from '../../../lib/testing';
 
 runTokenStoreContract({ name: 'MemoryStore', create: () => new MemoryStore() });
+runSessionStoreContract({ name: 'MemoryStore', create: () => new MemoryStore() });

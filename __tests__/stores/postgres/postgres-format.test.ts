@@ -6,7 +6,8 @@
 import type { Pool } from 'pg';
 import { PostgresStore, SqlStoreError, type RefreshTokenRecord } from '../../../lib';
 import { PG_MIGRATIONS } from '../../../lib/stores/postgres/postgres-schema';
-import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, v0SqlRecord, V0_SQL_RECORD } from '../../helpers/golden-records';
+import { AUTH, FAMILY, FAR, FULL, LOGIN, SESSION, SESSION_TOKEN, v0SqlRecord } from '../../helpers/golden-records';
+import { V0_ROWS, v0UpgradeCases } from '../../helpers/sql-upgrade-cases';
 import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
 
 /** Every column of a refresh_tokens row, expiry in epoch seconds. */
@@ -34,20 +35,13 @@ describeWithPostgres('PostgresStore stored format', () => {
   let store: PostgresStore;
   const row = async (id: string): Promise<Record<string, unknown> | undefined> => (await pool.query(ROW.replace('%s', `"${schema}"`), [id])).rows[0];
   const successor = (record: RefreshTokenRecord, id: string): RefreshTokenRecord => ({ ...record, id, issuedAt: AUTH + 200 });
-  const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
     pool = testPool();
     // The schema exactly as 7c18849 created it (step 001), holding rows as 7c18849 wrote them; then the upgrade.
     await pool.query(PG_MIGRATIONS[0].sql(schema));
     const insert = `INSERT INTO "${schema}".refresh_tokens (id, family_id, record, spent_at, successor_id, expires_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6))`;
-    for (const [id, family, spentAt, successorId, expiresAt] of [
-      ['v0-find', FAMILY, null, null, FAR],
-      ['v0-rotate', 'c0ffee00-0000-4000-8000-000000000002', null, null, FAR],
-      ['v0-spent', 'c0ffee00-0000-4000-8000-000000000003', 1765000500, 'old-successor', FAR],
-      ['v0-revoked', 'c0ffee00-0000-4000-8000-000000000004', null, null, FAR],
-      ['v0-expired', 'c0ffee00-0000-4000-8000-000000000005', null, null, AUTH],
-    ] as const) {
+    for (const [id, family, spentAt, successorId, expiresAt] of V0_ROWS) {
       await pool.query(insert, [id, family, v0SqlRecord(family), spentAt, successorId, expiresAt]);
     }
     store = new PostgresStore({ pool, schema, sweepIntervalMs: 0 });
@@ -105,48 +99,43 @@ describeWithPostgres('PostgresStore stored format', () => {
     });
   });
 
-  describe('v0, what 7c18849 wrote, after migrate()', () => {
-    it('migrate() only added columns: the v0 rows are as they were written', async () => {
-      expect(await row('v0-find')).toEqual({
-        id: 'v0-find', family_id: FAMILY, format: null, sub: null, client_id: null, auth_time: null, issued_at: null,
-        expires_at: FAR, spent_at: null, successor_id: null, record: V0_SQL_RECORD, data: null,
-      });
+  describe('sessions, v1', () => {
+    const SESSION_ROW = {
+      id: SESSION.id, sub: 'u-1234', client_id: 'web', created_at: AUTH, last_used_at: AUTH, expires_at: FAR,
+      refresh_token_id: 'golden-session-token', format: 1, data: '{"scope":"openid profile orders"}',
+    };
+    const sessionRow = async (id: string): Promise<Record<string, unknown> | undefined> =>
+      (await pool.query(`SELECT id, sub, client_id, created_at, last_used_at, extract(epoch FROM expires_at)::float8 AS expires_at,
+        refresh_token_id, format, data FROM "${schema}".sessions WHERE id = $1`, [id])).rows[0];
+
+    it('writes a session and its first refresh token in one call as exactly these rows; rotation touches the session', async () => {
+      await store.saveSession(SESSION, { refreshToken: SESSION_TOKEN, maxPerUser: 100 });
+      expect(await sessionRow(SESSION.id)).toEqual(SESSION_ROW);
+      expect(await row(SESSION_TOKEN.id)).toEqual({ ...LOGIN_ROW, id: SESSION_TOKEN.id, family_id: SESSION.id });
+      await store.rotateRefreshToken(SESSION_TOKEN.id, successor(SESSION_TOKEN, 'golden-session-next'), AUTH + 200);
+      expect(await sessionRow(SESSION.id)).toEqual({ ...SESSION_ROW, last_used_at: AUTH + 200, refresh_token_id: 'golden-session-next' });
     });
 
-    it('finds one as the record it was written as', async () => {
-      expect(await store.findRefreshToken('v0-find')).toEqual(loginAs('v0-find', FAMILY));
+    it('finds the session a fixed row holds', async () => {
+      await pool.query(
+        `INSERT INTO "${schema}".sessions (id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, format, data)
+         VALUES ('fixed-session', 'u-1234', 'web', $1, $1, to_timestamp($2), NULL, 1, '{"scope":"openid profile orders","ip":"2001:db8::1","ua":"Zoë/1.0"}')`,
+        [AUTH, FAR],
+      );
+      const { refreshTokenId: _none, ...withoutToken } = SESSION;
+      expect(await store.findSession('fixed-session')).toEqual({ ...withoutToken, id: 'fixed-session', ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
     });
 
-    it('rotates one: spent in place, the successor written as v1, reuse reported', async () => {
-      const record = loginAs('v0-rotate', 'c0ffee00-0000-4000-8000-000000000002');
-      const next = successor(record, 'v0-successor');
-      const now = nowSeconds();
-      expect(await store.rotateRefreshToken(record.id, next, now)).toEqual({ outcome: 'rotated', previous: record });
-      expect(await row(record.id)).toMatchObject({ format: null, record: v0SqlRecord(record.familyId), spent_at: now, successor_id: next.id });
-      expect(await row(next.id)).toMatchObject({ format: 1, record: '[0]' });
-      expect(await store.findRefreshToken(next.id)).toEqual(next);
-      const spent = { ...record, spentAt: now, successorId: next.id };
-      expect(await store.rotateRefreshToken(record.id, successor(record, 'v0-second'), now + 1)).toEqual({ outcome: 'reused', previous: spent });
-    });
-
-    it('reports reuse of one 7c18849 had already rotated', async () => {
-      const spent = { ...loginAs('v0-spent', 'c0ffee00-0000-4000-8000-000000000003'), spentAt: 1765000500, successorId: 'old-successor' };
-      expect(await store.findRefreshToken('v0-spent')).toEqual(spent);
-      expect(await store.rotateRefreshToken('v0-spent', successor(spent, 'v0-never'), nowSeconds())).toEqual({ outcome: 'reused', previous: spent });
-      expect(await row('v0-never')).toBeUndefined();
-    });
-
-    it('hides one whose family is revoked, and refuses to rotate it', async () => {
-      await store.revokeFamily('c0ffee00-0000-4000-8000-000000000004', 600);
-      expect(await store.findRefreshToken('v0-revoked')).toBeUndefined();
-      expect(await store.rotateRefreshToken('v0-revoked', successor(LOGIN, 'v0-none'), nowSeconds())).toEqual({ outcome: 'invalid' });
-    });
-
-    it('sweeps an expired one', async () => {
-      expect(await row('v0-expired')).toBeDefined();
-      expect(await store.sweep()).toBeGreaterThanOrEqual(1);
-      expect(await row('v0-expired')).toBeUndefined();
-      expect(await row('v0-find')).toBeDefined();
+    it('ending it deletes the session row and its current refresh token, and marks the family until the session end', async () => {
+      const session = { ...SESSION, id: 'golden-ended', refreshTokenId: 'golden-ended-token' };
+      await store.saveSession(session, { refreshToken: { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' }, maxPerUser: 100 });
+      expect(await store.endSession(session.id)).toBe(true);
+      expect(await sessionRow(session.id)).toBeUndefined();
+      expect(await row('golden-ended-token')).toBeUndefined();
+      const mark = await pool.query(`SELECT extract(epoch FROM expires_at)::float8 AS until FROM "${schema}".revocations WHERE key = 'fam:golden-ended'`);
+      expect(mark.rows).toEqual([{ until: FAR }]);
     });
   });
+
+  describe('v0, what 7c18849 wrote, after migrate()', () => v0UpgradeCases(() => ({ store, row, far: FAR })));
 });

@@ -1,9 +1,9 @@
 // __tests__/stores/postgres/postgres-store.contract.test.ts
-// The TokenStore conformance kit against PostgresStore on the real PostgreSQL at DATABASE_URL, with peers (two pools).
+// The TokenStore and SessionStore conformance kits against PostgresStore on the real PostgreSQL at DATABASE_URL, with peers (two pools).
 
 import type { Pool } from 'pg';
 import { PostgresStore } from '../../../lib';
-import { runTokenStoreContract } from '../../../lib/testing';
+import { runSessionStoreContract, runTokenStoreContract } from '../../../lib/testing';
 import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
 
 const schema = uniqueSchema('contract');
@@ -20,14 +20,16 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
 
   afterAll(() => dropSchema(schema));
 
-  runTokenStoreContract({
+  const options = {
     name: 'PostgresStore',
     create: storeOnNewPool,
     peer: storeOnNewPool,
-    cleanup: async (store) => {
+    cleanup: async (store: PostgresStore) => {
       await store.close();
       await pools.get(store)?.end();
       pools.delete(store);
     },
-  });
+  };
+  runTokenStoreContract(options);
+  runSessionStoreContract(options);
 });

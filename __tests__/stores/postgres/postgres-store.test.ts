@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, PostgresStore, SqlStoreError } from '../../../lib';
-import { postgresSchemaSql } from '../../../lib/stores/postgres/postgres-schema';
 import type { Revocation } from '../../../lib';
 import { eventually } from '../../helpers/eventually';
 import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, testPool, uniqueSchema } from '../../helpers/postgres';
@@ -58,11 +57,6 @@ describe('PostgresStore options', () => {
     const code = (f: string): string => fs.readFileSync(path.join(dist, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
     const offenders = files.filter((f) => /(from\s+|require\(|import\()['"](pg|better-sqlite3)['"]/.test(code(f)));
     expect(offenders).toEqual([]);
-  });
-
-  it('ships sql/postgres-schema.sql as exactly the DDL migrate() runs for schema "epg"', () => {
-    const shipped = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'sql', 'postgres-schema.sql'), 'utf8');
-    expect(shipped).toBe(postgresSchemaSql('epg'));
   });
 });
 

@@ -2,10 +2,10 @@
 // RedisStore's stored format v1, pinned by exact bytes (golden values), and the upgrade from what 7c18849 wrote (v0
 // strings, as fixed bytes): found, rotated, reported as reused, revoked, and expired by their own TTL.
 
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { RedisStore, RedisStoreError, type RefreshTokenRecord } from '../../../lib';
-import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, V0_REDIS_VALUE, v0RedisValue } from '../../helpers/golden-records';
+import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, SESSION, SESSION_TOKEN, V0_REDIS_VALUE, v0RedisValue } from '../../helpers/golden-records';
 import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../../helpers/redis';
 
 const LOGIN_V1 = `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"user":"user1234@example.com"}`;
@@ -60,23 +60,6 @@ describeWithRedis('RedisStore stored format', () => {
       expect(Number(await client.call('EXPIRETIME', key(previous.id)))).toBe(FAR);
       expect(await client.get(key(next.id))).toBe(FULL_V1.replace('"iat":1765000100', '"iat":1765000200'));
     });
-
-    it('keeps the bench login record within 300 B of Redis and a rotated one within 320 B (MEMORY USAGE)', async () => {
-      // MEMORY USAGE counts the key too: a prefix as long as the bench's (`epg-bench-<pid>:`), ids as long as a SHA-256.
-      const short = `epg-bench-${String(process.pid).padStart(5, '0').slice(-5)}:`;
-      const sized = new RedisStore({ client, prefix: short });
-      const id = 'x'.repeat(43);
-      const login = { ...LOGIN, id, familyId: randomUUID() };
-      try {
-        await sized.saveRefreshToken(login);
-        expect(Number(await client.call('MEMORY', 'USAGE', `${short}rt:${id}`))).toBeLessThanOrEqual(300);
-        await sized.saveRefreshToken({ ...login, issuedAt: AUTH + 3600 });
-        expect(Number(await client.call('MEMORY', 'USAGE', `${short}rt:${id}`))).toBeLessThanOrEqual(320);
-      } finally {
-        await client.del(`${short}rt:${id}`);
-        await sized.close();
-      }
-    });
   });
 
   describe('v1, read from fixed bytes', () => {
@@ -94,6 +77,37 @@ describeWithRedis('RedisStore stored format', () => {
       await expect(store.rotateRefreshToken('from-the-future', successor(LOGIN, 'never'), nowSeconds())).rejects.toThrow(RedisStoreError);
       expect(await client.get(key('from-the-future'))).toBe(v2);
       expect(await client.exists(key('never'))).toBe(0);
+    });
+  });
+
+  describe('sessions, v1', () => {
+    const SESSION_V1 = `v1\n1765000000\ngolden-session-token\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","created":1765000000}`;
+    const index = `${prefix}sub:${createHash('sha256').update('u-1234').digest('base64url')}`;
+
+    it('writes a session and its first refresh token in one call as exactly these bytes, indexed by user; rotation touches both', async () => {
+      await store.saveSession(SESSION, { refreshToken: SESSION_TOKEN, maxPerUser: 100 });
+      expect(await client.get(`${prefix}sess:${SESSION.id}`)).toBe(SESSION_V1);
+      expect(Number(await client.call('EXPIRETIME', `${prefix}sess:${SESSION.id}`))).toBe(FAR);
+      expect(await client.get(key(SESSION_TOKEN.id))).toBe(LOGIN_V1.replace(FAMILY, SESSION.id));
+      expect([await client.zcard(index), await client.zscore(index, SESSION.id)]).toEqual([1, String(AUTH)]);
+      expect(Number(await client.call('EXPIRETIME', index))).toBe(FAR);
+      await store.rotateRefreshToken(SESSION_TOKEN.id, successor(SESSION_TOKEN, 'golden-session-next'), AUTH + 200);
+      expect(await client.get(`${prefix}sess:${SESSION.id}`)).toBe(SESSION_V1.replace('1765000000\ngolden-session-token', '1765000200\ngolden-session-next'));
+      expect([await client.zcard(index), await client.zscore(index, SESSION.id)]).toEqual([1, String(AUTH + 200)]);
+    });
+
+    it('finds the session fixed bytes hold, the expiry read from the key', async () => {
+      await client.set(`${prefix}sess:fixed-session`, 'v1\n1765000000\n\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","created":1765000000,"ip":"2001:db8::1","ua":"Zoë/1.0"}', 'EXAT', FAR);
+      const { refreshTokenId: _none, ...withoutToken } = SESSION;
+      expect(await store.findSession('fixed-session')).toEqual({ ...withoutToken, id: 'fixed-session', ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
+    });
+
+    it('ending it deletes the session and its current refresh token, and marks the family until the session end', async () => {
+      const session = { ...SESSION, id: 'golden-ended', refreshTokenId: 'golden-ended-token' };
+      await store.saveSession(session, { refreshToken: { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' }, maxPerUser: 100 });
+      expect(await store.endSession(session.id)).toBe(true);
+      expect(await client.exists(`${prefix}sess:golden-ended`, key('golden-ended-token'))).toBe(0);
+      expect(Number(await client.call('EXPIRETIME', `${prefix}fam:golden-ended`))).toBe(FAR);
     });
   });
 

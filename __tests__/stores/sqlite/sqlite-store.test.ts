@@ -92,7 +92,7 @@ describe('SqliteStore', () => {
     await store.migrate();
     await store.migrate();
     expect((await store.hit('k', 60)).count).toBe(1);
-    expect((db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'auth_%'`).get() as { n: number }).n).toBe(5);
+    expect((db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'auth_%'`).get() as { n: number }).n).toBe(6);
     await store.close();
   });
 

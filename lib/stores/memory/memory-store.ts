@@ -7,6 +7,9 @@ import { ReplayMarkers } from './marker-set';
 import { MemoryCounters } from './memory-counters';
 import { RecordTable } from './record-table';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import { sessionListBounds } from '../shared/session-list';
+import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
+import { MemorySessions } from './memory-sessions';
 
 interface Entry {
   value: string;
@@ -55,7 +58,7 @@ const DEFAULT_MAX_MARKERS = 100_000;
  * Counters and replay markers, which anyone can make it create, are capped per kind (`maxEntries`, `maxMarkers`).
  * @example passwordGrant({ ..., store: new MemoryStore() })
  */
-export class MemoryStore implements TokenStore {
+export class MemoryStore implements TokenStore, SessionStore {
   /** Revocation marks and one-shot values: never evicted. */
   private readonly entries = new Map<string, Entry>();
   /** Throttle counters, capped per budget (memory-counters.ts). */
@@ -67,6 +70,15 @@ export class MemoryStore implements TokenStore {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(revocation: Revocation | undefined) => void>();
+  private readonly sessions = new MemorySessions({
+    now: () => this.now(),
+    isRevoked: (familyId) => this.get(FAMILY + familyId) !== undefined,
+    revoke: (familyId, untilMs, refreshTokenId) => {
+      this.mark(FAMILY + familyId, untilMs);
+      if (refreshTokenId !== undefined) this.refreshTokens.delete(refreshTokenId);
+      this.broadcast({ kind: 'family', id: familyId });
+    },
+  });
 
   /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: MemoryStoreOptions = {}) {
@@ -89,7 +101,7 @@ export class MemoryStore implements TokenStore {
 
   /** Number of live entries (for tests and memory measurements). */
   get size(): number {
-    return this.entries.size + this.counters.size + this.markers.size + this.refreshTokens.size;
+    return this.entries.size + this.counters.size + this.markers.size + this.refreshTokens.size + this.sessions.size;
   }
 
   /** Drops every expired entry. */
@@ -101,6 +113,7 @@ export class MemoryStore implements TokenStore {
     this.counters.sweep(now);
     this.markers.sweep(now);
     this.refreshTokens.sweep(now / 1000);
+    this.sessions.sweep(now);
   }
 
   async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
@@ -119,6 +132,7 @@ export class MemoryStore implements TokenStore {
     const spent: RefreshTokenRecord = { ...previous, spentAt: now, successorId: next.id };
     this.setRecord(spent);
     this.setRecord(next);
+    this.sessions.touch(previous.familyId, now, next.id);
     return { outcome: 'rotated', previous };
   }
 
@@ -175,6 +189,25 @@ export class MemoryStore implements TokenStore {
     const value = this.get(VALUE + key);
     this.entries.delete(VALUE + key);
     return value;
+  }
+
+  async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
+    // Synchronous: the session, its first token and the cap are one step.
+    if (options.refreshToken !== undefined) this.setRecord(options.refreshToken);
+    this.sessions.save(session, options.maxPerUser);
+  }
+
+  async findSession(id: string): Promise<SessionRecord | undefined> {
+    return this.sessions.find(id);
+  }
+
+  async listSessions(sub: string, options: ListSessionsOptions = {}): Promise<SessionRecord[]> {
+    const { before, limit } = sessionListBounds(options);
+    return this.sessions.list(sub, before, limit);
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    return this.sessions.end(id);
   }
 
   async close(): Promise<void> {

@@ -1,14 +1,10 @@
 // lib/stores/postgres/postgres-schema.ts
 // PostgresStore's tables: the numbered steps `store.migrate()` runs and sql/postgres/ ships (schema "epg").
 
+import { SQL_TABLES } from '../shared/sql-sweeper';
+
 /** Every table with an `expires_at` column, and its key column (the sweeper deletes expired rows by key). */
-export const PG_TABLES: Readonly<Record<string, string>> = {
-  refresh_tokens: 'id',
-  revocations: 'key',
-  counters: 'key',
-  claims: 'key',
-  one_shot_values: 'key',
-};
+export const PG_TABLES = SQL_TABLES;
 
 /** One numbered step of the schema, as shipped in sql/postgres/<name>.sql for schema "epg". */
 export interface PgMigration {
@@ -35,6 +31,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     sql: (schema) => {
       const s = `"${schema}"`;
       return `-- PostgresStore schema "${schema}", step 001 (express-password-grant). Idempotent: safe to run again.
+-- Needs: CREATE on the database (CREATE SCHEMA), or an existing schema of that name the role may create tables in.
 BEGIN;
 ${lock(schema)}
 CREATE SCHEMA IF NOT EXISTS ${s};
@@ -84,8 +81,10 @@ COMMIT;
     sql: (schema) => {
       const s = `"${schema}"`;
       return `-- PostgresStore schema "${schema}", step 002 (express-password-grant): stored format v1 (docs/stores.md).
--- Additive and idempotent. Rows written before keep format NULL and their compact "record"; v1 rows have format 1,
--- their fields in columns and "data", and '[0]' in "record" (read as expired by the code that wrote format NULL).
+-- Needs: ownership of ${s}.refresh_tokens (ALTER TABLE) and CREATE on the schema; no function, trigger or extension.
+-- Additive and idempotent: adds columns to refresh_tokens, and the sessions table. Rows written before keep format
+-- NULL and their compact "record"; v1 rows have format 1, their fields in columns and "data", and '[0]' in "record"
+-- (read as expired by the code that wrote format NULL).
 BEGIN;
 ${lock(schema)}
 ALTER TABLE ${s}.refresh_tokens
@@ -95,6 +94,21 @@ ALTER TABLE ${s}.refresh_tokens
   ADD COLUMN IF NOT EXISTS auth_time double precision,
   ADD COLUMN IF NOT EXISTS issued_at double precision,
   ADD COLUMN IF NOT EXISTS data text;
+-- Sessions (one per login, with or without a refresh token), found by user: the index serves "this user's sessions,
+-- most recently used first" and the per-user cap. id is the login's sid (the refresh-token family).
+CREATE TABLE IF NOT EXISTS ${s}.sessions (
+  id text COLLATE "C" PRIMARY KEY,
+  sub text COLLATE "C" NOT NULL,
+  client_id text COLLATE "C" NOT NULL,
+  created_at double precision NOT NULL,
+  last_used_at double precision NOT NULL,
+  expires_at timestamptz NOT NULL,
+  refresh_token_id text COLLATE "C",
+  format smallint NOT NULL,
+  data text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_sub_last_used_at ON ${s}.sessions (sub, last_used_at);
+CREATE INDEX IF NOT EXISTS sessions_expires_at ON ${s}.sessions (expires_at);
 COMMIT;
 `;
     },

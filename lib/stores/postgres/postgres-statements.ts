@@ -12,6 +12,52 @@ const FAMILY_LIVE = (s: string): string =>
 /** A second revocation of the same key keeps the later expiry: a shorter one must not un-revoke early (r: the row). */
 const LATER = 'GREATEST(r.expires_at, EXCLUDED.expires_at)';
 
+/** A session counts while unexpired and its family unrevoked (s: sessions). */
+const SESSION_LIVE = (s: string): string =>
+  `s.expires_at > now() AND NOT EXISTS (SELECT 1 FROM ${s}.revocations r WHERE r.key = 'fam:' || s.id AND r.expires_at > now())`;
+
+/** What sessionFromRow() reads of a session row (s). */
+const readSession = `s.id, s.format, s.sub, s.client_id, s.created_at, s.last_used_at, s.refresh_token_id, s.data,
+  extract(epoch FROM s.expires_at)::float8 AS expires_s`;
+
+/**
+ * After a CTE `ended (id, expires_at, refresh_token_id)` of deleted sessions: revokes each one's family until its end,
+ * deletes its current refresh token (the family's spent ones stay until their expiry, hidden by the mark), and notifies
+ * `channel` once per family in the same transaction (NOTIFY payloads stay under 8000 bytes: a longer id is sent as an
+ * empty payload, which listeners read as "flush everything").
+ */
+function endFamilies(s: string, channel: string): string {
+  return `, marks AS (
+        INSERT INTO ${s}.revocations AS r (key, expires_at) SELECT 'fam:' || id, expires_at FROM ended
+        ON CONFLICT (key) DO UPDATE SET expires_at = ${LATER}
+      ), dropped AS (
+        DELETE FROM ${s}.refresh_tokens WHERE id IN (SELECT refresh_token_id FROM ended)
+      )
+      SELECT pg_notify(${channel}, CASE WHEN octet_length(id) <= 7800 THEN json_build_object('kind', 'family', 'id', id)::text ELSE '' END)
+      FROM ended`;
+}
+
+/**
+ * One statement for a login: the user's least recently used sessions beyond $9 (maxPerUser, this one counted) are
+ * ended, the session is stored and, with `token`, its first refresh token. All CTEs run on one snapshot, so the
+ * sessions counted are those committed before: concurrent logins of one user may each keep $9 - 1 others, and the
+ * next login trims the excess. (The index on (sub, last_used_at) makes the count O(sessions of that user).)
+ */
+function saveSession(s: string, token: string): string {
+  return `WITH ended AS (
+        DELETE FROM ${s}.sessions e WHERE e.id IN (
+          SELECT o.id FROM ${s}.sessions o WHERE o.sub = $2 AND o.id <> $1
+          ORDER BY o.last_used_at DESC, o.id DESC OFFSET GREATEST($9::int - 1, 0))
+        RETURNING e.id, e.expires_at, e.refresh_token_id
+      ), session AS (
+        INSERT INTO ${s}.sessions AS c (id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, data, format)
+        VALUES ($1, $2, $3, $4::float8, $5::float8, to_timestamp($6::float8), $7, $8, ${FORMAT_VERSION})
+        ON CONFLICT (id) DO UPDATE SET sub = EXCLUDED.sub, client_id = EXCLUDED.client_id, created_at = EXCLUDED.created_at,
+          last_used_at = EXCLUDED.last_used_at, expires_at = EXCLUDED.expires_at, refresh_token_id = EXCLUDED.refresh_token_id,
+          data = EXCLUDED.data, format = EXCLUDED.format
+      )${token}${endFamilies(s, '$10')}`;
+}
+
 /** The statements for one schema. Times in seconds since the epoch are passed as float8 and read back likewise. */
 export function postgresStatements(schema: string) {
   const s = `"${schema}"`;
@@ -47,8 +93,25 @@ export function postgresStatements(schema: string) {
       ), stored AS (
         INSERT INTO ${s}.refresh_tokens (${tokenColumns})
         SELECT ${tokenRow('$3', 4)} FROM spent ${upsertToken}
+      ), touched AS (
+        UPDATE ${s}.sessions SET last_used_at = $2::float8, refresh_token_id = $3 WHERE id IN (SELECT family_id FROM spent)
       )
       SELECT * FROM spent`,
+    /** $1.. sessionValues(), $9 maxPerUser, $10 channel. */
+    saveSession: saveSession(s, ''),
+    /** saveSession, then $11 token id, $12.. tokenValues(token): the login's first refresh token, in the same statement. */
+    saveSessionWithToken: saveSession(s, `, token AS (
+        INSERT INTO ${s}.refresh_tokens (${tokenColumns})
+        SELECT ${tokenRow('$11', 12)} WHERE to_timestamp($13::float8) > now() ${upsertToken}
+      )`),
+    /** $1 id. */
+    findSession: `SELECT ${readSession} FROM ${s}.sessions s WHERE s.id = $1 AND ${SESSION_LIVE(s)}`,
+    /** $1 sub, $2 before (epoch s, exclusive), $3 limit. By the (sub, last_used_at) index, newest first. */
+    listSessions: `SELECT ${readSession} FROM ${s}.sessions s
+      WHERE s.sub = $1 AND s.last_used_at < $2::float8 AND ${SESSION_LIVE(s)}
+      ORDER BY s.last_used_at DESC, s.id DESC LIMIT $3`,
+    /** $1 id, $2 channel. One row back when a session was ended. */
+    endSession: `WITH ended AS (DELETE FROM ${s}.sessions WHERE id = $1 RETURNING id, expires_at, refresh_token_id)${endFamilies(s, '$2')}`,
     /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */
     revokeFor: `WITH mark AS (
         INSERT INTO ${s}.revocations AS r (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')

@@ -3,7 +3,9 @@
 
 import { ConfigError } from '../../errors/config-error';
 import { assertKnownKeys, fail, isObject } from '../../util/assert';
-import { recordFromRow, tokenValues } from '../shared/sql-record';
+import { recordFromRow, sessionFromRow, sessionValues, tokenValues } from '../shared/sql-record';
+import { sessionListBounds } from '../shared/session-list';
+import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
 import type { PgPoolLike, PgResultLike } from './postgres-like';
 import { PgNotificationListener } from './postgres-listener';
 import { queryWithin } from './postgres-query';
@@ -40,7 +42,7 @@ const MAX_PAYLOAD_BYTES = 7900;
  * restart forgets nothing. Atomic steps are single statements (rotation: `UPDATE ... WHERE spent_at IS NULL`;
  * counters and claims: `INSERT ... ON CONFLICT`; take: `DELETE ... RETURNING`). Every expiry is judged by the
  * database's clock (`now()`), so instances agree whatever their own clocks say. Create the tables once with
- * `await store.migrate()` (or run sql/postgres-schema.sql yourself); nothing runs DDL on the request path. On
+ * `await store.migrate()` (or run the numbered files of sql/postgres/ yourself); nothing runs DDL on the request path. On
  * shutdown call `store.close()`, then `pool.end()`; the store also lets go of its LISTEN connection once the pool
  * is ending, so a process that only ends its pool still exits.
  * @example
@@ -50,7 +52,7 @@ const MAX_PAYLOAD_BYTES = 7900;
  * await store.migrate();
  * passwordGrant({ ..., store });
  */
-export class PostgresStore implements TokenStore {
+export class PostgresStore implements TokenStore, SessionStore {
   private readonly pool: PgPoolLike;
   private readonly schema: string;
   private readonly timeoutMs: number;
@@ -173,6 +175,29 @@ export class PostgresStore implements TokenStore {
   async take(key: string): Promise<string | undefined> {
     const [row] = (await this.query('take', this.sql.take, [key])).rows;
     return row !== undefined && row.live === true ? String(row.value) : undefined;
+  }
+
+  /** One statement: the session, its first refresh token if any, and the end of the user's sessions beyond the cap. */
+  async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
+    const values = [...sessionValues(session), options.maxPerUser, this.channel];
+    const token = options.refreshToken;
+    if (token === undefined) await this.query('saveSession', this.sql.saveSession, values);
+    else await this.query('saveSession', this.sql.saveSessionWithToken, [...values, token.id, ...tokenValues(token)]);
+  }
+
+  async findSession(id: string): Promise<SessionRecord | undefined> {
+    const [row] = (await this.query('findSession', this.sql.findSession, [id])).rows;
+    return row === undefined ? undefined : sessionFromRow('postgres', row, Number(row.expires_s));
+  }
+
+  async listSessions(sub: string, options: ListSessionsOptions = {}): Promise<SessionRecord[]> {
+    const { before, limit } = sessionListBounds(options);
+    const { rows } = await this.query('listSessions', this.sql.listSessions, [sub, before, limit]);
+    return rows.map((row) => sessionFromRow('postgres', row, Number(row.expires_s)));
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    return ((await this.query('endSession', this.sql.endSession, [id, this.channel])).rowCount ?? 0) > 0;
   }
 
   /**

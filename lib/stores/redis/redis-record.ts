@@ -1,13 +1,15 @@
 // lib/stores/redis/redis-record.ts
-// One refresh token as RedisStore keeps it: a Redis string of a version prefix, a short header and the named record.
+// A refresh token and a session as RedisStore keeps them: Redis strings of a version prefix, a short header (what the
+// scripts rewrite) and the named fields.
 
 import { decodeRecord, SPEND_LAST } from '../shared/compact-record';
-import { decodeNamed, encodeNamed, type OutsideField } from '../shared/record-v1';
+import { decodeNamed, encodeNamed, SESSION_NAMES, TOKEN_NAMES } from '../shared/record-v1';
 import type { RefreshTokenRecord } from '../shared/refresh-token-store';
+import type { SessionRecord } from '../shared/session-store';
 import { RedisStoreError } from './redis-client';
 
 /** The header holds these (the scripts read and write them); the key holds the id, and whole-second expiries. */
-const HEADER = new Set<OutsideField>(['id', 'familyId', 'spentAt', 'successorId']);
+const HEADER = new Set<keyof RefreshTokenRecord>(TOKEN_NAMES.header);
 
 /** Format v1's prefix: a `v` never starts a v0 value (a line feed or spentAt's digits) nor a 0.1.0 hash's `r` (`{`). */
 const V1 = 'v1\n';
@@ -29,7 +31,7 @@ const V1 = 'v1\n';
  */
 export function encodeValue(record: RefreshTokenRecord): string {
   assertNoLineFeed(record.familyId, 'familyId');
-  return `${V1}\n\n${record.familyId}\n${encodeNamed(record, HEADER, true)}`;
+  return `${V1}\n\n${record.familyId}\n${encodeNamed(TOKEN_NAMES, record, HEADER, true)}`;
 }
 
 /** Refuses an id that would be written into a value's header (the successor id of a rotation, a familyId). */
@@ -61,7 +63,7 @@ export function decodeValue(id: string, raw: unknown, spentAt?: unknown, success
 function v1Record(id: string, familyId: string, body: string, expiryMs: unknown): RefreshTokenRecord {
   let named: Partial<Record<string, unknown>>;
   try {
-    named = decodeNamed(body);
+    named = decodeNamed(TOKEN_NAMES, body);
   } catch (err) {
     throw new RedisStoreError('redis refresh token record is unreadable', err);
   }
@@ -74,4 +76,41 @@ function v1Record(id: string, familyId: string, body: string, expiryMs: unknown)
 function withSpend(record: RefreshTokenRecord, spentAt: unknown, successorId: unknown): RefreshTokenRecord {
   if (spentAt === null || spentAt === undefined || spentAt === false) return record;
   return { ...record, spentAt: Number(spentAt), successorId: typeof successorId === 'string' ? successorId : undefined };
+}
+
+/** The session header: the key holds the id; the scripts rewrite lastUsedAt and refreshTokenId in place. */
+const SESSION_HEADER = new Set<keyof SessionRecord>(SESSION_NAMES.header);
+
+/**
+ * The value of `<prefix>sess:<id>`, format v1: `v1\n<lastUsedAt>\n<refreshTokenId>\n<named>` (an empty second line
+ * when the login issued no refresh token), `<named>` the session's named fields (record-v1.ts) without the header's,
+ * `exp` left out when whole seconds (the key's own expiry). Rotation rewrites the two header lines.
+ */
+export function encodeSessionValue(session: SessionRecord): string {
+  assertNoLineFeed(session.refreshTokenId ?? '', 'id');
+  return `${V1}${session.lastUsedAt}\n${session.refreshTokenId ?? ''}\n${encodeNamed(SESSION_NAMES, session, SESSION_HEADER, true)}`;
+}
+
+/** The session `id` from its value and the key's expiry (epoch ms), as a script returned them. */
+export function decodeSessionValue(id: string, raw: unknown, expiryMs: unknown): SessionRecord {
+  if (typeof raw !== 'string') throw new RedisStoreError('redis session is unreadable');
+  if (!raw.startsWith(V1)) throw new RedisStoreError('redis session has a format unknown to this version');
+  const usedEnd = raw.indexOf('\n', V1.length);
+  const tokenEnd = raw.indexOf('\n', usedEnd + 1);
+  if (usedEnd < 0 || tokenEnd < 0) throw new RedisStoreError('redis session is unreadable');
+  let named: Partial<Record<string, unknown>>;
+  try {
+    named = decodeNamed(SESSION_NAMES, raw.slice(tokenEnd + 1));
+  } catch (err) {
+    throw new RedisStoreError('redis session is unreadable', err);
+  }
+  const tokenId = raw.slice(usedEnd + 1, tokenEnd);
+  const session = {
+    ...named,
+    id,
+    scope: named.scope ?? [],
+    lastUsedAt: Number(raw.slice(V1.length, usedEnd)),
+    expiresAt: named.expiresAt ?? Math.round(Number(expiryMs) / 1000),
+  } as SessionRecord;
+  return tokenId === '' ? session : { ...session, refreshTokenId: tokenId };
 }

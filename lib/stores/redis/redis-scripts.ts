@@ -43,7 +43,9 @@ return (load(KEYS[1], ARGV[1]))
 `;
 
 /**
- * KEYS: rt:previous, rt:next. ARGV: family-key prefix, next value, next expiresAt (epoch s), now (epoch s), next id.
+ * KEYS: rt:previous, rt:next, sess:family, sub:<user>. ARGV: family-key prefix, next value, next expiresAt (epoch s),
+ * now (epoch s), next id, family id. A rotation also touches the family's session, if any (v1): its lastUsedAt and
+ * refreshTokenId header lines, and its score in the user's index, in the same step.
  * Returns { 'invalid' } | { 'reused' | 'rotated', ...fields }, fields as FIND returns them (for `rotated`, as they were
  * before the spend). A spent string keeps its version prefix: v0 tokens stay v0 until they expire.
  * The family check sits inside the script: a token of a revoked family never rotates, even mid-race. The spent
@@ -60,6 +62,15 @@ else
   redis.call('SET', KEYS[1], version .. ARGV[4] .. '\\n' .. ARGV[5] .. rest, 'KEEPTTL')
 end
 redis.call('SET', KEYS[2], ARGV[2], 'EXAT', ARGV[3])
+local session = redis.call('GET', KEYS[3])
+if session and string.sub(session, 1, 3) == 'v1\\n' then
+  local used = string.find(session, '\\n', 4, true)
+  local token = used and string.find(session, '\\n', used + 1, true)
+  if token then
+    redis.call('SET', KEYS[3], 'v1\\n' .. ARGV[4] .. '\\n' .. ARGV[5] .. string.sub(session, token), 'KEEPTTL')
+    redis.call('ZADD', KEYS[4], 'XX', ARGV[4], ARGV[6])
+  end
+end
 return found
 `;
 
@@ -127,7 +138,101 @@ redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 `;
 
-export type ScriptName = 'find' | 'rotate' | 'hit' | 'hitBelow' | 'release' | 'peek' | 'revoke';
+/** The clock of Redis in ms, for expiries computed inside a script. */
+const NOW_MS = `
+local function nowMs()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+`;
+
+/**
+ * Ends session `id` (its key `sessions .. id`) inside a script: deletes it and its current refresh token (`tokens ..`
+ * the id in its header), revokes its family (`families .. id`) until the session's end (a mark never shrinks), and
+ * publishes the revocation. The user's index keeps a stale member,
+ * dropped by the next list or save. Returns true when there was a session.
+ */
+const END = `
+local function endSession(id, sessions, families, channel, tokens)
+  local key = sessions .. id
+  local left = redis.call('PTTL', key)
+  if left < 0 then return false end
+  local v = redis.call('GET', key)
+  local used = string.sub(v, 1, 3) == 'v1\\n' and string.find(v, '\\n', 4, true)
+  local token = used and string.find(v, '\\n', used + 1, true)
+  if token and token > used + 1 then redis.call('DEL', tokens .. string.sub(v, used + 1, token - 1)) end
+  redis.call('DEL', key)
+  local mark = families .. id
+  if redis.call('PTTL', mark) < left then redis.call('SET', mark, '1', 'PX', left) end
+  redis.call('PUBLISH', channel, cjson.encode({ kind = 'family', id = id }))
+  return true
+end
+`;
+
+/**
+ * KEYS: sess:id, sub:<user>, rt:first token (or the session key again when none). ARGV: session value, session
+ * EXAT, lastUsedAt (score), id, maxPerUser, session-key prefix, family-key prefix, channel, token value ('' for none),
+ * token EXAT, token-key prefix. Stores the session and its first token, indexes it by user (the index lives as long as its longest
+ * session), then ends the user's least recently used sessions beyond maxPerUser. Returns the ids it ended.
+ */
+export const SAVE_SESSION = `${NOW_MS}${END}
+redis.call('SET', KEYS[1], ARGV[1], 'EXAT', ARGV[2])
+if ARGV[9] ~= '' then redis.call('SET', KEYS[3], ARGV[9], 'EXAT', ARGV[10]) end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+local untilMs = tonumber(ARGV[2]) * 1000
+local left = redis.call('PTTL', KEYS[2])
+if left < 0 or nowMs() + left < untilMs then redis.call('PEXPIREAT', KEYS[2], untilMs) end
+local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+local ended = {}
+if excess > 0 then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, excess)) do
+    if excess > 0 and id ~= ARGV[4] then
+      redis.call('ZREM', KEYS[2], id)
+      if endSession(id, ARGV[6], ARGV[7], ARGV[8], ARGV[11]) then table.insert(ended, id) end
+      excess = excess - 1
+    end
+  end
+end
+return ended
+`;
+
+/** KEYS: sess:id. ARGV: family-key prefix, id. Returns nil (missing, or its family revoked) or { value, expiry ms }. */
+export const FIND_SESSION = `${NOW_MS}
+local v = redis.call('GET', KEYS[1])
+if not v or redis.call('EXISTS', ARGV[1] .. ARGV[2]) == 1 then return nil end
+return { v, nowMs() + redis.call('PTTL', KEYS[1]) }
+`;
+
+/**
+ * KEYS: sub:<user>. ARGV: session-key prefix, family-key prefix, before (epoch s, exclusive; 'inf' for none), limit.
+ * The user's sessions by score (lastUsedAt) descending: { id, value, expiry ms, ... }, at most limit of them; members
+ * whose session is gone are dropped from the index, revoked ones skipped. O(sessions of that user).
+ */
+export const LIST_SESSIONS = `${NOW_MS}
+local top = ARGV[3] == 'inf' and '+inf' or '(' .. ARGV[3]
+local out = {}
+local limit = tonumber(ARGV[4])
+for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', KEYS[1], top, '-inf')) do
+  if #out >= limit * 3 then break end
+  local key = ARGV[1] .. id
+  local v = redis.call('GET', key)
+  if not v then
+    redis.call('ZREM', KEYS[1], id)
+  elseif redis.call('EXISTS', ARGV[2] .. id) == 0 then
+    table.insert(out, id)
+    table.insert(out, v)
+    table.insert(out, nowMs() + redis.call('PTTL', key))
+  end
+end
+return out
+`;
+
+/** KEYS: sess:id. ARGV: session-key prefix, family-key prefix, channel, id, token-key prefix. Returns 1 when a session was ended. */
+export const END_SESSION = `${END}
+return endSession(ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5]) and 1 or 0
+`;
+
+export type ScriptName = 'find' | 'rotate' | 'hit' | 'hitBelow' | 'release' | 'peek' | 'revoke' | 'saveSession' | 'findSession' | 'listSessions' | 'endSession';
 
 export const SCRIPTS: Readonly<Record<ScriptName, string>> = {
   find: FIND,
@@ -137,4 +242,8 @@ export const SCRIPTS: Readonly<Record<ScriptName, string>> = {
   release: RELEASE,
   peek: PEEK,
   revoke: REVOKE,
+  saveSession: SAVE_SESSION,
+  findSession: FIND_SESSION,
+  listSessions: LIST_SESSIONS,
+  endSession: END_SESSION,
 };

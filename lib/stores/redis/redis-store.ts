@@ -6,10 +6,13 @@ import { ConfigError } from '../../errors/config-error';
 import { assertKnownKeys, fail, isObject } from '../../util/assert';
 import { RedisStoreError, type RedisClientLike } from './redis-client';
 import { RedisCommands } from './redis-commands';
-import { assertNoLineFeed, decodeValue, encodeValue } from './redis-record';
+import { assertNoLineFeed, decodeSessionValue, decodeValue, encodeSessionValue, encodeValue } from './redis-record';
 import { RedisRevocations, type RevocationListener } from './redis-revocations';
 import { fromNodeRedis, isNodeRedisClient, isNodeRedisCluster, type NodeRedisClientLike } from './node-redis';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import { sessionListBounds } from '../shared/session-list';
+import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
+import { sha256 } from '../../util/crypto';
 
 export interface RedisStoreOptions {
   /**
@@ -37,7 +40,7 @@ export interface RedisStoreOptions {
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
  * passwordGrant({ ..., store: new RedisStore({ client: redis, prefix: 'myapp:auth:' }) });
  */
-export class RedisStore implements TokenStore {
+export class RedisStore implements TokenStore, SessionStore {
   private readonly redis: RedisCommands;
   private readonly revocations: RedisRevocations;
 
@@ -79,8 +82,8 @@ export class RedisStore implements TokenStore {
 
   async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
     assertNoLineFeed(next.id, 'successor id');
-    const keys = [this.redis.key('rt:', previousId), this.redis.key('rt:', next.id)];
-    const args = [this.redis.key('fam:', ''), encodeValue(next), Math.ceil(next.expiresAt), now, next.id];
+    const keys = [this.redis.key('rt:', previousId), this.redis.key('rt:', next.id), this.redis.key('sess:', next.familyId), this.userKey(next.sub)];
+    const args = [this.redis.key('fam:', ''), encodeValue(next), Math.ceil(next.expiresAt), now, next.id, next.familyId];
     const reply = await this.redis.script('rotate', keys, args);
     if (!Array.isArray(reply)) throw new RedisStoreError('redis rotate returned an unexpected reply');
     if (reply[0] === 'rotated') return { outcome: 'rotated', previous: decodeValue(previousId, reply[1], undefined, undefined, reply[4]) };
@@ -144,12 +147,51 @@ export class RedisStore implements TokenStore {
     return value === null || value === undefined ? undefined : String(value);
   }
 
+  /** One script: the session, its first refresh token if any, the user's index, and the end of sessions beyond the cap. */
+  async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
+    const token = options.refreshToken;
+    const sessionKey = this.redis.key('sess:', session.id);
+    const keys = [sessionKey, this.userKey(session.sub), token === undefined ? sessionKey : this.redis.key('rt:', token.id)];
+    const args = [
+      encodeSessionValue(session), Math.ceil(session.expiresAt), session.lastUsedAt, session.id, options.maxPerUser,
+      this.redis.key('sess:', ''), this.redis.key('fam:', ''), this.revocations.channel,
+      token === undefined ? '' : encodeValue(token), token === undefined ? 0 : Math.ceil(token.expiresAt), this.redis.key('rt:', ''),
+    ];
+    await this.redis.script('saveSession', keys, args);
+  }
+
+  async findSession(id: string): Promise<SessionRecord | undefined> {
+    const reply = await this.redis.script('findSession', [this.redis.key('sess:', id)], [this.redis.key('fam:', ''), id]);
+    return Array.isArray(reply) ? decodeSessionValue(id, reply[0], reply[1]) : undefined;
+  }
+
+  async listSessions(sub: string, options: ListSessionsOptions = {}): Promise<SessionRecord[]> {
+    const { before, limit } = sessionListBounds(options);
+    const args = [this.redis.key('sess:', ''), this.redis.key('fam:', ''), Number.isFinite(before) ? before : 'inf', limit];
+    const reply = await this.redis.script('listSessions', [this.userKey(sub)], args);
+    if (!Array.isArray(reply)) throw new RedisStoreError('redis listSessions returned an unexpected reply');
+    const sessions: SessionRecord[] = [];
+    for (let i = 0; i + 2 < reply.length; i += 3) sessions.push(decodeSessionValue(String(reply[i]), reply[i + 1], reply[i + 2]));
+    // The index is keyed by a hash of sub: a session of another user could only share it by a SHA-256 collision.
+    return sessions.filter((session) => session.sub === sub);
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    const args = [this.redis.key('sess:', ''), this.redis.key('fam:', ''), this.revocations.channel, id, this.redis.key('rt:', '')];
+    return Number(await this.redis.script('endSession', [this.redis.key('sess:', id)], args)) === 1;
+  }
+
   /**
    * Revocations from every process, over pub/sub on a duplicate connection opened at the first call. When that
    * connection drops, and again when it is back, listeners get `undefined`: messages may have been missed.
    */
   onRevocation(listener: RevocationListener): () => void {
     return this.revocations.add(listener);
+  }
+
+  /** The index of a user's sessions: a sorted set (score: lastUsedAt), keyed by the SHA-256 of `sub` (any length, any bytes). */
+  private userKey(sub: string): string {
+    return this.redis.key('sub:', sha256(sub));
   }
 
   /** Closes the pub/sub connection RedisStore opened; the app's own client is left to the app. */

@@ -1,13 +1,15 @@
 // lib/stores/shared/sql-record.ts
-// A refresh token as a row of the SQL stores: v1 columns and named data written, v1 and v0 (compact) rows read.
+// Refresh tokens and sessions as rows of the SQL stores: v1 columns and named data written; v1 and, for refresh
+// tokens, v0 (compact) rows read.
 
 import { decodeRecord } from './compact-record';
-import { decodeNamed, encodeNamed, FORMAT_VERSION, type OutsideField } from './record-v1';
+import { decodeNamed, encodeNamed, FORMAT_VERSION, SESSION_NAMES, TOKEN_NAMES } from './record-v1';
 import type { RefreshTokenRecord } from './refresh-token-store';
+import type { SessionRecord } from './session-store';
 import { SqlStoreError } from './sql-store-error';
 
 /** Fields a v1 row keeps in columns of their own (what is queried, or read by the atomic steps); the rest is `data`. */
-const COLUMNS = new Set<OutsideField>(['id', 'familyId', 'clientId', 'sub', 'authTime', 'issuedAt', 'expiresAt', 'spentAt', 'successorId']);
+const COLUMNS = new Set<keyof RefreshTokenRecord>(['id', 'familyId', 'clientId', 'sub', 'authTime', 'issuedAt', 'expiresAt', 'spentAt', 'successorId']);
 
 /**
  * What a v1 row holds in the `record` column, which rows of format v0 (7c18849) filled with the compact record: a
@@ -31,7 +33,7 @@ export interface TokenColumns {
 /** The v1 columns of `record` (spentAt and successorId are set by rotation, never on insert). */
 export function tokenColumns(record: RefreshTokenRecord): TokenColumns {
   const { familyId, expiresAt, sub, clientId, authTime, issuedAt } = record;
-  return { familyId, expiresAt, sub, clientId, authTime, issuedAt, data: encodeNamed(record, COLUMNS) };
+  return { familyId, expiresAt, sub, clientId, authTime, issuedAt, data: encodeNamed(TOKEN_NAMES, record, COLUMNS) };
 }
 
 /** `tokenColumns` as statement parameters: family, expiresAt, sub, client id, authTime, issuedAt, data. */
@@ -61,7 +63,7 @@ function v1Record(store: string, id: string, row: Record<string, unknown>, expir
   if (Number(row.format) !== FORMAT_VERSION) throw new SqlStoreError(`${store} refresh token has format ${String(row.format)}, unknown to this version`);
   let named: Partial<Record<string, unknown>>;
   try {
-    named = decodeNamed(String(row.data));
+    named = decodeNamed(TOKEN_NAMES, String(row.data));
   } catch (err) {
     throw new SqlStoreError(`${store} refresh token record is unreadable`, err);
   }
@@ -76,4 +78,38 @@ function v1Record(store: string, id: string, row: Record<string, unknown>, expir
     issuedAt: Number(row.issued_at),
     expiresAt,
   };
+}
+
+/** Session fields a v1 row keeps in columns of their own; the rest (`scope`, `ip`, `ua`, `x`) is `data`. */
+const SESSION_COLUMNS = new Set<keyof SessionRecord>(['id', 'sub', 'clientId', 'createdAt', 'lastUsedAt', 'expiresAt', 'refreshTokenId']);
+
+/** The columns of a session row as statement parameters: id, sub, client id, createdAt, lastUsedAt, expiresAt, refresh token id, data. */
+export function sessionValues(session: SessionRecord): unknown[] {
+  const { id, sub, clientId, createdAt, lastUsedAt, expiresAt, refreshTokenId } = session;
+  return [id, sub, clientId, createdAt, lastUsedAt, expiresAt, refreshTokenId ?? null, encodeNamed(SESSION_NAMES, session, SESSION_COLUMNS)];
+}
+
+/**
+ * The session of row `row` (columns id, format, sub, client_id, created_at, last_used_at, refresh_token_id, data;
+ * `expiresAt` the row's expiry in seconds). An unknown format is refused.
+ */
+export function sessionFromRow(store: string, row: Record<string, unknown>, expiresAt: number): SessionRecord {
+  if (Number(row.format) !== FORMAT_VERSION) throw new SqlStoreError(`${store} session has format ${String(row.format)}, unknown to this version`);
+  let named: Partial<Record<string, unknown>>;
+  try {
+    named = decodeNamed(SESSION_NAMES, String(row.data));
+  } catch (err) {
+    throw new SqlStoreError(`${store} session is unreadable`, err);
+  }
+  const session = {
+    ...named,
+    id: String(row.id),
+    sub: String(row.sub),
+    clientId: String(row.client_id),
+    scope: (named.scope as readonly string[] | undefined) ?? [],
+    createdAt: Number(row.created_at),
+    lastUsedAt: Number(row.last_used_at),
+    expiresAt,
+  };
+  return typeof row.refresh_token_id === 'string' ? { ...session, refreshTokenId: row.refresh_token_id } : session;
 }

@@ -1,6 +1,16 @@
 // lib/stores/shared/sql-sweeper.ts
 // One unref'd timer per SQL store that deletes expired rows in bounded batches, off the request path.
 
+/** Every table of the SQL stores with an `expires_at` column, and its key column (the sweeper deletes expired rows by key). */
+export const SQL_TABLES: Readonly<Record<string, string>> = {
+  refresh_tokens: 'id',
+  revocations: 'key',
+  counters: 'key',
+  claims: 'key',
+  one_shot_values: 'key',
+  sessions: 'id',
+};
+
 /** Deletes up to `batch` expired rows of one table; resolves with how many it deleted. */
 export type SweepBatch = (table: string, batch: number) => Promise<number>;
 

@@ -5,6 +5,7 @@
 export interface SqliteStatementLike {
   run(params?: Record<string, unknown>): { readonly changes: number };
   get(params?: Record<string, unknown>): unknown;
+  all(params?: Record<string, unknown>): unknown[];
 }
 
 /** The app's better-sqlite3 `Database` (opened, configured and closed by the app). */

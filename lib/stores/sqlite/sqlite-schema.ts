@@ -2,19 +2,14 @@
 // SqliteStore's tables (prefix "epg_" by default): the numbered steps of its schema, and the statements behind each
 // method; times in ms (Node clock).
 
+import { SQL_TABLES } from '../shared/sql-sweeper';
 import { FORMAT_VERSION } from '../shared/record-v1';
 import { tokenColumns, V0_PLACEHOLDER } from '../shared/sql-record';
 import type { RefreshTokenRecord } from '../shared/refresh-token-store';
 import type { SqliteDatabaseLike } from './sqlite-like';
 
-/** Every table with an `expires_at` column, and its key column. */
-export const SQLITE_TABLES: Readonly<Record<string, string>> = {
-  refresh_tokens: 'id',
-  revocations: 'key',
-  counters: 'key',
-  claims: 'key',
-  one_shot_values: 'key',
-};
+/** Every table with an `expires_at` column, and its key column (the sweeper deletes expired rows by key). */
+export const SQLITE_TABLES = SQL_TABLES;
 
 /** One numbered step of the schema, as shipped in sql/sqlite/<name>.sql for the prefix "epg_". */
 export interface SqliteMigration {
@@ -48,10 +43,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     name: '002-format-v1',
     sql: (prefix) =>
-      `-- SqliteStore tables "${prefix}*", step 002 (express-password-grant): stored format v1 (docs/stores.md). Run once.
+      `-- SqliteStore tables "${prefix}*", step 002 (express-password-grant): stored format v1 (docs/stores.md). Run once
+-- (ALTER TABLE ... ADD COLUMN fails on a column that exists; store.migrate() checks first and may run any number of times).
 ${V1_TOKEN_COLUMNS.map(([name, type]) => `ALTER TABLE "${prefix}refresh_tokens" ADD COLUMN ${name} ${type};`).join('\n')}
-`,
+${sessionsSql(prefix)}`,
     apply: (db, prefix) => {
+      db.exec(sessionsSql(prefix));
       const table = `"${prefix}refresh_tokens"`;
       const row = db.prepare(`SELECT group_concat(name, ' ') AS names FROM pragma_table_info(@table)`).get({ table: `${prefix}refresh_tokens` });
       const present = new Set(String((row as { names: unknown } | undefined)?.names ?? '').split(' '));
@@ -76,6 +73,18 @@ CREATE TABLE IF NOT EXISTS ${t('claims')} (key TEXT PRIMARY KEY, expires_at INTE
 ${expiry('claims')}
 CREATE TABLE IF NOT EXISTS ${t('one_shot_values')} (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
 ${expiry('one_shot_values')}
+`;
+}
+
+/** The sessions table (one per login; by user, most recently used first, through its index): idempotent. */
+function sessionsSql(prefix: string): string {
+  const t = `"${prefix}sessions"`;
+  return `CREATE TABLE IF NOT EXISTS ${t} (
+  id TEXT PRIMARY KEY, sub TEXT NOT NULL, client_id TEXT NOT NULL, created_at REAL NOT NULL, last_used_at REAL NOT NULL,
+  expires_at INTEGER NOT NULL, refresh_token_id TEXT, format INTEGER NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS "${prefix}sessions_sub_last_used_at" ON ${t} (sub, last_used_at);
+CREATE INDEX IF NOT EXISTS "${prefix}sessions_expires_at" ON ${t} (expires_at);
 `;
 }
 

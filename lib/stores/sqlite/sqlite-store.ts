@@ -10,6 +10,9 @@ import { migrateSqlite, SQLITE_TABLES, sqliteStatements, sqliteTokenParams, type
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
 import { startSweeper, sweepTables } from '../shared/sql-sweeper';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
+import { SqliteSessions } from './sqlite-sessions';
+import { sessionListBounds } from '../shared/session-list';
 
 export interface SqliteStoreOptions {
   /** The app's better-sqlite3 `Database` (v11+), opened and closed by the app. WAL mode advised: `db.pragma('journal_mode = WAL')`. */
@@ -47,7 +50,7 @@ type Row = Record<string, unknown>;
  * await store.migrate();
  * passwordGrant({ ..., store });
  */
-export class SqliteStore implements TokenStore {
+export class SqliteStore implements TokenStore, SessionStore {
   private readonly db: SqliteDatabaseLike;
   private readonly prefix: string;
   private readonly batch: number;
@@ -57,6 +60,7 @@ export class SqliteStore implements TokenStore {
   private readonly stopSweeper: () => void;
   private readonly lockWait: SqliteLockWait;
   private readonly rotateTx: (previousId: string, next: RefreshTokenRecord, now: number) => RotateResult;
+  private readonly sessions: SqliteSessions;
 
   /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: SqliteStoreOptions) {
@@ -79,6 +83,7 @@ export class SqliteStore implements TokenStore {
     // IMMEDIATE: the write lock is taken at BEGIN, so a busy database fails the try before its read, never between
     // the read and the write (where SQLite would not wait at all), and the retried transaction starts afresh.
     this.rotateTx = (previousId, next, now) => rotate.immediate(previousId, next, now);
+    this.sessions = new SqliteSessions(db, this.prefix, (revocation) => this.broadcast(revocation));
     this.stopSweeper = startSweeper(interval, () => this.sweep());
   }
 
@@ -171,6 +176,24 @@ export class SqliteStore implements TokenStore {
     return row !== undefined && Number(row.expires_at) > Date.now() ? String(row.value) : undefined;
   }
 
+  /** One transaction: the session, its first refresh token if any, and the end of the user's sessions beyond the cap. */
+  async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
+    await this.step('saveSession', () => this.sessions.save(session, options, (record) => this.saveNow(record)));
+  }
+
+  async findSession(id: string): Promise<SessionRecord | undefined> {
+    return this.step('findSession', () => this.sessions.find(id));
+  }
+
+  async listSessions(sub: string, options: ListSessionsOptions = {}): Promise<SessionRecord[]> {
+    const bounds = sessionListBounds(options);
+    return this.step('listSessions', () => this.sessions.list(sub, bounds));
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    return this.step('endSession', () => this.sessions.end(id));
+  }
+
   /** Revocations made through this store, delivered synchronously (one process: nothing to miss). */
   onRevocation(listener: (revocation: Revocation | undefined) => void): () => void {
     this.listeners.add(listener);
@@ -204,6 +227,7 @@ export class SqliteStore implements TokenStore {
     if (previous.spentAt !== undefined) return { outcome: 'reused', previous };
     this.run('spend', { id: previousId, spentAt: now, successor: next.id });
     this.saveNow(next);
+    this.sessions.touch(previous.familyId, now, next.id);
     return { outcome: 'rotated', previous };
   }
 

@@ -1,4 +1,5 @@
 -- PostgresStore schema "epg", step 001 (express-password-grant). Idempotent: safe to run again.
+-- Needs: CREATE on the database (CREATE SCHEMA), or an existing schema of that name the role may create tables in.
 BEGIN;
 SELECT pg_advisory_xact_lock(hashtext('express-password-grant:epg'));
 CREATE SCHEMA IF NOT EXISTS "epg";
@@ -39,17 +40,4 @@ CREATE TABLE IF NOT EXISTS "epg".one_shot_values (
   expires_at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS one_shot_values_expires_at ON "epg".one_shot_values (expires_at);
-COMMIT;
--- PostgresStore schema "epg", step 002 (express-password-grant): stored format v1 (docs/stores.md).
--- Additive and idempotent. Rows written before keep format NULL and their compact "record"; v1 rows have format 1,
--- their fields in columns and "data", and '[0]' in "record" (read as expired by the code that wrote format NULL).
-BEGIN;
-SELECT pg_advisory_xact_lock(hashtext('express-password-grant:epg'));
-ALTER TABLE "epg".refresh_tokens
-  ADD COLUMN IF NOT EXISTS format smallint,
-  ADD COLUMN IF NOT EXISTS sub text COLLATE "C",
-  ADD COLUMN IF NOT EXISTS client_id text COLLATE "C",
-  ADD COLUMN IF NOT EXISTS auth_time double precision,
-  ADD COLUMN IF NOT EXISTS issued_at double precision,
-  ADD COLUMN IF NOT EXISTS data text;
 COMMIT;

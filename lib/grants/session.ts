@@ -1,0 +1,38 @@
+// lib/grants/session.ts
+// The session a login starts: its record, and how long it lasts (as long as anything issued within it is accepted).
+
+import type { Context } from '../context';
+import type { SessionRecord } from '../stores/shared/session-store';
+import type { Client } from '../types';
+import { acceptedPastExp } from './family';
+import { accessTokenTTL } from './issue-tokens';
+import { familyEnd } from './refresh-lifetime';
+
+/** What a login knows when it starts a session. */
+export interface LoginSession {
+  readonly sid: string;
+  readonly sub: string;
+  readonly scope: readonly string[];
+  readonly now: number;
+  /** The first refresh token's id; absent when the login issued none. */
+  readonly refreshTokenId?: string;
+}
+
+/**
+ * A login's session. It ends when nothing issued within it can be accepted any more: with a refresh token, the last
+ * access token its family could issue (at the family's absolute end) plus that token's life and the verifier's
+ * tolerance; without one, the access token just issued. Ending it earlier revokes its family until then.
+ */
+export function loginSession(ctx: Context, client: Client, login: LoginSession): SessionRecord {
+  const lastIssue = login.refreshTokenId === undefined ? login.now : familyEnd(ctx, client, login.now);
+  const session = {
+    id: login.sid,
+    sub: login.sub,
+    clientId: client.id,
+    scope: login.scope,
+    createdAt: login.now,
+    lastUsedAt: login.now,
+    expiresAt: lastIssue + accessTokenTTL(ctx, client) + acceptedPastExp(ctx),
+  };
+  return login.refreshTokenId === undefined ? session : { ...session, refreshTokenId: login.refreshTokenId };
+}

@@ -1,0 +1,118 @@
+// lib/stores/sqlite/sqlite-sessions.ts
+// SqliteStore's sessions: saved with their first refresh token in one transaction, found by user through an index,
+// touched by rotation, ended (with their family revoked) by hand or by the per-user cap.
+
+import { FORMAT_VERSION } from '../shared/record-v1';
+import type { RefreshTokenRecord } from '../shared/refresh-token-store';
+import type { Revocation } from '../shared/revocation-store';
+import type { SaveSessionOptions, SessionRecord } from '../shared/session-store';
+import { sessionFromRow, sessionValues } from '../shared/sql-record';
+import type { SqliteDatabaseLike, SqliteStatementLike } from './sqlite-like';
+
+type Row = Record<string, unknown>;
+
+/** The statements for one prefix. Expiries in ms (Node clock), as in every SqliteStore table. */
+function statements(prefix: string) {
+  const t = (name: string): string => `"${prefix}${name}"`;
+  const live = `s.expires_at > @now AND NOT EXISTS (SELECT 1 FROM ${t('revocations')} r WHERE r.key = 'fam:' || s.id AND r.expires_at > @now)`;
+  const read = `s.id, s.format, s.sub, s.client_id, s.created_at, s.last_used_at, s.refresh_token_id, s.data, s.expires_at`;
+  return {
+    upsert: `INSERT INTO ${t('sessions')} (id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, data, format)
+      VALUES (@id, @sub, @client, @created, @used, @expires, @token, @data, ${FORMAT_VERSION})
+      ON CONFLICT (id) DO UPDATE SET sub = excluded.sub, client_id = excluded.client_id, created_at = excluded.created_at,
+        last_used_at = excluded.last_used_at, expires_at = excluded.expires_at, refresh_token_id = excluded.refresh_token_id,
+        data = excluded.data, format = excluded.format`,
+    /** The user's sessions beyond the @keep most recently used, by the (sub, last_used_at) index. */
+    excess: `SELECT id FROM ${t('sessions')} WHERE sub = @sub AND id <> @id ORDER BY last_used_at DESC, id DESC LIMIT -1 OFFSET @keep`,
+    remove: `DELETE FROM ${t('sessions')} WHERE id = @id RETURNING expires_at, refresh_token_id`,
+    dropToken: `DELETE FROM ${t('refresh_tokens')} WHERE id = @id`,
+    /** A second revocation keeps the later expiry (as the store's own mark). */
+    mark: `INSERT INTO ${t('revocations')} (key, expires_at) VALUES (@key, @expires)
+      ON CONFLICT (key) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
+    touch: `UPDATE ${t('sessions')} SET last_used_at = @used, refresh_token_id = @token WHERE id = @id`,
+    find: `SELECT ${read} FROM ${t('sessions')} s WHERE s.id = @id AND ${live}`,
+    list: `SELECT ${read} FROM ${t('sessions')} s WHERE s.sub = @sub AND s.last_used_at < @before AND ${live}
+      ORDER BY s.last_used_at DESC, s.id DESC LIMIT @limit`,
+  };
+}
+
+type Name = keyof ReturnType<typeof statements>;
+
+/**
+ * Runs on the store's database, synchronously (better-sqlite3): a save and the cap it enforces are one transaction,
+ * nothing of the process interleaves. Revocations of ended sessions are handed to `broadcast` once committed.
+ */
+export class SqliteSessions {
+  private readonly sql: ReturnType<typeof statements>;
+  private readonly prepared = new Map<Name, SqliteStatementLike>();
+  private readonly saveTx: (session: SessionRecord, options: SaveSessionOptions, saveToken: (record: RefreshTokenRecord) => void) => string[];
+  private readonly endTx: (id: string) => boolean;
+
+  constructor(
+    private readonly db: SqliteDatabaseLike,
+    prefix: string,
+    private readonly broadcast: (revocation: Revocation) => void,
+  ) {
+    this.sql = statements(prefix);
+    this.saveTx = db.transaction((session: SessionRecord, options: SaveSessionOptions, saveToken: (record: RefreshTokenRecord) => void) => {
+      const [id, sub, client, created, used, expires, token, data] = sessionValues(session);
+      this.statement('upsert').run({ id, sub, client, created, used, expires: Number(expires) * 1000, token, data });
+      if (options.refreshToken !== undefined) saveToken(options.refreshToken);
+      const excess = this.statement('excess').all({ sub, id, keep: Math.max(options.maxPerUser - 1, 0) }) as Row[];
+      return excess.filter((row) => this.endNow(String(row.id))).map((row) => String(row.id));
+    });
+    this.endTx = db.transaction((id: string) => this.endNow(id));
+  }
+
+  /** Saves `session` (and its first refresh token, through `saveToken`) and ends the user's sessions beyond the cap. */
+  save(session: SessionRecord, options: SaveSessionOptions, saveToken: (record: RefreshTokenRecord) => void): void {
+    for (const id of this.saveTx(session, options, saveToken)) this.broadcast({ kind: 'family', id });
+  }
+
+  find(id: string): SessionRecord | undefined {
+    const row = this.statement('find').get({ id, now: Date.now() }) as Row | undefined;
+    return row === undefined ? undefined : toSession(row);
+  }
+
+  /** One page, `options` checked by the caller (sessionListBounds) so that a wrong one is a TypeError, not a store failure. */
+  list(sub: string, { before, limit }: { before: number; limit: number }): SessionRecord[] {
+    // better-sqlite3 binds no Infinity: a bound beyond any epoch second does the same.
+    const rows = this.statement('list').all({ sub, before: Number.isFinite(before) ? before : Number.MAX_VALUE, limit, now: Date.now() }) as Row[];
+    // Array.from, not rows.map: an array of this realm (the driver's comes from the addon's, which strict deep equality tells apart).
+    return Array.from(rows, toSession);
+  }
+
+  end(id: string): boolean {
+    const ended = this.endTx(id);
+    if (ended) this.broadcast({ kind: 'family', id });
+    return ended;
+  }
+
+  /** In the rotation's transaction: the session of `familyId` was used at `now`, its current token is `tokenId`. */
+  touch(familyId: string, now: number, tokenId: string): void {
+    this.statement('touch').run({ id: familyId, used: now, token: tokenId });
+  }
+
+  /** Deletes the session and its current refresh token, and revokes its family until the session's end; false when there was none. */
+  private endNow(id: string): boolean {
+    const row = this.statement('remove').get({ id }) as Row | undefined;
+    if (row === undefined) return false;
+    this.statement('mark').run({ key: `fam:${id}`, expires: Number(row.expires_at) });
+    if (typeof row.refresh_token_id === 'string') this.statement('dropToken').run({ id: row.refresh_token_id });
+    return true;
+  }
+
+  /** Prepared on first use, after `migrate()`: a statement on a missing table fails the call, it creates nothing. */
+  private statement(name: Name): SqliteStatementLike {
+    let statement = this.prepared.get(name);
+    if (statement === undefined) {
+      statement = this.db.prepare(this.sql[name]);
+      this.prepared.set(name, statement);
+    }
+    return statement;
+  }
+}
+
+function toSession(row: Row): SessionRecord {
+  return sessionFromRow('sqlite', row, Number(row.expires_at) / 1000);
+}

@@ -1,0 +1,131 @@
+// lib/testing/session-cases.ts
+// Contract cases for sessions: saved with their first refresh token, listed by user, touched by rotation, ended by
+// hand or by the per-user cap (their family revoked with them).
+
+import assert from 'node:assert/strict';
+import type { Revocation } from '../stores/shared/revocation-store';
+import { eventually, firstTokenOf, nowSeconds, sessionRecord, successorOf, uniqueId } from './fixtures';
+import type { Harness } from './harness';
+import { listening } from './revocation-cases';
+
+const MAX = 100;
+
+/** Declares the session cases. */
+export function sessionCases(t: Harness): void {
+  t.it('saves a session and finds it as an equal copy, the reserved ip and userAgent included', async () => {
+    const store = await t.store();
+    const session = sessionRecord({ ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
+    await store.saveSession(session, { maxPerUser: MAX });
+    const found = await store.findSession(session.id);
+    assert.deepStrictEqual(found, session);
+    assert.notStrictEqual(found, session, 'the store must copy values out, not hand back the saved object');
+    assert.equal(await store.findSession(uniqueId('sid')), undefined);
+  });
+
+  t.it('saves a session with its first refresh token in one call: both are found', async () => {
+    const store = await t.store();
+    const base = sessionRecord();
+    const token = firstTokenOf(base);
+    const session = { ...base, refreshTokenId: token.id };
+    await store.saveSession(session, { refreshToken: token, maxPerUser: MAX });
+    assert.deepStrictEqual(await store.findSession(session.id), session);
+    assert.deepStrictEqual(await store.findRefreshToken(token.id), token);
+  });
+
+  t.it("lists a user's sessions most recently used first, only theirs, a page at a time", async () => {
+    const store = await t.store();
+    const sub = uniqueId('user');
+    const now = nowSeconds();
+    const sessions = [3, 1, 2].map((age) => sessionRecord({ sub, lastUsedAt: now - age * 10 }));
+    for (const session of sessions) await store.saveSession(session, { maxPerUser: MAX });
+    await store.saveSession(sessionRecord(), { maxPerUser: MAX });
+    const [oldest, newest, middle] = sessions;
+    assert.deepStrictEqual(await store.listSessions(sub), [newest, middle, oldest]);
+    assert.deepStrictEqual(await store.listSessions(sub, { limit: 2 }), [newest, middle]);
+    assert.deepStrictEqual(await store.listSessions(sub, { before: middle.lastUsedAt }), [oldest]);
+    assert.deepStrictEqual(await store.listSessions(uniqueId('nobody')), []);
+  });
+
+  t.it('a rotation of its refresh token sets the session lastUsedAt and refreshTokenId, and moves it first', async () => {
+    const store = await t.store();
+    const now = nowSeconds();
+    const base = sessionRecord({ lastUsedAt: now - 100 });
+    const other = sessionRecord({ sub: base.sub, lastUsedAt: now - 50 });
+    const token = firstTokenOf(base);
+    await store.saveSession({ ...base, refreshTokenId: token.id }, { refreshToken: token, maxPerUser: MAX });
+    await store.saveSession(other, { maxPerUser: MAX });
+    const next = successorOf(token);
+    assert.equal((await store.rotateRefreshToken(token.id, next, now)).outcome, 'rotated');
+    const touched = { ...base, lastUsedAt: now, refreshTokenId: next.id };
+    assert.deepStrictEqual(await store.findSession(base.id), touched);
+    assert.deepStrictEqual(await store.listSessions(base.sub), [touched, other]);
+  });
+
+  t.it('ending a session hides it, stops its refresh token and revokes its sid, and is broadcast', async () => {
+    const store = await t.store();
+    const seen: Array<Revocation | undefined> = [];
+    if (store.onRevocation !== undefined) {
+      store.onRevocation((r) => seen.push(r));
+      await listening(store, seen);
+    }
+    const base = sessionRecord();
+    const token = firstTokenOf(base);
+    await store.saveSession({ ...base, refreshTokenId: token.id }, { refreshToken: token, maxPerUser: MAX });
+    assert.equal(await store.endSession(base.id), true);
+    assert.equal(await store.findSession(base.id), undefined);
+    assert.deepStrictEqual(await store.listSessions(base.sub), []);
+    assert.equal(await store.findRefreshToken(token.id), undefined);
+    assert.deepStrictEqual(await store.rotateRefreshToken(token.id, successorOf(token), nowSeconds()), { outcome: 'invalid' });
+    assert.equal(await store.isAccessTokenRevoked(uniqueId('jti'), base.id), true);
+    assert.equal(await store.endSession(base.id), false);
+    if (store.onRevocation !== undefined) await eventually(() => seen.some((r) => r?.kind === 'family' && r.id === base.id), 'the broadcast of the ended session');
+  });
+
+  t.it('a session whose family is revoked is neither found nor listed', async () => {
+    const store = await t.store();
+    const session = sessionRecord();
+    await store.saveSession(session, { maxPerUser: MAX });
+    await store.revokeFamily(session.id, 600);
+    assert.equal(await store.findSession(session.id), undefined);
+    assert.deepStrictEqual(await store.listSessions(session.sub), []);
+  });
+
+  t.it('beyond maxPerUser the least recently used sessions are ended, their refresh tokens and sids with them', async () => {
+    const store = await t.store();
+    const sub = uniqueId('user');
+    const now = nowSeconds();
+    const saved = [];
+    for (const age of [40, 30, 20, 10]) {
+      const base = sessionRecord({ sub, lastUsedAt: now - age });
+      const token = firstTokenOf(base);
+      const session = { ...base, refreshTokenId: token.id };
+      await store.saveSession(session, { refreshToken: token, maxPerUser: 3 });
+      saved.push({ session, token });
+    }
+    const [oldest, ...kept] = saved;
+    assert.equal(await store.findSession(oldest.session.id), undefined);
+    assert.equal(await store.findRefreshToken(oldest.token.id), undefined);
+    assert.equal(await store.isAccessTokenRevoked(uniqueId('jti'), oldest.session.id), true);
+    assert.deepStrictEqual(await store.listSessions(sub), kept.map((k) => k.session).reverse());
+    for (const { token } of kept) assert.deepStrictEqual(await store.findRefreshToken(token.id), token);
+    const last = sessionRecord({ sub, lastUsedAt: now });
+    await store.saveSession(last, { maxPerUser: 1 });
+    assert.deepStrictEqual(await store.listSessions(sub), [last]);
+  });
+}
+
+/** Shared cases: a session saved through one handle is seen through the other. */
+export function sessionPeerCases(t: Harness): void {
+  const { peer } = t;
+  if (peer === undefined) return;
+  t.it('a session saved through one handle is found, listed and ended through the other', async () => {
+    const a = await t.store();
+    const b = await peer(a);
+    const session = sessionRecord();
+    await a.saveSession(session, { maxPerUser: MAX });
+    assert.deepStrictEqual(await b.findSession(session.id), session);
+    assert.deepStrictEqual(await b.listSessions(session.sub), [session]);
+    assert.equal(await b.endSession(session.id), true);
+    assert.equal(await a.findSession(session.id), undefined);
+  });
+}
