@@ -42,6 +42,7 @@ export type { PostgresStoreOptions, PgPoolLike, PgClientLike, PgResultLike } fro
 export type { SqliteStoreOptions, SqliteDatabaseLike, SqliteStatementLike, SqliteTransactionLike } from './stores/sqlite';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/shared/store';
 export type { RefreshTokenStore, RevocationStore, CounterStore, CappedHit, OneShotStore } from './stores/shared/store';
+export type { CounterBatchStore, CappedHitRequest, CounterChange, CounterBatch } from './stores/shared/store';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { BearerStrategy } from './bearer/strategy';
 export type { RequireTokenOptions } from './bearer/authorize';

@@ -2,18 +2,20 @@
 // The store contract runners: the whole TokenStore, or one concern at a time, declared in the caller's test file.
 
 import type { StoreConcern } from '../stores/shared/concerns';
+import type { CounterBatchStore } from '../stores/shared/counter-batch-store';
 import type { CounterStore } from '../stores/shared/counter-store';
 import type { OneShotStore } from '../stores/shared/one-shot-store';
 import type { RefreshTokenStore } from '../stores/shared/refresh-token-store';
 import type { RevocationStore } from '../stores/shared/revocation-store';
 import type { TokenStore } from '../stores/shared/store';
 import { cappedCounterCases } from './capped-counter-cases';
+import { counterBatchCases } from './counter-batch-cases';
 import { counterCases } from './counter-cases';
 import { expiryCases } from './expiry-cases';
 import type { Harness, StoreContractOptions, TokenStoreContractOptions } from './harness';
 import { refreshCases } from './refresh-cases';
 import { peerCases, revocationCases } from './revocation-cases';
-import { testGlobals } from './test-globals';
+import { testGlobals, type TestBody } from './test-globals';
 import { valueCases } from './value-cases';
 
 /**
@@ -64,6 +66,19 @@ export function runCounterStoreContract<S extends CounterStore>(options: StoreCo
 }
 
 /**
+ * The cases of the optional batch capability (`CounterBatchStore`: hitBelowMany, changeMany): each batch means its
+ * single-key calls, atomic per key, with concurrent batches naming keys in any order. For a store that implements
+ * it, beside `runTokenStoreContract` or `runCounterStoreContract` (its single-key methods set up and check).
+ * @example
+ * runCounterBatchStoreContract({ name: 'MyCounters', create: () => new MyCounters() });
+ */
+export function runCounterBatchStoreContract<S extends CounterStore & CounterBatchStore>(options: StoreContractOptions<S>): void {
+  declareBlock('CounterBatchStore', options, ({ it, remember, describe }) => {
+    describe('counter batches', () => counterBatchCases({ it, store: async () => remember(await options.create()) }));
+  });
+}
+
+/**
  * The replay-cache and one-shot value cases alone (claimOnce, put, take, expiry).
  * @example
  * runOneShotStoreContract({ name: 'MyOneShots', create: () => new MyOneShots() });
@@ -74,28 +89,15 @@ export function runOneShotStoreContract<S extends OneShotStore>(options: StoreCo
 
 /** The describe block of one runner: a harness over `options`, and the case groups of `concerns`. */
 function declareContract<S extends object>(title: string, options: StoreContractOptions<S>, concerns: readonly StoreConcern[]): void {
-  const { describe, it, afterEach } = testGlobals(options.runner);
-  const timeout = options.timeoutMs ?? 20_000;
-  const cleanup = options.cleanup ?? ((store: S) => (store as { close?: () => unknown }).close?.());
-  let created: S[] = [];
-  const remember = (store: S): S => {
-    created.push(store);
-    return store;
-  };
   const covered = new Set(concerns);
-  // Cases call only the methods of covered concerns (Harness), so handing them an S typed as TokenStore is sound.
-  const harness: Harness = {
-    it: (name, body) => it(name, body, timeout),
-    covers: (concern) => covered.has(concern),
-    store: async () => remember(await options.create()) as unknown as TokenStore,
-    peer: options.peer === undefined ? undefined : async (store) => remember(await options.peer!(store as unknown as S)) as unknown as TokenStore,
-  };
-  describe(`${title} contract: ${options.name}`, () => {
-    afterEach(async () => {
-      const stores = created;
-      created = [];
-      for (const store of stores) await cleanup(store);
-    });
+  declareBlock(title, options, ({ it, remember, describe }) => {
+    // Cases call only the methods of covered concerns (Harness), so handing them an S typed as TokenStore is sound.
+    const harness: Harness = {
+      it,
+      covers: (concern) => covered.has(concern),
+      store: async () => remember(await options.create()) as unknown as TokenStore,
+      peer: options.peer === undefined ? undefined : async (store) => remember(await options.peer!(store as unknown as S)) as unknown as TokenStore,
+    };
     if (covered.has('RefreshTokenStore')) describe('refresh tokens', () => refreshCases(harness));
     if (covered.has('RevocationStore')) describe('revocation', () => revocationCases(harness));
     if (covered.has('CounterStore')) {
@@ -105,5 +107,33 @@ function declareContract<S extends object>(title: string, options: StoreContract
     if (covered.has('OneShotStore')) describe('replay caches and one-shot values', () => valueCases(harness));
     describe('expiry', () => expiryCases(harness));
     if (options.peer !== undefined) describe('shared between handles', () => peerCases(harness));
+  });
+}
+
+/** What a runner's cases are declared with: the runner's `it` (with the timeout) and `describe`, and `remember`. */
+interface Block<S> {
+  it(name: string, body: TestBody): void;
+  describe(name: string, body: () => void): void;
+  /** Keeps a store the current case made, to clean it up after the case. */
+  remember(store: S): S;
+}
+
+/** `<title> contract: <name>`, whose stores are cleaned up after each case. */
+function declareBlock<S extends object>(title: string, options: StoreContractOptions<S>, declare: (block: Block<S>) => void): void {
+  const { describe, it, afterEach } = testGlobals(options.runner);
+  const timeout = options.timeoutMs ?? 20_000;
+  const cleanup = options.cleanup ?? ((store: S) => (store as { close?: () => unknown }).close?.());
+  let created: S[] = [];
+  const remember = (store: S): S => {
+    created.push(store);
+    return store;
+  };
+  describe(`${title} contract: ${options.name}`, () => {
+    afterEach(async () => {
+      const stores = created;
+      created = [];
+      for (const store of stores) await cleanup(store);
+    });
+    declare({ it: (name, body) => it(name, body, timeout), describe, remember });
   });
 }

@@ -7,6 +7,7 @@ export {
   runRefreshTokenStoreContract,
   runRevocationStoreContract,
   runCounterStoreContract,
+  runCounterBatchStoreContract,
   runOneShotStoreContract,
 } from './contract';
 export type { StoreContractOptions, TokenStoreContractOptions } from './harness';

@@ -1,7 +1,8 @@
 // __tests__/stores/memory/memory-store.contract.test.ts
-// The TokenStore conformance kit, as users would run it, against MemoryStore.
+// The TokenStore conformance kit, as users would run it, against MemoryStore, and its counter batches.
 
 import { MemoryStore } from '../../../lib';
-import { runTokenStoreContract } from '../../../lib/testing';
+import { runCounterBatchStoreContract, runTokenStoreContract } from '../../../lib/testing';
 
 runTokenStoreContract({ name: 'MemoryStore', create: () => new MemoryStore() });
+runCounterBatchStoreContract({ name: 'MemoryStore', create: () => new MemoryStore() });

@@ -1,9 +1,10 @@
 // __tests__/stores/postgres/postgres-store.contract.test.ts
-// The TokenStore conformance kit against PostgresStore on the real PostgreSQL at DATABASE_URL, with peers (two pools).
+// The TokenStore conformance kit against PostgresStore on the real PostgreSQL at DATABASE_URL, with peers (two pools),
+// and its counter batches (the functions migrate() installs).
 
 import type { Pool } from 'pg';
 import { PostgresStore } from '../../../lib';
-import { runTokenStoreContract } from '../../../lib/testing';
+import { runCounterBatchStoreContract, runTokenStoreContract } from '../../../lib/testing';
 import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
 
 const schema = uniqueSchema('contract');
@@ -20,14 +21,11 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
 
   afterAll(() => dropSchema(schema));
 
-  runTokenStoreContract({
-    name: 'PostgresStore',
-    create: storeOnNewPool,
-    peer: storeOnNewPool,
-    cleanup: async (store) => {
-      await store.close();
-      await pools.get(store)?.end();
-      pools.delete(store);
-    },
-  });
+  const cleanup = async (store: PostgresStore): Promise<void> => {
+    await store.close();
+    await pools.get(store)?.end();
+    pools.delete(store);
+  };
+  runTokenStoreContract({ name: 'PostgresStore', create: storeOnNewPool, peer: storeOnNewPool, cleanup });
+  runCounterBatchStoreContract({ name: 'PostgresStore', create: storeOnNewPool, cleanup });
 });

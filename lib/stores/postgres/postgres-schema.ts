@@ -1,6 +1,8 @@
 // lib/stores/postgres/postgres-schema.ts
 // PostgresStore's tables: the numbered steps `store.migrate()` runs and sql/postgres/ ships (schema "epg").
 
+import { counterFunctionsSql } from './postgres-functions';
+
 /** Every table with an `expires_at` column, and its key column (the sweeper deletes expired rows by key). */
 export const PG_TABLES: Readonly<Record<string, string>> = {
   refresh_tokens: 'id',
@@ -99,6 +101,7 @@ COMMIT;
 `;
     },
   },
+  { name: '003-counter-batches', sql: counterFunctionsSql },
 ];
 
 /** Every step for `schema`, in order: the DDL `store.migrate()` runs. */

@@ -5,13 +5,14 @@ import { ConfigError } from '../../errors/config-error';
 import { assertKnownKeys, fail, isObject } from '../../util/assert';
 import { recordFromRow, tokenValues } from '../shared/sql-record';
 import type { PgPoolLike, PgResultLike } from './postgres-like';
+import { PgCounterBatch, windowMs } from './postgres-counter-batch';
 import { PgNotificationListener } from './postgres-listener';
 import { queryWithin } from './postgres-query';
 import { PG_TABLES, postgresSchemaSql } from './postgres-schema';
 import { postgresStatements, type PostgresStatements } from './postgres-statements';
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
 import { startSweeper, sweepTables } from '../shared/sql-sweeper';
-import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import type { CappedHit, CappedHitRequest, Counter, CounterBatch, CounterBatchStore, CounterChange, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
 
 export interface PostgresStoreOptions {
   /**
@@ -50,12 +51,13 @@ const MAX_PAYLOAD_BYTES = 7900;
  * await store.migrate();
  * passwordGrant({ ..., store });
  */
-export class PostgresStore implements TokenStore {
+export class PostgresStore implements TokenStore, CounterBatchStore {
   private readonly pool: PgPoolLike;
   private readonly schema: string;
   private readonly timeoutMs: number;
   private readonly batch: number;
   private readonly sql: PostgresStatements;
+  private readonly batches: PgCounterBatch;
   private readonly channel: string;
   private readonly listeners = new Set<Listener>();
   private listener: PgNotificationListener | undefined;
@@ -74,6 +76,7 @@ export class PostgresStore implements TokenStore {
     this.batch = Math.floor(checkPositive('PostgresStore', 'sweepBatchSize', options.sweepBatchSize ?? 1000));
     const interval = checkPositive('PostgresStore', 'sweepIntervalMs', options.sweepIntervalMs ?? 60_000, true);
     this.sql = postgresStatements(this.schema);
+    this.batches = new PgCounterBatch(this.schema, (operation, text, values) => this.query(operation, text, values), this);
     this.channel = `${this.schema}_revocations`;
     this.stopSweeper = startSweeper(interval, () => this.sweep());
   }
@@ -84,6 +87,7 @@ export class PostgresStore implements TokenStore {
     try {
       await client.query(postgresSchemaSql(this.schema));
       client.release();
+      this.batches.installed();
     } catch (err) {
       client.release(true);
       throw new SqlStoreError(`postgres migrate of schema "${this.schema}" failed`, err);
@@ -135,13 +139,12 @@ export class PostgresStore implements TokenStore {
   }
 
   async hit(key: string, windowSeconds: number): Promise<Counter> {
-    const [row] = (await this.query('hit', this.sql.hit, [key, Math.max(1, Math.ceil(windowSeconds * 1000))])).rows;
+    const [row] = (await this.query('hit', this.sql.hit, [key, windowMs(windowSeconds)])).rows;
     return toCounter(row);
   }
 
   async hitBelow(key: string, max: number, windowSeconds: number): Promise<CappedHit> {
-    const window = Math.max(1, Math.ceil(windowSeconds * 1000));
-    const [row] = (await this.query('hitBelow', this.sql.hitBelow, [key, max, window])).rows;
+    const [row] = (await this.query('hitBelow', this.sql.hitBelow, [key, max, windowMs(windowSeconds)])).rows;
     if (row !== undefined) return { ...toCounter(row), added: true };
     // Refused: report the counter as it stands (it may have expired since; then nothing is counted).
     const current = await this.peek(key);
@@ -160,6 +163,19 @@ export class PostgresStore implements TokenStore {
 
   async reset(key: string): Promise<void> {
     await this.query('reset', this.sql.reset, [key]);
+  }
+
+  /**
+   * Several hitBelow and peek in one round trip: one call of `epg_hit_below_many`, a function `migrate()` installs
+   * (one transaction, rows locked in key order). While the schema lacks it, the single-key statements.
+   */
+  hitBelowMany(hits: readonly CappedHitRequest[], peeks: readonly string[]): Promise<CounterBatch> {
+    return this.batches.hitBelowMany(hits, peeks);
+  }
+
+  /** Several hit, release and reset in one round trip: one call of `epg_change_many` (see hitBelowMany). */
+  changeMany(changes: readonly CounterChange[]): Promise<void> {
+    return this.batches.changeMany(changes);
   }
 
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
