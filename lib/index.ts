@@ -38,7 +38,7 @@ export type { PublicJwk } from './jose/jwk';
 export type { GenerateSigningKeyOptions, GeneratedSigningKey, GeneratedKeyAlgorithm } from './tokens/generate-signing-key';
 export type { MemoryStoreOptions } from './stores/memory';
 export type { RedisStoreOptions, RedisClientLike, RedisSubscriberLike, RedisArg, NodeRedisClientLike } from './stores/redis';
-export type { PostgresStoreOptions, PgPoolLike, PgClientLike, PgResultLike } from './stores/postgres';
+export type { PostgresStoreOptions, PgPoolLike, PgClientLike, PgResultLike, PgQueryConfig } from './stores/postgres';
 export type { SqliteStoreOptions, SqliteDatabaseLike, SqliteStatementLike, SqliteTransactionLike } from './stores/sqlite';
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/shared/store';
 export type { RefreshTokenStore, RevocationStore, CounterStore, CappedHit, OneShotStore } from './stores/shared/store';

@@ -11,6 +11,8 @@ import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../
 /** The app's pool, seen through a wrapper that names every statement run on it (pool.query and checked-out clients). */
 class CountingPool implements PgPoolLike {
   readonly statements: string[] = [];
+  /** How many of them came with a name (prepared once per connection by node-postgres). */
+  named = 0;
 
   constructor(private readonly pool: Pool) {}
 
@@ -27,9 +29,10 @@ class CountingPool implements PgPoolLike {
     return new Proxy(client, {
       get: (target, prop) => {
         if (prop === 'query') {
-          return (text: string, values?: unknown[]) => {
-            record(text);
-            return target.query(text, values);
+          return (query: string | { name?: string; text: string }, values?: unknown[]) => {
+            record(typeof query === 'string' ? query : query.text);
+            if (typeof query !== 'string' && query.name !== undefined) this.named += 1;
+            return target.query(query as never, values);
           };
         }
         const value = Reflect.get(target, prop, target) as unknown;
@@ -45,6 +48,7 @@ class CountingPool implements PgPoolLike {
 
   /** What ran since the last call, each statement named by what it does. */
   take(): string[] {
+    this.named = 0;
     return this.statements.splice(0).map(kind);
   }
 }
@@ -79,12 +83,13 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     await dropSchema(schema);
   });
 
-  const login = async (username: string, password: string, client: { id: string } | { basic: string } = { id: 'cli' }) => {
+  const login = async (username: string, password: string, client: { id: string } | { basic: string } = { id: 'cli' }, on = s) => {
     counting.take();
-    const req = request(s.app).post('/oauth2/token').type('form');
+    const req = request(on.app).post('/oauth2/token').type('form');
     if ('basic' in client) req.set('Authorization', client.basic);
     const res = await req.send(form({ grant_type: 'password', username, password, ...('id' in client ? { client_id: client.id } : {}) }));
-    return { res, statements: counting.take() };
+    const named = counting.named;
+    return { res, named, statements: counting.take() };
   };
 
   it('a password login with no earlier failure costs 3: one reservation, one settlement, one insert', async () => {
@@ -95,6 +100,21 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     const again = await login('alice', 'correct horse');
     expect(again.res.status).toBe(200);
     expect(again.statements).toEqual(['hitBelowMany', 'changeMany', 'save']);
+    // Each one a named statement, which PostgreSQL parses and plans once per connection rather than per call.
+    expect(again.named).toBe(3);
+  });
+
+  it('sends statement text only with preparedStatements: false (for a pooler that cannot keep them), at the same count', async () => {
+    const unprepared = new PostgresStore({ pool: counting, schema, sweepIntervalMs: 0, preparedStatements: false });
+    const other = await createServer({ store: unprepared });
+    try {
+      const plain = await login('alice', 'correct horse', { id: 'cli' }, other);
+      expect(plain.res.status).toBe(200);
+      expect(plain.statements).toEqual(['hitBelowMany', 'changeMany', 'save']);
+      expect(plain.named).toBe(0);
+    } finally {
+      await unprepared.close();
+    }
   });
 
   it('a failed login costs 2 (its tally counted in one call); the next success at the place 4 (the tally read first)', async () => {

@@ -7,7 +7,7 @@ import { recordFromRow, tokenValues } from '../shared/sql-record';
 import type { PgPoolLike, PgResultLike } from './postgres-like';
 import { PgCounterBatch, windowMs } from './postgres-counter-batch';
 import { PgNotificationListener } from './postgres-listener';
-import { queryWithin } from './postgres-query';
+import { PreparedStatements, queryWithin } from './postgres-query';
 import { PG_TABLES, postgresSchemaSql } from './postgres-schema';
 import { postgresStatements, type PostgresStatements } from './postgres-statements';
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
@@ -28,6 +28,12 @@ export interface PostgresStoreOptions {
   readonly sweepIntervalMs?: number;
   /** Rows deleted per statement by the sweeper. Default 1000. */
   readonly sweepBatchSize?: number;
+  /**
+   * Named (prepared) statements: each is parsed and planned once per connection, not per call, which halves what
+   * PostgreSQL spends per request. Default true. Set false behind a pooler that cannot keep them (PgBouncer in
+   * transaction mode before 1.21, or without `max_prepared_statements`).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 type Listener = (revocation: Revocation | undefined) => void;
@@ -58,6 +64,8 @@ export class PostgresStore implements TokenStore, CounterBatchStore {
   private readonly batch: number;
   private readonly sql: PostgresStatements;
   private readonly batches: PgCounterBatch;
+  /** Names of the statements, or undefined when `preparedStatements` is false. */
+  private readonly prepared: PreparedStatements | undefined;
   private readonly channel: string;
   private readonly listeners = new Set<Listener>();
   private listener: PgNotificationListener | undefined;
@@ -66,8 +74,8 @@ export class PostgresStore implements TokenStore, CounterBatchStore {
 
   /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: PostgresStoreOptions) {
-    if (!isObject(options)) fail('PostgresStore: options', 'an object { pool, schema?, queryTimeoutMs?, sweepIntervalMs?, sweepBatchSize? }');
-    assertKnownKeys(options, ['pool', 'schema', 'queryTimeoutMs', 'sweepIntervalMs', 'sweepBatchSize'], 'PostgresStore: options');
+    if (!isObject(options)) fail('PostgresStore: options', 'an object { pool, schema?, queryTimeoutMs?, sweepIntervalMs?, sweepBatchSize?, preparedStatements? }');
+    assertKnownKeys(options, ['pool', 'schema', 'queryTimeoutMs', 'sweepIntervalMs', 'sweepBatchSize', 'preparedStatements'], 'PostgresStore: options');
     const pool = options.pool;
     if (typeof pool?.connect !== 'function') throw new ConfigError('ERR_EPG_INVALID_OPTION', 'PostgresStore: options.pool must be a pg.Pool (with connect())');
     this.pool = pool;
@@ -75,6 +83,9 @@ export class PostgresStore implements TokenStore, CounterBatchStore {
     this.timeoutMs = checkPositive('PostgresStore', 'queryTimeoutMs', options.queryTimeoutMs ?? 1000);
     this.batch = Math.floor(checkPositive('PostgresStore', 'sweepBatchSize', options.sweepBatchSize ?? 1000));
     const interval = checkPositive('PostgresStore', 'sweepIntervalMs', options.sweepIntervalMs ?? 60_000, true);
+    const prepared = options.preparedStatements ?? true;
+    if (typeof prepared !== 'boolean') fail('PostgresStore: options.preparedStatements', 'a boolean');
+    this.prepared = prepared ? new PreparedStatements() : undefined;
     this.sql = postgresStatements(this.schema);
     this.batches = new PgCounterBatch(this.schema, (operation, text, values) => this.query(operation, text, values), this);
     this.channel = `${this.schema}_revocations`;
@@ -230,7 +241,8 @@ export class PostgresStore implements TokenStore, CounterBatchStore {
   }
 
   private query(operation: string, text: string, values: unknown[]): Promise<PgResultLike> {
-    return queryWithin(this.pool, this.timeoutMs, operation, text, values);
+    if (this.prepared === undefined) return queryWithin(this.pool, this.timeoutMs, operation, text, values);
+    return queryWithin(this.pool, this.timeoutMs, operation, this.prepared.statement(text, values));
   }
 }
 
