@@ -35,8 +35,9 @@ export interface CounterBatch {
 export interface CounterBatchStore {
   /**
    * `hitBelow` for each of `hits` in order, then `peek` for each of `peeks`. When it rejects, none of the hits may
-   * stay counted (a store that cannot undo them in one transaction releases those it added before rejecting): the
-   * caller answers 503 and must not leave attempts behind that nobody made.
+   * stay counted (one transaction; or the store releases those it added before rejecting): the caller answers 503
+   * and must not leave attempts behind that nobody made. Only a call that timed out may have counted unseen, as a
+   * single `hitBelow` that timed out may have.
    */
   hitBelowMany(hits: readonly CappedHitRequest[], peeks: readonly string[]): Promise<CounterBatch>;
 
