@@ -92,7 +92,11 @@ export class PostgresStore implements TokenStore, CounterBatchStore {
     this.stopSweeper = startSweeper(interval, () => this.sweep());
   }
 
-  /** Creates the schema and tables if missing (idempotent; concurrent calls wait for each other). */
+  /**
+   * Creates the schema, tables and counter-batch functions if missing (idempotent; concurrent calls wait for each
+   * other). Needs the right to create tables and functions in the schema; otherwise run sql/postgres-schema.sql as
+   * its owner.
+   */
   async migrate(): Promise<void> {
     const client = await this.pool.connect();
     try {
