@@ -226,7 +226,8 @@ function tokenScenarios(s) {
     { id: 'ours-confidential', label: 'Ours, confidential client (Basic, bcrypt-hashed secret)', target: 0.97, bcryptCounter: s.ours.url, request: formPost(`${s.ours.url}/oauth2/token`, login, { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) }) },
     { id: 'oauth2orize', label: 'oauth2orize + passport-http + jsonwebtoken', request: formPost(`${s.oauth2orize.url}/oauth2/token`, login, { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) }) },
     { id: 'node-oauth', label: '@node-oauth/express-oauth-server', request: formPost(`${s.nodeOauth.url}/oauth2/token`, login, { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) }) },
-    ...sqlServers(s).map(([id, name, server]) => ({ id, label: `Ours, public client, ${name}`, target: 0.95, bcryptCounter: server.url, request: formPost(`${server.url}/oauth2/token`, { ...login, client_id: f.PUBLIC_CLIENT_ID }) })),
+    // PostgresStore: 3 round trips per login (issue 20), so the same 0.97 as MemoryStore; SqliteStore keeps its 0.95.
+    ...sqlServers(s).map(([id, name, server]) => ({ id, label: `Ours, public client, ${name}`, target: id === 'ours-postgres' ? 0.97 : 0.95, bcryptCounter: server.url, request: formPost(`${server.url}/oauth2/token`, { ...login, client_id: f.PUBLIC_CLIENT_ID }) })),
   ];
 }
 
@@ -286,7 +287,7 @@ function refreshScenarios(s) {
     // Every refresh asks the app about the user (docs/sessions.md): one async findUser, a Map lookup here.
     ...(s.oursFindUser ? [oursRefresh('ours-finduser', 'RS256, MemoryStore, `findUser` given', s.oursFindUser)[0]] : []),
     ...(s.oursRedis ? oursRefresh('ours-redis', 'RS256, RedisStore', s.oursRedis) : []),
-    ...(s.oursPostgres ? oursRefresh('ours-postgres', 'RS256, PostgresStore', s.oursPostgres) : []),
+    ...(s.oursPostgres ? oursRefresh('ours-postgres', 'RS256, PostgresStore', s.oursPostgres, { target: 0.9 }) : []),
     peer('oauth2orize', 'oauth2orize `exchange.refreshToken` (rotating) + passport-http + jsonwebtoken (PEM)', s.oauth2orize),
     peer('node-oauth', '@node-oauth/express-oauth-server (opaque tokens, rotating)', s.nodeOauth),
   ];
@@ -541,8 +542,9 @@ function summary({ token, refresh, prot, grown }) {
     line('Refresh grant, ours confidential / ceiling (MemoryStore, RS256)', ratioOf(refresh, 'ours-conf', 'ceiling'), 0.95),
     line('Refresh grant, ours public / ceiling (RedisStore)', ratioOf(refresh, 'ours-redis-public', 'ceiling')),
     line('Refresh grant, ours confidential / ceiling (RedisStore)', ratioOf(refresh, 'ours-redis-conf', 'ceiling')),
-    line('Refresh grant, ours public / ceiling (PostgresStore)', ratioOf(refresh, 'ours-postgres-public', 'ceiling')),
-    line('Refresh grant, ours confidential / ceiling (PostgresStore)', ratioOf(refresh, 'ours-postgres-conf', 'ceiling')),
+    line('Token endpoint, ours public / ceiling (one bcrypt), PostgresStore (3 round trips per login)', ratioOf(token, 'ours-postgres', 'ceiling'), 0.97),
+    line('Refresh grant, ours public / ceiling (PostgresStore)', ratioOf(refresh, 'ours-postgres-public', 'ceiling'), 0.9),
+    line('Refresh grant, ours confidential / ceiling (PostgresStore)', ratioOf(refresh, 'ours-postgres-conf', 'ceiling'), 0.9),
     line('Refresh grant, ES256 / RS256 (ours public, MemoryStore)', ratioOf(refresh, 'ours-es256-public', 'ours-public')),
     line('Refresh grant, `findUser` given / not given (ours public, MemoryStore)', ratioOf(refresh, 'ours-finduser-public', 'ours-public')),
     line('Refresh grant, ours ES256 public / express-oauth-server (opaque)', ratioOf(refresh, 'ours-es256-public', 'node-oauth'), 1),

@@ -26,7 +26,7 @@ function runKitOnRacyStore(): Promise<JestJson> {
   });
 }
 
-it('fails a store whose rotation, claims, replay cache and counter windows are not what the contract demands', async () => {
+it('fails a store whose rotation, claims, replay cache, counter windows and counter batches are not what the contract demands', async () => {
   const report = await runKitOnRacyStore();
   const results = report.testResults.flatMap((r) => r.assertionResults);
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.title);
@@ -37,6 +37,9 @@ it('fails a store whose rotation, claims, replay cache and counter windows are n
       'never grants a live key twice, however many keys were claimed since (a bounded store may say StoreFullError)',
       'counts hits from one and reports when the counter resets',
       'extends the window to the longest asked for, and never shortens it',
+      'hitBelowMany makes each hitBelow in order, then each peek, and answers in the order asked',
+      'hitBelowMany grants exactly max per key among 60 concurrent batches naming the keys in opposite orders',
+      'concurrent reservations and releases of overlapping keys in opposite orders keep at most max held, and end at 0',
     ].sort(),
   );
   expect(results.filter((r) => r.status === 'passed').length).toBeGreaterThan(10);

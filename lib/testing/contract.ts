@@ -2,6 +2,7 @@
 // The store contract runners: the whole TokenStore, or one concern at a time, declared in the caller's test file.
 
 import { missingMethods, TOKEN_STORE_CONCERNS, type StoreConcern } from '../stores/shared/concerns';
+import type { CounterBatchStore } from '../stores/shared/counter-batch-store';
 import type { CounterStore } from '../stores/shared/counter-store';
 import type { OneShotStore } from '../stores/shared/one-shot-store';
 import type { RefreshTokenStore } from '../stores/shared/refresh-token-store';
@@ -9,13 +10,14 @@ import type { RevocationStore } from '../stores/shared/revocation-store';
 import type { SessionStore } from '../stores/shared/session-store';
 import type { TokenStore } from '../stores/shared/store';
 import { cappedCounterCases } from './capped-counter-cases';
+import { counterBatchCases } from './counter-batch-cases';
 import { counterCases } from './counter-cases';
 import { expiryCases } from './expiry-cases';
 import type { FullStore, Harness, StoreContractOptions, TokenStoreContractOptions } from './harness';
 import { refreshCases } from './refresh-cases';
 import { peerCases, revocationCases } from './revocation-cases';
 import { sessionCases, sessionPeerCases } from './session-cases';
-import { testGlobals } from './test-globals';
+import { testGlobals, type TestBody } from './test-globals';
 import { valueCases } from './value-cases';
 
 /**
@@ -66,6 +68,19 @@ export function runCounterStoreContract<S extends CounterStore>(options: StoreCo
 }
 
 /**
+ * The cases of the optional batch capability (`CounterBatchStore`: hitBelowMany, changeMany): each batch means its
+ * single-key calls, atomic per key, with concurrent batches naming keys in any order. For a store that implements
+ * it, beside `runTokenStoreContract` or `runCounterStoreContract` (its single-key methods set up and check).
+ * @example
+ * runCounterBatchStoreContract({ name: 'MyCounters', create: () => new MyCounters() });
+ */
+export function runCounterBatchStoreContract<S extends CounterStore & CounterBatchStore>(options: StoreContractOptions<S>): void {
+  declareBlock('CounterBatchStore', options, ({ it, remember, describe }) => {
+    describe('counter batches', () => counterBatchCases({ it, store: async () => remember(await options.create()) }));
+  });
+}
+
+/**
  * The replay-cache and one-shot value cases alone (claimOnce, put, take, expiry).
  * @example
  * runOneShotStoreContract({ name: 'MyOneShots', create: () => new MyOneShots() });
@@ -95,28 +110,15 @@ async function checked<S extends object>(made: S | Promise<S>, title: string): P
 
 /** The describe block of one runner: a harness over `options`, and the case groups of `concerns`. */
 function declareContract<S extends object>(title: string, options: StoreContractOptions<S>, concerns: readonly StoreConcern[]): void {
-  const { describe, it, afterEach } = testGlobals(options.runner);
-  const timeout = options.timeoutMs ?? 20_000;
-  const cleanup = options.cleanup ?? ((store: S) => (store as { close?: () => unknown }).close?.());
-  let created: S[] = [];
-  const remember = (store: S): S => {
-    created.push(store);
-    return store;
-  };
   const covered = new Set(concerns);
-  // Cases call only the methods of covered concerns (Harness), so handing them an S typed as FullStore is sound.
-  const harness: Harness = {
-    it: (name, body) => it(name, body, timeout),
-    covers: (concern) => covered.has(concern),
-    store: async () => remember(await checked(options.create(), title)) as unknown as FullStore,
-    peer: options.peer === undefined ? undefined : async (store) => remember(await checked(options.peer!(store as unknown as S), title)) as unknown as FullStore,
-  };
-  describe(`${title} contract: ${options.name}`, () => {
-    afterEach(async () => {
-      const stores = created;
-      created = [];
-      for (const store of stores) await cleanup(store);
-    });
+  declareBlock(title, options, ({ it, remember, describe }) => {
+    // Cases call only the methods of covered concerns (Harness), so handing them an S typed as FullStore is sound.
+    const harness: Harness = {
+      it,
+      covers: (concern) => covered.has(concern),
+      store: async () => remember(await checked(options.create(), title)) as unknown as FullStore,
+      peer: options.peer === undefined ? undefined : async (store) => remember(await checked(options.peer!(store as unknown as S), title)) as unknown as FullStore,
+    };
     if (covered.has('RefreshTokenStore')) describe('refresh tokens', () => refreshCases(harness));
     if (covered.has('RevocationStore')) describe('revocation', () => revocationCases(harness));
     if (covered.has('CounterStore')) {
@@ -129,5 +131,33 @@ function declareContract<S extends object>(title: string, options: StoreContract
     if (options.peer !== undefined) {
       describe('shared between handles', () => (covered.has('SessionStore') ? sessionPeerCases(harness) : peerCases(harness)));
     }
+  });
+}
+
+/** What a runner's cases are declared with: the runner's `it` (with the timeout) and `describe`, and `remember`. */
+interface Block<S> {
+  it(name: string, body: TestBody): void;
+  describe(name: string, body: () => void): void;
+  /** Keeps a store the current case made, to clean it up after the case. */
+  remember(store: S): S;
+}
+
+/** `<title> contract: <name>`, whose stores are cleaned up after each case. */
+function declareBlock<S extends object>(title: string, options: StoreContractOptions<S>, declare: (block: Block<S>) => void): void {
+  const { describe, it, afterEach } = testGlobals(options.runner);
+  const timeout = options.timeoutMs ?? 20_000;
+  const cleanup = options.cleanup ?? ((store: S) => (store as { close?: () => unknown }).close?.());
+  let created: S[] = [];
+  const remember = (store: S): S => {
+    created.push(store);
+    return store;
+  };
+  describe(`${title} contract: ${options.name}`, () => {
+    afterEach(async () => {
+      const stores = created;
+      created = [];
+      for (const store of stores) await cleanup(store);
+    });
+    declare({ it: (name, body) => it(name, body, timeout), describe, remember });
   });
 }

@@ -7,6 +7,7 @@ export {
   runRefreshTokenStoreContract,
   runRevocationStoreContract,
   runCounterStoreContract,
+  runCounterBatchStoreContract,
   runOneShotStoreContract,
   runSessionStoreContract,
 } from './contract';

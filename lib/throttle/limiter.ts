@@ -5,8 +5,9 @@
 import type { Context } from '../context';
 import { OAuthError } from '../errors/oauth-error';
 import { storeCall } from '../stores/shared/store-call';
+import type { CappedHitRequest, CounterBatch, CounterChange } from '../stores/shared/counter-batch-store';
 import type { CappedHit, Counter } from '../stores/shared/counter-store';
-import { counterStore } from './throttle-store';
+import { counterBatch, counterStore } from './throttle-store';
 import { epochSeconds } from '../util/clock';
 import { failKey, knownKey, levelKey, lockKey, tightKey, type Bucket } from './keys';
 import type { BucketKind, ResolvedRule, ThrottleConfig } from '../options/throttle';
@@ -65,22 +66,22 @@ export type Reserved = { readonly reservation: Reservation; readonly lock?: unde
  * Reserves this attempt in every active bucket before the credential is checked, atomically (store.hitBelow), so a
  * burst of N parallel attempts gets at most `max` checks per bucket, requests in flight included. A full bucket
  * refuses, tightens or exempts as its plan says; a refused attempt holds nothing (what it reserved is released).
- * One store round trip when no bucket is full (the reservations and the account's marker, in parallel); more only at
- * and past a threshold.
+ * One store round trip when no bucket is full (the reservations and the account's marker in one batch: one call of
+ * a CounterBatchStore, else single-key calls in parallel); more only at and past a threshold. When the batch fails
+ * (a 503 follows), nothing of it stays counted (CounterBatchStore.hitBelowMany): a store that fails for a moment must
+ * not leave counted attempts behind, or a user who retried through the outage would find his place full, and
+ * locked, once it recovers.
  */
 export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: readonly BucketPlan[], place: Place): Promise<Reserved> {
-  const store = counterStore(ctx);
   const active = plans.filter((p) => throttle.rules[p.bucket.kind] !== false);
-  const [hits, marker] = await settledOrReleased(
-    ctx,
-    active,
-    active.map((p) => {
-      const rule = throttle.rules[p.bucket.kind] as ResolvedRule;
-      return storeCall('hitBelow', () => store.hitBelow(failKey(p.bucket), rule.max, rule.windowSeconds));
-    }),
-    throttle.rememberSuccessSeconds > 0 ? storeCall('peek', () => store.peek(knownKey(place.account))) : Promise.resolve(undefined),
-  );
-  const known = marker !== undefined && throttle.rememberSuccessSeconds > 0;
+  const remembering = throttle.rememberSuccessSeconds > 0;
+  const requests = active.map((p): CappedHitRequest => {
+    const rule = throttle.rules[p.bucket.kind] as ResolvedRule;
+    return { key: failKey(p.bucket), max: rule.max, windowSeconds: rule.windowSeconds };
+  });
+  const { hits, peeks } = await hitBelowMany(ctx, requests, remembering ? [knownKey(place.account)] : []);
+  const marker = peeks[0];
+  const known = marker !== undefined;
   const held = active.filter((_, i) => hits[i].added).map((p) => p.bucket);
   let exempted = false;
   try {
@@ -109,26 +110,25 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
   return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], marker, exempted } };
 }
 
-/**
- * The reservations and the marker, once every call has settled. When any failed (a 503 follows), the units that were
- * added are given back first: a store that fails for a moment must not leave counted attempts behind, or a user who
- * retried through the outage would find his place full, and locked, once it recovers.
- */
-async function settledOrReleased(
-  ctx: Context,
-  active: readonly BucketPlan[],
-  hitCalls: ReadonlyArray<Promise<CappedHit>>,
-  markerCall: Promise<Counter | undefined>,
-): Promise<[CappedHit[], Counter | undefined]> {
-  const [hits, marker] = await Promise.all([Promise.allSettled(hitCalls), Promise.allSettled([markerCall])]);
-  const failed = [...hits, ...marker].find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed === undefined) {
-    return [hits.map((r) => (r as PromiseFulfilledResult<CappedHit>).value), (marker[0] as PromiseFulfilledResult<Counter | undefined>).value];
-  }
-  const added = active.filter((_, i) => hits[i].status === 'fulfilled' && (hits[i] as PromiseFulfilledResult<CappedHit>).value.added);
-  await releaseAll(ctx, added.map((p) => p.bucket)).catch(() => undefined); // the original error matters more
-  throw failed.reason;
+/** One `hitBelowMany` of the store (or its single-key calls), its answer checked for shape. */
+async function hitBelowMany(ctx: Context, requests: readonly CappedHitRequest[], peeks: readonly string[]): Promise<CounterBatch> {
+  return storeCall('hitBelowMany', async () => {
+    const batch = await counterBatch(ctx).hitBelowMany(requests, peeks);
+    if (batch?.hits?.length !== requests.length || batch.peeks?.length !== peeks.length) {
+      throw new TypeError(`hitBelowMany answered ${batch?.hits?.length} hits and ${batch?.peeks?.length} peeks for ${requests.length} and ${peeks.length}`);
+    }
+    return batch;
+  });
 }
+
+/** One `changeMany` of the store (or its single-key calls); none for no change. */
+async function changeMany(ctx: Context, operation: string, changes: readonly CounterChange[]): Promise<void> {
+  if (changes.length > 0) await storeCall(operation, () => counterBatch(ctx).changeMany(changes));
+}
+
+const release = (key: string): CounterChange => ({ op: 'release', key });
+const reset = (key: string): CounterChange => ({ op: 'reset', key });
+const hit = (key: string, windowSeconds: number): CounterChange => ({ op: 'hit', key, windowSeconds });
 
 /**
  * The attempt succeeded: gives back one unit in every shared bucket (never resets one: a guesser must not clear his
@@ -139,7 +139,6 @@ async function settledOrReleased(
  * round trip when the place held nothing before this attempt; one more (a peek of the account's tally) otherwise.
  */
 export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place, remember: boolean): Promise<void> {
-  const store = counterStore(ctx);
   const { counted, account } = place;
   const keep = throttle.rememberSuccessSeconds;
   const now = epochSeconds(ctx.config.now);
@@ -149,16 +148,12 @@ export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: R
   const earlier = r.place === undefined ? 0 : r.place.added ? r.place.count - 1 : r.place.count;
   const mine = earlier === 0 ? 0 : await ownFailures(ctx, place, earlier);
   const clear = earlier > 0 && mine >= earlier;
-  await storeCall('release', () =>
-    Promise.all([
-      ...r.held.filter((b) => !(clear && b.name === counted.name)).map((b) => store.release(failKey(b))),
-      ...(clear
-        ? [failKey(counted), lockKey(counted), levelKey(counted)].map((k) => store.reset(k))
-        : Array.from({ length: mine }, () => store.release(failKey(counted)))),
-      mine > 0 && account.name !== counted.name ? store.reset(failKey(account)) : undefined,
-      refresh ? store.hit(knownKey(account), keep) : undefined,
-    ]),
-  );
+  await changeMany(ctx, 'release', [
+    ...r.held.filter((b) => !(clear && b.name === counted.name)).map((b) => release(failKey(b))),
+    ...(clear ? [failKey(counted), lockKey(counted), levelKey(counted)].map(reset) : Array.from({ length: mine }, () => release(failKey(counted)))),
+    ...(mine > 0 && account.name !== counted.name ? [reset(failKey(account))] : []),
+    ...(refresh ? [hit(knownKey(account), keep)] : []),
+  ]);
 }
 
 /**
@@ -178,22 +173,17 @@ async function ownFailures(ctx: Context, place: Place, earlier: number): Promise
  * buckets, not a window's worth; the account's next success writes it again. No store call otherwise.
  */
 export async function recordFailure(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place): Promise<void> {
-  const { store } = ctx.config;
   // The tally lives as long as the place's counter would (r.place is set only while the place's rule is on).
   const rule = r.place !== undefined && place.account.name !== place.counted.name ? (throttle.rules[place.counted.kind] as ResolvedRule) : undefined;
-  if (rule === undefined && !r.exempted) return;
-  await storeCall('hit', () =>
-    Promise.all([
-      rule === undefined ? undefined : store.hit(failKey(place.account), rule.windowSeconds),
-      r.exempted ? store.reset(knownKey(place.account)) : undefined,
-    ]),
-  );
+  await changeMany(ctx, 'hit', [
+    ...(rule === undefined ? [] : [hit(failKey(place.account), rule.windowSeconds)]),
+    ...(r.exempted ? [reset(knownKey(place.account))] : []),
+  ]);
 }
 
 /** The attempt was never judged (e.g. verifyUser or findClient threw): give back every unit it holds. */
-export function releaseAll(ctx: Context, held: readonly Bucket[]): Promise<unknown> {
-  const store = counterStore(ctx);
-  return storeCall('release', () => Promise.all(held.map((b) => store.release(failKey(b)))));
+export function releaseAll(ctx: Context, held: readonly Bucket[]): Promise<void> {
+  return changeMany(ctx, 'release', held.map((b) => release(failKey(b))));
 }
 
 /**
@@ -217,7 +207,9 @@ async function startLock(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<C
 async function nextPeriod(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<Lock | undefined> {
   const store = counterStore(ctx);
   const now = epochSeconds(ctx.config.now);
-  const [lock, level] = await storeCall('peek', () => Promise.all([store.peek(lockKey(b)), store.peek(levelKey(b))]));
+  const {
+    peeks: [lock, level],
+  } = await hitBelowMany(ctx, [], [lockKey(b), levelKey(b)]);
   if (lock !== undefined) return { kind: b.kind, retryAfter: Math.max(1, lock.resetAt - now) };
   if (level === undefined) {
     // Full, yet no lock ever ran. Usually the attempt that filled it is starting the first lock right now, but it may
@@ -230,7 +222,7 @@ async function nextPeriod(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<
   const next = await storeCall('hitBelow', () => store.hitBelow(lockKey(b), 1, lockSeconds(rule, level.count + 1)));
   if (!next.added) return { kind: b.kind, retryAfter: Math.max(1, next.resetAt - now) };
   // This attempt is a failure unless it succeeds: count it (past max, so the window slides from it) and raise the level.
-  await storeCall('hit', () => Promise.all([store.hit(levelKey(b), rule.windowSeconds), store.hit(failKey(b), rule.windowSeconds)]));
+  await changeMany(ctx, 'hit', [hit(levelKey(b), rule.windowSeconds), hit(failKey(b), rule.windowSeconds)]);
   return undefined;
 }
 

@@ -1,9 +1,10 @@
 // __tests__/stores/postgres/postgres-store.contract.test.ts
-// The TokenStore and SessionStore conformance kits against PostgresStore on the real PostgreSQL at DATABASE_URL, with peers (two pools).
+// The TokenStore and SessionStore conformance kits against PostgresStore on the real PostgreSQL at DATABASE_URL, with peers
+// (two pools), and its counter batches (the functions migrate() installs).
 
 import type { Pool } from 'pg';
 import { PostgresStore } from '../../../lib';
-import { runSessionStoreContract, runTokenStoreContract } from '../../../lib/testing';
+import { runCounterBatchStoreContract, runSessionStoreContract, runTokenStoreContract } from '../../../lib/testing';
 import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
 
 const schema = uniqueSchema('contract');
@@ -32,4 +33,5 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
   };
   runTokenStoreContract(options);
   runSessionStoreContract(options);
+  runCounterBatchStoreContract({ name: 'PostgresStore', create: storeOnNewPool, cleanup: options.cleanup });
 });

@@ -36,6 +36,7 @@ describe('PostgresStore options', () => {
       [{ pool, schema: 'A' }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.schema must match/],
       [{ pool, queryTimeoutMs: 0 }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.queryTimeoutMs must be a positive number/],
       [{ pool, shema: 'epg' }, 'ERR_EPG_UNKNOWN_OPTION', /^PostgresStore: options\.shema is not a known option; did you mean schema\?$/],
+      [{ pool, preparedStatements: 'yes' }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.preparedStatements must be a boolean/],
     ] as const) {
       let thrown: unknown;
       try {
@@ -87,6 +88,21 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
     await Promise.all([store.migrate(), store.migrate(), new PostgresStore({ pool, schema: name, sweepIntervalMs: 0 }).migrate()]);
     await store.migrate();
     expect((await store.hit('k', 60)).count).toBe(1);
+  });
+
+  it('names each statement by its text: stores of two schemas on one connection never share a prepared statement', async () => {
+    const pool = testPool({ max: 1 });
+    const [a, b] = [schema('prep_a'), schema('prep_b')].map((name) => new PostgresStore({ pool, schema: name, sweepIntervalMs: 0 }));
+    cleanups.push(async () => {
+      await Promise.all([a.close(), b.close()]);
+      await pool.end();
+    });
+    await a.migrate();
+    await b.migrate();
+    for (const store of [a, b, a, b]) await store.hit('k', 60);
+    expect([(await a.peek('k'))?.count, (await b.peek('k'))?.count]).toEqual([2, 2]);
+    expect((await a.hitBelowMany([{ key: 'k', max: 5, windowSeconds: 60 }], ['k'])).peeks[0]?.count).toBe(3);
+    expect((await b.hitBelowMany([{ key: 'k', max: 5, windowSeconds: 60 }], ['k'])).peeks[0]?.count).toBe(3);
   });
 
   it('sweeps expired rows of every table in bounded batches and leaves live ones', async () => {

@@ -6,6 +6,7 @@ import { decodeRecord, encodeRecord, expiresAtOf } from '../shared/compact-recor
 import { ReplayMarkers } from './marker-set';
 import { MemoryCounters } from './memory-counters';
 import { RecordTable } from './record-table';
+import { changeEach, hitBelowEach, type CappedHitRequest, type CounterBatch, type CounterBatchStore, type CounterChange } from '../shared/counter-batch-store';
 import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
 import { sessionListBounds } from '../shared/session-list';
 import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
@@ -58,7 +59,7 @@ const DEFAULT_MAX_MARKERS = 100_000;
  * Counters and replay markers, which anyone can make it create, are capped per kind (`maxEntries`, `maxMarkers`).
  * @example passwordGrant({ ..., store: new MemoryStore() })
  */
-export class MemoryStore implements TokenStore, SessionStore {
+export class MemoryStore implements TokenStore, SessionStore, CounterBatchStore {
   /** Revocation marks and one-shot values: never evicted. */
   private readonly entries = new Map<string, Entry>();
   /** Throttle counters, capped per budget (memory-counters.ts). */
@@ -173,6 +174,15 @@ export class MemoryStore implements TokenStore, SessionStore {
 
   async reset(key: string): Promise<void> {
     this.counters.reset(key);
+  }
+
+  /** The single-key calls above, through `this` (a subclass that overrides one sees every call). */
+  hitBelowMany(hits: readonly CappedHitRequest[], peeks: readonly string[]): Promise<CounterBatch> {
+    return hitBelowEach(this, hits, peeks);
+  }
+
+  changeMany(changes: readonly CounterChange[]): Promise<void> {
+    return changeEach(this, changes);
   }
 
   /** Rejects with StoreFullError when its kind forgot live markers that expire as late as this one would. */

@@ -3,4 +3,4 @@
 
 export { PostgresStore } from './postgres-store';
 export type { PostgresStoreOptions } from './postgres-store';
-export type { PgPoolLike, PgClientLike, PgResultLike } from './postgres-like';
+export type { PgPoolLike, PgClientLike, PgResultLike, PgQueryConfig } from './postgres-like';

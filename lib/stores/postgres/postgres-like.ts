@@ -7,9 +7,17 @@ export interface PgResultLike {
   readonly rowCount?: number | null;
 }
 
+/** A statement as node-postgres takes it: with a `name`, prepared once per connection and then only executed. */
+export interface PgQueryConfig {
+  readonly name?: string;
+  readonly text: string;
+  readonly values?: unknown[];
+}
+
 /** One connection checked out of the pool (`pg.PoolClient`). */
 export interface PgClientLike {
-  query(text: string, values?: unknown[]): Promise<PgResultLike>;
+  /** `text` and `values`, or one PgQueryConfig (PostgresStore's statements, unless `preparedStatements` is false). */
+  query(query: string | PgQueryConfig, values?: unknown[]): Promise<PgResultLike>;
   /** Back to the pool; with an error (or `true`) the connection is destroyed instead. */
   release(destroy?: Error | boolean): void;
   // `| undefined` as @types/pg writes it: under `exactOptionalPropertyTypes` a bare `payload?: string` refuses pg's client.

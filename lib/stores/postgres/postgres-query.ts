@@ -1,15 +1,36 @@
 // lib/stores/postgres/postgres-query.ts
 // One PostgresStore statement on a pooled connection, with a deadline that covers the wait for the connection too.
 
-import type { PgClientLike, PgPoolLike, PgResultLike } from './postgres-like';
+import { createHash } from 'node:crypto';
+import type { PgClientLike, PgPoolLike, PgQueryConfig, PgResultLike } from './postgres-like';
 import { SqlStoreError } from '../shared/sql-store-error';
+
+/**
+ * Names for statement texts, so node-postgres prepares each once per connection and then only binds and executes it
+ * (PostgreSQL parses and plans it once, not per call: half its CPU per refresh grant, bench/RESULTS.md). The name is
+ * a hash of the text, so one text has one name in every store and process sharing a connection, and two texts
+ * (another schema's) never share one.
+ */
+export class PreparedStatements {
+  private readonly names = new Map<string, string>();
+
+  /** `text` with `values` as node-postgres takes a named statement. */
+  statement(text: string, values: unknown[]): PgQueryConfig {
+    let name = this.names.get(text);
+    if (name === undefined) {
+      name = `epg_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+      this.names.set(text, name);
+    }
+    return { name, text, values };
+  }
+}
 
 /**
  * One statement on a connection of the pool, within `timeoutMs` from the call (waiting for the connection
  * included). On timeout the caller gets a SqlStoreError at once; a connection that arrives late goes back unused,
  * and one whose query is still running is destroyed (a half-open socket must not return to the pool).
  */
-export function queryWithin(pool: PgPoolLike, timeoutMs: number, operation: string, text: string, values: unknown[]): Promise<PgResultLike> {
+export function queryWithin(pool: PgPoolLike, timeoutMs: number, operation: string, query: string | PgQueryConfig, values?: unknown[]): Promise<PgResultLike> {
   let timedOut = false;
   let held: PgClientLike | undefined;
   const release = (destroy?: Error): void => {
@@ -31,7 +52,7 @@ export function queryWithin(pool: PgPoolLike, timeoutMs: number, operation: stri
     // crash the process without a listener (the pool listens only on idle connections).
     client.on('error', ignore);
     try {
-      const result = await client.query(text, values);
+      const result = await client.query(query, values);
       release();
       return result;
     } catch (err) {

@@ -2,6 +2,7 @@
 // PostgresStore's tables: the numbered steps `store.migrate()` runs and sql/postgres/ ships (schema "epg").
 
 import { SQL_TABLES } from '../shared/sql-sweeper';
+import { counterFunctionsSql } from './postgres-functions';
 
 /** Every table with an `expires_at` column, and its key column (the sweeper deletes expired rows by key). */
 export const PG_TABLES = SQL_TABLES;
@@ -113,6 +114,7 @@ COMMIT;
 `;
     },
   },
+  { name: '003-counter-batches', sql: counterFunctionsSql },
 ];
 
 /** Every step for `schema`, in order: the DDL `store.migrate()` runs. */

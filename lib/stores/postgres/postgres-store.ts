@@ -7,13 +7,14 @@ import { recordFromRow, sessionFromRow, sessionValues, tokenValues } from '../sh
 import { sessionListBounds } from '../shared/session-list';
 import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
 import type { PgPoolLike, PgResultLike } from './postgres-like';
+import { PgCounterBatch, windowMs } from './postgres-counter-batch';
 import { PgNotificationListener } from './postgres-listener';
-import { queryWithin } from './postgres-query';
+import { PreparedStatements, queryWithin } from './postgres-query';
 import { PG_TABLES, postgresSchemaSql } from './postgres-schema';
 import { postgresStatements, type PostgresStatements } from './postgres-statements';
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
 import { startSweeper, sweepTables } from '../shared/sql-sweeper';
-import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import type { CappedHit, CappedHitRequest, Counter, CounterBatch, CounterBatchStore, CounterChange, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
 
 export interface PostgresStoreOptions {
   /**
@@ -29,6 +30,12 @@ export interface PostgresStoreOptions {
   readonly sweepIntervalMs?: number;
   /** Rows deleted per statement by the sweeper. Default 1000. */
   readonly sweepBatchSize?: number;
+  /**
+   * Named (prepared) statements: each is parsed and planned once per connection, not per call, which halves what
+   * PostgreSQL spends per request. Default true. Set false behind a pooler that cannot keep them (PgBouncer in
+   * transaction mode before 1.21, or without `max_prepared_statements`).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 type Listener = (revocation: Revocation | undefined) => void;
@@ -52,12 +59,15 @@ const MAX_PAYLOAD_BYTES = 7900;
  * await store.migrate();
  * passwordGrant({ ..., store });
  */
-export class PostgresStore implements TokenStore, SessionStore {
+export class PostgresStore implements TokenStore, SessionStore, CounterBatchStore {
   private readonly pool: PgPoolLike;
   private readonly schema: string;
   private readonly timeoutMs: number;
   private readonly batch: number;
   private readonly sql: PostgresStatements;
+  private readonly batches: PgCounterBatch;
+  /** Names of the statements, or undefined when `preparedStatements` is false. */
+  private readonly prepared: PreparedStatements | undefined;
   private readonly channel: string;
   private readonly listeners = new Set<Listener>();
   private listener: PgNotificationListener | undefined;
@@ -66,8 +76,8 @@ export class PostgresStore implements TokenStore, SessionStore {
 
   /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: PostgresStoreOptions) {
-    if (!isObject(options)) fail('PostgresStore: options', 'an object { pool, schema?, queryTimeoutMs?, sweepIntervalMs?, sweepBatchSize? }');
-    assertKnownKeys(options, ['pool', 'schema', 'queryTimeoutMs', 'sweepIntervalMs', 'sweepBatchSize'], 'PostgresStore: options');
+    if (!isObject(options)) fail('PostgresStore: options', 'an object { pool, schema?, queryTimeoutMs?, sweepIntervalMs?, sweepBatchSize?, preparedStatements? }');
+    assertKnownKeys(options, ['pool', 'schema', 'queryTimeoutMs', 'sweepIntervalMs', 'sweepBatchSize', 'preparedStatements'], 'PostgresStore: options');
     const pool = options.pool;
     if (typeof pool?.connect !== 'function') throw new ConfigError('ERR_EPG_INVALID_OPTION', 'PostgresStore: options.pool must be a pg.Pool (with connect())');
     this.pool = pool;
@@ -75,17 +85,26 @@ export class PostgresStore implements TokenStore, SessionStore {
     this.timeoutMs = checkPositive('PostgresStore', 'queryTimeoutMs', options.queryTimeoutMs ?? 1000);
     this.batch = Math.floor(checkPositive('PostgresStore', 'sweepBatchSize', options.sweepBatchSize ?? 1000));
     const interval = checkPositive('PostgresStore', 'sweepIntervalMs', options.sweepIntervalMs ?? 60_000, true);
+    const prepared = options.preparedStatements ?? true;
+    if (typeof prepared !== 'boolean') fail('PostgresStore: options.preparedStatements', 'a boolean');
+    this.prepared = prepared ? new PreparedStatements() : undefined;
     this.sql = postgresStatements(this.schema);
+    this.batches = new PgCounterBatch(this.schema, (operation, text, values) => this.query(operation, text, values), this);
     this.channel = `${this.schema}_revocations`;
     this.stopSweeper = startSweeper(interval, () => this.sweep());
   }
 
-  /** Creates the schema and tables if missing (idempotent; concurrent calls wait for each other). */
+  /**
+   * Creates the schema, tables and counter-batch functions if missing (idempotent; concurrent calls wait for each
+   * other). Needs the right to create tables and functions in the schema; otherwise run the files of sql/postgres/ as
+   * its owner.
+   */
   async migrate(): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query(postgresSchemaSql(this.schema));
       client.release();
+      this.batches.installed();
     } catch (err) {
       client.release(true);
       throw new SqlStoreError(`postgres migrate of schema "${this.schema}" failed`, err);
@@ -137,13 +156,12 @@ export class PostgresStore implements TokenStore, SessionStore {
   }
 
   async hit(key: string, windowSeconds: number): Promise<Counter> {
-    const [row] = (await this.query('hit', this.sql.hit, [key, Math.max(1, Math.ceil(windowSeconds * 1000))])).rows;
+    const [row] = (await this.query('hit', this.sql.hit, [key, windowMs(windowSeconds)])).rows;
     return toCounter(row);
   }
 
   async hitBelow(key: string, max: number, windowSeconds: number): Promise<CappedHit> {
-    const window = Math.max(1, Math.ceil(windowSeconds * 1000));
-    const [row] = (await this.query('hitBelow', this.sql.hitBelow, [key, max, window])).rows;
+    const [row] = (await this.query('hitBelow', this.sql.hitBelow, [key, max, windowMs(windowSeconds)])).rows;
     if (row !== undefined) return { ...toCounter(row), added: true };
     // Refused: report the counter as it stands (it may have expired since; then nothing is counted).
     const current = await this.peek(key);
@@ -162,6 +180,19 @@ export class PostgresStore implements TokenStore, SessionStore {
 
   async reset(key: string): Promise<void> {
     await this.query('reset', this.sql.reset, [key]);
+  }
+
+  /**
+   * Several hitBelow and peek in one round trip: one call of `counters_hit_below_many`, a function `migrate()` installs
+   * (one transaction, rows locked in key order). While the schema lacks it, the single-key statements.
+   */
+  hitBelowMany(hits: readonly CappedHitRequest[], peeks: readonly string[]): Promise<CounterBatch> {
+    return this.batches.hitBelowMany(hits, peeks);
+  }
+
+  /** Several hit, release and reset in one round trip: one call of `counters_change_many` (see hitBelowMany). */
+  changeMany(changes: readonly CounterChange[]): Promise<void> {
+    return this.batches.changeMany(changes);
   }
 
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
@@ -239,7 +270,8 @@ export class PostgresStore implements TokenStore, SessionStore {
   }
 
   private query(operation: string, text: string, values: unknown[]): Promise<PgResultLike> {
-    return queryWithin(this.pool, this.timeoutMs, operation, text, values);
+    if (this.prepared === undefined) return queryWithin(this.pool, this.timeoutMs, operation, text, values);
+    return queryWithin(this.pool, this.timeoutMs, operation, this.prepared.statement(text, values));
   }
 }
 

@@ -3,7 +3,10 @@
 
 /** Wraps whatever a store threw or a timeout; the token endpoint turns it into `temporarily_unavailable`. */
 export class StoreError extends Error {
-  constructor(operation: string, cause: unknown) {
+  constructor(
+    readonly operation: string,
+    cause: unknown,
+  ) {
     super(`token store operation ${operation} failed`, { cause });
     this.name = 'StoreError';
   }
