@@ -4,10 +4,11 @@
 import { SqlStoreError } from './sql-store-error';
 
 /**
- * PostgreSQL SQLSTATEs (Appendix A): 42P01 undefined_table (the schema or a table is missing), 42703 undefined_column
- * and 42883 undefined_function (a step of a later version is missing).
+ * PostgreSQL SQLSTATEs (Appendix A): 3F000 invalid_schema_name (a function called in a schema never created), 42P01
+ * undefined_table (the schema or a table is missing), 42703 undefined_column and 42883 undefined_function (a step of
+ * a later version is missing).
  */
-const PG_STATES = new Set(['42P01', '42703', '42883']);
+const PG_STATES = new Set(['3F000', '42P01', '42703', '42883']);
 
 /** SQLite's words for the same, from prepare or run: `no such table: epg_counters`, `table ... has no column named format`. */
 const SQLITE_MESSAGE = /^(no such (table|column|function): |table \S+ has no column named )/;
