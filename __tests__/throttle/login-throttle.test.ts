@@ -2,8 +2,8 @@
 // Brute-force protection of the password grant: lockouts, growing delays, soft buckets, trust proxy, forwarded IPs.
 
 import request from 'supertest';
-import { MemoryStore, type Client, type PasswordGrantOptions } from '../../lib';
-import { bucket, failKey, ipBucket, foldUsername } from '../../lib/throttle/keys';
+import { MemoryStore, type CappedHitRequest, type Client, type CounterBatch, type PasswordGrantOptions } from '../../lib';
+import { bucket, failKey, ipBucket, foldUsername, lockKey } from '../../lib/throttle/keys';
 import { basic, createServer, form, loadFixture, verifyUserFrom, WEB_SECRET, type TestServer } from '../helpers/server';
 
 interface Clocked {
@@ -58,6 +58,28 @@ describe('failed logins per username and IP', () => {
     expect(throttled).toEqual([
       { name: 'throttled', payload: { clientId: 'cli', ip: '198.51.100.7', username: 'alice', key: 'usernameIp', retryAfter: 30 } },
     ]);
+  });
+
+  it('counts Retry-After from when the store answered: a slow store never makes it point past the lock', async () => {
+    let now = Math.floor(Date.now() / 1000) * 1000;
+    let slow = false;
+    /** Each batch read answers two seconds after it was asked, as a store under load might. */
+    class SlowStore extends MemoryStore {
+      override async hitBelowMany(hits: readonly CappedHitRequest[], peeks: readonly string[]): Promise<CounterBatch> {
+        const batch = await super.hitBelowMany(hits, peeks);
+        if (slow) now += 2000;
+        return batch;
+      }
+    }
+    const store = new SlowStore({ now: () => now });
+    const server = await createServer({ now: () => now, store });
+    server.app.set('trust proxy', true);
+    for (let i = 0; i < 5; i++) expect((await login(server, 'alice', 'wrong')).status).toBe(400);
+    const lock = await store.peek(lockKey(bucket('usernameIp', `${foldUsername('alice')}\0${ipBucket('198.51.100.7')}`)));
+    slow = true;
+    const refused = await login(server, 'alice', 'correct horse');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBe(lock!.resetAt - now / 1000);
   });
 
   it('lets a burst of parallel guesses through only up to the threshold', async () => {

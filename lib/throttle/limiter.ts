@@ -206,21 +206,20 @@ async function startLock(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<C
  */
 async function nextPeriod(ctx: Context, rule: ResolvedRule, b: Bucket): Promise<Lock | undefined> {
   const store = counterStore(ctx);
-  const now = epochSeconds(ctx.config.now);
   const {
     peeks: [lock, level],
   } = await hitBelowMany(ctx, [], [lockKey(b), levelKey(b)]);
-  if (lock !== undefined) return { kind: b.kind, retryAfter: Math.max(1, lock.resetAt - now) };
+  if (lock !== undefined) return lockedUntil(ctx, b, lock.resetAt);
   if (level === undefined) {
     // Full, yet no lock ever ran. Usually the attempt that filled it is starting the first lock right now, but it may
     // never: its process died between its hitBelow and startLock (on a shared store its units stay counted), or
     // `max` was lowered under a live counter. Waiting for it would refuse everyone here until the window ends, so
     // start the lock as the filler would (startLock: exactly one creator raises the level) and wait it out.
     const started = await startLock(ctx, rule, b);
-    return { kind: b.kind, retryAfter: Math.max(1, started.resetAt - now) };
+    return lockedUntil(ctx, b, started.resetAt);
   }
   const next = await storeCall('hitBelow', () => store.hitBelow(lockKey(b), 1, lockSeconds(rule, level.count + 1)));
-  if (!next.added) return { kind: b.kind, retryAfter: Math.max(1, next.resetAt - now) };
+  if (!next.added) return lockedUntil(ctx, b, next.resetAt);
   // This attempt is a failure unless it succeeds: count it (past max, so the window slides from it) and raise the level.
   await changeMany(ctx, 'hit', [hit(levelKey(b), rule.windowSeconds), hit(failKey(b), rule.windowSeconds)]);
   return undefined;
@@ -231,7 +230,15 @@ async function tighten(ctx: Context, rule: ResolvedRule, b: Bucket, place: Bucke
   const store = counterStore(ctx);
   const claim = await storeCall('hitBelow', () => store.hitBelow(tightKey(b, place), 1, rule.windowSeconds));
   if (claim.added) return undefined;
-  return { kind: b.kind, retryAfter: Math.max(1, claim.resetAt - epochSeconds(ctx.config.now)) };
+  return lockedUntil(ctx, b, claim.resetAt);
+}
+
+/**
+ * The refusal of a bucket locked until `resetAt`. Retry-After counts from now, read after the store answered (not
+ * when the attempt began): a lock a slow store created a second later still says its own length, never more.
+ */
+function lockedUntil(ctx: Context, b: Bucket, resetAt: number): Lock {
+  return { kind: b.kind, retryAfter: Math.max(1, resetAt - epochSeconds(ctx.config.now)) };
 }
 
 /** The lock of the n-th period (n >= 1): lockSeconds, doubling per period, never longer than the window. */

@@ -137,6 +137,22 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     expect(counting.take()).toEqual(['find', 'rotate']);
   });
 
+  it('a refused attempt at a locked place costs 3: the reservation, the lock read, the release of the other buckets', async () => {
+    for (let i = 0; i < 5; i++) expect((await login('testuser1@example.com', 'wrong')).res.status).toBe(400);
+    const refused = await login('testuser1@example.com', 'wrong');
+    expect(refused.res.status).toBe(429);
+    expect(refused.statements).toEqual(['hitBelowMany', 'hitBelowMany', 'changeMany']);
+  });
+
+  it('single-key hitBelow (refused too) and release cost one statement each', async () => {
+    counting.take();
+    await store.hitBelow('trips-single', 1, 60);
+    expect(await store.hitBelow('trips-single', 1, 60)).toMatchObject({ count: 1, added: false });
+    await store.release('trips-single');
+    expect(await store.peek('trips-single')).toBeUndefined();
+    expect(counting.take()).toEqual(['hitBelowMany', 'hitBelowMany', 'changeMany', 'counter read']);
+  });
+
   it('a schema without the batch functions (step 003 not applied) still throttles, by single statements, until migrate()', async () => {
     await pool.query(`DROP FUNCTION "${schema}".counters_hit_below_many, "${schema}".counters_change_many`);
     const fallback = await login('alice', 'correct horse');

@@ -7,7 +7,7 @@ import { recordFromRow, sessionFromRow, sessionValues, tokenValues } from '../sh
 import { sessionListBounds } from '../shared/session-list';
 import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
 import type { PgPoolLike, PgResultLike } from './postgres-like';
-import { PgCounterBatch, windowMs } from './postgres-counter-batch';
+import { PgCounters } from './postgres-counters';
 import { PgNotificationListener } from './postgres-listener';
 import { PreparedStatements, queryWithin } from './postgres-query';
 import { PG_TABLES, postgresSchemaSql } from './postgres-schema';
@@ -47,8 +47,9 @@ const MAX_PAYLOAD_BYTES = 7900;
 /**
  * Keeps refresh tokens, revocations, counters and replay markers in PostgreSQL, so several instances agree and a
  * restart forgets nothing. Atomic steps are single statements (rotation: `UPDATE ... WHERE spent_at IS NULL`;
- * counters and claims: `INSERT ... ON CONFLICT`; take: `DELETE ... RETURNING`). Every expiry is judged by the
- * database's clock (`now()`), so instances agree whatever their own clocks say. Create the tables once with
+ * counters and claims: `INSERT ... ON CONFLICT`, a batch of counters one call of a function; take: `DELETE ...
+ * RETURNING`). Every expiry is judged by the database's clock (`now()`), so instances agree whatever their own
+ * clocks say. Create the tables once with
  * `await store.migrate()` (or run the numbered files of sql/postgres/ yourself); nothing runs DDL on the request path. On
  * shutdown call `store.close()`, then `pool.end()`; the store also lets go of its LISTEN connection once the pool
  * is ending, so a process that only ends its pool still exits.
@@ -65,7 +66,7 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
   private readonly timeoutMs: number;
   private readonly batch: number;
   private readonly sql: PostgresStatements;
-  private readonly batches: PgCounterBatch;
+  private readonly counters: PgCounters;
   /** Names of the statements, or undefined when `preparedStatements` is false. */
   private readonly prepared: PreparedStatements | undefined;
   private readonly channel: string;
@@ -89,7 +90,7 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
     if (typeof prepared !== 'boolean') fail('PostgresStore: options.preparedStatements', 'a boolean');
     this.prepared = prepared ? new PreparedStatements() : undefined;
     this.sql = postgresStatements(this.schema);
-    this.batches = new PgCounterBatch(this.schema, (operation, text, values) => this.query(operation, text, values), this);
+    this.counters = new PgCounters(this.schema, (operation, text, values) => this.query(operation, text, values), this.sql);
     this.channel = `${this.schema}_revocations`;
     this.stopSweeper = startSweeper(interval, () => this.sweep());
   }
@@ -104,7 +105,7 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
     try {
       await client.query(postgresSchemaSql(this.schema));
       client.release();
-      this.batches.installed();
+      this.counters.installed();
     } catch (err) {
       client.release(true);
       throw new SqlStoreError(`postgres migrate of schema "${this.schema}" failed`, err);
@@ -156,30 +157,25 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
   }
 
   async hit(key: string, windowSeconds: number): Promise<Counter> {
-    const [row] = (await this.query('hit', this.sql.hit, [key, windowMs(windowSeconds)])).rows;
-    return toCounter(row);
+    return this.counters.hit(key, windowSeconds);
   }
 
+  /** One round trip, refused or not (a batch of one). */
   async hitBelow(key: string, max: number, windowSeconds: number): Promise<CappedHit> {
-    const [row] = (await this.query('hitBelow', this.sql.hitBelow, [key, max, windowMs(windowSeconds)])).rows;
-    if (row !== undefined) return { ...toCounter(row), added: true };
-    // Refused: report the counter as it stands (it may have expired since; then nothing is counted).
-    const current = await this.peek(key);
-    return { count: current?.count ?? 0, resetAt: current?.resetAt ?? Math.ceil(Date.now() / 1000), added: false };
+    return this.counters.hitBelow(key, max, windowSeconds);
   }
 
+  /** One round trip, the delete at 0 included (a batch of one). */
   async release(key: string): Promise<void> {
-    const [row] = (await this.query('release', this.sql.release, [key])).rows;
-    if (row !== undefined && Number(row.count) <= 0) await this.query('release', this.sql.dropZero, [key]);
+    return this.counters.release(key);
   }
 
   async peek(key: string): Promise<Counter | undefined> {
-    const [row] = (await this.query('peek', this.sql.peek, [key])).rows;
-    return row === undefined ? undefined : toCounter(row);
+    return this.counters.peek(key);
   }
 
   async reset(key: string): Promise<void> {
-    await this.query('reset', this.sql.reset, [key]);
+    return this.counters.reset(key);
   }
 
   /**
@@ -187,12 +183,12 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
    * (one transaction, rows locked in key order). While the schema lacks it, the single-key statements.
    */
   hitBelowMany(hits: readonly CappedHitRequest[], peeks: readonly string[]): Promise<CounterBatch> {
-    return this.batches.hitBelowMany(hits, peeks);
+    return this.counters.hitBelowMany(hits, peeks);
   }
 
   /** Several hit, release and reset in one round trip: one call of `counters_change_many` (see hitBelowMany). */
   changeMany(changes: readonly CounterChange[]): Promise<void> {
-    return this.batches.changeMany(changes);
+    return this.counters.changeMany(changes);
   }
 
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
@@ -277,11 +273,6 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
 
 function toRecord(id: string, row: Row): RefreshTokenRecord {
   return recordFromRow('postgres', id, row, Number(row.expires_s));
-}
-
-function toCounter(row: Row | undefined): Counter {
-  if (row === undefined) throw new SqlStoreError('postgres counter returned no row');
-  return { count: Number(row.count), resetAt: Math.ceil(Number(row.reset_at)) };
 }
 
 function decodeRevocation(payload: string): Revocation | undefined {
