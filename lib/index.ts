@@ -44,6 +44,7 @@ export type { SqliteStoreOptions, SqliteDatabaseLike, SqliteStatementLike, Sqlit
 export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/shared/store';
 export type { RefreshTokenStore, RevocationStore, CounterStore, CappedHit, OneShotStore } from './stores/shared/store';
 export type { SessionStore, SessionRecord, SaveSessionOptions, ListSessionsOptions } from './stores/shared/session-store';
+export type { SessionInfo, ListSessionsPage, RevokeSessionsOptions } from './grants/app-sessions';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { BearerStrategy } from './bearer/strategy';
 export type { RequireTokenOptions } from './bearer/authorize';
