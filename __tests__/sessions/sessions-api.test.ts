@@ -85,6 +85,33 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     expect(await s.auth.listSessions('u-nobody')).toEqual([]);
   });
 
+  it('keeps the login\'s IP and User-Agent only with sessionDetails, bounded, and deletes them with the session', async () => {
+    const s = await createServer({ store, now, sessionDetails: true });
+    const agent = `Mozilla/5.0 \t(X11)${'x'.repeat(300)}`;
+    const res = await request(s.app).post('/oauth2/token').set('User-Agent', agent).type('form')
+      .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }));
+    expect(res.status).toBe(200);
+    const [session] = await s.auth.listSessions('u-bob');
+    expect(session.ip).toMatch(/127\.0\.0\.1/);
+    expect(session.userAgent).toBe(`Mozilla/5.0 (X11)${'x'.repeat(300)}`.slice(0, 256));
+    // Of the login: a refresh from elsewhere does not change them.
+    const refreshed = await request(s.app).post('/oauth2/token').set('User-Agent', 'curl/8').type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: res.body.refresh_token }));
+    expect(refreshed.status).toBe(200);
+    expect((await s.auth.listSessions('u-bob'))[0]).toMatchObject({ ip: session.ip, userAgent: session.userAgent });
+    // Ending the session deletes its record, details included.
+    expect(await s.auth.revokeSessions('u-bob')).toBe(1);
+    expect(await store.findSession(session.id)).toBeUndefined();
+    // Without the option nothing is kept.
+    const plain = await createServer({ store, now });
+    await request(plain.app).post('/oauth2/token').set('User-Agent', agent).type('form')
+      .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }));
+    const [kept] = await plain.auth.listSessions('u-bob');
+    expect(kept.ip).toBeUndefined();
+    expect(kept.userAgent).toBeUndefined();
+    expect(await store.findSession(kept.id)).not.toHaveProperty('userAgent');
+  });
+
   it('refuses a bad limit, before, sub or option as a TypeError naming it', async () => {
     const s = await createServer({ store, now });
     for (const limit of [0, -1, 1.5, 1001, Number.NaN, '10']) {
