@@ -19,7 +19,7 @@ export type LoginFailureReason =
  * - `revoked`: the client revoked one of its refresh tokens at `/revoke` (RFC 7009).
  * - `expired`: a refresh token of a family past its absolute lifetime (`refreshTokenAbsoluteTTL`) was presented; the
  *   end is noticed then, not when it passes, and only while the store still holds the record.
- * - `app`: reserved for the app's own call (`revokeSessions`, coming with session records), whose reason rides in
+ * - `app`: the app's own call (`auth.revokeSession`, `auth.revokeSessions`), whose reason (if any) rides in
  *   `appReason`.
  */
 export type SessionEndReason = 'user_gone' | 'reused' | 'revoked' | 'expired' | 'app';
@@ -86,7 +86,7 @@ export interface EventMap {
     /** With `reason: 'app'` only: the reason the app gave. */
     readonly appReason?: string;
   };
-  /** Reserved for `auth.unlock(username)` (coming): an administrator lifted the throttle's lock on a username. */
+  /** `auth.unlock(username)`: an administrator lifted the throttle's locks on a username. */
   'account.unlocked': RequestEventBase & { readonly username: string };
   'token.revoked': RequestEventBase & { readonly tokenType: 'access_token' | 'refresh_token'; readonly sid?: string; readonly jti?: string };
   'token.rejected': RequestEventBase & { readonly error: string; readonly detail?: string };

@@ -13,8 +13,10 @@ import { checkMemoryStoreInCluster } from './context/memory-store-cluster';
 import { createDiscoveryRouter } from './discovery/router';
 import { createRouter } from './endpoints/router';
 import type { EventMap, EventName } from './events';
+import { listSessions, revokeSession, revokeSessions, type ListSessionsPage, type RevokeSessionsOptions, type SessionInfo } from './grants/app-sessions';
 import { resolveConfig, type PasswordGrantOptions } from './options';
 import type { TokenStore } from './stores/shared/store';
+import { unlockAccount } from './throttle/unlock';
 import type { AuthInfo } from './types';
 
 
@@ -74,6 +76,35 @@ export class PasswordGrant extends EventEmitter {
       throw bearerFailure(this.#ctx, undefined, err);
     }
   };
+
+  /**
+   * The user's live sessions (one per login), most recently used first; pass the last one's `lastUsedAt` as `before`
+   * for the next page. Needs a store that implements SessionStore (every store of the package does).
+   * @example const sessions = await auth.listSessions(req.auth.sub, { limit: 20 });
+   */
+  listSessions = (sub: string, options?: ListSessionsPage): Promise<SessionInfo[]> => listSessions(this.#ctx, sub, options);
+
+  /**
+   * Ends one session of `sub`: its refresh tokens are refused, and its access tokens too, on every instance (by the
+   * store's broadcast). False when `sub` has no such session. Emits `session.revoked` (`reason: 'app'`).
+   * @example await auth.revokeSession(req.auth.sub, req.params.id, { reason: 'signed_out' })
+   */
+  revokeSession = (sub: string, sessionId: string, options?: RevokeSessionsOptions): Promise<boolean> =>
+    revokeSession(this.#ctx, sub, sessionId, options);
+
+  /**
+   * Ends every session of `sub` but `options.except`, as revokeSession ends one, and refuses the user's refresh tokens
+   * issued before session records existed. The number of sessions ended (docs/sessions.md).
+   * @example await auth.revokeSessions(req.auth.sub, { except: req.auth.sid, reason: 'password_changed' })
+   */
+  revokeSessions = (sub: string, options?: RevokeSessionsOptions): Promise<number> => revokeSessions(this.#ctx, sub, options);
+
+  /**
+   * Lifts the throttle's locks earned against the account `username` names (per username, and per username and IP),
+   * never the per-IP locks. Emits `account.unlocked`.
+   * @example await auth.unlock('alice')
+   */
+  unlock = (username: string): Promise<void> => unlockAccount(this.#ctx, username);
 
   override on<K extends EventName>(event: K, listener: (payload: EventMap[K]) => void): this {
     return super.on(event, listener);

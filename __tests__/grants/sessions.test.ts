@@ -8,50 +8,20 @@ import request from 'supertest';
 import {
   ConfigError,
   MemoryStore,
-  RedisStore,
-  SqliteStore,
   type SessionRecord,
   type SessionStore,
   type TokenStore,
 } from '../../lib';
 import { loginCli } from '../helpers/login';
-import { DATABASE_URL, dropSchema, migratedStore, uniqueSchema } from '../helpers/postgres';
-import { deletePrefix, REDIS_URL, redisClient, uniquePrefix } from '../helpers/redis';
 import { createServer, form } from '../helpers/server';
-import { tempDatabase } from '../helpers/sqlite';
+import { SESSION_STORES } from '../helpers/session-stores';
 
 type Store = TokenStore & SessionStore;
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
 const sidOf = (accessToken: string): string => JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).sid;
 
-/** A fresh store of each kind, and how to dispose of it; the SQL and Redis ones only where their service is set. */
-type Make = () => Promise<{ store: Store; done: () => Promise<void> }>;
-const STORES: ReadonlyArray<readonly [string, Make]> = [
-  ['MemoryStore', async () => {
-    const store = new MemoryStore();
-    return { store, done: () => store.close() };
-  }],
-  ['SqliteStore', async () => {
-    const { db, remove } = tempDatabase('sessions');
-    const store = new SqliteStore({ database: db, sweepIntervalMs: 0 });
-    await store.migrate();
-    return { store, done: async () => { await store.close(); remove(); } };
-  }],
-  ...(DATABASE_URL ? [['PostgresStore', async () => {
-    const schema = uniqueSchema('sessions');
-    const { store, done } = await migratedStore(schema, { sweepIntervalMs: 0 });
-    return { store, done: async () => { await done(); await dropSchema(schema); } };
-  }] as const satisfies readonly [string, Make]] : []),
-  ...(REDIS_URL ? [['RedisStore', async () => {
-    const client = redisClient();
-    const prefix = uniquePrefix('sessions');
-    const store = new RedisStore({ client, prefix });
-    return { store, done: async () => { await store.close(); await deletePrefix(client, prefix); await client.quit(); } };
-  }] as const satisfies readonly [string, Make]] : []),
-];
-
-describe.each(STORES)('sessions over HTTP: %s', (_name, make) => {
+describe.each(SESSION_STORES)('sessions over HTTP: %s', (_name, make) => {
   let store: Store;
   let done: () => Promise<void>;
   let clock: number;

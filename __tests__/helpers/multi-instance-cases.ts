@@ -2,6 +2,7 @@
 // The cases every shared store must pass with two app instances as two processes (Redis and PostgreSQL suites).
 
 import type { Instance } from '../redis/instances';
+import { eventually } from './eventually';
 
 /** Logs alice in on `on` and returns her refresh and access tokens. */
 export async function login(on: Instance): Promise<{ refresh: string; access: string }> {
@@ -41,6 +42,22 @@ export function sharedInstanceCases(pair: () => readonly [Instance, Instance], p
     expect((await b.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(2);
     expect((await a.testCall('POST', '/hit', { key, window: 60 })).body.count).toBe(3);
     expect((await b.testCall('GET', `/peek?key=${encodeURIComponent(key)}`)).body.count).toBe(3);
+  });
+
+  it('auth.revokeSessions on A refuses on B the access token B had cached, and the refresh token', async () => {
+    const [a, b] = pair();
+    const { refresh, access } = await login(a);
+    const me = await b.me(access);
+    expect(me.status).toBe(200);
+    const { sub, sid } = me.body as { sub: string; sid: string };
+    expect((await b.me(access)).status).toBe(200); // now a cache hit on B
+    expect((await a.testCall('POST', '/revoke-sessions', { sub, reason: 'password_changed' })).body.ended).toBeGreaterThanOrEqual(1);
+    // A broadcast, not a poll: B hears the family revocation (the documented propagation delay), then refuses.
+    await eventually(async () => (await b.state()).revocations.some((r) => r?.kind === 'family' && r.id === sid), 'B to hear the revocation');
+    expect((await b.me(access)).status).toBe(401);
+    const refused = await b.refresh(refresh);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_grant');
   });
 
   it(`${parallel} parallel refreshes of one token split across both instances give exactly one 200`, async () => {

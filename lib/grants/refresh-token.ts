@@ -18,6 +18,7 @@ import type { TokenBinding } from '../dpop/token-request';
 import { successorToken } from './successor';
 import { userCheckedScope } from './refresh-user';
 import { endSession } from './end-session';
+import { assertFamilyListed } from './subject-mark';
 
 export async function refreshTokenGrant(ctx: Context, req: Request, params: FormParams, client: Client, binding: TokenBinding = {}): Promise<Issued> {
   const { config } = ctx;
@@ -37,6 +38,8 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
     throw invalidGrant('refresh token family reached its absolute lifetime');
   }
   if (record.expiresAt <= now) throw invalidGrant('unknown, expired or revoked refresh token');
+  // Before the spent check: a retry within refreshReuseGrace is refused by auth.revokeSessions too.
+  await assertFamilyListed(ctx, record, client);
   if (record.spentAt !== undefined) return spent(ctx, req, params, record, client, presented, now, binding);
   const jkt = refreshBinding(client, record, binding);
 

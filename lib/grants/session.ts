@@ -16,6 +16,23 @@ export interface LoginSession {
   readonly now: number;
   /** The first refresh token's id; absent when the login issued none. */
   readonly refreshTokenId?: string;
+  /** With `options.sessionDetails`: the end user's IP as the throttle saw it, and the User-Agent header. */
+  readonly ip?: string;
+  readonly userAgent?: string;
+}
+
+/** The longest User-Agent a session keeps (the header can be kilobytes; a list needs a name, not a fingerprint). */
+export const MAX_USER_AGENT = 256;
+
+/**
+ * What a session keeps of a User-Agent header: control characters (which a log or a UI would render) removed, at
+ * most MAX_USER_AGENT characters, never half a surrogate pair; undefined when nothing is left.
+ */
+export function sessionUserAgent(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  let kept = header.replace(/\p{Cc}/gu, '').trim().slice(0, MAX_USER_AGENT);
+  if (/[\uD800-\uDBFF]$/.test(kept)) kept = kept.slice(0, -1);
+  return kept === '' ? undefined : kept;
 }
 
 /**
@@ -34,5 +51,10 @@ export function loginSession(ctx: Context, client: Client, login: LoginSession):
     lastUsedAt: login.now,
     expiresAt: lastIssue + accessTokenTTL(ctx, client) + acceptedPastExp(ctx),
   };
-  return login.refreshTokenId === undefined ? session : { ...session, refreshTokenId: login.refreshTokenId };
+  return {
+    ...session,
+    ...(login.refreshTokenId === undefined ? {} : { refreshTokenId: login.refreshTokenId }),
+    ...(login.ip === undefined ? {} : { ip: login.ip }),
+    ...(login.userAgent === undefined ? {} : { userAgent: login.userAgent }),
+  };
 }

@@ -86,6 +86,7 @@ export function resolveConfig(options: unknown): Config {
     refreshReuseGrace: resolveReuseGrace(o.refreshReuseGrace),
     successorKey: resolveSuccessorKey(o.refreshTokenSecret, keyring),
     silencedWarnings: resolveWarnings(o.warnings),
+    sessionDetails: flag(o.sessionDetails, false, 'options.sessionDetails'),
   };
   // Checked against the resolved refreshTokenTTL, hence after it.
   const refreshTokenAbsoluteTTL = resolveRefreshTokenAbsoluteTTL(o.refreshTokenAbsoluteTTL, config.refreshTokenTTL);

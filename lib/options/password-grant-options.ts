@@ -117,6 +117,13 @@ export interface PasswordGrantOptions extends StandardsOptions {
    * sessions and their refresh tokens (about 70 KB of Redis). At most 10000.
    */
   readonly maxSessionsPerUser?: number;
+  /**
+   * Keep, in each session record, the login's IP (the end user's, as the throttle sees it) and User-Agent (at most
+   * 256 characters, control characters removed), for the app's "where am I signed in" list (`auth.listSessions`).
+   * They are personal data: kept only with this option, only in the session record, as recorded at the login (a
+   * refresh does not update them), and deleted with the session (docs/sessions.md). Default false.
+   */
+  readonly sessionDetails?: boolean;
 }
 
 /** Every option name, as a value: the compiler keeps it complete (a missing or extra key does not type-check). */
@@ -154,4 +161,5 @@ export const KNOWN_OPTIONS: Record<keyof PasswordGrantOptions, true> = {
   discovery: true,
   warnings: true,
   maxSessionsPerUser: true,
+  sessionDetails: true,
 };

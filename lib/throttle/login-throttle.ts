@@ -17,6 +17,7 @@ import {
   type Place,
   type Reservation,
 } from './limiter';
+import { liftUnlocked } from './unlock';
 import { usernameKey } from './username-key';
 
 /** Who is logging in, from where, through which client. */
@@ -90,8 +91,12 @@ export function loginThrottle(ctx: Context, attempt: LoginAttempt): LoginThrottl
   return {
     async guard() {
       const old = legacy === undefined ? undefined : await legacyLock(ctx, legacy);
-      if (old !== undefined) refuse(old);
-      const reserved = await reserve(ctx, throttle, plans, place);
+      if (old !== undefined && !(await liftUnlocked(ctx, throttle, user, legacy as Bucket, true))) refuse(old);
+      let reserved = await reserve(ctx, throttle, plans, place);
+      // Only a refused place pays for the unlock check (auth.unlock): the common attempt reads nothing more.
+      if (reserved.lock?.kind === 'usernameIp' && (await liftUnlocked(ctx, throttle, user, place.counted))) {
+        reserved = await reserve(ctx, throttle, plans, place);
+      }
       if (reserved.lock !== undefined) refuse(reserved.lock);
       held = reserved.reservation;
     },

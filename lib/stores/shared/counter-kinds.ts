@@ -14,13 +14,15 @@ export const THROTTLE_PREFIX = {
   known: 'thr:k:',
   /** The one attempt a place gets while a soft bucket is full. */
   tight: 'thr:t:',
+  /** `auth.unlock`: a username's unlock, and each place's claim of the one lift it gives (throttle/unlock.ts). */
+  unlocked: 'thr:u:',
 } as const;
 
 /**
  * MemoryStore's counter budgets. A flood can only push out counters of the budget it writes to:
  * - `closing`: what keeps something shut: locks, lock levels, and a failure counter once it is full (a full counter
  *   is what refuses the next attempt; forgetting it would hand its guesser a fresh budget). Filled only by attempts
- *   that reach a bucket's `max`.
+ *   that reach a bucket's `max`. Unlocks and their claims too (a forgotten claim would lift a lock twice).
  * - `known`: remembered successes, written only after a credential checked out. Failures cannot push them out, so a
  *   flood cannot take a user's exemption from the shared buckets away.
  * - `open`: everything else: failure counters below their max, tight claims, keys that are not the throttle's.
@@ -29,7 +31,7 @@ export type CounterBudget = 'closing' | 'known' | 'open';
 
 /** The budget of counter `key`; `full` says whether it reached the `max` of a `hitBelow` call. */
 export function counterBudget(key: string, full: boolean): CounterBudget {
-  if (key.startsWith(THROTTLE_PREFIX.lock) || key.startsWith(THROTTLE_PREFIX.level)) return 'closing';
+  if (key.startsWith(THROTTLE_PREFIX.lock) || key.startsWith(THROTTLE_PREFIX.level) || key.startsWith(THROTTLE_PREFIX.unlocked)) return 'closing';
   if (key.startsWith(THROTTLE_PREFIX.known)) return 'known';
   return full && key.startsWith(THROTTLE_PREFIX.failures) ? 'closing' : 'open';
 }

@@ -21,9 +21,9 @@ export interface SessionRecord {
   readonly expiresAt: number;
   /** The id (SHA-256) of its current refresh token; absent when the login issued none. */
   readonly refreshTokenId?: string;
-  /** Reserved: the address the login came from, stored when given (the library does not set it yet). */
+  /** The end user's IP at the login, stored when given (the library gives it with `options.sessionDetails`). */
   readonly ip?: string;
-  /** Reserved: the login's User-Agent, stored when given (the library does not set it yet). */
+  /** The login's User-Agent, stored when given (the library gives it with `options.sessionDetails`). */
   readonly userAgent?: string;
 }
 

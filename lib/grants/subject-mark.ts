@@ -1,0 +1,40 @@
+// lib/grants/subject-mark.ts
+// "Every session of this user ended": a per-user mark that refuses refresh tokens no session record lists (older ones).
+
+import type { Context } from '../context';
+import { invalidGrant } from '../errors/oauth-error';
+import { storeCall } from '../stores/shared/store-call';
+import type { RefreshTokenRecord } from '../stores/shared/store';
+import type { Client } from '../types';
+import { sha256 } from '../util/crypto';
+import { familyRevocationTTL, revokeFamily } from './family';
+
+/** The mark's id, stored as a family revocation mark: hashed, so no user id sits in a store key. */
+const markId = (sub: string): string => `subject:${sha256(sub)}`;
+
+/**
+ * Called by `revokeSessions` once the user's listed sessions are ended: revokes, as a family mark, the user's
+ * families that have no session record (issued before session records existed). A family with a record is ended
+ * through it (its own family mark) and never needs this one, so the `except` session, which has a record, is spared.
+ */
+export function markSubjectRevoked(ctx: Context, sub: string): Promise<void> {
+  return storeCall('revokeFamily', () => ctx.config.store.revokeFamily(markId(sub), familyRevocationTTL(ctx)));
+}
+
+/**
+ * At a refresh, before anything is spent: a family without a session record (the store keeps sessions, yet this
+ * login has none) predates them, and is refused once `revokeSessions` marked its user; its family is then revoked
+ * for good (the mark may end before a per-client longer lifetime does). One store read per refresh
+ * (`findSession`), a second only for such an old family.
+ */
+export async function assertFamilyListed(ctx: Context, record: RefreshTokenRecord, client: Client): Promise<void> {
+  const { sessions } = ctx.config;
+  if (sessions === undefined) return;
+  const session = await storeCall('findSession', () => sessions.findSession(record.familyId));
+  if (session !== undefined) return;
+  const id = markId(record.sub);
+  const marked = await storeCall('isAccessTokenRevoked', () => ctx.config.store.isAccessTokenRevoked(id, id));
+  if (!marked) return;
+  await revokeFamily(ctx, record.familyId, client, record.authTime);
+  throw invalidGrant("refresh token predates session records and its user's sessions were all revoked");
+}
