@@ -1,11 +1,17 @@
 // __tests__/helpers/global-teardown.test.ts
-// Jest exits by itself after suites that close what they open; a suite that leaks a handle fails the run, never hangs it.
+// Jest exits by itself after suites that close what they open; a leaked handle or a stuck exit fails the run at once.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CONFIG = path.join(__dirname, 'fixtures', 'exit', 'jest.config.js');
+
+const children: ChildProcess[] = [];
+// A Jest that the watchdog failed to kill (the failure under test) must not outlive its test.
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 /** Runs the project's Jest config on one fixture suite in a child process; resolves with how that Jest ended. */
 function jest(suite: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
@@ -16,6 +22,7 @@ function jest(suite: string): Promise<{ code: number | null; signal: NodeJS.Sign
       env: { ...process.env, JEST_EXIT_WITHIN_MS: '10000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.push(child);
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -34,6 +41,14 @@ it('is killed with a message naming the cause when a suite leaves a server open,
   const run = await jest('leaves-server-open');
   expect(run.output).toContain('1 passed');
   expect(run.signal).toBe('SIGKILL');
-  expect(run.output).toContain('Jest did not exit 10 s after its last suite');
+  expect(run.output).toContain('Jest did not exit 10 s after its last suite: something keeps it alive');
   expect(run.output).toContain('--detectOpenHandles');
 }, 60_000);
+
+it('tells a process stuck after its event loop drained (in exit, not on a handle) from a leak, and kills it too', async () => {
+  const run = await jest('stuck-at-exit');
+  expect(run.output).toContain('1 passed');
+  expect(run.signal).toBe('SIGKILL');
+  expect(run.output).toContain("Jest ran its 'exit' event but its process did not end 10 s later: not an open handle");
+  expect(run.output).not.toContain('something keeps it alive');
+}, 90_000);
