@@ -385,6 +385,30 @@ describe('assertion replay cache under a flood (MemoryStore maxMarkers)', () => 
     expect((await send(signed(120))).status).toBe(200);
   });
 
+  it("one client flooding assertions with the longest exp leaves another client's short-lived assertion accepted", async () => {
+    const { events, clock, now, send } = await flooded();
+    // Client A (client_secret_jwt: a cheap HMAC each) signs with exp = now + maxLifetime + clockTolerance, the latest
+    // accepted, and fills its budget of 4 and then some.
+    const longest = () => signJwt(assertionClaims('s-jwt', { iat: now(), exp: now() + 300 + 5 }), SHARED, 'HS256');
+    const flood: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      clock.ms += 1000;
+      flood.push(longest());
+      expect((await send(flood[i])).status).toBe(200);
+    }
+    // Client B's fresh assertion expires long before any of A's markers: judged on B's own budget, accepted.
+    clock.ms += 1000;
+    expect((await send(rsaAssertion({ iat: now(), exp: now() + 60 }))).status).toBe(200);
+    expect(events).not.toContainEqual(expect.objectContaining({ name: 'client.failed' }));
+    // A's replays are still refused: its latest as already used, its forgotten first as "cannot tell".
+    expect((await send(flood[5])).status).toBe(401);
+    expect((await send(flood[0])).status).toBe(401);
+    expect(events.filter((e) => e.name === 'client.failed').map((e) => (e.payload as { detail: string }).detail)).toEqual([
+      'assertion jti was already used',
+      'replay cache full: assertion expires too soon to check for reuse',
+    ]);
+  });
+
   it('a flood of DPoP proofs from a public client neither forgets nor refuses an assertion', async () => {
     const { app, events, clock, now, send, signed } = await flooded();
     const assertion = signed(30);

@@ -78,7 +78,10 @@ export async function verifyClientAssertion(ctx: Context, req: Request, client: 
   // (until exp + clockTolerance, which may have a fraction), plus a second for rounding.
   const now = epochSeconds(ctx.config.now);
   const ttl = Math.max(1, Math.ceil(exp + ctx.config.clockTolerance) - now + 1);
-  const claim = await claimMarker(ctx.config.store, `client_assertion:${sha256(`${client.id}\0${jti}`)}`, ttl);
+  // The client's own prefix gives it its own budget in a bounded store (marker-set.ts): one client flooding
+  // assertions with the longest exp cannot make another's shorter ones 'full'.
+  const key = `client_assertion/${sha256(client.id).slice(0, 22)}:${sha256(`${client.id}\0${jti}`)}`;
+  const claim = await claimMarker(ctx.config.store, key, ttl);
   if (claim === 'seen') throw invalidClient('assertion jti was already used');
   // A bounded store that had to forget assertions expiring as late as this one cannot tell whether it is a replay:
   // refused, and a client that signs a new assertion (a later exp) is remembered as usual.

@@ -211,6 +211,34 @@ describe('MemoryStore maxMarkers (replay markers, per kind)', () => {
     await store.close();
   });
 
+  it('budgets each client apart within client_assertion, for more clients than there are kinds', async () => {
+    let now = 1_700_000_000_000;
+    const store = new MemoryStore({ maxMarkers: 2, now: () => now });
+    for (let i = 0; i < 5; i++) {
+      now += 3000;
+      expect(await store.claimOnce(`client_assertion/flood:${i}`, 305)).toBe(true);
+    }
+    await expect(store.claimOnce('client_assertion/flood:late', 60)).rejects.toBeInstanceOf(StoreFullError);
+    for (let c = 0; c < 40; c++) expect(await store.claimOnce(`client_assertion/c${c}:a`, 60)).toBe(true);
+    expect(await store.claimOnce('client_assertion/c39:a', 60)).toBe(false);
+    await store.close();
+  });
+
+  it('keeps an emptied kind while its floor can still refuse a replay, then lets it go', async () => {
+    let now = 1_700_000_000_000;
+    const store = new MemoryStore({ maxMarkers: 1, now: () => now });
+    expect(await store.claimOnce('client_assertion/a:long', 100)).toBe(true);
+    expect(await store.claimOnce('client_assertion/a:short', 10)).toBe(true); // forgets `long`, expiring at +100 s
+    now += 20_000;
+    store.sweep(); // `short` expired: the kind holds no marker, but its floor still covers `long`
+    await expect(store.claimOnce('client_assertion/a:long', 80)).rejects.toBeInstanceOf(StoreFullError);
+    now += 100_000;
+    store.sweep();
+    expect(store.size).toBe(0);
+    expect(await store.claimOnce('client_assertion/a:long', 80)).toBe(true);
+    await store.close();
+  });
+
   it('refuses a budget below 1', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, '10']) {
       expect(() => new MemoryStore({ maxMarkers: bad as number })).toThrow('MemoryStore: options.maxMarkers must be an integer >= 1');

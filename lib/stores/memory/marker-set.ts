@@ -54,6 +54,11 @@ export class MarkerSet {
     while (this.heapExpiry.length > 0 && this.heapExpiry[0] <= now) this.popTop();
   }
 
+  /** True when dropping this set loses nothing: no live marker, and a floor that can no longer refuse a claim. */
+  idle(now: number): boolean {
+    return this.expiries.size === 0 && this.floor + SLACK_MS <= now;
+  }
+
   private forgetFirst(): void {
     const expiry = this.heapExpiry[0];
     this.popTop();
@@ -95,17 +100,21 @@ export class MarkerSet {
   }
 }
 
-/** Kinds of replay markers with a budget of their own; keys of any further prefix share one more. */
+/** Families of replay markers with budgets of their own; keys of any further family share one more. */
 const MAX_KINDS = 16;
 /** The shared kind: no prefix contains a colon, so it cannot collide with one. */
 const OTHER_KIND = ':';
 
 /**
  * A MarkerSet of `max` markers per kind, the kind being the key's prefix up to its first colon (`dpop`,
- * `client_assertion`): a flood of one kind never makes another forget a marker or refuse a claim.
+ * `client_assertion/<client>`): a flood of one kind never makes another forget a marker or refuse a claim. The
+ * family is the kind up to its first `/`: at most MAX_KINDS - 1 families get kinds of their own, each with as many
+ * kinds as its keys name (client assertions: one per client whose assertion verified, so one client's flood never
+ * refuses another's assertions). A kind is created on its first claim and dropped by `sweep` once it is idle.
  */
 export class ReplayMarkers {
   private readonly kinds = new Map<string, MarkerSet>();
+  private readonly families = new Set<string>();
 
   constructor(private readonly max: number) {}
 
@@ -116,7 +125,10 @@ export class ReplayMarkers {
   }
 
   sweep(now: number): void {
-    for (const set of this.kinds.values()) set.sweep(now);
+    for (const [kind, set] of this.kinds) {
+      set.sweep(now);
+      if (set.idle(now)) this.kinds.delete(kind);
+    }
   }
 
   /** True the first time, false for a live marker; throws StoreFullError when the key's kind cannot tell. */
@@ -131,7 +143,10 @@ export class ReplayMarkers {
   private kindOf(key: string): MarkerSet {
     const colon = key.indexOf(':');
     const prefix = colon < 0 ? '' : key.slice(0, colon);
-    const kind = this.kinds.has(prefix) || this.kinds.size < MAX_KINDS - 1 ? prefix : OTHER_KIND;
+    const slash = prefix.indexOf('/');
+    const family = slash < 0 ? prefix : prefix.slice(0, slash);
+    if (!this.families.has(family) && this.families.size < MAX_KINDS - 1) this.families.add(family);
+    const kind = this.families.has(family) ? prefix : OTHER_KIND;
     let set = this.kinds.get(kind);
     if (set === undefined) this.kinds.set(kind, (set = new MarkerSet(this.max)));
     return set;

@@ -32,8 +32,8 @@ export interface MemoryStoreOptions {
    */
   readonly maxEntries?: number;
   /**
-   * Hard cap on replay markers (`claimOnce`), per kind (the key up to its first `:`: DPoP proofs and client
-   * assertions apart). A live marker is never silently forgotten: when a kind is full, the marker that expires first
+   * Hard cap on replay markers (`claimOnce`), per kind (the key up to its first `:`: DPoP proofs apart from client
+   * assertions, and each client's assertions apart from another's). A live marker is never silently forgotten: when a kind is full, the marker that expires first
    * is, and every later claim that would expire no later is refused with `StoreFullError` (the library then asks for
    * a fresh proof or assertion) instead of risking a replay. A kind holds `maxMarkers` per acceptance window: with the
    * defaults a DPoP proof is remembered about 66 s (`dpop.proofMaxAge` + `clockTolerance` + 1), so 100000 markers keep
