@@ -96,7 +96,7 @@ describe('store keys of the throttle', () => {
     const keys = [...store.keys].filter((k) => k.startsWith('thr:'));
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      expect(key).toMatch(/^thr:([flnk]:|t:(username|client):[A-Za-z0-9_-]{43}:)(usernameIp|username|ip|clientIp|client|account):[A-Za-z0-9_-]{43}$/);
+      expect(key).toMatch(/^thr:([flnk]:|kc:|t:(username|client):[A-Za-z0-9_-]{43}:)(usernameIp|username|ip|clientIp|client|account):[A-Za-z0-9_-]{43}$/);
       expect(key).not.toMatch(/alice|mallory|203\.0\.113|web/);
     }
     // Existing deployments' counters (e.g. in Redis) keep their meaning: the key of a bucket is a fixed formula.

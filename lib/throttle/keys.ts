@@ -26,6 +26,8 @@ export const failKey = (b: Bucket): string => `${P.failures}${b.name}`;
 export const lockKey = (b: Bucket): string => `${P.lock}${b.name}`;
 export const levelKey = (b: Bucket): string => `${P.level}${b.name}`;
 export const knownKey = (b: Bucket): string => `${P.known}${b.name}`;
+/** How many accounts (spellings) have a marker at a place (limiter.ts `recordSuccess` bounds them). */
+export const knownCountKey = (place: Bucket): string => `${P.knownCount}${place.name}`;
 
 /** The one attempt a place (username+IP or client+IP) gets while a per-username or per-client bucket is full. */
 export const tightKey = (b: Bucket, place: Bucket): string => `${P.tight}${b.name}:${place.name}`;

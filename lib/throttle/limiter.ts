@@ -9,7 +9,7 @@ import type { CappedHitRequest, CounterBatch, CounterChange } from '../stores/sh
 import type { CappedHit, Counter } from '../stores/shared/counter-store';
 import { counterBatch, counterStore } from './throttle-store';
 import { epochSeconds } from '../util/clock';
-import { failKey, knownKey, levelKey, lockKey, tightKey, type Bucket } from './keys';
+import { failKey, knownCountKey, knownKey, levelKey, lockKey, tightKey, type Bucket } from './keys';
 import type { BucketKind, ResolvedRule, ThrottleConfig } from '../options/throttle';
 
 /** A refusal: which bucket is full and for how many more seconds. */
@@ -55,6 +55,8 @@ export interface Reservation {
   readonly place: CappedHit | undefined;
   /** The account's "succeeded here" marker, as read before the check. */
   readonly marker: Counter | undefined;
+  /** How many accounts have a marker at the place, as read before the check (undefined: none, or not counted). */
+  readonly markers: Counter | undefined;
   /** A full bucket let this attempt through only because of the marker. */
   readonly exempted: boolean;
 }
@@ -79,8 +81,9 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
     const rule = throttle.rules[p.bucket.kind] as ResolvedRule;
     return { key: failKey(p.bucket), max: rule.max, windowSeconds: rule.windowSeconds };
   });
-  const { hits, peeks } = await hitBelowMany(ctx, requests, remembering ? [knownKey(place.account)] : []);
-  const marker = peeks[0];
+  const peeked = remembering ? [knownKey(place.account), ...(spelled(place) ? [knownCountKey(place.counted)] : [])] : [];
+  const { hits, peeks } = await hitBelowMany(ctx, requests, peeked);
+  const [marker, markers] = peeks;
   const known = marker !== undefined;
   const held = active.filter((_, i) => hits[i].added).map((p) => p.bucket);
   let exempted = false;
@@ -107,8 +110,18 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
     throw err;
   }
   const placeIndex = active.findIndex((p) => p.bucket.name === place.counted.name);
-  return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], marker, exempted } };
+  return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], marker, markers, exempted } };
 }
+
+/** A place whose accounts are spellings of one folded username (a client's place is its own account). */
+const spelled = (place: Place): boolean => place.account.name !== place.counted.name;
+
+/**
+ * How many spellings of one username may be remembered at one IP. An app whose lookup ignores case or accents maps
+ * `mallory`, `Mallory`, `mal\u00ADlory`... to one account, and each success would otherwise write a marker of its
+ * own: one account could fill a shared store with them, or push real users' markers out of MemoryStore's budget.
+ */
+export const MAX_KNOWN_SPELLINGS = 4;
 
 /** One `hitBelowMany` of the store (or its single-key calls), its answer checked for shape. */
 async function hitBelowMany(ctx: Context, requests: readonly CappedHitRequest[], peeks: readonly string[]): Promise<CounterBatch> {
@@ -135,14 +148,16 @@ const hit = (key: string, windowSeconds: number): CounterChange => ({ op: 'hit',
  * IP's budget by logging into his own account), and at the place only what the account itself failed there: all of
  * it (failures, lock, lock level) when every earlier unit at the place was this account's, else that many units, the
  * lock left running. So a success clears a user's own typos, never guesses at another account that folds like it.
- * Remembers the account here when `remember` is set and its marker is missing or past half its life. One store
- * round trip when the place held nothing before this attempt; one more (a peek of the account's tally) otherwise.
+ * Remembers the account here when `remember` is set and its marker is missing or past half its life, and the place
+ * has fewer than MAX_KNOWN_SPELLINGS markers (a refresh of an existing one always goes). One store round trip when
+ * the place held nothing before this attempt; one more (a peek of the account's tally) otherwise.
  */
 export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place, remember: boolean): Promise<void> {
   const { counted, account } = place;
   const keep = throttle.rememberSuccessSeconds;
   const now = epochSeconds(ctx.config.now);
-  const refresh = remember && keep > 0 && (r.marker === undefined || r.marker.resetAt - now < keep / 2);
+  const due = remember && keep > 0 && (r.marker === undefined || r.marker.resetAt - now < keep / 2);
+  const refresh = due && (r.marker !== undefined || !spelled(place) || (r.markers?.count ?? 0) < MAX_KNOWN_SPELLINGS);
   // Units at the place before this attempt: earlier failures, or attempts still in flight. A lock-period attempt
   // (not added: the place was full) found `count` of them.
   const earlier = r.place === undefined ? 0 : r.place.added ? r.place.count - 1 : r.place.count;
@@ -152,8 +167,20 @@ export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: R
     ...r.held.filter((b) => !(clear && b.name === counted.name)).map((b) => release(failKey(b))),
     ...(clear ? [failKey(counted), lockKey(counted), levelKey(counted)].map(reset) : Array.from({ length: mine }, () => release(failKey(counted)))),
     ...(mine > 0 && account.name !== counted.name ? [reset(failKey(account))] : []),
-    ...(refresh ? [hit(knownKey(account), keep)] : []),
+    ...(refresh ? [hit(knownKey(account), keep), ...countMarker(place, r.marker === undefined, keep)] : []),
   ]);
+}
+
+/**
+ * The place's count of markers as a marker is written: one more for a new marker, the same for a refresh (release
+ * then hit, in order: the count outlives every marker it counts, since `hit` extends its expiry). So it never counts
+ * fewer markers than live, and none is written past MAX_KNOWN_SPELLINGS except by successes in parallel, which read
+ * the same count before either wrote: at most that many more, bounded by the requests in flight.
+ */
+function countMarker(place: Place, added: boolean, keep: number): CounterChange[] {
+  if (!spelled(place)) return [];
+  const key = knownCountKey(place.counted);
+  return [...(added ? [] : [release(key)]), hit(key, keep)];
 }
 
 /**
@@ -170,7 +197,9 @@ async function ownFailures(ctx: Context, place: Place, earlier: number): Promise
  * The attempt failed: its reservations stay counted. The account's tally counts it (for what a later success of
  * the same account may give back), and a failure that an exemption let through cancels the exemption: the marker is
  * deleted, so whoever shares the place (or a marker written for another account) gets one guess past the shared
- * buckets, not a window's worth; the account's next success writes it again. No store call otherwise.
+ * buckets, not a window's worth; the account's next success writes it again. The place's count of markers keeps
+ * its unit: parallel failures would each give one back for one marker deleted, and reopen room without bound.
+ * No store call otherwise.
  */
 export async function recordFailure(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place): Promise<void> {
   // The tally lives as long as the place's counter would (r.place is set only while the place's rule is on).

@@ -12,6 +12,8 @@ export const THROTTLE_PREFIX = {
   level: 'thr:n:',
   /** "Succeeded here recently": exempts a place from the shared buckets. */
   known: 'thr:k:',
+  /** How many spellings of one username have a "succeeded here" marker at one IP (bounds the markers per place). */
+  knownCount: 'thr:kc:',
   /** The one attempt a place gets while a soft bucket is full. */
   tight: 'thr:t:',
   /** `auth.unlock`: a username's unlock, and each place's claim of the one lift it gives (throttle/unlock.ts). */
@@ -23,7 +25,7 @@ export const THROTTLE_PREFIX = {
  * - `closing`: what keeps something shut: locks, lock levels, and a failure counter once it is full (a full counter
  *   is what refuses the next attempt; forgetting it would hand its guesser a fresh budget). Filled only by attempts
  *   that reach a bucket's `max`. Unlocks and their claims too (a forgotten claim would lift a lock twice).
- * - `known`: remembered successes, written only after a credential checked out. Failures cannot push them out, so a
+ * - `known`: remembered successes and their count per place, written only after a credential checked out. Failures cannot push them out, so a
  *   flood cannot take a user's exemption from the shared buckets away.
  * - `open`: everything else: failure counters below their max, tight claims, keys that are not the throttle's.
  */
@@ -32,6 +34,6 @@ export type CounterBudget = 'closing' | 'known' | 'open';
 /** The budget of counter `key`; `full` says whether it reached the `max` of a `hitBelow` call. */
 export function counterBudget(key: string, full: boolean): CounterBudget {
   if (key.startsWith(THROTTLE_PREFIX.lock) || key.startsWith(THROTTLE_PREFIX.level) || key.startsWith(THROTTLE_PREFIX.unlocked)) return 'closing';
-  if (key.startsWith(THROTTLE_PREFIX.known)) return 'known';
+  if (key.startsWith(THROTTLE_PREFIX.known) || key.startsWith(THROTTLE_PREFIX.knownCount)) return 'known';
   return full && key.startsWith(THROTTLE_PREFIX.failures) ? 'closing' : 'open';
 }
