@@ -62,11 +62,14 @@ export function describeError(err: InternalError): string {
 }
 
 /**
- * An Error from any realm: a driver's native addon keeps the Error class of the context that first loaded it (jest
- * gives each test file its own, a vm context does too), where `instanceof Error` is false.
+ * An Error from any realm: a driver keeps the Error class of the context that first loaded it (jest gives each test
+ * file its own, a vm context does too), where `instanceof Error` is false.
  */
 function isError(value: unknown): value is Error {
-  return value instanceof Error || types.isNativeError(value);
+  if (value instanceof Error || types.isNativeError(value)) return true;
+  // A class built on another realm's Error.prototype (better-sqlite3's SqliteError) is neither: read it by shape.
+  const { name, message } = (typeof value === 'object' && value !== null ? value : {}) as { name?: unknown; message?: unknown };
+  return typeof name === 'string' && typeof message === 'string';
 }
 
 function causeText(cause: unknown): string {

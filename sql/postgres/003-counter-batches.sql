@@ -4,7 +4,7 @@ BEGIN;
 SELECT pg_advisory_xact_lock(hashtext('express-password-grant:epg'));
 CREATE OR REPLACE FUNCTION "epg".counters_hit_below_many(keys text[], maxes bigint[], windows_ms float8[], peeks text[])
   RETURNS TABLE (ord int, n bigint, reset_at float8, added boolean)
-  LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $epg$
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $epg$
 DECLARE
   i int;
 BEGIN
@@ -33,7 +33,7 @@ END
 $epg$;
 CREATE OR REPLACE FUNCTION "epg".counters_change_many(ops text[], keys text[], windows_ms float8[])
   RETURNS void
-  LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $epg$
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $epg$
 DECLARE
   i int;
   left_over bigint;

@@ -58,6 +58,7 @@ function kind(text: string): string {
   if (text.includes('counters_hit_below_many')) return 'hitBelowMany';
   if (text.includes('counters_change_many')) return 'changeMany';
   if (/\.counters\b/.test(text)) return /^SELECT/.test(text.trim()) ? 'counter read' : 'counter write';
+  if (/\.sessions\b/.test(text) && !/\.refresh_tokens\b/.test(text)) return /^\s*SELECT/.test(text) ? 'session read' : 'session write';
   if (/\.refresh_tokens\b/.test(text)) return /spent_at = \$2/.test(text) ? 'rotate' : /^\s*SELECT/.test(text) ? 'find' : 'save';
   return text.trim().slice(0, 40);
 }
@@ -126,7 +127,9 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     expect(after.statements).toEqual(['hitBelowMany', 'counter read', 'changeMany', 'save']);
   });
 
-  it('a refresh costs 2 (find, rotate); a confidential client adds its reservation and settlement until its secret is remembered', async () => {
+  // TODO(next session): back to 2. The session read serves only logins that predate session records (revokeSessions'
+  // per-user mark, grants/subject-mark.ts); a flag the stores set on records they read in format v0 would skip it.
+  it('a refresh costs 3 (find, the session lookup for logins older than session records, rotate); a confidential client adds its reservation and settlement until its secret is remembered', async () => {
     const viaWeb = await login('alice', 'correct horse', { basic: basic('web', WEB_SECRET) });
     expect(viaWeb.res.status).toBe(200);
     expect(viaWeb.statements).toEqual(['hitBelowMany', 'changeMany', 'hitBelowMany', 'changeMany', 'save']);
@@ -134,14 +137,14 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     const refreshed = await request(s.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form')
       .send(form({ grant_type: 'refresh_token', refresh_token: viaWeb.res.body.refresh_token as string }));
     expect(refreshed.status).toBe(200);
-    expect(counting.take()).toEqual(['find', 'rotate']);
+    expect(counting.take()).toEqual(['find', 'session read', 'rotate']);
   });
 
-  it('a refused attempt at a locked place costs 3: the reservation, the lock read, the release of the other buckets', async () => {
+  it('a refused attempt at a locked place costs 5: the reservation, the lock read, the release of the other buckets, and the unlock marks (auth.unlock) read only on a refusal', async () => {
     for (let i = 0; i < 5; i++) expect((await login('testuser1@example.com', 'wrong')).res.status).toBe(400);
     const refused = await login('testuser1@example.com', 'wrong');
     expect(refused.res.status).toBe(429);
-    expect(refused.statements).toEqual(['hitBelowMany', 'hitBelowMany', 'changeMany']);
+    expect(refused.statements).toEqual(['hitBelowMany', 'hitBelowMany', 'changeMany', 'counter read', 'counter read']);
   });
 
   it('single-key hitBelow (refused too) and release cost one statement each', async () => {

@@ -56,6 +56,19 @@ describeWithPostgres('PostgreSQL schema by hand and by migrate()', () => {
     await store.close();
   };
 
+  it('pins the counter functions to the built-ins (search_path = pg_catalog, pg_temp), so no function on the caller\'s path stands in for unnest', async () => {
+    const schema = fresh('search_path');
+    await byMigrate(schema);
+    const { rows } = await pool.query(
+      `SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 ORDER BY p.proname`,
+      [schema],
+    );
+    expect(rows).toEqual([
+      { proname: 'counters_change_many', proconfig: ['search_path=pg_catalog, pg_temp'] },
+      { proname: 'counters_hit_below_many', proconfig: ['search_path=pg_catalog, pg_temp'] },
+    ]);
+  });
+
   it('the files applied in order give the schema migrate() gives, and migrate() after them changes nothing', async () => {
     const [manual, migrated] = [fresh('by_hand'), fresh('by_migrate')];
     await byHand(manual);

@@ -16,7 +16,9 @@ const inKeyOrder = (keys: string): string => `FOR i IN SELECT u.o FROM unnest(${
  * windows_ms)`: `hit`, `release` or `reset` per key. Each step is the single-key statement of postgres-statements.ts,
  * re-checked on the newest row version as there; the call is one transaction, so a batch that fails changed nothing.
  * Its row locks are held until the call ends: taking them in key order (COLLATE "C") means two batches never wait
- * for each other in a cycle. SECURITY INVOKER: the caller's own rights on the tables, nothing more.
+ * for each other in a cycle. SECURITY INVOKER: the caller's own rights on the tables, nothing more. A pinned
+ * search_path (pg_catalog, pg_temp): `unnest`, `cardinality` and `now` are the built-ins even where a role may create
+ * a better-matching function in a schema on the caller's path (`public` before PostgreSQL 15; CVE-2018-1058).
  */
 export function counterFunctionsSql(schema: string): string {
   const s = `"${schema}"`;
@@ -26,7 +28,7 @@ BEGIN;
 SELECT pg_advisory_xact_lock(hashtext('express-password-grant:${schema}'));
 CREATE OR REPLACE FUNCTION ${s}.counters_hit_below_many(keys text[], maxes bigint[], windows_ms float8[], peeks text[])
   RETURNS TABLE (ord int, n bigint, reset_at float8, added boolean)
-  LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $epg$
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $epg$
 DECLARE
   i int;
 BEGIN
@@ -52,7 +54,7 @@ END
 $epg$;
 CREATE OR REPLACE FUNCTION ${s}.counters_change_many(ops text[], keys text[], windows_ms float8[])
   RETURNS void
-  LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $epg$
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $epg$
 DECLARE
   i int;
   left_over bigint;
