@@ -22,16 +22,14 @@ export function markSubjectRevoked(ctx: Context, sub: string): Promise<void> {
 }
 
 /**
- * At a refresh, before anything is spent: a family without a session record (the store keeps sessions, yet this
- * login has none) predates them, and is refused once `revokeSessions` marked its user; its family is then revoked
- * for good (the mark may end before a per-client longer lifetime does). One store read per refresh
- * (`findSession`), a second only for such an old family.
+ * At a refresh, before anything is spent: a family without a session record (its records were written before
+ * sessions: `predatesSessions`, set by the store that read them) is refused once `revokeSessions` marked its user;
+ * its family is then revoked for good (the mark may end before a per-client longer lifetime does). No store read
+ * for a login with a session record; one (the mark) for such an old family.
  */
 export async function assertFamilyListed(ctx: Context, record: RefreshTokenRecord, client: Client): Promise<void> {
-  const { sessions } = ctx.config;
-  if (sessions === undefined) return;
-  const session = await storeCall('findSession', () => sessions.findSession(record.familyId));
-  if (session !== undefined) return;
+  // Only a login older than session records lacks one: every login since writes its session with its first token.
+  if (ctx.config.sessions === undefined || record.predatesSessions !== true) return;
   const id = markId(record.sub);
   const marked = await storeCall('isAccessTokenRevoked', () => ctx.config.store.isAccessTokenRevoked(id, id));
   if (!marked) return;

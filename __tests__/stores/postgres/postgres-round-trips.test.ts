@@ -127,9 +127,7 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     expect(after.statements).toEqual(['hitBelowMany', 'counter read', 'changeMany', 'save']);
   });
 
-  // TODO(next session): back to 2. The session read serves only logins that predate session records (revokeSessions'
-  // per-user mark, grants/subject-mark.ts); a flag the stores set on records they read in format v0 would skip it.
-  it('a refresh costs 3 (find, the session lookup for logins older than session records, rotate); a confidential client adds its reservation and settlement until its secret is remembered', async () => {
+  it('a refresh costs 2 (find, rotate); a confidential client adds its reservation and settlement until its secret is remembered', async () => {
     const viaWeb = await login('alice', 'correct horse', { basic: basic('web', WEB_SECRET) });
     expect(viaWeb.res.status).toBe(200);
     expect(viaWeb.statements).toEqual(['hitBelowMany', 'changeMany', 'hitBelowMany', 'changeMany', 'save']);
@@ -137,7 +135,7 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     const refreshed = await request(s.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form')
       .send(form({ grant_type: 'refresh_token', refresh_token: viaWeb.res.body.refresh_token as string }));
     expect(refreshed.status).toBe(200);
-    expect(counting.take()).toEqual(['find', 'session read', 'rotate']);
+    expect(counting.take()).toEqual(['find', 'rotate']);
   });
 
   it('a refused attempt at a locked place costs 5: the reservation, the lock read, the release of the other buckets, and the unlock marks (auth.unlock) read only on a refusal', async () => {

@@ -8,6 +8,9 @@ import { RedisStore, RedisStoreError, type RefreshTokenRecord } from '../../../l
 import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, SESSION, SESSION_TOKEN, V0_REDIS_VALUE, v0RedisValue } from '../../helpers/golden-records';
 import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../../helpers/redis';
 
+/** A record as the store reads it from a value 7c18849 wrote: flagged as older than session records. */
+const readAsV0 = <R extends object>(record: R): R & { predatesSessions: true } => ({ ...record, predatesSessions: true });
+
 const LOGIN_V1 = `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"user":"user1234@example.com"}`;
 const FULL_V1 = `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"iat":1765000100,"user":"user1234@example.com","jkt":"thumb","claims":{"tenant":"ä"},"x":{"note":"kept"}}`;
 
@@ -117,7 +120,7 @@ describeWithRedis('RedisStore stored format', () => {
 
     it('finds it as the record it was written as', async () => {
       await writeV0('v0-find', V0_REDIS_VALUE);
-      expect(await store.findRefreshToken('v0-find')).toEqual(loginAs('v0-find', FAMILY));
+      expect(await store.findRefreshToken('v0-find')).toEqual(readAsV0(loginAs('v0-find', FAMILY)));
     });
 
     it('rotates it: spent in place in its own format with its TTL, the successor written as v1, reuse reported', async () => {
@@ -127,20 +130,20 @@ describeWithRedis('RedisStore stored format', () => {
       const record = loginAs('v0-rotate', family);
       const next = successor(record, 'v0-successor');
       const now = nowSeconds();
-      expect(await store.rotateRefreshToken(record.id, next, now)).toEqual({ outcome: 'rotated', previous: record });
+      expect(await store.rotateRefreshToken(record.id, next, now)).toEqual({ outcome: 'rotated', previous: readAsV0(record) });
       expect(await client.get(key(record.id))).toBe(`${now}\nv0-successor${v0RedisValue(family).slice(1)}`);
       expect(await client.ttl(key(record.id))).toBeLessThanOrEqual(ttl);
       expect(await client.ttl(key(record.id))).toBeGreaterThan(ttl - 5);
       expect((await client.get(key(next.id)))?.startsWith('v1\n')).toBe(true);
       expect(await store.findRefreshToken(next.id)).toEqual(next);
-      const spent = { ...record, spentAt: now, successorId: next.id };
+      const spent = readAsV0({ ...record, spentAt: now, successorId: next.id });
       expect(await store.rotateRefreshToken(record.id, successor(record, 'v0-second'), now + 1)).toEqual({ outcome: 'reused', previous: spent });
     });
 
     it('reports reuse of one 7c18849 had already rotated (its spent header, as fixed bytes)', async () => {
       const family = 'c0ffee00-0000-4000-8000-000000000003';
       await writeV0('v0-spent', `1765000500\nold-successor${v0RedisValue(family).slice(1)}`);
-      const spent = { ...loginAs('v0-spent', family), spentAt: 1765000500, successorId: 'old-successor' };
+      const spent = readAsV0({ ...loginAs('v0-spent', family), spentAt: 1765000500, successorId: 'old-successor' });
       expect(await store.findRefreshToken('v0-spent')).toEqual(spent);
       expect(await store.rotateRefreshToken('v0-spent', successor(spent, 'v0-never'), nowSeconds())).toEqual({ outcome: 'reused', previous: spent });
       expect(await client.exists(key('v0-never'))).toBe(0);

@@ -45,7 +45,7 @@ export function assertNoLineFeed(value: string, what: string): void {
  */
 export function decodeValue(id: string, raw: unknown, spentAt?: unknown, successorId?: unknown, expiryMs?: unknown): RefreshTokenRecord {
   if (typeof raw !== 'string') throw new RedisStoreError('redis refresh token record is unreadable');
-  if (raw.startsWith('{')) return withSpend(JSON.parse(raw) as RefreshTokenRecord, spentAt, successorId);
+  if (raw.startsWith('{')) return withSpend({ ...(JSON.parse(raw) as RefreshTokenRecord), predatesSessions: true }, spentAt, successorId);
   const v1 = raw.startsWith(V1);
   if (!v1 && raw.startsWith('v')) throw new RedisStoreError('redis refresh token has a format unknown to this version');
   const base = v1 ? V1.length : 0;
@@ -55,7 +55,7 @@ export function decodeValue(id: string, raw: unknown, spentAt?: unknown, success
   if (spentEnd < 0 || successorEnd < 0 || familyEnd < 0) throw new RedisStoreError('redis refresh token record is unreadable');
   const familyId = raw.slice(successorEnd + 1, familyEnd);
   const body = raw.slice(familyEnd + 1);
-  const record = v1 ? v1Record(id, familyId, body, expiryMs) : { ...decodeRecord(id, body, SPEND_LAST), familyId };
+  const record = v1 ? v1Record(id, familyId, body, expiryMs) : { ...decodeRecord(id, body, SPEND_LAST), familyId, predatesSessions: true as const };
   if (spentEnd === base) return record;
   return withSpend(record, raw.slice(base, spentEnd), raw.slice(spentEnd + 1, successorEnd));
 }

@@ -23,6 +23,11 @@ export interface RefreshTokenRecord {
   readonly username?: string;
   /** Claims the app's `enrichToken` hook added, replayed into refreshed access tokens. */
   readonly extraClaims?: Readonly<Record<string, unknown>>;
+  /**
+   * Set by a durable store on a record it read in a format older than session records (v0, 0.1.0), and carried by its
+   * rotations: this login has no session record, so the refresh grant checks the user's `revokeSessions` mark for it.
+   */
+  readonly predatesSessions?: true;
 }
 
 /** What an atomic rotation did. */

@@ -56,7 +56,7 @@ export function recordFromRow(store: string, id: string, row: Record<string, unk
 
 function v0Record(store: string, id: string, row: Record<string, unknown>): RefreshTokenRecord {
   if (typeof row.record !== 'string') throw new SqlStoreError(`${store} refresh token record is unreadable`);
-  return decodeRecord(id, row.record);
+  return { ...decodeRecord(id, row.record), predatesSessions: true };
 }
 
 function v1Record(store: string, id: string, row: Record<string, unknown>, expiresAt: number): RefreshTokenRecord {
