@@ -9,20 +9,17 @@ import {
   ConfigError,
   MemoryStore,
   type SessionRecord,
-  type SessionStore,
   type TokenStore,
 } from '../../lib';
 import { loginCli } from '../helpers/login';
 import { createServer, form } from '../helpers/server';
-import { SESSION_STORES } from '../helpers/session-stores';
-
-type Store = TokenStore & SessionStore;
+import { SESSION_STORES, type SessionTokenStore } from '../helpers/session-stores';
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
 const sidOf = (accessToken: string): string => JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).sid;
 
 describe.each(SESSION_STORES)('sessions over HTTP: %s', (_name, make) => {
-  let store: Store;
+  let store: SessionTokenStore;
   let done: () => Promise<void>;
   let clock: number;
   const now = (): number => clock;
