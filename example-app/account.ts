@@ -90,13 +90,13 @@ export function accountRouter(auth: PasswordGrant, db: ExampleDb, log: (line: st
       return fail(res, 400, 'invalid_request', 'currentPassword is required (one string)');
     }
     const problem = newPasswordProblem(newPassword);
-    if (problem !== undefined) return fail(res, 400, 'invalid_request', `newPassword: ${problem.replace(/^password /, '')}`);
+    if (problem !== undefined) return fail(res, 400, 'invalid_request', problem.replace(/^password /, 'newPassword '));
     if (newPassword === currentPassword) return fail(res, 400, 'invalid_request', 'newPassword must differ from the current one');
     const user = db.findUserById(sub);
     if (!user) return fail(res, 404, 'not_found', 'this user no longer exists');
     if (!(await verifyPassword(currentPassword, user.password_hash))) {
       audit('password.change_refused', { sub, reason: 'wrong_password' });
-      return fail(res, 403, 'wrong_password', 'the current password is not right; nothing was changed');
+      return fail(res, 403, 'wrong_password', 'the current password is not right');
     }
     await db.setPassword(user.id, newPassword);
     // docs/sessions.md, "A password change": whoever knew the old password is signed out; this session stays.
