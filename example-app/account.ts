@@ -43,6 +43,14 @@ function listOptions(req: Request): { limit: number; before?: number } | string 
   return options;
 }
 
+/**
+ * `except` for revokeSessions: the caller's session. A token without `sid` (issued before session records) belongs
+ * to no session: then every session ends, and the device that called signs in again at its next refresh.
+ */
+function keep(sid: string | undefined): { except?: string } {
+  return sid === undefined ? {} : { except: sid };
+}
+
 /** The account routes; mount them on the app (`app.use(accountRouter(auth, db, log))`). */
 export function accountRouter(auth: PasswordGrant, db: ExampleDb, log: (line: string) => void): Router {
   const router = express.Router();
@@ -77,8 +85,7 @@ export function accountRouter(auth: PasswordGrant, db: ExampleDb, log: (line: st
 
   router.post('/me/sessions/revoke-others', signedIn, async (req, res) => {
     const { sub, sid } = req.auth as AuthInfo;
-    // A token without sid (issued before session records) belongs to no session: then every session ends.
-    const ended = await auth.revokeSessions(sub, { reason: 'signed_out_elsewhere', ...(sid === undefined ? {} : { except: sid }) });
+    const ended = await auth.revokeSessions(sub, { reason: 'signed_out_elsewhere', ...keep(sid) });
     res.json({ ended });
   });
 
@@ -91,7 +98,9 @@ export function accountRouter(auth: PasswordGrant, db: ExampleDb, log: (line: st
     }
     const problem = newPasswordProblem(newPassword);
     if (problem !== undefined) return fail(res, 400, 'invalid_request', problem.replace(/^password /, 'newPassword '));
-    if (newPassword === currentPassword) return fail(res, 400, 'invalid_request', 'newPassword must differ from the current one');
+    if (newPassword === currentPassword) {
+      return fail(res, 400, 'invalid_request', 'newPassword must differ from the current one');
+    }
     const user = db.findUserById(sub);
     if (!user) return fail(res, 404, 'not_found', 'this user no longer exists');
     if (!(await verifyPassword(currentPassword, user.password_hash))) {
@@ -100,7 +109,7 @@ export function accountRouter(auth: PasswordGrant, db: ExampleDb, log: (line: st
     }
     await db.setPassword(user.id, newPassword);
     // docs/sessions.md, "A password change": whoever knew the old password is signed out; this session stays.
-    const ended = await auth.revokeSessions(sub, { reason: 'password_changed', ...(sid === undefined ? {} : { except: sid }) });
+    const ended = await auth.revokeSessions(sub, { reason: 'password_changed', ...keep(sid) });
     audit('password.changed', { sub, sessionsEnded: ended });
     res.json({ changed: true, sessionsEnded: ended });
   });

@@ -112,7 +112,7 @@ describe('the account routes need an access token', () => {
 });
 
 describe('GET /me/sessions', () => {
-  it("lists the user's sessions, most recently used first, marks the caller's as current, and shows IP and User-Agent", async () => {
+  it("lists the user's sessions (and no one else's), marks the caller's as current, and shows IP and User-Agent", async () => {
     const user = newUser();
     const phone = await login(user, 'Phone/1.0');
     const laptop = await login(user, 'Laptop/2.0');
@@ -292,6 +292,15 @@ describe('POST /me/password', () => {
     expect(same.body).toEqual({ error: 'invalid_request', error_description: 'newPassword must differ from the current one' });
     const twice = await change(here, `currentPassword=${user.password}&currentPassword=x&newPassword=${NEW}`, 'form');
     expect([twice.status, twice.body.error]).toEqual([400, 'invalid_request']);
+  });
+
+  it('answers 404 when the user was deleted since the token was issued (the token itself is still live)', async () => {
+    const user = newUser();
+    const here = await login(user);
+    example.db.sqlite.prepare('DELETE FROM users WHERE email = ?').run(user.email);
+    const res = await change(here, { currentPassword: user.password, newPassword: NEW });
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: 'not_found', error_description: 'this user no longer exists' });
   });
 
   it('answers a malformed JSON body with a 400 JSON error, never a 500', async () => {
