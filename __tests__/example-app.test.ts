@@ -270,7 +270,8 @@ describe('discovery and the demo console', () => {
   });
 
   it('offers only the public client in the console: no client secret reaches the browser', async () => {
-    const files = await Promise.all(['/', '/demo.js'].map((p) => request(example.app).get(p)));
+    const files = await Promise.all(['/', '/demo.js', '/sessions.js'].map((p) => request(example.app).get(p)));
+    for (const file of files) expect(file.status).toBe(200);
     for (const file of files) expect(file.text).not.toContain(WEB.secret);
     const options = [...files[0].text.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
     expect(options).toContain('demo-cli');

@@ -1,6 +1,6 @@
 // example-app/app.ts
 // An ordinary Express app with its own users (SQLite) and passport-local login, the password grant at /oauth2,
-// discovery at the root, and the demo console at /.
+// discovery at the root, the user's sessions and password under /me, and the demo console at /.
 
 import http from 'node:http';
 import express from 'express';
@@ -10,6 +10,7 @@ import { Passport } from 'passport';
 // repository Node resolves the name to the built package (package.json "exports" -> dist/), hence `npm run build`.
 import { passwordGrant, isOAuthError } from 'express-password-grant';
 import type { AuthInfo, PasswordGrant, TokenStore, User } from 'express-password-grant';
+import { accountRouter } from './account';
 import { logAuditEvents } from './audit';
 import { openDatabase, resolveDataDir } from './db';
 import type { ExampleDb } from './db';
@@ -68,6 +69,9 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
       return row ? toUser(row) : null;
     },
     store,
+    // Each session keeps its login's IP and User-Agent, so "Signed-in sessions" can tell the user's devices apart.
+    // Personal data (docs/sessions.md#session-details-personal-data): kept only in the session record, deleted with it.
+    sessionDetails: true,
   });
   logAuditEvents(auth, log);
 
@@ -94,7 +98,7 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
     res.json({ id: user.id, email: user.username });
   });
 
-  // Protected by the library's middleware; req.auth = { sub, clientId, scope, claims, token }.
+  // Protected by the library's middleware; req.auth = { sub, clientId, scope, sid, claims, token }.
   app.get('/api/me', auth.requireToken({ scope: 'profile' }), (req, res) => {
     const { sub, clientId, scope } = req.auth as AuthInfo;
     const user = db.findUserById(sub);
@@ -110,6 +114,10 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
     const { sub } = req.auth as AuthInfo;
     res.json({ sub, orders: db.ordersFor(sub) });
   });
+
+  // The signed-in user's sessions and password: GET /me/sessions, DELETE /me/sessions/:id,
+  // POST /me/sessions/revoke-others, POST /me/password (account.ts).
+  app.use(accountRouter(auth, db, log));
 
   // A developer demo of the endpoints above, in plain HTML and JS.
   app.use(serveDemoConsole());

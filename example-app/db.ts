@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import bcrypt from 'bcrypt';
 import type { Client, GrantType } from 'express-password-grant';
+import { hashPassword, hashPasswordSync, newPasswordProblem } from './passwords';
 import { EXAMPLE_DIR } from './paths';
 import { DEMO_CLIENTS, DEMO_ORDERS, DEMO_USERS } from './seed';
 import { openSqlite } from './sqlite';
@@ -75,8 +76,10 @@ export interface ExampleDb {
   /** The user row for an email (case-insensitive), or undefined. */
   findUserByEmail(email: string): UserRow | undefined;
   findUserById(id: string | number): UserRow | undefined;
-  /** Adds a user with a bcrypt hash of `password`; throws on a bad email, a short password or a duplicate. */
+  /** Adds a user with a bcrypt hash of `password`; throws on a bad email, a password passwords.ts refuses or a duplicate. */
   addUser(user: NewUser): UserRow;
+  /** Replaces the user's password hash; rejects a password passwords.ts refuses. False when there is no such user. */
+  setPassword(id: string | number, password: unknown): Promise<boolean>;
   /** The Client object the library's `findClient` wants, or null. */
   findClient(id: string): Client | null;
   ordersFor(userId: string | number): OrderRow[];
@@ -111,6 +114,7 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
     userByEmail: sqlite.prepare('SELECT * FROM users WHERE email = ?'),
     userById: sqlite.prepare('SELECT * FROM users WHERE id = ?'),
     insertUser: sqlite.prepare('INSERT INTO users (email, password_hash, name, scopes) VALUES (?, ?, ?, ?)'),
+    updatePassword: sqlite.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
     client: sqlite.prepare('SELECT * FROM clients WHERE id = ?'),
     insertClient: sqlite.prepare('INSERT INTO clients (id, secret_hash, grants, scopes, default_scopes) VALUES (?, ?, ?, ?, ?)'),
     orders: sqlite.prepare('SELECT id, item, total FROM orders WHERE user_id = ? ORDER BY id'),
@@ -129,11 +133,19 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
 
     addUser({ email, password, name, scopes }) {
       if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error('email must look like name@domain');
-      if (typeof password !== 'string' || password.length < 8) throw new Error('password must have at least 8 characters');
+      const problem = newPasswordProblem(password);
+      if (problem !== undefined) throw new Error(problem);
       if (userByEmail(email)) throw new Error(`a user with email ${email} already exists`);
-      const hash = bcrypt.hashSync(password, bcryptCost);
+      const hash = hashPasswordSync(password as string, bcryptCost);
       const { lastInsertRowid } = q.insertUser.run(email, hash, name || null, scopes || null);
       return q.userById.get(lastInsertRowid) as UserRow;
+    },
+
+    async setPassword(id, password) {
+      const problem = newPasswordProblem(password);
+      if (problem !== undefined) throw new Error(problem);
+      const hash = await hashPassword(password as string, bcryptCost);
+      return q.updatePassword.run(hash, Number(id)).changes === 1;
     },
 
     findClient(id) {
@@ -156,7 +168,7 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
   // First run: seed in one IMMEDIATE transaction, so a server and add-user started together seed once.
   const seed = sqlite.transaction(() => {
     if (q.seeded.get()) return false;
-    for (const u of DEMO_USERS) q.insertUser.run(u.email, bcrypt.hashSync(u.password, bcryptCost), u.name, u.scopes);
+    for (const u of DEMO_USERS) q.insertUser.run(u.email, hashPasswordSync(u.password, bcryptCost), u.name, u.scopes);
     for (const c of DEMO_CLIENTS) {
       // bcrypt, the same format the library's hashSecret() produces; only the hash is stored.
       const secretHash = c.secret ? bcrypt.hashSync(c.secret, bcryptCost) : null;

@@ -1,11 +1,11 @@
 // example-app/local-strategy.ts
 // The app's own passport-local strategy (email + password, as its login form posts them): the one password check.
 
-import bcrypt from 'bcrypt';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { dummyVerify } from 'express-password-grant';
 import type { User } from 'express-password-grant';
 import type { ExampleDb, UserRow } from './db';
+import { verifyPassword } from './passwords';
 
 /**
  * Why a login failed, for the audit log: the token endpoint's login.failed event reads `reason` (docs/options.md). One
@@ -27,7 +27,7 @@ export function createLocalStrategy(db: ExampleDb, { bcryptCost }: { readonly bc
       dummyVerify(password, bcryptCost).then(() => done(null, false, UNKNOWN_USER), done);
       return;
     }
-    bcrypt.compare(password, row.password_hash).then((ok) => (ok ? done(null, toUser(row)) : done(null, false, BAD_PASSWORD)), done);
+    verifyPassword(password, row.password_hash).then((ok) => (ok ? done(null, toUser(row)) : done(null, false, BAD_PASSWORD)), done);
   });
 }
 

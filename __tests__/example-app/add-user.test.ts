@@ -54,6 +54,15 @@ describe('add-user reads the password from stdin when it is not a terminal', () 
     expect(run.stderr).toContain('stdin is empty: pipe the password on it, or run add-user on a terminal to type it at a prompt');
     expect(db.findUserByEmail('dave@example.com')).toBeUndefined();
   });
+
+  it("refuses a password past bcrypt's 72 bytes with exit 1 (bcrypt would ignore the rest), and never prints it", async () => {
+    const long = 'dé'.repeat(25); // 50 characters, 75 bytes
+    const run = await addUser(['dave@example.com'], long);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('password must have at most 72 bytes (bcrypt would ignore the rest)');
+    expect(run.stdout + run.stderr).not.toContain('dédé');
+    expect(db.findUserByEmail('dave@example.com')).toBeUndefined();
+  });
 });
 
 // The old `add-user <email> <password>` took it from argv: ps, the shell history and a CI job's log kept it.

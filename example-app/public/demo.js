@@ -1,5 +1,6 @@
 // example-app/public/demo.js
 // The demo console's behaviour: the password grant, API calls, refresh with rotation, replay and revocation.
+// Step 6 (the user's sessions and password) is sessions.js, on what this file hands it as window.demoConsole.
 'use strict';
 
 (function demoConsole() {
@@ -26,13 +27,19 @@
     { step: 3, result: 'api-result', hint: 'api-hint', todo: 'call the API' },
     { step: 4, result: 'refresh-result', hint: 'refresh-hint', todo: 'refresh' },
     { step: 5, result: 'revoke-result', hint: 'revoke-hint', todo: 'revoke a live one' },
+    { step: 6, result: 'sessions-result', hint: 'sessions-hint', todo: 'see its sessions' },
+    { step: 6, result: 'password-result' },
   ];
+
+  /** The buttons that need a live login. */
+  var LIVE_BUTTONS = ['call-me', 'call-orders', 'refresh', 'revoke', 'list-sessions', 'revoke-others', 'change-password'];
 
   /** How a login can end, and the step whose own result tells it. */
   var ENDINGS = {
     replay: { step: 4, why: 'the replayed refresh token in step 4 revoked it' },
     refresh: { step: 4, why: 'step 4\'s refresh was refused' },
     revoke: { step: 5, why: 'step 5 revoked it' },
+    signout: { step: 6, why: 'step 6 signed this session out' },
   };
 
   function pretty(value) {
@@ -104,10 +111,19 @@
     }).then(readResponse);
   }
 
-  function callApi(path) {
+  /** Calls the app with the access token; `init.method` (default GET) and `init.json`, a body sent as JSON. */
+  function callApi(path, init) {
+    var options = init || {};
     var headers = { Accept: 'application/json' };
     if (state.tokens) headers.Authorization = 'Bearer ' + state.tokens.access_token;
-    return fetch(path, { headers: headers, credentials: 'omit', cache: 'no-store' }).then(readResponse);
+    if (options.json !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(path, {
+      method: options.method || 'GET',
+      headers: headers,
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      credentials: 'omit',
+      cache: 'no-store',
+    }).then(readResponse);
   }
 
   function clientId() {
@@ -120,12 +136,14 @@
    */
   function setAlive(alive, endedBy) {
     state.alive = alive;
-    ['call-me', 'call-orders', 'refresh', 'revoke'].forEach(function (id) { $(id).disabled = !alive; });
+    LIVE_BUTTONS.forEach(function (id) { $(id).disabled = !alive; });
+    document.querySelectorAll('#sessions-list button').forEach(function (button) { button.disabled = !alive; });
     $('replay').disabled = !(alive && state.spentRefreshToken);
     var ending = alive ? undefined : ENDINGS[endedBy];
     LIVE_STEPS.forEach(function (s) {
       var stale = ending !== undefined && ending.step !== s.step;
       if (stale) $(s.result).hidden = true;
+      if (!s.hint) return;
       $(s.hint).hidden = !stale;
       $(s.hint).textContent = stale ? 'The login has ended: ' + ending.why + '. Sign in again (step 2) to ' + s.todo + '.' : '';
     });
@@ -201,9 +219,7 @@
       state.spentRefreshToken = null;
       state.user = pickedUser();
       showTokens(res);
-      $('api-result').hidden = true;
-      $('refresh-result').hidden = true;
-      $('revoke-result').hidden = true;
+      LIVE_STEPS.forEach(function (s) { $(s.result).hidden = true; });
       setAlive(true);
     } else {
       $('token-response').textContent = pretty(res.body);
@@ -294,8 +310,11 @@
 
   /** Runs a handler with its button busy, and shows an unexpected failure instead of swallowing it. */
   function on(id, handler) {
-    $(id).addEventListener('click', async function () {
-      var button = $(id);
+    onClick($(id), handler);
+  }
+
+  function onClick(button, handler) {
+    button.addEventListener('click', async function () {
       button.classList.add('busy');
       try {
         await handler();
@@ -306,6 +325,19 @@
       }
     });
   }
+
+  /** What sessions.js (step 6) uses: the login, the API call, and how results are shown. */
+  window.demoConsole = Object.freeze({
+    state: state,
+    $: $,
+    pretty: pretty,
+    showStatus: showStatus,
+    showResult: showResult,
+    callApi: callApi,
+    setAlive: setAlive,
+    on: on,
+    onClick: onClick,
+  });
 
   document.addEventListener('DOMContentLoaded', function () {
     pickUser();
