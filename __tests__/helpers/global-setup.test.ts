@@ -10,7 +10,7 @@ it('finds the suites that run the built package, directly or through a helper th
   const found = rel(selectedSuites('').filter((suite) => usesDist(suite)));
   // Directly (a path into the build), through a helper (stores/redis/instances.ts), through the example app (the package name).
   const usingDist = [
-    'packaging.test.ts',
+    'packaging/built-package.test.ts',
     'cli/cli.test.ts',
     'stores/redis/redis-multi-instance.test.ts',
     'stores/postgres/postgres-faults.test.ts',
