@@ -1,7 +1,7 @@
 // __tests__/helpers/multi-instance-cases.ts
 // The cases every shared store must pass with two app instances as two processes (Redis and PostgreSQL suites).
 
-import type { Instance } from '../redis/instances';
+import type { Instance } from '../stores/redis/instances';
 import { eventually } from './eventually';
 
 /** Logs alice in on `on` and returns her refresh and access tokens. */

@@ -1,13 +1,13 @@
-// __tests__/redis/slow-redis.test.ts
+// __tests__/stores/redis/slow-redis.test.ts
 // A Redis that accepts connections but stops answering (SIGSTOP on a private redis-server): the token endpoint and
 // requireToken answer 503 temporarily_unavailable within the store's command timeout (1 s here), emit error, and recover.
 
 import request from 'supertest';
 import Redis from 'ioredis';
-import { RedisStore } from '../../lib';
-import { describeWithRedis, uniquePrefix } from '../helpers/redis';
-import { PrivateRedis } from '../helpers/redis-server';
-import { basic, createServer, form, WEB_SECRET, type TestServer } from '../helpers/server';
+import { RedisStore } from '../../../lib';
+import { describeWithRedis, uniquePrefix } from '../../helpers/redis';
+import { PrivateRedis } from '../../helpers/redis-server';
+import { basic, createServer, form, WEB_SECRET, type TestServer } from '../../helpers/server';
 
 describeWithRedis('a hung Redis behind the token endpoint', () => {
   let redis: PrivateRedis;

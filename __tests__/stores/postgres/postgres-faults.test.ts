@@ -1,13 +1,13 @@
-// __tests__/postgres/faults.test.ts
+// __tests__/stores/postgres/postgres-faults.test.ts
 // PostgreSQL unreachable under a running app process: the shared server is never stopped; the app reaches it through
 // a TCP proxy the test owns, which it cuts (connections reset, port closed) or black-holes (connects and queries
 // hang), then restores. Each outage gives 503 temporarily_unavailable within 2 s, and the app recovers by itself.
 
 import path from 'node:path';
 import { Instance, type Reply } from '../redis/instances';
-import { eventually } from '../helpers/eventually';
-import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, uniqueSchema } from '../helpers/postgres';
-import { TcpProxy } from '../helpers/tcp-proxy';
+import { eventually } from '../../helpers/eventually';
+import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, uniqueSchema } from '../../helpers/postgres';
+import { TcpProxy } from '../../helpers/tcp-proxy';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'instance.js');
 

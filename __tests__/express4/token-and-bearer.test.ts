@@ -1,5 +1,6 @@
-// __tests__/express4.test.ts
-// The router, requireToken and the passport strategy under Express 4: `express` (ours and the test's) is Express 4 here.
+// __tests__/express4/token-and-bearer.test.ts
+// The token endpoint, requireToken and the passport strategy under Express 4: `express` (ours and the test's) is
+// Express 4 here. The other endpoints: standard-endpoints.test.ts.
 
 // Hoisted above the imports: every require('express') in this file's module registry, the library's included,
 // gets the `express4` alias (npm:express@4).
@@ -8,7 +9,7 @@ jest.mock('express', () => jest.requireActual('express4'));
 import express from 'express';
 import { Passport } from 'passport';
 import request from 'supertest';
-import { basic, createServer, form, WEB_SECRET } from './helpers/server';
+import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
 
 const express4 = jest.requireActual<typeof express>('express4');
 

@@ -1,3 +1,5 @@
+// __tests__/password-grant.test.ts
+// passwordGrant() end to end, the smoke test: the handle it returns issues, refreshes and accepts tokens.
 import request from 'supertest';
 import { basic, createServer, form, WEB_SECRET } from './helpers/server';
 

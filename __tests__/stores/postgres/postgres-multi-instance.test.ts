@@ -1,13 +1,13 @@
-// __tests__/postgres/multi-instance.test.ts
+// __tests__/stores/postgres/postgres-multi-instance.test.ts
 // Two app instances, two processes, one PostgresStore schema (DATABASE_URL): rotation, reuse detection, counters and
 // revocation are shared, the other instance's verified-token cache hears revocations (LISTEN/NOTIFY), and 400
 // parallel refreshes of one token across both give exactly one 200.
 
 import path from 'node:path';
 import { Instance } from '../redis/instances';
-import { eventually } from '../helpers/eventually';
-import { login, sharedInstanceCases } from '../helpers/multi-instance-cases';
-import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, uniqueSchema } from '../helpers/postgres';
+import { eventually } from '../../helpers/eventually';
+import { login, sharedInstanceCases } from '../../helpers/multi-instance-cases';
+import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, uniqueSchema } from '../../helpers/postgres';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'instance.js');
 

@@ -1,10 +1,10 @@
-// __tests__/app-body-parsers.test.ts
+// __tests__/http/app-body-parsers.test.ts
 // Express 5 apps that install express.urlencoded()/express.json() app-wide, before the router: same token endpoint.
 
 import express from 'express';
 import request from 'supertest';
-import { eventually } from './helpers/eventually';
-import { basic, createServer, form, WEB_SECRET } from './helpers/server';
+import { eventually } from '../helpers/eventually';
+import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const express4 = require('express4') as typeof express;

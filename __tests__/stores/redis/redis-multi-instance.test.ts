@@ -1,10 +1,10 @@
-// __tests__/redis/multi-instance.test.ts
+// __tests__/stores/redis/redis-multi-instance.test.ts
 // Two app instances, two processes, one Redis (REDIS_URL): rotation, reuse detection, counters and revocation are
 // shared, and hundreds of parallel refreshes of one token across both give exactly one 200.
 
-import { eventually } from '../helpers/eventually';
-import { login, sharedInstanceCases } from '../helpers/multi-instance-cases';
-import { deletePrefix, describeWithRedis, REDIS_URL, redisClient, uniquePrefix } from '../helpers/redis';
+import { eventually } from '../../helpers/eventually';
+import { login, sharedInstanceCases } from '../../helpers/multi-instance-cases';
+import { deletePrefix, describeWithRedis, REDIS_URL, redisClient, uniquePrefix } from '../../helpers/redis';
 import { Instance } from './instances';
 
 describeWithRedis('two instances sharing one Redis', () => {

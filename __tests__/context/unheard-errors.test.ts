@@ -1,4 +1,4 @@
-// __tests__/security/unheard-errors.test.ts
+// __tests__/context/unheard-errors.test.ts
 // Without an `error` listener, every internal error reaches stderr with its detail and causes, never a secret, at
 // most ten lines a minute per instance (then one line saying more are held back, and their count a minute later).
 

@@ -1,13 +1,13 @@
-// __tests__/redis/instances.ts
+// __tests__/stores/redis/instances.ts
 // Starts app instances as separate processes (fixtures/instance.js over the built dist) and talks to them over HTTP.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { rsaPem } from '../helpers/keys';
+import { rsaPem } from '../../helpers/keys';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'instance.js');
-const DIST = path.join(__dirname, '..', '..', 'dist', 'index.js');
+const DIST = path.join(__dirname, '..', '..', '..', 'dist', 'index.js');
 
 export interface Reply {
   readonly status: number;
@@ -32,7 +32,7 @@ export class Instance {
     private readonly child: ChildProcess,
   ) {}
 
-  /** `fixture`: another app file with the same /test endpoints (e.g. the PostgresStore one in __tests__/postgres). */
+  /** `fixture`: another app file with the same /test endpoints (e.g. the PostgresStore one in __tests__/stores/postgres). */
   static async start(name: string, env: { REDIS_URL: string; PREFIX: string; COMMAND_TIMEOUT_MS?: string } | Record<string, string>, fixture = FIXTURE): Promise<Instance> {
     if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
     const child = spawn(process.execPath, [fixture], {

@@ -1,4 +1,4 @@
-// __tests__/packaging.test.ts
+// __tests__/packaging/built-package.test.ts
 // The built package as users get it: require() and import of the package root in a child node, its typings, and the
 // tarball `npm pack` makes on a fresh clone, installed into an empty project (its command, its strict typings).
 
@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcrypt';
 import request from 'supertest';
-import { publicJwkFrom, runCommand, signingKeysFrom } from './helpers/cli';
-import { loginWeb } from './helpers/login';
-import { createServer } from './helpers/server';
+import { publicJwkFrom, runCommand, signingKeysFrom } from '../helpers/cli';
+import { loginWeb } from '../helpers/login';
+import { createServer } from '../helpers/server';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const NAME = 'express-password-grant';
 const EXPORTS = ['passwordGrant', 'MemoryStore', 'hashSecret', 'verifySecret', 'dummyVerify', 'OAuthError', 'isOAuthError', 'generateSigningKey'] as const;
 

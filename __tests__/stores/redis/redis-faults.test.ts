@@ -1,12 +1,12 @@
-// __tests__/redis/faults.test.ts
+// __tests__/stores/redis/redis-faults.test.ts
 // Redis failures under two app processes: unreachable at start, and SIGKILLed mid-load then restarted. Each gives a
 // prompt 503 temporarily_unavailable (no hang, no 500), an error event, recovery without restarting the apps, and no
 // refresh token accepted twice. Only private redis-servers on spare ports are killed, by their own pid.
 
-import { describeWithRedis, uniquePrefix } from '../helpers/redis';
-import { eventually } from '../helpers/eventually';
-import { PrivateRedis } from '../helpers/redis-server';
-import { sparePort } from '../helpers/spare-port';
+import { describeWithRedis, uniquePrefix } from '../../helpers/redis';
+import { eventually } from '../../helpers/eventually';
+import { PrivateRedis } from '../../helpers/redis-server';
+import { sparePort } from '../../helpers/spare-port';
 import { Instance, type Reply } from './instances';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,4 +1,4 @@
-// __tests__/sessions/sessions-api.test.ts
+// __tests__/grants/app-sessions.test.ts
 // auth.listSessions, revokeSession and revokeSessions over HTTP on every store: revocation reaches every token (refresh
 // grant, requireToken with the token cached, verifyAccessToken, /introspect), logins without a refresh token included,
 // refresh tokens older than session records too; `session.revoked` with the app's reason; listing bounded and paged.

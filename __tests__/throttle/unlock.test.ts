@@ -1,4 +1,4 @@
-// __tests__/sessions/unlock.test.ts
+// __tests__/throttle/unlock.test.ts
 // auth.unlock(username) over HTTP on every store: it lifts the locks earned against the account (per username and IP,
 // per username), once per unlock, and never a per-IP lock.
 

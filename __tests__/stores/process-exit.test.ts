@@ -1,14 +1,14 @@
-// __tests__/process-exit.test.ts
+// __tests__/stores/process-exit.test.ts
 // A process using the library exits by itself once the app has closed what it opened (its server, its Redis
 // client): the library's own timers and connections never keep it alive. Runs the built dist in a child process.
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { describeWithPostgres, uniqueSchema } from './helpers/postgres';
-import { describeWithRedis, uniquePrefix } from './helpers/redis';
+import { describeWithPostgres, uniqueSchema } from '../helpers/postgres';
+import { describeWithRedis, uniquePrefix } from '../helpers/redis';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const EXIT_WITHIN_MS = 10_000;
 
 /** Everything before the app's own shutdown: an app served over HTTP, one request answered. */
@@ -105,7 +105,7 @@ describeWithRedis('with a RedisStore', () => {
 
 describeWithPostgres('with a PostgresStore', () => {
   const schema = uniqueSchema('exit');
-  afterAll(() => import('./helpers/postgres').then((h) => h.dropSchema(schema)));
+  afterAll(() => import('../helpers/postgres').then((h) => h.dropSchema(schema)));
 
   it('exits once the app closes the store and ends its pool: the LISTEN connection is released', async () => {
     // The token cache listens for revocations at once: a connection held out of the app's pool until close().

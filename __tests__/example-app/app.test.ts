@@ -1,4 +1,4 @@
-// __tests__/example-app.test.ts
+// __tests__/example-app/app.test.ts
 // Drives example-app/ over HTTP. It requires the BUILT package (dist/) and example (example-app/dist/): `npm test`
 // builds both first; locally `npm run build && npm run build:example`.
 
@@ -7,11 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { createApp } from '../example-app/app';
-import type { ExampleApp } from '../example-app/app';
-import { runCommand, type CliRun } from './helpers/cli';
+import { createApp } from '../../example-app/app';
+import type { ExampleApp } from '../../example-app/app';
+import { runCommand, type CliRun } from '../helpers/cli';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const PORT = 4321;
 const ISSUER = `http://localhost:${PORT}`;
 const ALICE = { email: 'alice@example.com', password: 'wonderland' };
