@@ -1,6 +1,7 @@
 // bench/fixtures.js
 // What every bench server shares: bcrypt cost 10, one user, one RSA key, and the listen-and-announce helper.
 
+// @ts-check
 'use strict';
 
 const { generateKeyPairSync } = require('node:crypto');
@@ -36,13 +37,15 @@ function passwordHash() {
 /**
  * Adds GET /bench/cpu, listens on a spare loopback port and tells the parent which one (first stdout line, JSON);
  * on SIGTERM runs `cleanUp` (bounded by the caller), then exits.
+ * @param {import('express').Express} app
+ * @param {() => Promise<unknown>} [cleanUp]
  */
 function announce(app, cleanUp = async () => undefined) {
   // CPU time of this server process (all threads, bcrypt's included), read by the runner around each window: CPU per
   // request is far less disturbed by other load on the machine than requests per second.
-  app.get('/bench/cpu', (req, res) => res.json(process.cpuUsage()));
+  app.get('/bench/cpu', (_req, res) => res.json(process.cpuUsage()));
   const server = app.listen(0, '127.0.0.1', () => {
-    process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
+    process.stdout.write(JSON.stringify({ port: /** @type {import('node:net').AddressInfo} */ (server.address()).port }) + '\n');
   });
   server.keepAliveTimeout = 60_000;
   process.on('SIGTERM', () => {

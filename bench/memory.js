@@ -2,19 +2,25 @@
 // Run with --expose-gc: RSS and retained heap per refresh token after storing 100k of them in a MemoryStore; with
 // MEMORY_FAILED_IDENTITIES=n, the heap the throttle state of n distinct failed logins leaves (bounded by maxEntries).
 
+// @ts-check
 'use strict';
 
 const path = require('node:path');
 const { createHash, randomUUID } = require('node:crypto');
+/** @type {typeof import('../lib')} the built package (dist/), typed by its source */
 const { MemoryStore } = require(path.join(__dirname, '..', 'dist'));
 const { refreshRecord } = require('./prefill');
 
 const COUNT = Number(process.env.MEMORY_TOKENS || 100_000);
 const FAILED = Number(process.env.MEMORY_FAILED_IDENTITIES || 0);
+/** @param {string} s */
 const sha = (s) => createHash('sha256').update(s).digest('base64url');
 
+/** Forced full collections, so heap readings compare live data only. */
 function settle() {
-  for (let i = 0; i < 4; i += 1) global.gc();
+  const { gc } = global;
+  if (gc === undefined) throw new Error('run with node --expose-gc');
+  for (let i = 0; i < 4; i += 1) gc();
 }
 
 /**

@@ -2,11 +2,17 @@
 // Fills a store with `count` refresh tokens of other users' logins (records shaped as the password grant saves them),
 // a bounded number of saves in flight, so the bench can measure cost as the stored work grows.
 
+// @ts-check
 'use strict';
 
 const { createHash, randomBytes, randomUUID } = require('node:crypto');
 
-/** The record lib/grants/password.ts saves for login `i`: SHA-256 id of a fresh 256-bit token, a fresh family. */
+/**
+ * The record lib/grants/password.ts saves for login `i`: SHA-256 id of a fresh 256-bit token, a fresh family.
+ * @param {number} i
+ * @param {number} now  seconds since the epoch
+ * @returns {import('../lib').RefreshTokenRecord}
+ */
 function refreshRecord(i, now) {
   return {
     id: createHash('sha256').update(randomBytes(32)).digest('base64url'),
@@ -24,6 +30,10 @@ function refreshRecord(i, now) {
 /**
  * Saves `count` records through `store.saveRefreshToken()`, at most `inFlight` at a time (1 suits MemoryStore, whose
  * saves finish at once; a network store wants a few dozen). Resolves with the number saved.
+ * @param {Pick<import('../lib').RefreshTokenStore, 'saveRefreshToken'>} store
+ * @param {number} count
+ * @param {{ inFlight?: number, now?: number }} [options]
+ * @returns {Promise<number>}
  */
 async function prefill(store, count, { inFlight = 1, now = Math.floor(Date.now() / 1000) } = {}) {
   if (!Number.isSafeInteger(count) || count < 0) throw new TypeError('prefill: count must be an integer >= 0');

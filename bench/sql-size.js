@@ -1,18 +1,23 @@
 // bench/sql-size.js
 // Bytes per stored refresh token after 100k of them: PostgresStore (table, indexes and TOAST) and SqliteStore (file).
 
+// @ts-check
 'use strict';
 
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { refreshRecord } = require('./prefill');
+/** @type {typeof import('../lib')} the built package (dist/), typed by its source */
 const { PostgresStore, SqliteStore } = require(path.join(__dirname, '..', 'dist'));
 
 const COUNT = Number(process.env.SQL_TOKENS || 100_000);
 const CONCURRENCY = 32;
 
-
+/**
+ * Saves COUNT refresh tokens, CONCURRENCY at a time.
+ * @param {Pick<import('../lib').RefreshTokenStore, 'saveRefreshToken'>} store
+ */
 async function fill(store) {
   const now = Math.floor(Date.now() / 1000);
   let next = 0;
@@ -55,10 +60,10 @@ async function sqlite() {
     db.pragma('synchronous = NORMAL');
     const store = new SqliteStore({ database: db, sweepIntervalMs: 0 });
     await store.migrate();
-    const empty = db.pragma('page_count', { simple: true }) * db.pragma('page_size', { simple: true });
+    const empty = /** @type {number} */ (db.pragma('page_count', { simple: true })) * /** @type {number} */ (db.pragma('page_size', { simple: true }));
     await fill(store);
     db.pragma('wal_checkpoint(TRUNCATE)');
-    const n = db.prepare('SELECT count(*) AS n FROM epg_refresh_tokens').get().n;
+    const { n } = /** @type {{ n: number }} */ (db.prepare('SELECT count(*) AS n FROM epg_refresh_tokens').get());
     const bytes = fs.statSync(file).size - empty;
     await store.close();
     return { store: 'SqliteStore', stored: n, bytesPerToken: bytes / n, totalMB: fs.statSync(file).size / 1048576 };

@@ -2,6 +2,7 @@
 // The ceilings: POST /token does one async bcrypt.compare at cost 10 and returns fixed JSON; GET /api/me is bare
 // Express; POST /refresh rotates an opaque refresh token in a Map and signs one RS256 access token with a KeyObject.
 
+// @ts-check
 'use strict';
 
 const { createPrivateKey, randomBytes, sign } = require('node:crypto');
@@ -9,6 +10,7 @@ const express = require('express');
 const bcrypt = require('bcrypt');
 const { PASSWORD, passwordHash, announce, rsaPem, ISSUER, AUDIENCE } = require('../fixtures');
 
+/** @param {object} value */
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 async function main() {
@@ -18,7 +20,7 @@ async function main() {
   const refreshTokens = new Map();
   const fixed = { access_token: 'x'.repeat(600), token_type: 'Bearer', expires_in: 3600, refresh_token: 'y'.repeat(43) };
   const app = express();
-  app.post('/token', (req, res, next) => {
+  app.post('/token', (_req, res, next) => {
     bcrypt.compare(PASSWORD, hash).then((ok) => res.json(ok ? fixed : { error: 'invalid_grant' }), next);
   });
   // The least a rotating refresh grant can do: parse the form, consume the presented token, store a fresh one, sign.
@@ -39,7 +41,7 @@ async function main() {
     for (const t of tokens) refreshTokens.set(t, { sub: 'u-alice', clientId: 'cli' });
     res.json(tokens);
   });
-  app.get('/api/me', (req, res) => {
+  app.get('/api/me', (_req, res) => {
     res.json({ sub: 'u-alice', scope: ['profile'] });
   });
   announce(app);

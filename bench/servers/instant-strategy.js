@@ -3,6 +3,7 @@
 // by its own process (passport-floor.js) and inside ours.js (GET /bench/passport-floor), so the `oauth2-bearer` row
 // can be compared with a floor in another process and in the same one.
 
+// @ts-check
 'use strict';
 
 const { Strategy } = require('passport'); // passport re-exports passport-strategy's base class
@@ -13,6 +14,7 @@ class InstantStrategy extends Strategy {
     this.name = 'instant';
   }
 
+  /** @override */
   authenticate() {
     this.success({ id: 'u-alice' }, { scope: ['profile'] });
   }

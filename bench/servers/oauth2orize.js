@@ -3,6 +3,7 @@
 // with async bcrypt and jsonwebtoken (PEM key) tokens, the rotating refresh_token exchange (delete the presented
 // token, store a fresh one, sign), passport-http-bearer + jsonwebtoken.verify on /api/me.
 
+// @ts-check
 'use strict';
 
 const { randomBytes } = require('node:crypto');
@@ -14,6 +15,8 @@ const passport = require('passport');
 const { BasicStrategy } = require('passport-http');
 const { Strategy: BearerStrategy } = require('passport-http-bearer');
 const f = require('../fixtures');
+
+/** @typedef {import('jsonwebtoken').JwtPayload} JwtPayload */
 
 async function main() {
   const { privatePem, publicPem } = f.rsaPem();
@@ -30,14 +33,15 @@ async function main() {
   passport.use(new BearerStrategy((token, done) => {
     jwt.verify(token, publicPem, { algorithms: ['RS256'], audience: f.AUDIENCE, issuer: f.ISSUER }, (err, payload) => {
       if (err) return done(null, false);
-      return done(null, { id: payload.sub }, { scope: payload.scope });
+      return done(null, { id: /** @type {JwtPayload} */ (payload).sub }, { scope: /** @type {JwtPayload} */ (payload).scope });
     });
   }));
 
   const server = oauth2orize.createServer();
-  server.exchange(oauth2orize.exchange.password((client, username, password, scope, done) => {
+  server.exchange(oauth2orize.exchange.password((/** @type {{ id: string }} */ client, username, password, _scope, done) => {
     if (username !== f.USERNAME && username !== f.SEED_USERNAME) return done(null, false);
-    const check = username === f.SEED_USERNAME ? (p, h, cb) => cb(null, true) : bcrypt.compare;
+    /** @type {(password: string, hash: string, cb: (err: Error | null | undefined, same: boolean) => void) => void} */
+    const check = username === f.SEED_USERNAME ? (_p, _h, cb) => cb(null, true) : bcrypt.compare;
     check(password, userHash, (err, ok) => {
       if (err) return done(err);
       if (!ok) return done(null, false);
@@ -51,7 +55,7 @@ async function main() {
   }));
 
   // Rotation as the examples write it: the token must belong to the authenticated client; it is replaced by a new one.
-  server.exchange(oauth2orize.exchange.refreshToken((client, refreshToken, scope, done) => {
+  server.exchange(oauth2orize.exchange.refreshToken((/** @type {{ id: string }} */ client, refreshToken, _scope, done) => {
     const record = refreshTokens.get(refreshToken);
     if (!record || record.clientId !== client.id) return done(null, false);
     refreshTokens.delete(refreshToken);
@@ -67,7 +71,7 @@ async function main() {
   app.use(passport.initialize());
   app.post('/oauth2/token', express.urlencoded({ extended: false }), passport.authenticate('basic', { session: false }), server.token(), server.errorHandler());
   app.get('/api/me', passport.authenticate('bearer', { session: false }), (req, res) => {
-    res.json({ sub: req.user.id, scope: req.authInfo.scope });
+    res.json({ sub: /** @type {{ id: string }} */ (req.user).id, scope: /** @type {{ scope: string[] }} */ (req.authInfo).scope });
   });
   f.announce(app);
 }

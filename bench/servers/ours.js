@@ -4,18 +4,24 @@
 // signs with a P-256 key instead of RSA 2048; PREFILL=n stores n other users' refresh tokens before listening;
 // FIND_USER=1 gives `findUser` (an async primary-key lookup in a Map), which every refresh then calls.
 
+// @ts-check
 'use strict';
 
 const path = require('node:path');
 const express = require('express');
 const bcrypt = require('bcrypt');
 const passport = require('passport');
+/** @type {typeof import('../../lib')} the built package (dist/), typed by its source */
 const epg = require(path.join(__dirname, '..', '..', 'dist'));
 const f = require('../fixtures');
 const { prefill } = require('../prefill');
 const { InstantStrategy } = require('./instant-strategy');
 const { PerformanceObserver } = require('node:perf_hooks');
 const { generateKeyPairSync } = require('node:crypto');
+
+/** @typedef {import('../../lib').AuthInfo} AuthInfo */
+/** @typedef {{ client: import('ioredis').Redis, prefix: string }} RedisHandle  the RedisStore's client and key prefix */
+/** @typedef {{ store: import('../../lib').TokenStore, cleanUp: () => Promise<void>, redis?: RedisHandle }} BenchStore */
 
 // Time the main thread spent in GC, read by the runner around each window (where a large heap costs). Only when
 // GC_STATS=1 (the growth rows): observing GC costs every collection a JS callback, which the peers' servers and the
@@ -34,17 +40,26 @@ if (process.env.GC_STATS === '1') {
 // client costs one bcrypt per request, not two. One increment per call; the library uses this same bcrypt module.
 let bcryptCompares = 0;
 const compare = bcrypt.compare;
-bcrypt.compare = function countedCompare(...args) {
-  bcryptCompares += 1;
-  return compare.apply(this, args);
-};
+bcrypt.compare = /** @type {typeof compare} */ (
+  /**
+   * @this {unknown}
+   * @param {unknown[]} args
+   */
+  function countedCompare(...args) {
+    bcryptCompares += 1;
+    return compare.apply(this, /** @type {Parameters<typeof compare>} */ (args));
+  }
+);
 
-/** The store, and how to remove what the run left in it (a RedisStore run must not leave keys in the user's Redis). */
+/**
+ * The store, and how to remove what the run left in it (a RedisStore run must not leave keys in the user's Redis).
+ * @returns {Promise<BenchStore>}
+ */
 async function createStore() {
   if (process.env.STORE === 'postgres') return createPostgresStore();
   if (process.env.STORE === 'sqlite') return createSqliteStore();
   if (process.env.STORE !== 'redis') return { store: new epg.MemoryStore(), cleanUp: async () => undefined };
-  const Redis = require('ioredis');
+  const { Redis } = require('ioredis');
   const { RedisStore } = epg;
   const client = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const prefix = `epg-bench-${process.pid}:`;
@@ -61,7 +76,10 @@ async function createStore() {
   return { store: new RedisStore({ client, prefix }), cleanUp, redis: { client, prefix } };
 }
 
-/** A PostgresStore in a schema of its own (DATABASE_URL), dropped at the end; the pool as the docs advise. */
+/**
+ * A PostgresStore in a schema of its own (DATABASE_URL), dropped at the end; the pool as the docs advise.
+ * @returns {Promise<BenchStore>}
+ */
 async function createPostgresStore() {
   const { Pool } = require('pg');
   const pool = new Pool({ connectionString: process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test', connectionTimeoutMillis: 1000 });
@@ -77,7 +95,10 @@ async function createPostgresStore() {
   return { store, cleanUp };
 }
 
-/** A SqliteStore in a temporary file, WAL mode and synchronous=NORMAL as the docs advise; deleted at the end. */
+/**
+ * A SqliteStore in a temporary file, WAL mode and synchronous=NORMAL as the docs advise; deleted at the end.
+ * @returns {Promise<BenchStore>}
+ */
 async function createSqliteStore() {
   const fs = require('node:fs');
   const os = require('node:os');
@@ -134,31 +155,32 @@ async function main() {
   const app = express();
   app.use('/oauth2', auth.router);
   app.get('/api/me', auth.requireToken({ scope: 'profile' }), (req, res) => {
-    res.json({ sub: req.auth.sub, scope: req.auth.scope });
+    res.json({ sub: /** @type {AuthInfo} */ (req.auth).sub, scope: /** @type {AuthInfo} */ (req.auth).scope });
   });
   app.get('/api/orders', passport.initialize(), passport.authenticate('oauth2-bearer', { session: false, scope: 'profile' }), (req, res) => {
-    res.json({ sub: req.auth.sub, scope: req.auth.scope });
+    res.json({ sub: /** @type {AuthInfo} */ (req.auth).sub, scope: /** @type {AuthInfo} */ (req.auth).scope });
   });
   // The bare route again, in this process: separates the cost of requireToken() from differences between processes.
-  app.get('/bench/bare', (req, res) => {
+  app.get('/bench/bare', (_req, res) => {
     res.json({ sub: 'u-alice', scope: ['profile'] });
   });
   // ... and behind a middleware that only sets req.auth: what any Express middleware costs, requireToken() or not.
-  const fixedAuth = { sub: 'u-alice', scope: ['profile'] };
-  app.get('/bench/middleware', (req, res, next) => {
+  /** @type {AuthInfo} */
+  const fixedAuth = { sub: 'u-alice', clientId: f.PUBLIC_CLIENT_ID, scope: ['profile'], claims: {}, token: '' };
+  app.get('/bench/middleware', (req, _res, next) => {
     req.auth = fixedAuth;
     next();
   }, (req, res) => {
-    res.json({ sub: req.auth.sub, scope: req.auth.scope });
+    res.json({ sub: /** @type {AuthInfo} */ (req.auth).sub, scope: /** @type {AuthInfo} */ (req.auth).scope });
   });
   // ... and the passport floor (bench/servers/instant-strategy.js) in this process, beside the `oauth2-bearer` route.
   passport.use(new InstantStrategy());
   app.get('/bench/passport-floor', passport.initialize(), passport.authenticate('instant', { session: false }), (req, res) => {
-    res.json({ sub: req.user.id, scope: req.authInfo.scope });
+    res.json({ sub: /** @type {{ id: string }} */ (req.user).id, scope: /** @type {{ scope: string[] }} */ (req.authInfo).scope });
   });
-  app.get('/bench/bcrypt-compares', (req, res) => res.json({ count: bcryptCompares }));
-  app.get('/bench/gc', (req, res) => res.json(gcTotals));
-  app.get('/bench/prefill', (req, res) => res.json(prefilled));
+  app.get('/bench/bcrypt-compares', (_req, res) => res.json({ count: bcryptCompares }));
+  app.get('/bench/gc', (_req, res) => res.json(gcTotals));
+  app.get('/bench/prefill', (_req, res) => res.json(prefilled));
   announce(app, cleanUp);
 }
 
@@ -166,19 +188,25 @@ async function main() {
  * Stores `count` refresh tokens and measures what they cost: retained heap and RSS per token after forced GC (when
  * run with --expose-gc); for a RedisStore also Redis bytes per token, from INFO memory and from MEMORY USAGE of the
  * keys under the bench's prefix.
+ * @param {import('../../lib').TokenStore} store
+ * @param {number} count
+ * @param {RedisHandle | undefined} redis
+ * @returns {Promise<import('../types/wire').PrefillStats>}
  */
 async function prefillStore(store, count, redis) {
   if (count === 0) return { count };
   const gc = () => { for (let i = 0; i < 4; i += 1) global.gc?.(); };
-  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.client.info('memory'))[1]);
+  /** @param {RedisHandle} r */
+  const usedMemory = async (r) => Number(/** @type {RegExpExecArray} */ (/used_memory:(\d+)/.exec(await r.client.info('memory')))[1]);
   gc();
   const before = process.memoryUsage();
-  const redisBefore = redis ? await usedMemory() : 0;
+  const redisBefore = redis ? await usedMemory(redis) : 0;
   const started = Date.now();
   await prefill(store, count, { inFlight: redis ? 64 : 1 });
   const seconds = (Date.now() - started) / 1000;
   gc();
   const after = process.memoryUsage();
+  /** @type {import('../types/wire').PrefillStats} */
   const result = {
     count,
     seconds,
@@ -190,7 +218,7 @@ async function prefillStore(store, count, redis) {
     rssMB: after.rss / 1048576,
   };
   if (redis) {
-    result.redisUsedMemoryPerToken = ((await usedMemory()) - redisBefore) / count;
+    result.redisUsedMemoryPerToken = ((await usedMemory(redis)) - redisBefore) / count;
     let cursor = '0';
     let bytes = 0;
     let keys = 0;
@@ -198,7 +226,8 @@ async function prefillStore(store, count, redis) {
       const [next, batch] = await redis.client.scan(cursor, 'MATCH', `${redis.prefix}*`, 'COUNT', 1000);
       const pipe = redis.client.pipeline();
       for (const key of batch) pipe.memory('USAGE', key);
-      for (const [, n] of await pipe.exec()) bytes += Number(n);
+      // null only for an aborted MULTI: a pipeline always answers.
+      for (const [, n] of /** @type {[Error | null, unknown][]} */ (await pipe.exec())) bytes += Number(n);
       keys += batch.length;
       cursor = next;
     } while (cursor !== '0');
