@@ -10,7 +10,7 @@
 /** @typedef {ReturnType<typeof readSettings>} Settings */
 
 /** Under BENCH_ONLY=sql a group keeps its ceiling (first row) and the SQL stores' rows only. */
-const SQL_IDS = new Set(['ours-postgres', 'ours-sqlite']);
+const SQL_IDS = new Set(['ours-postgres', 'ours-sqlite', 'pg-ceiling']);
 // --quick keeps to the issue-14 ratios: the SQL stores' token-endpoint and protected-route rows, the SQL sizes and the
 // memory rows run only when BENCH_ONLY names them (the growth rows state heap per token under --quick).
 // Under --quick (without BENCH_ONLY) each group keeps the rows summary() reads, so the run fits in about a minute: the

@@ -26,6 +26,7 @@ const { ROOT, start } = require('./runner');
  * @property {Server} passportFloor
  * @property {Server} oursProtected  the protected-route rows' own server (bench/scenarios/protected.js)
  * @property {Server | undefined} oursFindUser
+ * @property {Server | undefined} pgCeiling  the ceilings with PostgreSQL as the durable store (bench/servers/pg-ceiling.js)
  */
 
 /**
@@ -45,7 +46,7 @@ async function startServers(settings, redisNote, sqlNote) {
     process.stdout.write(`${name} did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
     return undefined;
   });
-  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected, oursFindUser] = await Promise.all([
+  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected, oursFindUser, pgCeiling] = await Promise.all([
     start('ceiling', 'servers/ceiling.js'),
     start('ours', 'servers/ours.js'),
     start('ours-nocache', 'servers/ours.js', { TOKEN_CACHE: '0' }),
@@ -64,8 +65,12 @@ async function startServers(settings, redisNote, sqlNote) {
     start('passport-floor', 'servers/passport-floor.js'),
     start('ours-protected', 'servers/ours.js'),
     settings.quickAll ? undefined : start('ours-finduser', 'servers/ours.js', { FIND_USER: '1' }),
+    sqlNote || settings.quickAll ? undefined : start('pg-ceiling', 'servers/pg-ceiling.js').catch((err) => {
+      process.stdout.write(`pg-ceiling did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
+      return undefined;
+    }),
   ]);
-  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected, oursFindUser };
+  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected, oursFindUser, pgCeiling };
   return { servers, redisNote };
 }
 

@@ -97,6 +97,9 @@ function refreshScenarios(s) {
     // Every refresh asks the app about the user (docs/sessions.md): one async findUser, a Map lookup here.
     ...(s.oursFindUser ? [oursRefresh('ours-finduser', 'RS256, MemoryStore, `findUser` given', s.oursFindUser)[0]] : []),
     ...(s.oursRedis ? oursRefresh('ours-redis', 'RS256, RedisStore', s.oursRedis) : []),
+    // The least a refresh grant over PostgreSQL costs here: one statement consumes the token and stores a fresh one.
+    ...(s.pgCeiling ? [refreshScenario('pg-ceiling', 'PostgreSQL ceiling: one statement consumes the token and stores a fresh one, sign RS256 (bench/servers/pg-ceiling.js)', `${s.pgCeiling.url}/refresh`, {}, {},
+      async (n) => /** @type {string[]} */ (await getJson(`${/** @type {import('../runner').Server} */ (s.pgCeiling).url}/bench/seed-refresh?n=${n}`)))] : []),
     ...(s.oursPostgres ? oursRefresh('ours-postgres', 'RS256, PostgresStore', s.oursPostgres, { target: 0.9 }) : []),
     peer('oauth2orize', 'oauth2orize `exchange.refreshToken` (rotating) + passport-http + jsonwebtoken (PEM)', s.oauth2orize),
     peer('node-oauth', '@node-oauth/express-oauth-server (opaque tokens, rotating)', s.nodeOauth),

@@ -6,6 +6,7 @@
 // prepared statements and pg's default pool of 10, as PostgresStore uses them. No throttle, no session, no family: a
 // floor, not a product. Its table lives in a schema of its own, dropped on SIGTERM.
 
+// @ts-check
 'use strict';
 
 const { createPrivateKey, randomBytes, sign } = require('node:crypto');
@@ -14,6 +15,7 @@ const bcrypt = require('bcrypt');
 const { Pool } = require('pg');
 const { PASSWORD, passwordHash, announce, rsaPem, ISSUER, AUDIENCE } = require('../fixtures');
 
+/** @param {object} value */
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 async function main() {
@@ -36,7 +38,7 @@ async function main() {
   const now = () => Math.floor(Date.now() / 1000);
   const fresh = () => randomBytes(32).toString('base64url');
   const app = express();
-  app.post('/token', (req, res, next) => {
+  app.post('/token', (_req, res, next) => {
     bcrypt.compare(PASSWORD, hash).then(async (ok) => {
       if (!ok) return res.status(400).json({ error: 'invalid_grant' });
       const refreshToken = fresh();
