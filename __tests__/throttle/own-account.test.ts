@@ -59,6 +59,25 @@ describe.each([
   });
 });
 
+describe.each([
+  ['a password', undefined],
+  ['an MFA step-up', 'mfa' as const],
+])("an attacker's own failure as ALICE, its check slow, then a login into ALICE by %s", (_, state) => {
+  it("never clears a guess at alice made after alice's place forgot that failure", async () => {
+    const app = await userTableApp({ alice: victim, ALICE: { id: 'u-mallory', password: 'mallory', state, failSeconds: 5 } }, EXACT);
+    expect((await app.login('ALICE', 'wrong', ATTACKER)).status).toBe(400);
+    // The place's counter ends 900 s (usernameIp.windowSeconds) after that attempt was reserved; the check took 5 s
+    // more. In the gap, ALICE's failure must not count as one of the units at the place.
+    app.advance(900 - 5 + 1);
+    expect((await app.login('alice', 'guess-0', ATTACKER)).status).toBe(400);
+    expect(await ownLogin(app)).toBe(200);
+    const statuses = [];
+    for (let i = 1; i < 6; i++) statuses.push((await app.login('alice', `guess-${i}`, ATTACKER)).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 429]);
+    expect(app.calls('alice')).toBe(5);
+  });
+});
+
 describe('what a success still gives back', () => {
   it('alice clears her own typos at a place, by password or by MFA step-up', async () => {
     for (const state of [undefined, 'mfa' as const]) {
