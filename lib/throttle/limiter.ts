@@ -86,11 +86,23 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
   });
   const tally = tallyRequest(throttle, active, place);
   const peeked = remembering ? [knownKey(place.account), ...(spelled(place) ? [knownCountKey(place.counted)] : [])] : [];
+  const started = ctx.config.now();
   const batch = await hitBelowMany(ctx, tally === undefined ? requests : [tally, ...requests], peeked);
   const [tallied, hits] = tally === undefined ? [undefined, batch.hits] : [batch.hits[0], batch.hits.slice(1)];
   const [marker, markers] = batch.peeks;
   const known = marker !== undefined;
   const held = [...active.filter((_, i) => hits[i].added).map((p) => p.bucket), ...(tallied?.added === true ? [place.account] : [])];
+  const placeIndex = active.findIndex((p) => p.bucket.name === place.counted.name);
+  const placeHit = placeIndex < 0 ? undefined : hits[placeIndex];
+  // The place's counter outlives the tally's units unless the place was full (its hit refused: not extended) and
+  // this attempt never counted there (nextPeriod did not let it through).
+  let placeExtended = placeHit?.added !== false;
+  const giveBack = (): Promise<void> => {
+    if (tally === undefined || tallied?.added !== true || placeHit === undefined || placeExtended) return releaseAll(ctx, held);
+    const elapsed = (ctx.config.now() - started) / 1000;
+    const rewrite = tallyRewrite(tally, tallied, placeHit, (throttle.rules[place.counted.kind] as ResolvedRule).max, elapsed);
+    return changeMany(ctx, 'release', [...held.filter((b) => b !== place.account).map((b) => release(failKey(b))), ...rewrite]);
+  };
   let exempted = false;
   try {
     for (const [i, plan] of active.entries()) {
@@ -106,16 +118,31 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
       }
       const lock = plan.whenFull === 'lock' ? await nextPeriod(ctx, rule, plan.bucket) : await tighten(ctx, rule, plan.bucket, place.counted);
       if (lock !== undefined) {
-        await releaseAll(ctx, held);
+        await giveBack();
         return { lock };
       }
+      if (i === placeIndex) placeExtended = true;
     }
   } catch (err) {
-    await releaseAll(ctx, held).catch(() => undefined);
+    await giveBack().catch(() => undefined);
     throw err;
   }
-  const placeIndex = active.findIndex((p) => p.bucket.name === place.counted.name);
-  return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], tally: tallied, marker, markers, exempted } };
+  return { reservation: { held, place: placeHit, tally: tallied, marker, markers, exempted } };
+}
+
+/**
+ * The tally of an attempt that a full place refused, written again: its units as they were before this attempt (at
+ * most the place's `max`, so a refusal costs a bounded number of steps), ending no later than the place's counter.
+ * Its reservation made it live `windowSeconds` from now, while the full place's counter, untouched, ends sooner: given
+ * back by `release` (which keeps the expiry), it would outlive the units it counts, and a success of its spelling once
+ * the place has expired would clear someone else's guess as its own. The store's clock at the reservation is the
+ * tally's new expiry less its window (both store values, whatever the app's clock says); two seconds cover the
+ * stores' whole-second expiries and the time since. A place about to expire keeps no tally.
+ */
+function tallyRewrite(request: CappedHitRequest, tally: CappedHit, place: CappedHit, max: number, elapsed: number): CounterChange[] {
+  const left = Math.floor(place.resetAt - (tally.resetAt - request.windowSeconds) - elapsed) - 2;
+  const units = left < 1 ? 0 : Math.min(tally.count - 1, max);
+  return [reset(request.key), ...Array.from({ length: units }, () => hit(request.key, left))];
 }
 
 /** A place whose accounts are spellings of one folded username (a client's place is its own account). */
