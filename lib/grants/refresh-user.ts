@@ -10,10 +10,17 @@ import { findCurrentUser } from '../users/find-user';
 import { endSession } from './end-session';
 import { grantableScope } from './scope';
 
+/** What a refresh may grant, and to whom as the app knows them now. */
+export interface CheckedRefresh {
+  readonly scope: readonly string[];
+  /** The user `findUser` returned (undefined without `findUser`): `enrichToken` gets it, as at a login. */
+  readonly user?: User;
+}
+
 /**
  * `scope` (what the refresh may grant so far) narrowed to what the record's user may still grant, as the password
- * grant narrows a login (`User.scopes`; a user without `scopes` restricts nothing). The refresh token keeps its
- * original scope (RFC 6749 §6): a scope given back to the user comes back on the next refresh.
+ * grant narrows a login (`User.scopes`; a user without `scopes` restricts nothing), with that user. The refresh token
+ * keeps its original scope (RFC 6749 §6): a scope given back to the user comes back on the next refresh.
  */
 export async function userCheckedScope(
   ctx: Context,
@@ -21,9 +28,9 @@ export async function userCheckedScope(
   record: RefreshTokenRecord,
   client: Client,
   scope: readonly string[],
-): Promise<readonly string[]> {
+): Promise<CheckedRefresh> {
   const user = await currentUser(ctx, req, record, client);
-  return user === undefined ? scope : grantableScope(scope, user);
+  return user === undefined ? { scope } : { scope: grantableScope(scope, user), user };
 }
 
 /**
