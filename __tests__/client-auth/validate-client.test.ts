@@ -62,6 +62,69 @@ describe("a row with the app's own columns", () => {
   });
 });
 
+describe('a record object changed in place after it was checked (Map-backed findClient)', () => {
+  /** A record as an app keeps it in a Map, its lists open to changes in place. */
+  interface Row {
+    [field: string]: unknown;
+    grants?: unknown[];
+    scopes?: unknown[];
+    jwks?: { keys: unknown[] };
+  }
+  type Change = (record: Row) => void;
+  it.each<[string, Change, string]>([
+    ['secretHash replaced by the plain secret', (r) => (r.secretHash = SECRET), 'whose secretHash is not a bcrypt hash (store what hashSecret() returns)'],
+    ['a number pushed into grants', (r) => r.grants?.push(7), 'whose grants[2] is not a grant type (a non-empty string)'],
+    ['a scope with a space pushed into scopes', (r) => r.scopes?.push('orders admin'), 'whose scopes[1] is not a scope token (RFC 6749 §3.3: no spaces, quotes or backslashes)'],
+    ['grants deleted', (r) => delete r.grants, 'without grants (or grant_types)'],
+    ['grant_types added, other than grants', (r) => (r.grant_types = ['password']), 'whose grants and grant_types differ: keep one'],
+    ['accessTokenTTL set to a string', (r) => (r.accessTokenTTL = '600'), 'whose accessTokenTTL is not a positive integer (seconds)'],
+  ])('%s: the next request is a 500 naming the field, never served with it', async (_name, change, problem) => {
+    const record: Row = { id: 'x', secretHash: await secretHash, grants: ['password', 'refresh_token'], scopes: ['orders'] };
+    const s = await createServer({ findClient: (id) => (id === 'x' ? (record as unknown as Client) : null) });
+    const viaBasic = () => request(s.app).post('/oauth2/token').set('Authorization', basic('x', SECRET)).type('form').send(form({ ...login, scope: 'orders' }));
+    expect((await viaBasic()).status).toBe(200);
+    change(record);
+    for (let i = 0; i < 2; i += 1) {
+      const res = await viaBasic();
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual(GENERIC_500);
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    expect(errorDetails(s)).toEqual([`findClient('x') returned a client ${problem}`, `findClient('x') returned a client ${problem}`]);
+  });
+
+  it('serves again once the record is put back, and what it serves is a frozen copy of what was checked', async () => {
+    const record: Row = { id: 'x', grants: ['password'], scopes: ['orders'] };
+    const seen: Array<VerifyUserContext['client']> = [];
+    const verify = verifyUserFrom(await loadFixture()) as VerifyUser;
+    const s = await createServer({
+      findClient: (id) => (id === 'x' ? (record as unknown as Client) : null),
+      verifyUser: (username, password, ctx) => (seen.push(ctx.client), verify(username, password, ctx)),
+    });
+    expect((await token(s, { ...login, client_id: 'x' })).status).toBe(200);
+    record.scopes?.push('bad scope');
+    expect((await token(s, { ...login, client_id: 'x' })).status).toBe(500);
+    record.scopes?.pop();
+    expect((await token(s, { ...login, client_id: 'x' })).status).toBe(200);
+    expect(seen).toHaveLength(2);
+    expect(Object.isFrozen(seen[1]) && Object.isFrozen(seen[1].scopes)).toBe(true);
+    expect(seen[1].scopes).not.toBe(record.scopes);
+  });
+
+  it('a key removed from jwks in place no longer authenticates the client (private_key_jwt)', async () => {
+    const [kept, removed] = [generateKeyPairSync('ec', { namedCurve: 'P-256' }), generateKeyPairSync('ec', { namedCurve: 'P-256' })];
+    const jwk = (pair: typeof kept, kid: string) => ({ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig' });
+    const record: Row = { id: 'x', grants: ['password'], jwks: { keys: [jwk(kept, 'kept'), jwk(removed, 'removed')] } };
+    const s = await createServer({ findClient: (id) => (id === 'x' ? (record as unknown as Client) : null) });
+    const withKey = (pair: typeof kept, kid: string) =>
+      token(s, { ...login, client_assertion_type: JWT_BEARER, client_assertion: signJwt(assertionClaims('x'), pair.privateKey, 'ES256', { kid }) });
+    expect((await withKey(removed, 'removed')).status).toBe(200);
+    record.jwks?.keys.pop();
+    expect((await withKey(removed, 'removed')).status).toBe(401);
+    expect((await withKey(kept, 'kept')).status).toBe(200);
+  });
+});
+
 describe('a record in RFC 7591 metadata names', () => {
   const registered = {
     client_id: 'x',

@@ -89,15 +89,14 @@ function userCheckCases(makeStore: () => Promise<TokenStore>): void {
     expect((await loginWeb(s.app, 'orders')).access_token).toEqual(expect.any(String));
   });
 
-  it('answers 503 when findUser throws, spends nothing, and the same refresh token works once findUser answers', async () => {
+  it('answers 500 server_error when findUser throws, as at /userinfo, spends nothing, and the same refresh token works once findUser answers', async () => {
     const { s, dir } = await setup();
     const login = await loginWeb(s.app, 'orders');
     const down = new Error('users database unreachable');
     dir.failure = down;
     const res = await refresh(s, login.refresh_token!);
-    expect(res.status).toBe(503);
-    expect(res.headers['retry-after']).toBe('1');
-    expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'server_error', error_description: 'The server encountered an unexpected condition' });
     expect(JSON.stringify(res.body)).not.toContain('unreachable');
     const [error] = named(s, 'error') as Array<Error & { detail: string }>;
     expect(error.detail).toBe('findUser threw');
@@ -189,6 +188,41 @@ describe('refresh grant with findUser (MemoryStore)', () => {
     expect(dir.calls).toEqual([]);
     expect((await refresh(s, login.refresh_token!)).status).toBe(200);
     expect(dir.calls).toEqual(['u-alice']);
+  });
+
+  it('gives enrichToken the user findUser returned, at a refresh and at a retry within refreshReuseGrace, as verifyUser\'s at login', async () => {
+    const dir = new Directory();
+    const seen: Array<{ grantType: string; user: unknown }> = [];
+    const s = await createServer({
+      findUser: dir.findUser,
+      refreshReuseGrace: 10,
+      enrichToken: ({ grantType, user }) => {
+        seen.push({ grantType, user });
+        // What an app does with it: a claim from the user's current record.
+        return { accessTokenClaims: { display_name: (user?.claims as { name?: string } | undefined)?.name } };
+      },
+    });
+    const login = await loginWeb(s.app, 'orders');
+    dir.rows.set('u-alice', { id: 'u-alice', scopes: ['orders'], claims: { name: 'Alice Pleasance Liddell' } });
+    const first = await refresh(s, login.refresh_token!);
+    expect(first.status).toBe(200);
+    const retried = await refresh(s, login.refresh_token!);
+    expect(retried.status).toBe(200);
+    const current = { id: 'u-alice', scopes: ['orders'], claims: { name: 'Alice Pleasance Liddell' } };
+    expect(seen).toEqual([
+      { grantType: 'password', user: expect.objectContaining({ id: 'u-alice', claims: expect.objectContaining({ name: 'Alice Liddell' }) }) },
+      { grantType: 'refresh_token', user: current },
+      { grantType: 'refresh_token', user: current },
+    ]);
+    expect(decodeJwt(first.body.access_token).payload.display_name).toBe('Alice Pleasance Liddell');
+  });
+
+  it('without findUser, enrichToken gets no user at a refresh (the refresh trusts the login)', async () => {
+    const seen: unknown[] = [];
+    const s = await createServer({ enrichToken: (context) => void seen.push(context.grantType === 'refresh_token' ? 'user' in context && context.user !== undefined : 'login') });
+    const login = await loginWeb(s.app, 'orders');
+    expect((await refresh(s, login.refresh_token!)).status).toBe(200);
+    expect(seen).toEqual(['login', false]);
   });
 
   it('without findUser, a refresh trusts the login as before', async () => {

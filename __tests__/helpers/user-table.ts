@@ -12,6 +12,8 @@ export interface Row {
   readonly id: string;
   readonly password: string;
   readonly state?: 'mfa' | 'expired';
+  /** Seconds the clock moves while verifyUser turns down a wrong password for this row (a slow check). */
+  readonly failSeconds?: number;
 }
 
 /** How the app's lookup compares a row's name with the typed username. */
@@ -45,7 +47,10 @@ export async function userTableApp(rows: Readonly<Record<string, Row>>, lookup: 
     const name = find(typed);
     called.push(name);
     if (name === undefined) return dummyVerify(password, COST).then(() => null);
-    if (!(await bcrypt.compare(password, hashes.get(name)!))) return false;
+    if (!(await bcrypt.compare(password, hashes.get(name)!))) {
+      now += (rows[name].failSeconds ?? 0) * 1000;
+      return false;
+    }
     const { id, state } = rows[name];
     if (state === 'expired') throw loginError('password_expired');
     if (state === 'mfa') throw loginError('mfa_required', { user: { id } });

@@ -117,8 +117,9 @@ describe.each(backends)('parallel bursts on %s', (_name, make) => {
     expect(checks()).toBe(5);
     const waits = answers.filter((a) => a.status === 429).map((a) => Number(a.headers['retry-after']));
     expect(waits).toHaveLength(55);
-    // 30 s, give or take a store clock's rounding (PostgreSQL's own clock, in ms, rounded up; ours, in s, rounded down).
-    expect(Math.max(...waits)).toBeLessThanOrEqual(32);
+    // 30 s, and at most one more: the lock's end is rounded up to a whole second (PostgreSQL's clock keeps ms) and
+    // now, read after the store answered (limiter.ts lockedUntil), rounded down.
+    expect(Math.max(...waits)).toBeLessThanOrEqual(31);
   });
 
   it('a burst of 40 wrong secrets for one unknown client id from one IP gets at most 10 checks', async () => {

@@ -59,6 +59,42 @@ describe.each([
   });
 });
 
+describe.each([
+  ['a password', undefined],
+  ['an MFA step-up', 'mfa' as const],
+])("an attacker's own failure as ALICE, its check slow, then a login into ALICE by %s", (_, state) => {
+  it("never clears a guess at alice made after alice's place forgot that failure", async () => {
+    const app = await userTableApp({ alice: victim, ALICE: { id: 'u-mallory', password: 'mallory', state, failSeconds: 5 } }, EXACT);
+    expect((await app.login('ALICE', 'wrong', ATTACKER)).status).toBe(400);
+    // The place's counter ends 900 s (usernameIp.windowSeconds) after that attempt was reserved; the check took 5 s
+    // more. In the gap, ALICE's failure must not count as one of the units at the place.
+    app.advance(900 - 5 + 1);
+    expect((await app.login('alice', 'guess-0', ATTACKER)).status).toBe(400);
+    expect(await ownLogin(app)).toBe(200);
+    const statuses = [];
+    for (let i = 1; i < 6; i++) statuses.push((await app.login('alice', `guess-${i}`, ATTACKER)).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 429]);
+    expect(app.calls('alice')).toBe(5);
+  });
+});
+
+it("an attacker's attempt as ALICE that alice's locked place refuses never keeps ALICE's failure past that place's counter", async () => {
+  const app = await userTableApp({ alice: victim, ALICE: { id: 'u-mallory', password: 'mallory' } }, EXACT);
+  expect((await app.login('ALICE', 'wrong', ATTACKER)).status).toBe(400);
+  for (let i = 0; i < 4; i++) expect((await app.login('alice', `guess-${i}`, ATTACKER)).status).toBe(400);
+  // The place is full and locked (30 s); its counter ends 900 s after these attempts. A refused attempt as ALICE
+  // near the lock's end reserves ALICE's tally again, for 900 s from then.
+  app.advance(29);
+  expect((await app.login('ALICE', 'wrong', ATTACKER)).status).toBe(429);
+  app.advance(900 - 29 + 1);
+  expect((await app.login('alice', 'guess-4', ATTACKER)).status).toBe(400);
+  expect(await ownLogin(app)).toBe(200);
+  const statuses = [];
+  for (let i = 5; i < 10; i++) statuses.push((await app.login('alice', `guess-${i}`, ATTACKER)).status);
+  expect(statuses).toEqual([400, 400, 400, 400, 429]);
+  expect(app.calls('alice')).toBe(9);
+});
+
 describe('what a success still gives back', () => {
   it('alice clears her own typos at a place, by password or by MFA step-up', async () => {
     for (const state of [undefined, 'mfa' as const]) {
@@ -70,6 +106,17 @@ describe('what a success still gives back', () => {
         if (state === 'mfa') expect((await app.redeem(right.body.mfa_token)).status).toBe(200);
       }
     }
+  });
+
+  it('alice, locked out by her own typos and refused while the lock runs, clears them all with her next success', async () => {
+    const app = await userTableApp({ alice: victim }, EXACT);
+    for (let i = 0; i < 5; i++) expect((await app.login('alice', 'typo')).status).toBe(400);
+    app.advance(10);
+    expect((await app.login('alice', 'correct horse')).status).toBe(429);
+    app.advance(25);
+    expect((await app.login('alice', 'correct horse')).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await app.login('alice', 'typo')).status).toBe(400);
+    expect((await app.login('alice', 'correct horse')).status).toBe(200);
   });
 
   it("an expired password gives back its own attempt only: alice's earlier typos still count", async () => {

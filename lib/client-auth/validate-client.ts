@@ -9,6 +9,7 @@ import { FIELD_NAMES, FIELDS } from './client-fields';
 import { fieldNames, misreadField, shown } from './field-names';
 import { isGrantTypeName } from './grant-types';
 import { METADATA_NAMES, UNSUPPORTED_NAMES, type MetadataName } from './rfc7591-names';
+import { sameAsSnapshot, snapshot } from './record-snapshot';
 
 const REQUIRED: ReadonlyArray<keyof Client> = ['id', 'grants'];
 const NAMES = fieldNames(
@@ -19,26 +20,40 @@ const NAMES = fieldNames(
   UNSUPPORTED_NAMES.map((u) => u.name),
 );
 
+/** Every name the library reads a record under: the Client fields, their RFC 7591 names, and the names it refuses. */
+const READ_NAMES: readonly string[] = [
+  ...new Set([...FIELD_NAMES, ...FIELD_NAMES.flatMap((field) => METADATA_NAMES[field]?.name ?? []), ...UNSUPPORTED_NAMES.map((u) => u.name)]),
+];
+
 /**
  * The Client that `record` describes for the requested `clientId`, or undefined when its id is another one (a lookup
  * that ignores its argument must not let one client act as another). Throws server_error, its `detail` naming the
- * field for the `error` event, when a field the library reads is invalid. Each record object is checked once: an app
- * returning the same objects from a Map pays for this once, not per request; the Client is read from it on every call,
- * so a record changed in place (a rotated secretHash) takes effect.
+ * field for the `error` event, when a field the library reads is invalid. What is checked and used is a frozen copy
+ * of the fields the library reads, kept per record object: an app returning the same objects from a Map pays for the
+ * check once, and each request compares the record's fields with the copy (no more than reading them), so a record
+ * changed in place, a rotated secretHash or a key removed from `jwks` alike, is checked again and takes effect, and an
+ * invalid change is a server_error, never used. The app's own fields are read at the check only.
  */
 export function readClient(ctx: Context, clientId: string, record: Readonly<Record<string, unknown>>): Client | undefined {
   const { id, client_id: rfcId } = record;
   if (id !== undefined && rfcId !== undefined && id !== rfcId) throw invalidRecord(clientId, 'whose id and client_id differ: keep one (the client id)');
   const ownId = id ?? rfcId;
   if (typeof ownId === 'string' && ownId !== clientId) return undefined;
-  const client = clientOf(record);
-  if (!ctx.validatedClients.has(record)) {
-    const problem = firstProblem(record, client);
-    if (problem !== undefined) throw invalidRecord(clientId, problem);
-    reportStrayGrants(ctx, clientId, record, client);
-    ctx.validatedClients.add(record);
-  }
-  return client as Client;
+  const checked = ctx.checkedClients.get(record);
+  if (checked !== undefined && READ_NAMES.every((name, i) => sameAsSnapshot(record[name], checked.read[i]))) return checked.client;
+  const read = READ_NAMES.map((name) => snapshot(record[name]));
+  const fields: Record<string, unknown> = {};
+  READ_NAMES.forEach((name, i) => {
+    if (read[i] !== undefined) fields[name] = read[i];
+  });
+  const client = clientOf(fields);
+  const problem = firstProblem(record, fields, client);
+  if (problem !== undefined) throw invalidRecord(clientId, problem);
+  reportStrayGrants(ctx, clientId, fields, client);
+  // Its values are frozen copies already (a list read from an RFC 7591 `scope` string is frozen by valueOf).
+  const used = Object.freeze(client) as Client;
+  ctx.checkedClients.set(record, { read, client: used });
+  return used;
 }
 
 /** The fields the library reads, under their own name or their RFC 7591 one; nothing else is copied. */
@@ -56,20 +71,21 @@ function valueOf(record: Readonly<Record<string, unknown>>, field: keyof Client)
   const alias = METADATA_NAMES[field];
   if (own !== undefined || alias === undefined) return own;
   const theirs = record[alias.name];
-  return theirs === undefined || theirs === null || alias.check?.(theirs) !== undefined ? theirs : read(alias, theirs);
+  return theirs === undefined || theirs === null || alias.check?.(theirs) !== undefined ? theirs : snapshot(read(alias, theirs));
 }
 
 const read = (alias: MetadataName, value: unknown): unknown => (alias.read === undefined ? value : alias.read(value));
 
-function firstProblem(record: Readonly<Record<string, unknown>>, client: Partial<Client>): string | undefined {
+/** The first problem of a record: among its own fields, then among `fields`, the copy of those the library reads. */
+function firstProblem(record: Readonly<Record<string, unknown>>, fields: Readonly<Record<string, unknown>>, client: Partial<Client>): string | undefined {
   const misread = misreadField(record, client, NAMES);
   if (misread !== undefined) return misread;
   for (const field of FIELD_NAMES) {
-    const problem = fieldProblem(record, field);
+    const problem = fieldProblem(fields, field);
     if (problem !== undefined) return problem;
   }
   return UNSUPPORTED_NAMES.find(({ name, refuses }) => {
-    const value = record[name];
+    const value = fields[name];
     return value !== undefined && value !== null && value !== '' && refuses(value, client);
   })?.problem;
 }

@@ -5,19 +5,26 @@
 import type { EventEmitter } from 'node:events';
 import type { EventMap, EventName } from '../events';
 import type { Config } from '../options';
+import type { Client } from '../types';
 import { createEmit } from './emit';
 import { createMountState, type MountState } from './mount-path';
 import { unheardErrors } from './unheard-errors';
 import { VerifiedSecrets } from './verified-secrets';
 import { VerifiedTokenCache } from './verified-cache';
 
+/** A client record as it was checked: the values of the names read from it (frozen copies), and the Client they make. */
+export interface CheckedClient {
+  readonly read: readonly unknown[];
+  readonly client: Client;
+}
+
 export interface Context {
   readonly config: Config;
   readonly verifiedSecrets: VerifiedSecrets;
   /** Access tokens already verified (bounded; see verified-cache.ts). */
   readonly verifiedTokens: VerifiedTokenCache;
-  /** Client records findClient returned that passed validation (client-auth/validate-client.ts). */
-  readonly validatedClients: WeakSet<object>;
+  /** Client records findClient returned that passed validation, each with what was read from it (client-auth/validate-client.ts). */
+  readonly checkedClients: WeakMap<object, CheckedClient>;
   /** Where auth.router is mounted (mount-path.ts), for the discovery documents. */
   readonly mount: MountState;
   /**
@@ -38,7 +45,7 @@ export function createContext(config: Config, emitter: EventEmitter): Context {
     config,
     verifiedSecrets: new VerifiedSecrets(config.now),
     verifiedTokens: new VerifiedTokenCache(config.tokenCacheSize, config.store),
-    validatedClients: new WeakSet(),
+    checkedClients: new WeakMap(),
     mount: createMountState(),
     warned: new Set(),
     secretCost: undefined,

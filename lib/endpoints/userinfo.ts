@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { authorize } from '../bearer/authorize';
 import { bearerFailure } from '../bearer/rejected';
 import { wwwAuthenticate } from '../http/www-authenticate';
-import { OAuthError, serverError } from '../errors/oauth-error';
+import { OAuthError } from '../errors/oauth-error';
 import type { FindUser } from '../options';
 import { noStore, sendJson, sendOAuthError } from '../http/respond';
 import { claimsForScope } from '../tokens/id-token';
@@ -31,7 +31,7 @@ export function userinfoHandler(ctx: Context, findUser: FindUser) {
 async function respond(ctx: Context, findUser: FindUser, audience: string[], req: Request, res: Response): Promise<void> {
   // OIDC Core §5.3.1: the token must carry the openid scope; otherwise RFC 6750 insufficient_scope (403).
   const auth = await authorize(ctx, req, ['openid'], { audience });
-  const user = await findCurrentUser(findUser, auth.sub, (err) => serverError(err, 'findUser threw'));
+  const user = await findCurrentUser(findUser, auth.sub);
   if (user === undefined) {
     // The user is gone: the token no longer stands for anyone (RFC 6750 §3.1 invalid_token).
     const description = 'The access token is invalid, expired or revoked';

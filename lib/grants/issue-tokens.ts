@@ -3,7 +3,7 @@
 
 import type { Request } from 'express';
 import type { Context } from '../context';
-import { serverError } from '../errors/oauth-error';
+import { isOAuthError, serverError } from '../errors/oauth-error';
 import type { TokenEnrichment } from '../options';
 import { mintAccessToken, withoutReserved } from '../tokens/access-token';
 import { mintIdToken } from '../tokens/id-token';
@@ -42,6 +42,8 @@ export async function enrich(ctx: Context, input: IssueInput, req: Request): Pro
     const { grantType, client, sub, user, scope } = input;
     return (await hook({ grantType, client, sub, user, scope, req })) ?? {};
   } catch (err) {
+    // A deliberate OAuthError (access_denied) is the app's answer, as from verifyUser; anything else is a failure.
+    if (isOAuthError(err)) throw err;
     throw serverError(err, 'enrichToken threw');
   }
 }

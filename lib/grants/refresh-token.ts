@@ -45,7 +45,7 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
 
   const requested = narrowedScope(record, client, parseScope(params.scope));
   // The app's say on the user (findUser), before anything is spent.
-  const scope = await userCheckedScope(ctx, req, record, client, requested);
+  const { scope, user } = await userCheckedScope(ctx, req, record, client, requested);
   // With a reuse grace the successor must be computable again from the presented token (only hashes are stored).
   const refreshToken = config.refreshReuseGrace > 0 ? successorToken(config, presented) : randomToken();
   // The presented record without its spent fields and its old binding (no keys set to undefined, no copy pass).
@@ -62,6 +62,7 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
     grantType: 'refresh_token' as const,
     client,
     sub: record.sub,
+    user,
     scope,
     sid: record.familyId,
     authTime: record.authTime,
@@ -121,11 +122,12 @@ async function spent(
   // A retry of a DPoP-bound token must prove the same key as the first attempt would have.
   const jkt = refreshBinding(client, next, binding);
   // A retry mints tokens too: the app's say on the user (findUser) holds here as well.
-  const scope = await userCheckedScope(ctx, req, next, client, narrowedScope(next, client, parseScope(params.scope)));
+  const { scope, user } = await userCheckedScope(ctx, req, next, client, narrowedScope(next, client, parseScope(params.scope)));
   const input = {
     grantType: 'refresh_token' as const,
     client,
     sub: next.sub,
+    user,
     scope,
     sid: next.familyId,
     authTime: next.authTime,

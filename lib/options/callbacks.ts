@@ -33,7 +33,10 @@ export interface EnrichTokenContext {
   readonly grantType: 'password' | 'refresh_token';
   readonly client: Client;
   readonly sub: string;
-  /** The user, on the password grant only. */
+  /**
+   * The user: at a login, what `verifyUser` returned; at a refresh, what `findUser` returned when it is given (asked
+   * on every refresh), else absent.
+   */
   readonly user?: User;
   readonly scope: readonly string[];
   readonly req: Request;

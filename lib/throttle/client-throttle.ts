@@ -87,7 +87,7 @@ export function clientThrottle(ctx: Context, req: Request, attempt: ClientAuthAt
       ctx.emit('throttled', { clientId, ip: req.ip, key: lock.kind, retryAfter: lock.retryAfter });
       throw throttledError(lock);
     },
-    failed: settle((r, p) => recordFailure(ctx, throttle, r, p)),
+    failed: settle((r, p) => recordFailure(ctx, r, p)),
     // An unknown id never succeeds; for a known client the pair is remembered.
     succeeded: settle((r, p) => recordSuccess(ctx, throttle, r, p, client !== undefined)),
     abandoned: settle((r) => releaseAll(ctx, r.held)),

@@ -36,7 +36,8 @@ export const tightKey = (b: Bucket, place: Bucket): string => `${P.tight}${b.nam
  * The account an attempt names at an IP: the exact spelling typed, never folded (an app's lookup maps one string to
  * one account). What a success gives back and the "succeeded here" marker belong to it, not to the folded name, so
  * logging into one's own `ALICE` (another account where names are case-sensitive) neither clears the failures of
- * guesses at `alice` nor exempts them. Its failure counter is a tally of this spelling's failures at the place.
+ * guesses at `alice` nor exempts them. Its failure counter is a tally of this spelling's attempts at the place,
+ * reserved with the place's own and kept only when they fail (limiter.ts `tallyRequest`).
  */
 export function accountBucket(username: string, ip: string): Bucket {
   return { kind: 'usernameIp', name: `account:${sha256(`${username}\0${ip}`)}` };

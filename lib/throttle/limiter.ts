@@ -49,10 +49,12 @@ export interface Place {
 
 /** The attempts one request holds; settled by `recordSuccess`, `recordFailure` or `releaseAll`. */
 export interface Reservation {
-  /** Buckets in which this attempt holds one unit (counted now, kept as a failure unless released). */
+  /** Buckets in which this attempt holds one unit (counted now, kept as a failure unless released), its tally included. */
   readonly held: readonly Bucket[];
   /** The place's counter as reserved (undefined when its rule is off), and whether it was full (a lock-period attempt). */
   readonly place: CappedHit | undefined;
+  /** The account's tally at the place as reserved (undefined for a client's place, or when the place's rule is off). */
+  readonly tally: CappedHit | undefined;
   /** The account's "succeeded here" marker, as read before the check. */
   readonly marker: Counter | undefined;
   /** How many accounts have a marker at the place, as read before the check (undefined: none, or not counted). */
@@ -68,6 +70,7 @@ export type Reserved = { readonly reservation: Reservation; readonly lock?: unde
  * Reserves this attempt in every active bucket before the credential is checked, atomically (store.hitBelow), so a
  * burst of N parallel attempts gets at most `max` checks per bucket, requests in flight included. A full bucket
  * refuses, tightens or exempts as its plan says; a refused attempt holds nothing (what it reserved is released).
+ * Where the place's accounts are spellings, the attempt is also reserved in its account's tally (see `tallyRequest`).
  * One store round trip when no bucket is full (the reservations and the account's marker in one batch: one call of
  * a CounterBatchStore, else single-key calls in parallel); more only at and past a threshold. When the batch fails
  * (a 503 follows), nothing of it stays counted (CounterBatchStore.hitBelowMany): a store that fails for a moment must
@@ -81,11 +84,25 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
     const rule = throttle.rules[p.bucket.kind] as ResolvedRule;
     return { key: failKey(p.bucket), max: rule.max, windowSeconds: rule.windowSeconds };
   });
+  const tally = tallyRequest(throttle, active, place);
   const peeked = remembering ? [knownKey(place.account), ...(spelled(place) ? [knownCountKey(place.counted)] : [])] : [];
-  const { hits, peeks } = await hitBelowMany(ctx, requests, peeked);
-  const [marker, markers] = peeks;
+  const started = ctx.config.now();
+  const batch = await hitBelowMany(ctx, tally === undefined ? requests : [tally, ...requests], peeked);
+  const [tallied, hits] = tally === undefined ? [undefined, batch.hits] : [batch.hits[0], batch.hits.slice(1)];
+  const [marker, markers] = batch.peeks;
   const known = marker !== undefined;
-  const held = active.filter((_, i) => hits[i].added).map((p) => p.bucket);
+  const held = [...active.filter((_, i) => hits[i].added).map((p) => p.bucket), ...(tallied?.added === true ? [place.account] : [])];
+  const placeIndex = active.findIndex((p) => p.bucket.name === place.counted.name);
+  const placeHit = placeIndex < 0 ? undefined : hits[placeIndex];
+  // The place's counter outlives the tally's units unless the place was full (its hit refused: not extended) and
+  // this attempt never counted there (nextPeriod did not let it through).
+  let placeExtended = placeHit?.added !== false;
+  const giveBack = (): Promise<void> => {
+    if (tally === undefined || tallied?.added !== true || placeHit === undefined || placeExtended) return releaseAll(ctx, held);
+    const elapsed = (ctx.config.now() - started) / 1000;
+    const rewrite = tallyRewrite(tally, tallied, placeHit, (throttle.rules[place.counted.kind] as ResolvedRule).max, elapsed);
+    return changeMany(ctx, 'release', [...held.filter((b) => b !== place.account).map((b) => release(failKey(b))), ...rewrite]);
+  };
   let exempted = false;
   try {
     for (const [i, plan] of active.entries()) {
@@ -101,20 +118,51 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
       }
       const lock = plan.whenFull === 'lock' ? await nextPeriod(ctx, rule, plan.bucket) : await tighten(ctx, rule, plan.bucket, place.counted);
       if (lock !== undefined) {
-        await releaseAll(ctx, held);
+        await giveBack();
         return { lock };
       }
+      if (i === placeIndex) placeExtended = true;
     }
   } catch (err) {
-    await releaseAll(ctx, held).catch(() => undefined);
+    await giveBack().catch(() => undefined);
     throw err;
   }
-  const placeIndex = active.findIndex((p) => p.bucket.name === place.counted.name);
-  return { reservation: { held, place: placeIndex < 0 ? undefined : hits[placeIndex], marker, markers, exempted } };
+  return { reservation: { held, place: placeHit, tally: tallied, marker, markers, exempted } };
+}
+
+/**
+ * The tally of an attempt that a full place refused, written again: its units as they were before this attempt (at
+ * most the place's `max`, so a refusal costs a bounded number of steps), ending no later than the place's counter.
+ * Its reservation made it live `windowSeconds` from now, while the full place's counter, untouched, ends sooner: given
+ * back by `release` (which keeps the expiry), it would outlive the units it counts, and a success of its spelling once
+ * the place has expired would clear someone else's guess as its own. The store's clock at the reservation is the
+ * tally's new expiry less its window (both store values, whatever the app's clock says); two seconds cover the
+ * stores' whole-second expiries and the time since. A place about to expire keeps no tally.
+ */
+function tallyRewrite(request: CappedHitRequest, tally: CappedHit, place: CappedHit, max: number, elapsed: number): CounterChange[] {
+  const left = Math.floor(place.resetAt - (tally.resetAt - request.windowSeconds) - elapsed) - 2;
+  const units = left < 1 ? 0 : Math.min(tally.count - 1, max);
+  return [reset(request.key), ...Array.from({ length: units }, () => hit(request.key, left))];
 }
 
 /** A place whose accounts are spellings of one folded username (a client's place is its own account). */
 const spelled = (place: Place): boolean => place.account.name !== place.counted.name;
+
+/** A tally never refuses: its cap only keeps the request a valid `hitBelow` for any store (a 32-bit count). */
+const TALLY_CAP = 2 ** 31 - 1;
+
+/**
+ * The account's tally at a spelled place: its units there, reserved with the place's own (same window, first in the
+ * batch, so never later), kept when the attempt fails and given back otherwise, like the place's unit. So it never
+ * outlives the units it counts: were it counted after the check, a failure's tally would outlast the place's counter
+ * by the length of the check, and a success of that spelling in the gap would clear someone else's guess as its own.
+ * Undefined for a client's place (its own account) or when the place's rule is off.
+ */
+function tallyRequest(throttle: ThrottleConfig, active: readonly BucketPlan[], place: Place): CappedHitRequest | undefined {
+  if (!spelled(place) || !active.some((p) => p.bucket.name === place.counted.name)) return undefined;
+  const rule = throttle.rules[place.counted.kind] as ResolvedRule;
+  return { key: failKey(place.account), max: TALLY_CAP, windowSeconds: rule.windowSeconds };
+}
 
 /**
  * How many spellings of one username may be remembered at one IP. An app whose lookup ignores case or accents maps
@@ -148,9 +196,10 @@ const hit = (key: string, windowSeconds: number): CounterChange => ({ op: 'hit',
  * IP's budget by logging into his own account), and at the place only what the account itself failed there: all of
  * it (failures, lock, lock level) when every earlier unit at the place was this account's, else that many units, the
  * lock left running. So a success clears a user's own typos, never guesses at another account that folds like it.
- * Remembers the account here when `remember` is set and its marker is missing or past half its life, and the place
- * has fewer than MAX_KNOWN_SPELLINGS markers (a refresh of an existing one always goes). One store round trip when
- * the place held nothing before this attempt; one more (a peek of the account's tally) otherwise.
+ * What was the account's is read from the reservation (the tally and the place, counted in one batch), so it costs
+ * no read of its own. Remembers the account here when `remember` is set and its marker is missing or past half its
+ * life, and the place has fewer than MAX_KNOWN_SPELLINGS markers (a refresh of an existing one always goes). One
+ * store round trip.
  */
 export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place, remember: boolean): Promise<void> {
   const { counted, account } = place;
@@ -158,17 +207,35 @@ export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: R
   const now = epochSeconds(ctx.config.now);
   const due = remember && keep > 0 && (r.marker === undefined || r.marker.resetAt - now < keep / 2);
   const refresh = due && (r.marker !== undefined || !spelled(place) || (r.markers?.count ?? 0) < MAX_KNOWN_SPELLINGS);
-  // Units at the place before this attempt: earlier failures, or attempts still in flight. A lock-period attempt
-  // (not added: the place was full) found `count` of them.
-  const earlier = r.place === undefined ? 0 : r.place.added ? r.place.count - 1 : r.place.count;
-  const mine = earlier === 0 ? 0 : await ownFailures(ctx, place, earlier);
-  const clear = earlier > 0 && mine >= earlier;
+  const mine = ownEarlier(r);
+  const clear = mine > 0 && mine >= earlierAt(r);
+  // Given back unit by unit unless cleared: the place and the tally each lose this attempt's unit and `mine` more.
+  const cleared = clear ? [failKey(counted), lockKey(counted), levelKey(counted), ...(r.tally === undefined ? [] : [failKey(account)])] : [];
+  const giveBack = clear ? [] : [failKey(counted), ...(r.tally === undefined ? [] : [failKey(account)])].flatMap((key) => Array.from({ length: mine }, () => release(key)));
   await changeMany(ctx, 'release', [
-    ...r.held.filter((b) => !(clear && b.name === counted.name)).map((b) => release(failKey(b))),
-    ...(clear ? [failKey(counted), lockKey(counted), levelKey(counted)].map(reset) : Array.from({ length: mine }, () => release(failKey(counted)))),
-    ...(mine > 0 && account.name !== counted.name ? [reset(failKey(account))] : []),
+    ...r.held.filter((b) => !cleared.includes(failKey(b))).map((b) => release(failKey(b))),
+    ...cleared.map(reset),
+    ...giveBack,
     ...(refresh ? [hit(knownKey(account), keep), ...countMarker(place, r.marker === undefined, keep)] : []),
   ]);
+}
+
+/**
+ * Units at the place before this attempt: earlier failures, or attempts still in flight. A lock-period attempt (not
+ * added: the place was full) found `count` of them.
+ */
+function earlierAt(r: Reservation): number {
+  return r.place === undefined ? 0 : r.place.added ? r.place.count - 1 : r.place.count;
+}
+
+/**
+ * How many of the earlier units at the place were this account's: all of them when the place is the account (a
+ * client), else its tally's as reserved, never more than the place held.
+ */
+function ownEarlier(r: Reservation): number {
+  const earlier = earlierAt(r);
+  if (r.tally === undefined) return earlier;
+  return Math.min(earlier, r.tally.added ? r.tally.count - 1 : r.tally.count);
 }
 
 /**
@@ -184,30 +251,15 @@ function countMarker(place: Place, added: boolean, keep: number): CounterChange[
 }
 
 /**
- * How many of the `earlier` units at the place were this account's failures: all of them when the place is the
- * account (a client), else its tally, which only counts failures (never more than the place holds).
- */
-async function ownFailures(ctx: Context, place: Place, earlier: number): Promise<number> {
-  if (place.account.name === place.counted.name) return earlier;
-  const tally = await storeCall('peek', () => counterStore(ctx).peek(failKey(place.account)));
-  return Math.min(earlier, tally?.count ?? 0);
-}
-
-/**
- * The attempt failed: its reservations stay counted. The account's tally counts it (for what a later success of
- * the same account may give back), and a failure that an exemption let through cancels the exemption: the marker is
+ * The attempt failed: its reservations stay counted (the account's tally among them, for what a later success of the
+ * same account may give back), and a failure that an exemption let through cancels the exemption: the marker is
  * deleted, so whoever shares the place (or a marker written for another account) gets one guess past the shared
  * buckets, not a window's worth; the account's next success writes it again. The place's count of markers keeps
  * its unit: parallel failures would each give one back for one marker deleted, and reopen room without bound.
  * No store call otherwise.
  */
-export async function recordFailure(ctx: Context, throttle: ThrottleConfig, r: Reservation, place: Place): Promise<void> {
-  // The tally lives as long as the place's counter would (r.place is set only while the place's rule is on).
-  const rule = r.place !== undefined && place.account.name !== place.counted.name ? (throttle.rules[place.counted.kind] as ResolvedRule) : undefined;
-  await changeMany(ctx, 'hit', [
-    ...(rule === undefined ? [] : [hit(failKey(place.account), rule.windowSeconds)]),
-    ...(r.exempted ? [reset(knownKey(place.account))] : []),
-  ]);
+export async function recordFailure(ctx: Context, r: Reservation, place: Place): Promise<void> {
+  if (r.exempted) await changeMany(ctx, 'reset', [reset(knownKey(place.account))]);
 }
 
 /** The attempt was never judged (e.g. verifyUser or findClient threw): give back every unit it holds. */

@@ -32,7 +32,7 @@ export interface LoginAttempt {
 export interface LoginThrottle {
   /** Reserves the attempt; throws 429 slow_down (and emits `throttled`) when refused: verifyUser must not run then. */
   guard(): Promise<void>;
-  /** A failed login: the reservations stay counted as failures, the account's tally counts it too. */
+  /** A failed login: the reservations (the account's tally among them, reserved with the place) stay counted as failures. */
   failed(): Promise<void>;
   /**
    * The password was right but the login is not complete (MFA, expired password), and no account is known to have
@@ -100,7 +100,7 @@ export function loginThrottle(ctx: Context, attempt: LoginAttempt): LoginThrottl
       if (reserved.lock !== undefined) refuse(reserved.lock);
       held = reserved.reservation;
     },
-    failed: settle((r, p) => recordFailure(ctx, throttle, r, p)),
+    failed: settle((r, p) => recordFailure(ctx, r, p)),
     passwordAccepted: settle((r) => releaseAll(ctx, r.held)),
     succeeded: settle((r, p) => recordSuccess(ctx, throttle, r, p, true)),
     abandoned: settle((r) => releaseAll(ctx, r.held)),

@@ -1,7 +1,7 @@
 // lib/users/find-user.ts
 // Runs the app's findUser for a token's `sub` (/userinfo, the refresh grant) and reads its answer as a user record.
 
-import type { OAuthError } from '../errors/oauth-error';
+import { serverError } from '../errors/oauth-error';
 import type { FindUser } from '../options';
 import type { User } from '../types';
 import { readUser } from './read-user';
@@ -9,16 +9,18 @@ import { readUser } from './read-user';
 /**
  * The user `findUser(sub)` returns, read by `readUser` (a malformed record is a server_error naming the field);
  * undefined when there is none (`null`, `undefined`, `false`) or when it is another user's: a lookup that ignores its
- * argument must not let one user's claims or scopes stand for another's. A throwing `findUser` rejects with
- * `failure(err)`: each caller says what an unreachable user directory means for its request.
- * @example const user = await findCurrentUser(findUser, auth.sub, (err) => serverError(err, 'findUser threw'));
+ * argument must not let one user's claims or scopes stand for another's. A throwing `findUser` is a server_error
+ * (`detail` 'findUser threw', what it threw as the cause), wherever it is asked, as for every other callback of the
+ * app (verifyUser, findClient, verifyMfa, enrichToken, canonicalUsername); only a failing store is
+ * temporarily_unavailable.
+ * @example const user = await findCurrentUser(findUser, auth.sub);
  */
-export async function findCurrentUser(findUser: FindUser, sub: string, failure: (err: unknown) => OAuthError): Promise<User | undefined> {
+export async function findCurrentUser(findUser: FindUser, sub: string): Promise<User | undefined> {
   let value: unknown;
   try {
     value = await findUser(sub);
   } catch (err) {
-    throw failure(err);
+    throw serverError(err, 'findUser threw');
   }
   if (value === null || value === undefined || value === false) return undefined;
   const user = readUser(value, 'findUser');

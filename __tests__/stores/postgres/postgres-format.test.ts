@@ -137,5 +137,13 @@ describeWithPostgres('PostgresStore stored format', () => {
     });
   });
 
-  describe('v0, what 7c18849 wrote, after migrate()', () => v0UpgradeCases(() => ({ store, row, far: FAR })));
+  const insertV1 = async (id: string, familyId: string, data: string): Promise<void> => {
+    await pool.query(
+      `INSERT INTO "${schema}".refresh_tokens (id, family_id, format, sub, client_id, auth_time, issued_at, expires_at, record, data)
+       VALUES ($1, $2, 1, 'u-1234', 'web', $3, $3, to_timestamp($4), '[0]', $5)`,
+      [id, familyId, AUTH, FAR, data],
+    );
+  };
+
+  describe('v0, what 7c18849 wrote, after migrate()', () => v0UpgradeCases(() => ({ store, row, far: FAR, insertV1 })));
 });

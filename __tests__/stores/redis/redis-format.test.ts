@@ -12,6 +12,16 @@ import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../.
 const readAsV0 = <R extends object>(record: R): R & { predatesSessions: true } => ({ ...record, predatesSessions: true });
 
 const LOGIN_V1 = `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"user":"user1234@example.com"}`;
+/** A successor of a record read as older than session records, as the refresh grant writes it (`iat` AUTH + 200). */
+const predatesV1 = (family: string, iat = AUTH + 200): string =>
+  `v1\n\n\n${family}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"iat":${iat},"user":"user1234@example.com","x":{"predatesSessions":true}}`;
+
+/** The successor the refresh grant makes of a record it found (lib/grants/refresh-token.ts): its fields kept, spent ones dropped. */
+function grantSuccessor(found: RefreshTokenRecord, id: string, issuedAt: number): RefreshTokenRecord {
+  const { spentAt: _spentAt, successorId: _successorId, ...kept } = found;
+  return { ...kept, id, issuedAt };
+}
+
 const FULL_V1 = `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"iat":1765000100,"user":"user1234@example.com","jkt":"thumb","claims":{"tenant":"ä"},"x":{"note":"kept"}}`;
 
 describeWithRedis('RedisStore stored format', () => {
@@ -138,6 +148,25 @@ describeWithRedis('RedisStore stored format', () => {
       expect(await store.findRefreshToken(next.id)).toEqual(next);
       const spent = readAsV0({ ...record, spentAt: now, successorId: next.id });
       expect(await store.rotateRefreshToken(record.id, successor(record, 'v0-second'), now + 1)).toEqual({ outcome: 'reused', previous: spent });
+    });
+
+    it("rotated as the refresh grant rotates it, its successor carries predatesSessions in its v1 value as exactly these bytes, and the next successor too", async () => {
+      const family = 'c0ffee00-0000-4000-8000-000000000006';
+      await writeV0('v0-legacy', v0RedisValue(family));
+      const found = await store.findRefreshToken('v0-legacy');
+      expect(found).toEqual(readAsV0(loginAs('v0-legacy', family)));
+      expect(await store.rotateRefreshToken('v0-legacy', grantSuccessor(found!, 'v0-legacy-next', AUTH + 200), AUTH + 200)).toMatchObject({ outcome: 'rotated' });
+      expect(await client.get(key('v0-legacy-next'))).toBe(predatesV1(family));
+      expect(Number(await client.call('EXPIRETIME', key('v0-legacy-next')))).toBe(FAR);
+      const again = await store.findRefreshToken('v0-legacy-next');
+      expect(again).toEqual({ ...readAsV0(loginAs('v0-legacy-next', family)), issuedAt: AUTH + 200 });
+      await store.rotateRefreshToken('v0-legacy-next', grantSuccessor(again!, 'v0-legacy-third', AUTH + 300), AUTH + 300);
+      expect(await client.get(key('v0-legacy-third'))).toBe(predatesV1(family, AUTH + 300));
+    });
+
+    it('reads predatesSessions from fixed v1 bytes', async () => {
+      await client.set(key('fixed-predates'), predatesV1(FAMILY), 'EXAT', FAR);
+      expect(await store.findRefreshToken('fixed-predates')).toEqual({ ...readAsV0(loginAs('fixed-predates', FAMILY)), issuedAt: AUTH + 200 });
     });
 
     it('reports reuse of one 7c18849 had already rotated (its spent header, as fixed bytes)', async () => {

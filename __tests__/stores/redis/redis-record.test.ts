@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { RedisStore, type RefreshTokenRecord } from '../../../lib';
+import { AUTH, FAMILY, LOGIN } from '../../helpers/golden-records';
 import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../../helpers/redis';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -119,6 +120,18 @@ describeWithRedis('RedisStore refresh-token values', () => {
       const record = loginRecord({ extraClaims: { roles: ['a'] } });
       await saveOld(record);
       expect(await store.findRefreshToken(record.id)).toEqual(asRead(record));
+    });
+
+    it("rotated as the refresh grant rotates it, its successor's v1 value carries predatesSessions as exactly these bytes", async () => {
+      const record = { ...LOGIN, id: 'hash-legacy' };
+      await saveOld(record);
+      const found = await store.findRefreshToken(record.id);
+      expect(found).toEqual(asRead(record));
+      const { spentAt: _spentAt, successorId: _successorId, ...kept } = found!;
+      await store.rotateRefreshToken(record.id, { ...kept, id: 'hash-legacy-next', issuedAt: AUTH + 200 }, AUTH + 200);
+      expect(await client.get(`${prefix}rt:hash-legacy-next`)).toBe(
+        `v1\n\n\n${FAMILY}\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","auth":1765000000,"iat":1765000200,"user":"user1234@example.com","x":{"predatesSessions":true}}`,
+      );
     });
 
     it('rotates one: it is marked spent in place with its TTL, the successor is a string, and reuse is reported', async () => {

@@ -138,5 +138,9 @@ describe('SqliteStore stored format', () => {
     });
   });
 
-  describe('v0, what 7c18849 wrote, after migrate()', () => v0UpgradeCases(() => ({ store, row, far: FAR * 1000 })));
+  const insertSql = async (id: string, family: string, data: string): Promise<void> => {
+    insertV1({ id, family, format: 1, auth: AUTH, iat: AUTH, expires: FAR * 1000, data });
+  };
+
+  describe('v0, what 7c18849 wrote, after migrate()', () => v0UpgradeCases(() => ({ store, row, far: FAR * 1000, insertV1: insertSql })));
 });
