@@ -129,7 +129,7 @@ describe('GET|POST /userinfo', () => {
     }
   });
 
-  it('answers 500 server_error and emits error when findUser throws', async () => {
+  it('answers 503 temporarily_unavailable and emits error when findUser throws (the user directory is down)', async () => {
     const { app, events } = await createServer({
       findUser: () => {
         throw new Error('db password=hunter2 leaked?');
@@ -137,8 +137,9 @@ describe('GET|POST /userinfo', () => {
     });
     const tokens = await loginWeb(app, 'openid');
     const res = await request(app).get('/oauth2/userinfo').set('Authorization', `Bearer ${tokens.access_token}`);
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'server_error', error_description: expect.any(String) });
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
+    expect(res.headers['retry-after']).toBe('1');
     expect(res.text).not.toContain('hunter2');
     expect(events.find((e) => e.name === 'error')?.payload).toMatchObject({ detail: 'findUser threw' });
   });

@@ -89,14 +89,15 @@ function userCheckCases(makeStore: () => Promise<TokenStore>): void {
     expect((await loginWeb(s.app, 'orders')).access_token).toEqual(expect.any(String));
   });
 
-  it('answers 500 server_error when findUser throws, as at /userinfo, spends nothing, and the same refresh token works once findUser answers', async () => {
+  it('answers 503 temporarily_unavailable when findUser throws, as at /userinfo, spends nothing, and the same refresh token works once findUser answers', async () => {
     const { s, dir } = await setup();
     const login = await loginWeb(s.app, 'orders');
     const down = new Error('users database unreachable');
     dir.failure = down;
     const res = await refresh(s, login.refresh_token!);
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'server_error', error_description: 'The server encountered an unexpected condition' });
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; try again shortly' });
+    expect(res.headers['retry-after']).toBe('1');
     expect(JSON.stringify(res.body)).not.toContain('unreachable');
     const [error] = named(s, 'error') as Array<Error & { detail: string }>;
     expect(error.detail).toBe('findUser threw');

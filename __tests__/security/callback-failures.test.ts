@@ -1,9 +1,10 @@
 // __tests__/security/callback-failures.test.ts
 // Every callback of the app that throws gets the same answer, wherever it is called: 500 server_error with the
 // generic description and no-store, an `error` event whose `detail` names the callback and whose `cause` is what it
-// threw, and, when nothing listens to `error`, one stderr line saying so. Only a failing store is 503
-// temporarily_unavailable (__tests__/throttle/store-failure.test.ts, the store fault suites). A deliberate OAuthError
-// thrown by verifyUser, verifyMfa or enrichToken is the app's answer and passes through.
+// threw, and, when nothing listens to `error`, one stderr line saying so. findUser is the one lookup of a user
+// directory made after the login: it is 503 temporarily_unavailable with Retry-After, as a failing store is
+// (issue 21: "a findUser that throws is a 503 that spends nothing"), at a refresh and at /userinfo alike. A deliberate
+// OAuthError thrown by verifyUser, verifyMfa or enrichToken is the app's answer and passes through.
 
 import express from 'express';
 import request from 'supertest';
@@ -11,6 +12,7 @@ import { loginError, MFA_GRANT_TYPE, OAuthError, type Client, type PasswordGrant
 import { basic, createServer, fixtureGrant, form, loadFixture, verifyUserFrom, WEB_SECRET } from '../helpers/server';
 
 const GENERIC_500 = { error: 'server_error', error_description: 'The server encountered an unexpected condition' };
+const GENERIC_503 = { error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; try again shortly' };
 const login = { grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'openid orders' };
 
 /** A callback failing as a directory that went away, only once `down` is set (a case may need it working first). */
@@ -33,6 +35,8 @@ interface Case {
   readonly before?: (app: App) => Promise<Record<string, string>>;
   readonly request: (app: App, earlier: Record<string, string>) => request.Test;
   readonly detail: string;
+  /** 503 temporarily_unavailable instead of 500 server_error (findUser). */
+  readonly unavailable?: boolean;
 }
 
 const loggedIn = async (app: App): Promise<Record<string, string>> => (await token(app, login)).body as Record<string, string>;
@@ -84,6 +88,7 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
       before: loggedIn,
       request: (app, t) => token(app, { grant_type: 'refresh_token', refresh_token: t.refresh_token }),
       detail: 'findUser threw',
+      unavailable: true,
     },
   ],
   [
@@ -93,6 +98,7 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
       before: loggedIn,
       request: (app, t) => request(app).get('/oauth2/userinfo').set('Authorization', `Bearer ${t.access_token}`),
       detail: 'findUser threw',
+      unavailable: true,
     },
   ],
   [
@@ -117,19 +123,20 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
 ];
 
 describe.each(CASES)('%s, throwing', (_name, c) => {
-  it('answers 500 server_error with no-store, and an error event naming it with what it threw as the cause', async () => {
+  const [status, body, error] = c.unavailable ? [503, GENERIC_503, 'temporarily_unavailable'] : [500, GENERIC_500, 'server_error'];
+  it(`answers ${c.unavailable ? '503 temporarily_unavailable' : '500 server_error'} with no-store, and an error event naming it with what it threw as the cause`, async () => {
     const outage = new Outage();
     const s = await createServer(await c.options(outage));
     const earlier = (await c.before?.(s.app)) ?? {};
     outage.down = true;
     const res = await c.request(s.app, earlier);
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual(GENERIC_500);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual(body);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['retry-after']).toBeUndefined();
+    expect(res.headers['retry-after']).toBe(c.unavailable ? '1' : undefined);
     const errors = s.events.filter((e) => e.name === 'error').map((e) => e.payload as OAuthError);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ error: 'server_error', detail: c.detail, cause: outage.thrown });
+    expect(errors[0]).toMatchObject({ error, detail: c.detail, cause: outage.thrown });
   });
 
   it('writes one stderr line naming it when nothing listens to error', async () => {
@@ -144,11 +151,11 @@ describe.each(CASES)('%s, throwing', (_name, c) => {
     });
     try {
       outage.down = true;
-      expect((await c.request(app, earlier)).status).toBe(500);
+      expect((await c.request(app, earlier)).status).toBe(status);
     } finally {
       spy.mockRestore();
     }
-    expect(lines).toEqual([expect.stringContaining(`internal error server_error: ${c.detail}; caused by Error: directory down`)]);
+    expect(lines).toEqual([expect.stringContaining(`internal error ${error}: ${c.detail}; caused by Error: directory down`)]);
   });
 });
 

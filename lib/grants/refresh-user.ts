@@ -38,8 +38,8 @@ export async function userCheckedScope(
  * trusts the login, as before). Called before anything is spent or minted, so that no refresh, retry included,
  * outlives the user. A user `findUser` no longer finds (deleted, disabled: `null`) ends the session: the family is
  * revoked, `session.revoked` says `user_gone`, and the request gets invalid_grant as Keycloak and IdentityServer
- * answer. A throwing `findUser` is a server_error, as any failing callback of the app (the directory is down, not
- * the user gone): nothing is spent, and the same refresh token works once it answers again.
+ * answer. A throwing `findUser` is a 503 temporarily_unavailable (the directory is down, not the user gone): nothing
+ * is spent, and the same refresh token works once it answers again.
  */
 async function currentUser(ctx: Context, req: Request, record: RefreshTokenRecord, client: Client): Promise<User | undefined> {
   const { findUser } = ctx.config;
