@@ -31,8 +31,19 @@ function statements(prefix: string) {
       ON CONFLICT (key) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
     touch: `UPDATE ${t('sessions')} SET last_used_at = @used, refresh_token_id = @token WHERE id = @id`,
     find: `SELECT ${read} FROM ${t('sessions')} s WHERE s.id = @id AND ${live}`,
-    list: `SELECT ${read} FROM ${t('sessions')} s WHERE s.sub = @sub AND s.last_used_at < @before AND ${live}
-      ORDER BY s.last_used_at DESC, s.id DESC LIMIT @limit`,
+    /**
+     * One page (sessionPageLength): the last_used_at of the first @limit + 1 live sessions below @before give the
+     * page's lowest second `lo`, and `split` when the (@limit + 1)th would cut the group at `lo` below a newer one:
+     * the page is then the sessions above `lo`, else every one from `lo` up (all fetched, or the group that starts
+     * the page). Two walks of the (sub, last_used_at) index, each bounded by the page (the group by the per-user cap).
+     */
+    list: `WITH edge AS (
+        SELECT min(used) AS lo, count(*) > @limit AND max(used) > min(used) AS split FROM (
+          SELECT s.last_used_at AS used FROM ${t('sessions')} s WHERE s.sub = @sub AND s.last_used_at < @before AND ${live}
+          ORDER BY s.last_used_at DESC LIMIT @limit + 1))
+      SELECT ${read} FROM edge e CROSS JOIN ${t('sessions')} s
+      WHERE s.sub = @sub AND s.last_used_at < @before AND s.last_used_at >= e.lo AND (s.last_used_at > e.lo OR NOT e.split) AND ${live}
+      ORDER BY s.last_used_at DESC, s.id DESC`,
   };
 }
 
@@ -74,7 +85,7 @@ export class SqliteSessions {
     return row === undefined ? undefined : toSession(row);
   }
 
-  /** One page, `options` checked by the caller (sessionListBounds) so that a wrong one is a TypeError, not a store failure. */
+  /** One page (sessionPageLength), `options` checked by the caller (sessionListBounds): a wrong one is a TypeError, not a store failure. */
   list(sub: string, { before, limit }: { before: number; limit: number }): SessionRecord[] {
     // better-sqlite3 binds no Infinity: a bound beyond any epoch second does the same.
     const rows = this.statement('list').all({ sub, before: Number.isFinite(before) ? before : Number.MAX_VALUE, limit, now: Date.now() }) as Row[];
