@@ -32,17 +32,19 @@ function statements(prefix: string) {
     touch: `UPDATE ${t('sessions')} SET last_used_at = @used, refresh_token_id = @token WHERE id = @id`,
     find: `SELECT ${read} FROM ${t('sessions')} s WHERE s.id = @id AND ${live}`,
     /**
-     * One page (sessionPageLength): the last_used_at of the first @limit + 1 live sessions below @before give the
-     * page's lowest second `lo`, and `split` when the (@limit + 1)th would cut the group at `lo` below a newer one:
-     * the page is then the sessions above `lo`, else every one from `lo` up (all fetched, or the group that starts
-     * the page). Two walks of the (sub, last_used_at) index, each bounded by the page (the group by the per-user cap).
+     * One page (sessionPageLength), newest first: the sessions from @before down to `bound`, inclusive. Of the first
+     * @limit + 1 live ones, `bound` is the lowest last_used_at, or, when all @limit + 1 were found, the lowest above the
+     * (@limit + 1)th one's (that group is left whole to the next page), unless none is above it (the group starts the
+     * page, and is listed whole). Two walks of the (sub, last_used_at) index, each bounded by the page (a group by the
+     * per-user cap): `bound` is an uncorrelated scalar subquery, run once, the index walk's lower bound.
      */
-    list: `WITH edge AS (
-        SELECT min(used) AS lo, count(*) > @limit AND max(used) > min(used) AS split FROM (
+    list: `WITH head AS (
+        SELECT used, min(used) OVER () AS lo FROM (
           SELECT s.last_used_at AS used FROM ${t('sessions')} s WHERE s.sub = @sub AND s.last_used_at < @before AND ${live}
           ORDER BY s.last_used_at DESC LIMIT @limit + 1))
-      SELECT ${read} FROM edge e CROSS JOIN ${t('sessions')} s
-      WHERE s.sub = @sub AND s.last_used_at < @before AND s.last_used_at >= e.lo AND (s.last_used_at > e.lo OR NOT e.split) AND ${live}
+      SELECT ${read} FROM ${t('sessions')} s
+      WHERE s.sub = @sub AND s.last_used_at < @before AND ${live} AND s.last_used_at >= (
+        SELECT CASE WHEN count(*) > @limit THEN coalesce(min(CASE WHEN used > lo THEN used END), min(lo)) ELSE min(lo) END FROM head)
       ORDER BY s.last_used_at DESC, s.id DESC`,
   };
 }
