@@ -117,10 +117,10 @@ export function postgresStatements(schema: string) {
     listSessions: `WITH head AS (
         SELECT used, min(used) OVER () AS lo FROM (
           SELECT s.last_used_at AS used FROM ${s}.sessions s WHERE s.sub = $1 AND s.last_used_at < $2::float8 AND ${SESSION_LIVE(s)}
-          ORDER BY s.last_used_at DESC LIMIT $3::int + 1) first)
+          ORDER BY s.last_used_at DESC LIMIT $3::bigint + 1) first)
       SELECT ${readSession} FROM ${s}.sessions s
       WHERE s.sub = $1 AND s.last_used_at < $2::float8 AND ${SESSION_LIVE(s)} AND s.last_used_at >= (
-        SELECT CASE WHEN count(*) > $3::int THEN coalesce(min(CASE WHEN used > lo THEN used END), min(lo)) ELSE min(lo) END FROM head)
+        SELECT CASE WHEN count(*) > $3::bigint THEN coalesce(min(CASE WHEN used > lo THEN used END), min(lo)) ELSE min(lo) END FROM head)
       ORDER BY s.last_used_at DESC, s.id DESC`,
     /** $1 id, $2 channel. One row back when a session was ended. */
     endSession: `WITH ended AS (DELETE FROM ${s}.sessions WHERE id = $1 RETURNING id, expires_at, refresh_token_id)${endFamilies(s, '$2')}`,
