@@ -79,7 +79,9 @@ export class PasswordGrant extends EventEmitter {
 
   /**
    * The user's live sessions (one per login), most recently used first; pass the last one's `lastUsedAt` as `before`
-   * for the next page. Needs a store that implements SessionStore (every store of the package does).
+   * for the next page, until a page is empty. A page never splits sessions that share a `lastUsedAt` second: it may
+   * hold fewer than `limit` before the end, or more than `limit` when more than `limit` share its first second
+   * (ListSessionsPage). Needs a store that implements SessionStore (every store of the package does).
    * @example const sessions = await auth.listSessions(req.auth.sub, { limit: 20 });
    */
   listSessions = (sub: string, options?: ListSessionsPage): Promise<SessionInfo[]> => listSessions(this.#ctx, sub, options);

@@ -85,6 +85,50 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     expect(await s.auth.listSessions('u-nobody')).toEqual([]);
   });
 
+  it('pages through logins of the same second without skipping or repeating one: a page never splits them', async () => {
+    const s = await createServer({ store, now });
+    const older = sidOf((await loginCli(s.app)).access_token);
+    clock += 1000;
+    // One second, three logins (a script, two devices): they share lastUsedAt.
+    const same = [];
+    for (let i = 0; i < 3; i++) same.push(sidOf((await loginCli(s.app)).access_token));
+    // Within a second by id, descending by its bytes, in every store.
+    same.sort((a, b) => Buffer.compare(Buffer.from(b), Buffer.from(a)));
+    expect((await s.auth.listSessions('u-bob')).map((x) => x.id)).toEqual([...same, older]);
+    // The group starts the page: all of it, more than `limit`; the next page goes on below that second.
+    const first = await s.auth.listSessions('u-bob', { limit: 2 });
+    expect(first.map((x) => x.id)).toEqual(same);
+    const second = await s.auth.listSessions('u-bob', { limit: 2, before: first[first.length - 1].lastUsedAt });
+    expect(second.map((x) => x.id)).toEqual([older]);
+    expect(await s.auth.listSessions('u-bob', { limit: 2, before: second[0].lastUsedAt })).toEqual([]);
+    // A newer session before the group: the page ends before the group (fewer than `limit`, and not the end).
+    clock += 1000;
+    const newest = sidOf((await loginCli(s.app)).access_token);
+    const pages: string[][] = [];
+    for (let before: number | undefined; pages.length < 5;) {
+      const page = await s.auth.listSessions('u-bob', before === undefined ? { limit: 2 } : { limit: 2, before });
+      if (page.length === 0) break;
+      pages.push(page.map((x) => x.id));
+      before = page[page.length - 1].lastUsedAt;
+    }
+    expect(pages).toEqual([[newest], same, [older]]);
+  });
+
+  it('revokeSessions ends every session when a page stops short before sessions that share a second', async () => {
+    const s = await createServer({ store, now });
+    const at = clock / 1000;
+    const session = (lastUsedAt: number, i: number) => ({
+      id: `sid-${lastUsedAt}-${i}-${randomBytes(6).toString('base64url')}`, sub: 'u-bob', clientId: 'cli', scope: ['orders'],
+      createdAt: lastUsedAt, lastUsedAt, expiresAt: at + 3600,
+    });
+    // 999 in one second, 2 in the second before: a page of 1000 would cut the pair, so the first page holds 999.
+    const sessions = [...Array.from({ length: 999 }, (_, i) => session(at, i)), session(at - 1, 0), session(at - 1, 1)];
+    for (const x of sessions) await store.saveSession(x, { maxPerUser: 2000 });
+    expect(await store.listSessions('u-bob', { limit: 1000 })).toHaveLength(999);
+    expect(await s.auth.revokeSessions('u-bob')).toBe(1001);
+    expect(await s.auth.listSessions('u-bob')).toEqual([]);
+  });
+
   it('keeps the login\'s IP and User-Agent only with sessionDetails, bounded, and deletes them with the session', async () => {
     const s = await createServer({ store, now, sessionDetails: true });
     const agent = `Mozilla/5.0 \t(X11)${'x'.repeat(300)}`;

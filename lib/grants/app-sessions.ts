@@ -24,9 +24,15 @@ export interface SessionInfo {
   readonly userAgent?: string;
 }
 
-/** Paging of `auth.listSessions`. */
+/**
+ * Paging of `auth.listSessions`. Page on until a page is empty: pass the last session's `lastUsedAt` as `before`.
+ * Sessions used in the same second (a script, two devices) share a `lastUsedAt`, and a page never splits them: it
+ * ends before such a group, so a page of fewer than `limit` is not the end, or, when the group starts the page, holds
+ * the whole group, so a page holds more than `limit` only when more than `limit` sessions share its first second (at
+ * most `maxSessionsPerUser`).
+ */
 export interface ListSessionsPage {
-  /** At most this many sessions (1 to 1000). Default 100. */
+  /** Sessions per page (1 to 1000), but never a group of equal `lastUsedAt` split (see above). Default 100. */
   readonly limit?: number;
   /** Only sessions last used strictly before this (epoch seconds): the `lastUsedAt` of the previous page's last one. */
   readonly before?: number;
@@ -41,6 +47,8 @@ export interface RevokeSessionsOptions {
 }
 
 const MAX_PAGE = 1000;
+/** Sessions revokeSessions ends concurrently. */
+const ENDS_AT_ONCE = 50;
 const MAX_REASON = 200;
 
 /** The store's sessions, or a rejection naming the capability a store without it lacks. */
@@ -67,7 +75,10 @@ function info(record: SessionRecord): SessionInfo {
   return { id, clientId, scope: [...scope], createdAt, lastUsedAt, expiresAt, ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) };
 }
 
-/** The user's live sessions, most recently used first; `before` pages on. */
+/**
+ * The user's live sessions, most recently used first (equal `lastUsedAt` by `id`, descending); `before` pages on, and
+ * an empty page is the end (ListSessionsPage).
+ */
 export async function listSessions(ctx: Context, sub: string, page: ListSessionsPage = {}): Promise<SessionInfo[]> {
   const sessions = sessionsOf(ctx, 'listSessions');
   checkString(sub, 'auth.listSessions: sub');
@@ -106,11 +117,17 @@ export async function revokeSessions(ctx: Context, sub: string, options: RevokeS
   for (;;) {
     const page = await storeCall('listSessions', () => sessions.listSessions(sub, { limit: MAX_PAGE }));
     const others = page.filter((s) => s.id !== options.except);
-    // Stops when a page ends nothing: what is left is `except`, or sessions another call ends at the same time.
-    const results = await Promise.all(others.map((s) => end(ctx, sessions, s, options.reason)));
-    const count = results.filter(Boolean).length;
+    // Stops when a page ends nothing: none is left (a short page is not the end: it may stop before a group of equal
+    // lastUsedAt), what is left is `except`, or sessions another call ends at the same time.
+    let count = 0;
+    // ENDS_AT_ONCE at a time, not a page's worth (a page holds more than MAX_PAGE when that many share one second): a
+    // store's timeout may count the wait for a connection (PostgresStore's does, on a pool of 10 by default).
+    for (let i = 0; i < others.length; i += ENDS_AT_ONCE) {
+      const results = await Promise.all(others.slice(i, i + ENDS_AT_ONCE).map((s) => end(ctx, sessions, s, options.reason)));
+      count += results.filter(Boolean).length;
+    }
     ended += count;
-    if (count === 0 || page.length < MAX_PAGE) break;
+    if (count === 0) break;
   }
   await markSubjectRevoked(ctx, sub);
   return ended;

@@ -46,6 +46,59 @@ export function sessionCases(t: Harness): void {
     assert.deepStrictEqual(await store.listSessions(uniqueId('nobody')), []);
   });
 
+  t.it('pages by `before` without skipping or repeating sessions used in the same second: a page never splits them', async () => {
+    const store = await t.store();
+    const sub = uniqueId('user');
+    const base = uniqueId('sid');
+    const now = nowSeconds();
+    // Seconds as from a fixed clock; within one, ids descending. B0 and C0 revoked, C3 ended: present, never listed.
+    const layout: Array<[string, number]> = [['A3', 0], ['A2', 0], ['A1', 0], ['B1', 1], ['B0', 1], ['C4', 2], ['C3', 2], ['C2', 2], ['C1', 2], ['C0', 2], ['D1', 3], ['D0', 3]];
+    const byName = new Map(layout.map(([name, age]) => [name, sessionRecord({ sub, id: `${base}-${name}`, lastUsedAt: now - age })]));
+    // Saved in an order of neither time nor id.
+    for (const name of ['C2', 'A1', 'D0', 'B1', 'C4', 'A3', 'C0', 'D1', 'B0', 'C1', 'A2', 'C3']) await store.saveSession(byName.get(name)!, { maxPerUser: MAX });
+    for (const name of ['B0', 'C0']) await store.revokeFamily(byName.get(name)!.id, 600);
+    assert.equal(await store.endSession(byName.get('C3')!.id), true);
+    const names = (list: readonly { id: string }[]): string[] => list.map((x) => x.id.slice(base.length + 1));
+    assert.deepStrictEqual(names(await store.listSessions(sub)), ['A3', 'A2', 'A1', 'B1', 'C4', 'C2', 'C1', 'D1', 'D0']);
+    // A page ends before a group of equal lastUsedAt that the limit would cut, or holds all of it when it starts the page.
+    const expected: Record<number, string[][]> = {
+      1: [['A3', 'A2', 'A1'], ['B1'], ['C4', 'C2', 'C1'], ['D1', 'D0']],
+      2: [['A3', 'A2', 'A1'], ['B1'], ['C4', 'C2', 'C1'], ['D1', 'D0']],
+      3: [['A3', 'A2', 'A1'], ['B1'], ['C4', 'C2', 'C1'], ['D1', 'D0']],
+      4: [['A3', 'A2', 'A1', 'B1'], ['C4', 'C2', 'C1'], ['D1', 'D0']],
+      9: [['A3', 'A2', 'A1', 'B1', 'C4', 'C2', 'C1', 'D1', 'D0']],
+    };
+    for (const [limit, pages] of Object.entries(expected)) {
+      const seen: string[][] = [];
+      let before: number | undefined;
+      // Until an empty page, as the documentation tells callers (bounded here, so a store that repeats fails).
+      while (seen.length <= 9) {
+        const page = await store.listSessions(sub, before === undefined ? { limit: Number(limit) } : { limit: Number(limit), before });
+        if (page.length === 0) break;
+        seen.push(names(page));
+        before = page[page.length - 1].lastUsedAt;
+      }
+      assert.deepStrictEqual(seen, pages, `pages of limit ${limit}`);
+    }
+    assert.deepStrictEqual(await store.listSessions(sub, { limit: 2, before: now - 1 }), ['C4', 'C2', 'C1'].map((name) => byName.get(name)));
+  });
+
+  t.it('orders sessions used in the same second by id, descending by its UTF-8 bytes', async () => {
+    const store = await t.store();
+    const sub = uniqueId('user');
+    const base = uniqueId('sid');
+    const lastUsedAt = nowSeconds();
+    // Byte order, not UTF-16 order (U+FF21 sorts above U+1F600's surrogates there) nor a locale's (a before B).
+    const suffixes = ['-', 'B', '_', 'a', 'é', '\uff21', '\u{1f600}'];
+    for (const suffix of [...suffixes].reverse()) await store.saveSession(sessionRecord({ sub, id: `${base}${suffix}`, lastUsedAt }), { maxPerUser: MAX });
+    const listed = (await store.listSessions(sub)).map((x) => x.id.slice(base.length));
+    assert.deepStrictEqual(listed, [...suffixes].reverse());
+    // All in one second: the first page holds them all, the next (before that second) none.
+    const page = await store.listSessions(sub, { limit: 2 });
+    assert.deepStrictEqual(page.map((x) => x.id.slice(base.length)), listed);
+    assert.deepStrictEqual(await store.listSessions(sub, { limit: 2, before: lastUsedAt }), []);
+  });
+
   t.it('a rotation of its refresh token sets the session lastUsedAt and refreshTokenId, and moves it first', async () => {
     const store = await t.store();
     const now = nowSeconds();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, PostgresStore, SqlStoreError } from '../../../lib';
 import type { Revocation } from '../../../lib';
+import { postgresStatements } from '../../../lib/stores/postgres/postgres-statements';
 import { eventually } from '../../helpers/eventually';
 import { DATABASE_URL, describeWithPostgres, dropSchema, migratedStore, testPool, uniqueSchema } from '../../helpers/postgres';
 import { sparePort } from '../../helpers/spare-port';
@@ -16,6 +17,17 @@ const record = (id: string, expiresAt: number) => ({
   id, familyId: `fam-${id}`, clientId: 'c', sub: 'u', scope: ['a'], authTime: nowSeconds(), issuedAt: nowSeconds(), expiresAt,
 });
 
+
+/** A node of `EXPLAIN (ANALYZE, FORMAT JSON)`. */
+interface PlanNode {
+  readonly 'Node Type': string;
+  readonly 'Relation Name'?: string;
+  readonly 'Index Name'?: string;
+  readonly 'Actual Loops': number;
+  readonly 'Actual Rows': number;
+  readonly Plans?: readonly PlanNode[];
+}
+const planNodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(planNodes)];
 
 describe('PostgresStore options', () => {
   it('refuses a pool without connect(), schema names that are not plain identifiers, and bad numbers', () => {
@@ -103,6 +115,31 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
     expect([(await a.peek('k'))?.count, (await b.peek('k'))?.count]).toEqual([2, 2]);
     expect((await a.hitBelowMany([{ key: 'k', max: 5, windowSeconds: 60 }], ['k'])).peeks[0]?.count).toBe(3);
     expect((await b.hitBelowMany([{ key: 'k', max: 5, windowSeconds: 60 }], ['k'])).peeks[0]?.count).toBe(3);
+  });
+
+  it('lists a page of sessions by two runs of the (sub, last_used_at) index, none repeated per row, on a table never analyzed', async () => {
+    const name = schema('plan');
+    const { pool, done } = await migratedStore(name, { sweepIntervalMs: 0 });
+    cleanups.push(done);
+    const at = nowSeconds();
+    // 999 sessions of one user in one second and 2 in the second before, never analyzed (a fresh install): the planner
+    // guesses one row per scan, which once made it rerun the first scan for each row of the second (1001 loops).
+    await pool.query(`INSERT INTO "${name}".sessions (id, sub, client_id, created_at, last_used_at, expires_at, data, format)
+      SELECT 'sid-' || g, 'u-bob', 'c', $1::float8, CASE WHEN g <= 999 THEN $1::float8 ELSE $1::float8 - 1 END, now() + interval '1 hour', '{}', 1
+      FROM generate_series(1, 1001) g`, [at]);
+    const sql = postgresStatements(name).listSessions;
+    // A page cut before the older pair (999 of limit 1000), a group that starts the page (999 for limit 2), the pair.
+    for (const [before, limit, rows] of [[Infinity, 1000, 999], [Infinity, 2, 999], [at, 1, 2]]) {
+      const [{ 'QUERY PLAN': [{ Plan }] }] = (await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, ['u-bob', before, limit])).rows;
+      const nodes = planNodes(Plan as PlanNode);
+      expect(Plan['Actual Rows']).toBe(rows);
+      const scans = nodes.filter((node) => node['Relation Name'] === 'sessions');
+      expect(scans.map((scan) => ({ type: scan['Node Type'], loops: scan['Actual Loops'] }))).toEqual([
+        { type: expect.stringMatching(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/), loops: 1 },
+        { type: expect.stringMatching(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/), loops: 1 },
+      ]);
+      for (const scan of scans) expect(planNodes(scan).map((node) => node['Index Name']).filter(Boolean)).toEqual(['sessions_sub_last_used_at']);
+    }
   });
 
   it('sweeps expired rows of every table in bounded batches and leaves live ones', async () => {

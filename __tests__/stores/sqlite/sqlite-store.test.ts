@@ -96,6 +96,36 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it('lists a page of sessions by two walks of the (sub, last_used_at) index, the page bound computed once', async () => {
+    const { db } = database('plan');
+    const prepared: string[] = [];
+    // The store's statements as it prepares them, each then explained.
+    const spy = new Proxy(db, {
+      get: (target, prop) => (prop === 'prepare'
+        ? (source: string) => { prepared.push(source); return target.prepare(source); }
+        : (Reflect.get(target, prop, target) as unknown)),
+    });
+    const store = new SqliteStore({ database: spy, sweepIntervalMs: 0 });
+    await store.migrate();
+    await store.listSessions('u-bob', { limit: 2 });
+    const list = prepared.filter((source) => source.includes('@before'));
+    expect(list).toHaveLength(1);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${list[0]}`).all({ sub: 'u', before: 1e12, limit: 2, now: Date.now() }) as Array<{ id: number; parent: number; detail: string }>;
+    const byId = new Map(plan.map((row) => [row.id, row]));
+    const ancestors = (row: { parent: number }): string[] => {
+      const parent = byId.get(row.parent);
+      return parent === undefined ? [] : [parent.detail, ...ancestors(parent)];
+    };
+    const sessions = plan.filter((row) => /^(SCAN|SEARCH) s\b/.test(row.detail));
+    expect(sessions.map((row) => row.detail).sort()).toEqual([
+      'SEARCH s USING INDEX epg_sessions_sub_last_used_at (sub=? AND last_used_at<?)',
+      'SEARCH s USING INDEX epg_sessions_sub_last_used_at (sub=? AND last_used_at>? AND last_used_at<?)',
+    ]);
+    // Neither walk sits under a correlated subquery (rerun per row).
+    for (const row of sessions) expect(ancestors(row).filter((detail) => detail.startsWith('CORRELATED'))).toEqual([]);
+    await store.close();
+  });
+
   it('sweeps expired rows of every table in bounded batches and leaves live ones', async () => {
     const { db } = database('sweep');
     const store = new SqliteStore({ database: db, sweepIntervalMs: 0, sweepBatchSize: 7 });

@@ -1,9 +1,11 @@
 // lib/stores/memory/memory-sessions.ts
 // MemoryStore's sessions: JSON copies by id, and each user's session ids (a Map of Sets) for lookups by user.
 
+import { newestFirst, sessionPageLength } from '../shared/session-list';
 import type { SessionRecord } from '../shared/session-store';
 
 interface Entry {
+  readonly id: string;
   /** JSON of the SessionRecord: copied in and out, never shared with the caller. */
   value: string;
   readonly sub: string;
@@ -39,15 +41,16 @@ export class MemorySessions {
   /** Stores `session`, then ends the user's least recently used sessions beyond `maxPerUser`. */
   save(session: SessionRecord, maxPerUser: number): void {
     this.remove(session.id);
-    const entry = { value: JSON.stringify(session), sub: session.sub, lastUsedAt: session.lastUsedAt, expiresAt: session.expiresAt * 1000 };
+    const entry = { id: session.id, value: JSON.stringify(session), sub: session.sub, lastUsedAt: session.lastUsedAt, expiresAt: session.expiresAt * 1000 };
     this.byId.set(session.id, entry);
     const ids = this.bySub.get(session.sub) ?? new Set<string>();
     this.bySub.set(session.sub, ids);
     ids.add(session.id);
     if (ids.size <= maxPerUser) return;
-    const others = [...ids].filter((id) => id !== session.id).map((id) => [id, this.byId.get(id) as Entry] as const);
-    others.sort(([a, x], [b, y]) => x.lastUsedAt - y.lastUsedAt || (a < b ? -1 : 1));
-    for (const [id] of others.slice(0, ids.size - Math.max(maxPerUser, 1))) this.end(id);
+    const others = [...ids].filter((id) => id !== session.id).map((id) => this.byId.get(id) as Entry);
+    // Least recently used first: the listing's order reversed, as the other stores choose.
+    others.sort((a, b) => newestFirst(b, a));
+    for (const { id } of others.slice(0, ids.size - Math.max(maxPerUser, 1))) this.end(id);
   }
 
   find(id: string): SessionRecord | undefined {
@@ -55,15 +58,16 @@ export class MemorySessions {
     return entry === undefined ? undefined : (JSON.parse(entry.value) as SessionRecord);
   }
 
-  /** The user's live sessions last used before `before`, most recently used first, at most `limit`. */
+  /** The user's live sessions last used before `before`, most recently used first: one page (sessionPageLength). */
   list(sub: string, before: number, limit: number): SessionRecord[] {
     const entries: Entry[] = [];
     for (const id of this.bySub.get(sub) ?? []) {
       const entry = this.live(id);
       if (entry !== undefined && entry.lastUsedAt < before) entries.push(entry);
     }
-    entries.sort((a, b) => b.lastUsedAt - a.lastUsedAt);
-    return entries.slice(0, limit).map((entry) => JSON.parse(entry.value) as SessionRecord);
+    entries.sort(newestFirst);
+    const length = sessionPageLength(entries.map((entry) => entry.lastUsedAt), limit);
+    return entries.slice(0, length).map((entry) => JSON.parse(entry.value) as SessionRecord);
   }
 
   /**

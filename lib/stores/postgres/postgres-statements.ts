@@ -106,10 +106,22 @@ export function postgresStatements(schema: string) {
       )`),
     /** $1 id. */
     findSession: `SELECT ${readSession} FROM ${s}.sessions s WHERE s.id = $1 AND ${SESSION_LIVE(s)}`,
-    /** $1 sub, $2 before (epoch s, exclusive), $3 limit. By the (sub, last_used_at) index, newest first. */
-    listSessions: `SELECT ${readSession} FROM ${s}.sessions s
-      WHERE s.sub = $1 AND s.last_used_at < $2::float8 AND ${SESSION_LIVE(s)}
-      ORDER BY s.last_used_at DESC, s.id DESC LIMIT $3`,
+    /**
+     * $1 sub, $2 before (epoch s, exclusive), $3 limit. One page (sessionPageLength), newest first: the sessions from
+     * $2 down to `bound`, inclusive. Of the first $3 + 1 live ones, `bound` is the lowest last_used_at, or, when all
+     * $3 + 1 were found, the lowest above the ($3 + 1)th one's (that group is left whole to the next page), unless
+     * none is above it (the group starts the page, and is listed whole). Two scans of the (sub, last_used_at) index,
+     * each bounded by the page (a group by the per-user cap): `bound` is a scalar subquery, run once (an InitPlan) as
+     * the index scan's lower bound. One statement, one snapshot.
+     */
+    listSessions: `WITH head AS (
+        SELECT used, min(used) OVER () AS lo FROM (
+          SELECT s.last_used_at AS used FROM ${s}.sessions s WHERE s.sub = $1 AND s.last_used_at < $2::float8 AND ${SESSION_LIVE(s)}
+          ORDER BY s.last_used_at DESC LIMIT $3::bigint + 1) first)
+      SELECT ${readSession} FROM ${s}.sessions s
+      WHERE s.sub = $1 AND s.last_used_at < $2::float8 AND ${SESSION_LIVE(s)} AND s.last_used_at >= (
+        SELECT CASE WHEN count(*) > $3::bigint THEN coalesce(min(CASE WHEN used > lo THEN used END), min(lo)) ELSE min(lo) END FROM head)
+      ORDER BY s.last_used_at DESC, s.id DESC`,
     /** $1 id, $2 channel. One row back when a session was ended. */
     endSession: `WITH ended AS (DELETE FROM ${s}.sessions WHERE id = $1 RETURNING id, expires_at, refresh_token_id)${endFamilies(s, '$2')}`,
     /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */

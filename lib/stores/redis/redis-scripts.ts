@@ -205,20 +205,33 @@ return { v, nowMs() + redis.call('PTTL', KEYS[1]) }
 
 /**
  * KEYS: sub:<user>. ARGV: session-key prefix, family-key prefix, before (epoch s, exclusive; 'inf' for none), limit.
- * The user's sessions by score (lastUsedAt) descending: { id, value, expiry ms, ... }, at most limit of them; members
- * whose session is gone are dropped from the index, revoked ones skipped. O(sessions of that user).
+ * One page of the user's sessions by score (lastUsedAt) descending, equal scores by id descending (the set's order):
+ * { id, value, expiry ms, ... }. Members whose session is gone are dropped from the index, revoked ones skipped.
+ * A page never ends inside a group of equal scores (sessionPageLength): past `limit`, a live session of the last
+ * one's score either joins the page (the group started it) or takes that group off the page (a newer one started
+ * it); the first lower score ends it. O(sessions of that user).
  */
 export const LIST_SESSIONS = `${NOW_MS}
 local top = ARGV[3] == 'inf' and '+inf' or '(' .. ARGV[3]
-local out = {}
+local out, used = {}, {}
 local limit = tonumber(ARGV[4])
-for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', KEYS[1], top, '-inf')) do
-  if #out >= limit * 3 then break end
+local members = redis.call('ZREVRANGEBYSCORE', KEYS[1], top, '-inf', 'WITHSCORES')
+for i = 1, #members, 2 do
+  local id, score = members[i], tonumber(members[i + 1])
+  if #used >= limit and score ~= used[#used] then break end
   local key = ARGV[1] .. id
   local v = redis.call('GET', key)
   if not v then
     redis.call('ZREM', KEYS[1], id)
   elseif redis.call('EXISTS', ARGV[2] .. id) == 0 then
+    if #used >= limit and score ~= used[1] then
+      while used[#used] == score do
+        table.remove(used)
+        for _ = 1, 3 do table.remove(out) end
+      end
+      break
+    end
+    table.insert(used, score)
     table.insert(out, id)
     table.insert(out, v)
     table.insert(out, nowMs() + redis.call('PTTL', key))

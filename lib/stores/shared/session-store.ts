@@ -40,7 +40,10 @@ export interface SaveSessionOptions {
 
 /** Paging of `listSessions`. */
 export interface ListSessionsOptions {
-  /** At most this many sessions. Default 100. */
+  /**
+   * Sessions per page. Default 100. A page never ends inside a group of sessions with equal `lastUsedAt`: it ends
+   * before such a group (fewer than `limit`), or holds all of it when the group starts the page (more than `limit`).
+   */
   readonly limit?: number;
   /** Only sessions last used strictly before this time (epoch seconds): the `lastUsedAt` of a page's last entry. */
   readonly before?: number;
@@ -65,7 +68,11 @@ export interface SessionStore {
   /** The session; undefined when unknown, past its `expiresAt`, ended, or its family revoked. */
   findSession(id: string): Promise<SessionRecord | undefined>;
 
-  /** The user's live sessions, most recently used first (`lastUsedAt` descending). */
+  /**
+   * One page of the user's live sessions, most recently used first: `lastUsedAt` descending, then `id` descending by
+   * its UTF-8 bytes. A page never ends inside a group of equal `lastUsedAt` (see `limit`), so paging on with the last
+   * one's `lastUsedAt` as `before` neither skips nor repeats a session; an empty page is the end.
+   */
   listSessions(sub: string, options?: ListSessionsOptions): Promise<SessionRecord[]>;
 
   /**

@@ -31,8 +31,21 @@ function statements(prefix: string) {
       ON CONFLICT (key) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
     touch: `UPDATE ${t('sessions')} SET last_used_at = @used, refresh_token_id = @token WHERE id = @id`,
     find: `SELECT ${read} FROM ${t('sessions')} s WHERE s.id = @id AND ${live}`,
-    list: `SELECT ${read} FROM ${t('sessions')} s WHERE s.sub = @sub AND s.last_used_at < @before AND ${live}
-      ORDER BY s.last_used_at DESC, s.id DESC LIMIT @limit`,
+    /**
+     * One page (sessionPageLength), newest first: the sessions from @before down to `bound`, inclusive. Of the first
+     * @limit + 1 live ones, `bound` is the lowest last_used_at, or, when all @limit + 1 were found, the lowest above the
+     * (@limit + 1)th one's (that group is left whole to the next page), unless none is above it (the group starts the
+     * page, and is listed whole). Two walks of the (sub, last_used_at) index, each bounded by the page (a group by the
+     * per-user cap): `bound` is an uncorrelated scalar subquery, run once, the index walk's lower bound.
+     */
+    list: `WITH head AS (
+        SELECT used, min(used) OVER () AS lo FROM (
+          SELECT s.last_used_at AS used FROM ${t('sessions')} s WHERE s.sub = @sub AND s.last_used_at < @before AND ${live}
+          ORDER BY s.last_used_at DESC LIMIT @limit + 1))
+      SELECT ${read} FROM ${t('sessions')} s
+      WHERE s.sub = @sub AND s.last_used_at < @before AND ${live} AND s.last_used_at >= (
+        SELECT CASE WHEN count(*) > @limit THEN coalesce(min(CASE WHEN used > lo THEN used END), min(lo)) ELSE min(lo) END FROM head)
+      ORDER BY s.last_used_at DESC, s.id DESC`,
   };
 }
 
@@ -74,7 +87,7 @@ export class SqliteSessions {
     return row === undefined ? undefined : toSession(row);
   }
 
-  /** One page, `options` checked by the caller (sessionListBounds) so that a wrong one is a TypeError, not a store failure. */
+  /** One page (sessionPageLength), `options` checked by the caller (sessionListBounds): a wrong one is a TypeError, not a store failure. */
   list(sub: string, { before, limit }: { before: number; limit: number }): SessionRecord[] {
     // better-sqlite3 binds no Infinity: a bound beyond any epoch second does the same.
     const rows = this.statement('list').all({ sub, before: Number.isFinite(before) ? before : Number.MAX_VALUE, limit, now: Date.now() }) as Row[];
