@@ -1,6 +1,7 @@
 // lib/stores/memory/memory-sessions.ts
 // MemoryStore's sessions: JSON copies by id, and each user's session ids (a Map of Sets) for lookups by user.
 
+import type { SessionDetails } from '../shared/refresh-token-store';
 import type { SessionRecord } from '../shared/session-store';
 
 interface Entry {
@@ -18,7 +19,7 @@ export interface SessionHost {
   now(): number;
   /** True when the family (the session's id) is revoked. */
   isRevoked(familyId: string): boolean;
-  /** Revokes the family until `untilMs`, drops its current refresh token (if any), and broadcasts the revocation. */
+  /** Revokes the family until `untilMs`, deletes its refresh tokens (from its current one, if any), and broadcasts. */
   revoke(familyId: string, untilMs: number, refreshTokenId: string | undefined): void;
 }
 
@@ -67,8 +68,8 @@ export class MemorySessions {
   }
 
   /**
-   * Deletes the session and its current refresh token, and revokes its family until the session's end (the family's
-   * spent tokens stay until their expiry, hidden by the mark); false when there was none.
+   * Deletes the session and every refresh token of its family (through the host, from its current one back), and
+   * revokes its family until the session's end, whether or not it was revoked already; false when there was none.
    */
   end(id: string): boolean {
     const entry = this.byId.get(id);
@@ -78,12 +79,21 @@ export class MemorySessions {
     return true;
   }
 
-  /** A rotation in the session's family (its id) at `now` (seconds): last used then, `tokenId` its current token. */
-  touch(familyId: string, now: number, tokenId: string): void {
+  /**
+   * A rotation in the session's family (its id) at `now` (seconds): last used then, `tokenId` its current token, and
+   * with `details` its ip and userAgent those of this use (one absent there removed).
+   */
+  touch(familyId: string, now: number, tokenId: string, details: SessionDetails | undefined): void {
     const entry = this.byId.get(familyId);
     if (entry === undefined) return;
     entry.lastUsedAt = now;
-    entry.value = JSON.stringify({ ...(JSON.parse(entry.value) as SessionRecord), lastUsedAt: now, refreshTokenId: tokenId });
+    const session: Record<string, unknown> = { ...(JSON.parse(entry.value) as SessionRecord), lastUsedAt: now, refreshTokenId: tokenId };
+    if (details !== undefined) {
+      session.ip = details.ip;
+      session.userAgent = details.userAgent;
+    }
+    // JSON.stringify leaves out the fields set to undefined.
+    entry.value = JSON.stringify(session);
   }
 
   /** Drops every session past its end. */
