@@ -18,9 +18,9 @@ export interface SessionInfo {
   readonly lastUsedAt: number;
   /** When it ends for good (no token of it is accepted after this). */
   readonly expiresAt: number;
-  /** The end user's IP (as the throttle saw it) at the login; only with `options.sessionDetails`. */
+  /** The end user's IP (as the throttle saw it) at the last use (the login or its last refresh); only while the app opts in (`options.sessionDetails`). */
   readonly ip?: string;
-  /** The login's User-Agent, truncated; only with `options.sessionDetails`. */
+  /** The User-Agent of the last use, truncated; only while the app opts in (`options.sessionDetails`). */
   readonly userAgent?: string;
 }
 
@@ -62,9 +62,12 @@ function checkOptions(method: string, options: RevokeSessionsOptions): void {
   if (options.except !== undefined) checkString(options.except, `auth.${method}: options.except`);
 }
 
-function info(record: SessionRecord): SessionInfo {
+/** The session as the app sees it; its details only while the app opts in (a record from an earlier opt-in keeps them until its next refresh). */
+function info(record: SessionRecord, details: boolean): SessionInfo {
   const { id, clientId, scope, createdAt, lastUsedAt, expiresAt, ip, userAgent } = record;
-  return { id, clientId, scope: [...scope], createdAt, lastUsedAt, expiresAt, ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) };
+  const shown = { id, clientId, scope: [...scope], createdAt, lastUsedAt, expiresAt };
+  if (!details) return shown;
+  return { ...shown, ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) };
 }
 
 /** The user's live sessions, most recently used first; `before` pages on. */
@@ -80,7 +83,7 @@ export async function listSessions(ctx: Context, sub: string, page: ListSessions
     throw new TypeError('auth.listSessions: options.before must be a finite number (epoch seconds)');
   }
   const records = await storeCall('listSessions', () => sessions.listSessions(sub, before === undefined ? { limit } : { limit, before }));
-  return records.map(info);
+  return records.map((record) => info(record, ctx.config.sessionDetails));
 }
 
 /** Ends one session of `sub`: false when there is none (unknown, ended, expired, or another user's). */
@@ -96,7 +99,8 @@ export async function revokeSession(ctx: Context, sub: string, sessionId: string
 
 /**
  * Ends every session of `sub` but `options.except`, page by page (each page's sessions are gone from the next), then
- * marks the user so that refresh tokens older than session records are refused too. The number of sessions ended.
+ * marks the user so that refresh tokens older than session records are refused too. Each session ended goes with
+ * every refresh token of its family (the store's endSession). The number of sessions ended.
  */
 export async function revokeSessions(ctx: Context, sub: string, options: RevokeSessionsOptions = {}): Promise<number> {
   const sessions = sessionsOf(ctx, 'revokeSessions');
@@ -104,13 +108,16 @@ export async function revokeSessions(ctx: Context, sub: string, options: RevokeS
   checkOptions('revokeSessions', options);
   let ended = 0;
   for (;;) {
+    // The last page, which has nothing left to end, also lets a store drop what its index of the user still names
+    // (RedisStore: the sorted set keyed by the user's hash, deleted once empty).
     const page = await storeCall('listSessions', () => sessions.listSessions(sub, { limit: MAX_PAGE }));
     const others = page.filter((s) => s.id !== options.except);
-    // Stops when a page ends nothing: what is left is `except`, or sessions another call ends at the same time.
+    if (others.length === 0) break;
     const results = await Promise.all(others.map((s) => end(ctx, sessions, s, options.reason)));
     const count = results.filter(Boolean).length;
     ended += count;
-    if (count === 0 || page.length < MAX_PAGE) break;
+    // Stops when a page ends nothing: what is left are sessions another call ends at the same time.
+    if (count === 0) break;
   }
   await markSubjectRevoked(ctx, sub);
   return ended;
