@@ -45,25 +45,15 @@ export class MemoryRefreshTokens {
 
   /** The record, spent or not; undefined when unknown, past its expiry, or its family revoked. */
   find(id: string): RefreshTokenRecord | undefined {
-    const entry = this.table.get(id);
-    if (entry === undefined) return undefined;
-    if (expiresAtOf(entry) * 1000 <= this.host.now()) {
-      // Gone for good only once the table's time (which may outlast the record's: see above) has passed too.
-      if ((this.table.expiresAt(id) as number) * 1000 <= this.host.now()) this.table.delete(id);
-      return undefined;
-    }
-    const cut = entry.indexOf(LINK);
-    const record = decodeRecord(id, cut < 0 ? entry : entry.slice(0, cut));
-    return this.host.isRevoked(record.familyId) ? undefined : record;
+    return this.live(id)?.record;
   }
 
   /** The atomic rotation of RefreshTokenStore: `previousId` spent (keeping its link), `next` stored linked to it. */
   rotate(previousId: string, next: RefreshTokenRecord, now: number): RotateResult {
-    const previous = this.find(previousId);
-    if (previous === undefined) return { outcome: 'invalid' };
+    const found = this.live(previousId);
+    if (found === undefined) return { outcome: 'invalid' };
+    const { record: previous, entry, cut } = found;
     if (previous.spentAt !== undefined) return { outcome: 'reused', previous };
-    const entry = this.table.get(previousId) as string;
-    const cut = entry.indexOf(LINK);
     const kept = this.table.expiresAt(previousId) as number;
     this.write({ ...previous, spentAt: now, successorId: next.id }, kept, cut < 0 ? '' : entry.slice(cut));
     this.write(next, Math.max(next.expiresAt, kept), LINK + JSON.stringify(previousId));
@@ -81,6 +71,21 @@ export class MemoryRefreshTokens {
       id = cut < 0 ? undefined : (JSON.parse(entry.slice(cut + 1)) as string);
     }
     return deleted;
+  }
+
+  /** The live record of `id` (as `find` sees it), its entry, and where its link starts there (-1: none). */
+  private live(id: string): { record: RefreshTokenRecord; entry: string; cut: number } | undefined {
+    const entry = this.table.get(id);
+    if (entry === undefined) return undefined;
+    if (expiresAtOf(entry) * 1000 <= this.host.now()) {
+      // Gone for good only once the table's time (which may outlast the record's: see above) has passed too.
+      if ((this.table.expiresAt(id) as number) * 1000 <= this.host.now()) this.table.delete(id);
+      return undefined;
+    }
+    const cut = entry.indexOf(LINK);
+    const record = decodeRecord(id, cut < 0 ? entry : entry.slice(0, cut));
+    if (this.host.isRevoked(record.familyId)) return undefined;
+    return { record, entry, cut };
   }
 
   /** `record` kept in the table until `keepUntil` (epoch seconds, at least its expiry), with its `link` appended. */

@@ -87,13 +87,9 @@ export class MemorySessions {
     const entry = this.byId.get(familyId);
     if (entry === undefined) return;
     entry.lastUsedAt = now;
-    const session: Record<string, unknown> = { ...(JSON.parse(entry.value) as SessionRecord), lastUsedAt: now, refreshTokenId: tokenId };
-    if (details !== undefined) {
-      session.ip = details.ip;
-      session.userAgent = details.userAgent;
-    }
-    // JSON.stringify leaves out the fields set to undefined.
-    entry.value = JSON.stringify(session);
+    const session: SessionRecord = { ...(JSON.parse(entry.value) as SessionRecord), lastUsedAt: now, refreshTokenId: tokenId };
+    const same = details === undefined || (session.ip === details.ip && session.userAgent === details.userAgent);
+    entry.value = JSON.stringify(same ? session : withDetails(session, details));
   }
 
   /** Drops every session past its end. */
@@ -119,4 +115,11 @@ export class MemorySessions {
     ids?.delete(id);
     if (ids?.size === 0) this.bySub.delete(entry.sub);
   }
+}
+
+/** `session` with the ip and userAgent of `details` (one absent there left out). */
+function withDetails(session: SessionRecord, details: SessionDetails): SessionRecord {
+  const { ip: _ip, userAgent: _userAgent, ...rest } = session;
+  const { ip, userAgent } = details;
+  return { ...rest, ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) };
 }
