@@ -41,7 +41,7 @@ export type { MemoryStoreOptions } from './stores/memory';
 export type { RedisStoreOptions, RedisClientLike, RedisSubscriberLike, RedisArg, NodeRedisClientLike } from './stores/redis';
 export type { PostgresStoreOptions, PgPoolLike, PgClientLike, PgResultLike, PgQueryConfig } from './stores/postgres';
 export type { SqliteStoreOptions, SqliteDatabaseLike, SqliteStatementLike, SqliteTransactionLike } from './stores/sqlite';
-export type { TokenStore, RefreshTokenRecord, RotateResult, Counter, Revocation } from './stores/shared/store';
+export type { TokenStore, RefreshTokenRecord, RotateResult, SessionDetails, Counter, Revocation } from './stores/shared/store';
 export type { RefreshTokenStore, RevocationStore, CounterStore, CappedHit, OneShotStore } from './stores/shared/store';
 export type { SessionStore, SessionRecord, SaveSessionOptions, ListSessionsOptions } from './stores/shared/session-store';
 export type { CounterBatchStore, CappedHitRequest, CounterChange, CounterBatch } from './stores/shared/store';

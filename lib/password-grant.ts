@@ -88,7 +88,8 @@ export class PasswordGrant extends EventEmitter {
 
   /**
    * Ends one session of `sub`: its refresh tokens are refused, and its access tokens too, on every instance (by the
-   * store's broadcast). False when `sub` has no such session. Emits `session.revoked` (`reason: 'app'`).
+   * store's broadcast); the store deletes its record and every refresh token of it, spent ones included. False when
+   * `sub` has no such session. Emits `session.revoked` (`reason: 'app'`).
    * @example await auth.revokeSession(req.auth.sub, req.params.id, { reason: 'signed_out' })
    */
   revokeSession = (sub: string, sessionId: string, options?: RevokeSessionsOptions): Promise<boolean> =>
@@ -96,7 +97,8 @@ export class PasswordGrant extends EventEmitter {
 
   /**
    * Ends every session of `sub` but `options.except`, as revokeSession ends one, and refuses the user's refresh tokens
-   * issued before session records existed. The number of sessions ended (docs/sessions.md).
+   * issued before session records existed. The number of sessions ended. With `unlock`, what erasing a user takes
+   * (docs/sessions.md, "A user erased").
    * @example await auth.revokeSessions(req.auth.sub, { except: req.auth.sid, reason: 'password_changed' })
    */
   revokeSessions = (sub: string, options?: RevokeSessionsOptions): Promise<number> => revokeSessions(this.#ctx, sub, options);

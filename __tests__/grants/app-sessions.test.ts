@@ -129,7 +129,7 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     expect(await s.auth.listSessions('u-bob')).toEqual([]);
   });
 
-  it('keeps the login\'s IP and User-Agent only with sessionDetails, bounded, and deletes them with the session', async () => {
+  it('keeps the IP and User-Agent of the last use only with sessionDetails, bounded, and deletes them with the session', async () => {
     const s = await createServer({ store, now, sessionDetails: true });
     const agent = `Mozilla/5.0 \t(X11)${'x'.repeat(300)}`;
     const res = await request(s.app).post('/oauth2/token').set('User-Agent', agent).type('form')
@@ -138,11 +138,21 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     const [session] = await s.auth.listSessions('u-bob');
     expect(session.ip).toMatch(/127\.0\.0\.1/);
     expect(session.userAgent).toBe(`Mozilla/5.0 (X11)${'x'.repeat(300)}`.slice(0, 256));
-    // Of the login: a refresh from elsewhere does not change them.
-    const refreshed = await request(s.app).post('/oauth2/token').set('User-Agent', 'curl/8').type('form')
+    // The last use: a refresh from elsewhere records where it came from, in the rotation's own store call.
+    s.app.set('trust proxy', true);
+    clock += 10_000;
+    const refreshed = await request(s.app).post('/oauth2/token').set('User-Agent', 'curl/8').set('X-Forwarded-For', '203.0.113.9').type('form')
       .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: res.body.refresh_token }));
     expect(refreshed.status).toBe(200);
-    expect((await s.auth.listSessions('u-bob'))[0]).toMatchObject({ ip: session.ip, userAgent: session.userAgent });
+    expect(await s.auth.listSessions('u-bob')).toEqual([{ ...session, lastUsedAt: session.lastUsedAt + 10, ip: '203.0.113.9', userAgent: 'curl/8' }]);
+    expect(await store.findSession(session.id)).toMatchObject({ ip: '203.0.113.9', userAgent: 'curl/8' });
+    // One without a User-Agent, from an address that is none (X-Forwarded-For says anything): neither is kept.
+    const bare = await request(s.app).post('/oauth2/token').unset('User-Agent').set('X-Forwarded-For', `not-an-ip${'x'.repeat(500)}`).type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshed.body.refresh_token }));
+    expect(bare.status).toBe(200);
+    const stored = await store.findSession(session.id);
+    expect(stored).not.toHaveProperty('ip');
+    expect(stored).not.toHaveProperty('userAgent');
     // Ending the session deletes its record, details included.
     expect(await s.auth.revokeSessions('u-bob')).toBe(1);
     expect(await store.findSession(session.id)).toBeUndefined();
@@ -154,6 +164,25 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     expect(kept.ip).toBeUndefined();
     expect(kept.userAgent).toBeUndefined();
     expect(await store.findSession(kept.id)).not.toHaveProperty('userAgent');
+  });
+
+  it('keeps no details a login gives from an address that is none, and drops at the next refresh those recorded while the app opted in', async () => {
+    const on = await createServer({ store, now, sessionDetails: true });
+    on.app.set('trust proxy', true);
+    const odd = await request(on.app).post('/oauth2/token').set('User-Agent', 'A/1').set('X-Forwarded-For', 'x'.repeat(400)).type('form')
+      .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }));
+    expect(odd.status).toBe(200);
+    const [first] = await on.auth.listSessions('u-bob');
+    expect(first).not.toHaveProperty('ip');
+    expect(first.userAgent).toBe('A/1');
+    // The app stops opting in: listSessions shows no details, and a refresh removes them from the store.
+    const off = await createServer({ store, now });
+    expect(await off.auth.listSessions('u-bob')).toEqual([{ id: first.id, clientId: 'cli', scope: ['orders'], createdAt: first.createdAt, lastUsedAt: first.lastUsedAt, expiresAt: first.expiresAt }]);
+    expect(await store.findSession(first.id)).toMatchObject({ userAgent: 'A/1' });
+    const refreshed = await request(off.app).post('/oauth2/token').set('User-Agent', 'B/2').type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: odd.body.refresh_token }));
+    expect(refreshed.status).toBe(200);
+    expect(await store.findSession(first.id)).not.toHaveProperty('userAgent');
   });
 
   it('refuses a bad limit, before, sub or option as a TypeError naming it', async () => {

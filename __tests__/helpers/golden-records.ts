@@ -2,7 +2,7 @@
 // Fixed records for the stored-format tests, and the exact bytes the code at 7c18849 (format v0) wrote for them:
 // literals, never produced by the current code, so a change to either format fails a test.
 
-import type { RefreshTokenRecord, SessionRecord } from '../../lib';
+import type { RefreshTokenRecord, SessionDetails, SessionRecord } from '../../lib';
 
 /** 2100-01-01T00:00:00Z: far enough ahead that no test run sees these records expire. */
 export const FAR = 4_102_444_800;
@@ -63,3 +63,18 @@ export const SESSION: SessionRecord = {
   expiresAt: FAR,
   refreshTokenId: SESSION_TOKEN.id,
 };
+
+/**
+ * A rotation's session details, pinned: the named members of a session after `scope` (SQL `data`) or after `created`
+ * (Redis) before a rotation, the details it brings, and the members it leaves, exactly. What the store keeps in place
+ * of `ip` and `ua` is what encodeNamed writes for them; a newer version's `x` is kept, whatever it holds.
+ */
+export const DETAILS_CASES: ReadonlyArray<readonly [string, string, SessionDetails, string]> = [
+  ['sets both where there were none', '', { ip: '2001:db8::1', userAgent: 'Zoë/1.0' }, ',"ip":"2001:db8::1","ua":"Zoë/1.0"'],
+  ['replaces both', ',"ip":"192.0.2.1","ua":"Old/1"', { ip: '2001:db8::1', userAgent: 'New/2' }, ',"ip":"2001:db8::1","ua":"New/2"'],
+  ['removes both for empty details', ',"ip":"192.0.2.1","ua":"Old/1"', {}, ''],
+  ['sets one and removes the other', ',"ua":"Old/1"', { ip: '192.0.2.7' }, ',"ip":"192.0.2.7"'],
+  ['keeps x, names inside it included', ',"ip":"192.0.2.1","ua":"Old/1","x":{"note":"kept","ip":"inner","y":{"ua":1}}', { userAgent: 'New/2' }, ',"ua":"New/2","x":{"note":"kept","ip":"inner","y":{"ua":1}}'],
+  ['keeps x when removing both', ',"x":{"a":1,"ip":"inner"}', {}, ',"x":{"a":1,"ip":"inner"}'],
+  ['replaces a User-Agent that quotes member names', String.raw`,"ua":"A \",\"ip\":\"x\" \\"`, { ip: '192.0.2.8', userAgent: 'B ","x":{' }, String.raw`,"ip":"192.0.2.8","ua":"B \",\"x\":{"`],
+];

@@ -18,9 +18,9 @@ export interface SessionInfo {
   readonly lastUsedAt: number;
   /** When it ends for good (no token of it is accepted after this). */
   readonly expiresAt: number;
-  /** The end user's IP (as the throttle saw it) at the login; only with `options.sessionDetails`. */
+  /** The end user's IP (as the throttle saw it) at the last use (the login or its last refresh); only while the app opts in (`options.sessionDetails`). */
   readonly ip?: string;
-  /** The login's User-Agent, truncated; only with `options.sessionDetails`. */
+  /** The User-Agent of the last use, truncated; only while the app opts in (`options.sessionDetails`). */
   readonly userAgent?: string;
 }
 
@@ -70,9 +70,12 @@ function checkOptions(method: string, options: RevokeSessionsOptions): void {
   if (options.except !== undefined) checkString(options.except, `auth.${method}: options.except`);
 }
 
-function info(record: SessionRecord): SessionInfo {
+/** The session as the app sees it; its details only while the app opts in (a record from an earlier opt-in keeps them until its next refresh). */
+function info(record: SessionRecord, details: boolean): SessionInfo {
   const { id, clientId, scope, createdAt, lastUsedAt, expiresAt, ip, userAgent } = record;
-  return { id, clientId, scope: [...scope], createdAt, lastUsedAt, expiresAt, ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) };
+  const shown = { id, clientId, scope: [...scope], createdAt, lastUsedAt, expiresAt };
+  if (!details) return shown;
+  return { ...shown, ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) };
 }
 
 /**
@@ -91,7 +94,7 @@ export async function listSessions(ctx: Context, sub: string, page: ListSessions
     throw new TypeError('auth.listSessions: options.before must be a finite number (epoch seconds)');
   }
   const records = await storeCall('listSessions', () => sessions.listSessions(sub, before === undefined ? { limit } : { limit, before }));
-  return records.map(info);
+  return records.map((record) => info(record, ctx.config.sessionDetails));
 }
 
 /** Ends one session of `sub`: false when there is none (unknown, ended, expired, or another user's). */
@@ -107,7 +110,8 @@ export async function revokeSession(ctx: Context, sub: string, sessionId: string
 
 /**
  * Ends every session of `sub` but `options.except`, page by page (each page's sessions are gone from the next), then
- * marks the user so that refresh tokens older than session records are refused too. The number of sessions ended.
+ * marks the user so that refresh tokens older than session records are refused too. Each session ended goes with
+ * every refresh token of its family (the store's endSession). The number of sessions ended.
  */
 export async function revokeSessions(ctx: Context, sub: string, options: RevokeSessionsOptions = {}): Promise<number> {
   const sessions = sessionsOf(ctx, 'revokeSessions');
@@ -115,6 +119,8 @@ export async function revokeSessions(ctx: Context, sub: string, options: RevokeS
   checkOptions('revokeSessions', options);
   let ended = 0;
   for (;;) {
+    // The last page, which has nothing left to end, also lets a store drop what its index of the user still names
+    // (RedisStore: the sorted set keyed by the user's hash, deleted once empty).
     const page = await storeCall('listSessions', () => sessions.listSessions(sub, { limit: MAX_PAGE }));
     const others = page.filter((s) => s.id !== options.except);
     // Stops when a page ends nothing: none is left (a short page is not the end: it may stop before a group of equal

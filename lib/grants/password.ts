@@ -14,7 +14,7 @@ import { refreshExpiresAt } from './refresh-lifetime';
 import { grantableScope } from './scope';
 import { storeCall } from '../stores/shared/store-call';
 import type { RefreshTokenRecord, RefreshTokenStore } from '../stores/shared/refresh-token-store';
-import { loginSession, sessionUserAgent, type LoginSession } from './session';
+import { loginSession, sessionDetails, type LoginSession } from './session';
 
 /**
  * One store call for a login: its session with its first refresh token (a store with sessions writes both in one
@@ -74,7 +74,7 @@ export async function passwordGrant(
           extraClaims: Object.keys(issued.extraClaims).length > 0 ? issued.extraClaims : undefined,
         };
   // Personal data: kept only when the app asks for it (options.sessionDetails).
-  const details = config.sessionDetails ? { ip: login.ip, userAgent: sessionUserAgent(req.headers['user-agent']) } : {};
+  const details = sessionDetails(ctx, req, client);
   await saveLogin(ctx, client, { sid, sub: user.id, scope: granted, now, refreshTokenId: record?.id, ...details }, record);
   ctx.emit('login.succeeded', { clientId: client.id, ip: login.ip, userId: user.id, username });
   ctx.emit('token.issued', {

@@ -19,6 +19,7 @@ import { successorToken } from './successor';
 import { userCheckedScope } from './refresh-user';
 import { endSession } from './end-session';
 import { assertFamilyListed } from './subject-mark';
+import { sessionDetails } from './session';
 
 export async function refreshTokenGrant(ctx: Context, req: Request, params: FormParams, client: Client, binding: TokenBinding = {}): Promise<Issued> {
   const { config } = ctx;
@@ -73,7 +74,9 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   };
   const enrichment = await enrich(ctx, input, req);
   const issued = buildTokenResponse(ctx, input, enrichment);
-  const result = await storeCall('rotateRefreshToken', () => config.store.rotateRefreshToken(id, next, now));
+  // In the rotation's own store call: with sessionDetails, this use's IP and User-Agent become the session's.
+  const details = sessionDetails(ctx, req, client);
+  const result = await storeCall('rotateRefreshToken', () => config.store.rotateRefreshToken(id, next, now, details));
   if (result.outcome === 'reused') return spent(ctx, req, params, result.previous, client, presented, now, binding);
   if (result.outcome === 'invalid') throw invalidGrant('refresh token revoked or expired during rotation');
   ctx.emit('token.refreshed', { clientId: client.id, ip: req.ip, userId: record.sub, jti: issued.jti, sid: record.familyId });

@@ -1,8 +1,13 @@
 // lib/grants/session.ts
-// The session a login starts: its record, and how long it lasts (as long as anything issued within it is accepted).
+// The session a login starts: its record, how long it lasts (as long as anything issued within it is accepted), and
+// what each use records in it with `options.sessionDetails`.
 
+import { isIP } from 'node:net';
+import type { Request } from 'express';
 import type { Context } from '../context';
+import type { SessionDetails } from '../stores/shared/refresh-token-store';
 import type { SessionRecord } from '../stores/shared/session-store';
+import { endUserIp } from '../throttle/end-user-ip';
 import type { Client } from '../types';
 import { acceptedPastExp } from './family';
 import { accessTokenTTL } from './issue-tokens';
@@ -16,10 +21,13 @@ export interface LoginSession {
   readonly now: number;
   /** The first refresh token's id; absent when the login issued none. */
   readonly refreshTokenId?: string;
-  /** With `options.sessionDetails`: the end user's IP as the throttle saw it, and the User-Agent header. */
+  /** With `options.sessionDetails` (sessionDetails()): the end user's IP as the throttle saw it, and the User-Agent. */
   readonly ip?: string;
   readonly userAgent?: string;
 }
+
+/** The longest IP a session keeps: an IPv6 address with an IPv4 tail is 45 characters; a zone id may add a little. */
+export const MAX_IP = 64;
 
 /** The longest User-Agent a session keeps (the header can be kilobytes; a list needs a name, not a fingerprint). */
 export const MAX_USER_AGENT = 256;
@@ -33,6 +41,28 @@ export function sessionUserAgent(header: unknown): string | undefined {
   let kept = header.replace(/\p{Cc}/gu, '').trim().slice(0, MAX_USER_AGENT);
   if (/[\uD800-\uDBFF]$/.test(kept)) kept = kept.slice(0, -1);
   return kept === '' ? undefined : kept;
+}
+
+/**
+ * What a session keeps of the IP a use came from: a well-formed address (`req.ip` is whatever X-Forwarded-For said
+ * when the app trusts every proxy) of at most MAX_IP characters; undefined otherwise.
+ */
+export function sessionIp(ip: string | undefined): string | undefined {
+  return ip !== undefined && ip.length <= MAX_IP && isIP(ip) !== 0 ? ip : undefined;
+}
+
+const NO_DETAILS: SessionDetails = Object.freeze({});
+
+/**
+ * What a login or a refresh records of itself in its session: with `options.sessionDetails` (personal data, kept only
+ * when the app asks) the end user's IP (endUserIp, as the throttle sees it) and the User-Agent, each bounded; without
+ * it nothing, which a refresh hands the store too, so that details an earlier opt-in recorded go at the next refresh.
+ */
+export function sessionDetails(ctx: Context, req: Request, client: Client): SessionDetails {
+  if (!ctx.config.sessionDetails) return NO_DETAILS;
+  const ip = sessionIp(endUserIp(req, client));
+  const userAgent = sessionUserAgent(req.headers['user-agent']);
+  return { ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) };
 }
 
 /**

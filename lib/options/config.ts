@@ -50,6 +50,6 @@ export interface Config extends StandardsConfig {
   /** The store's sessions (the store itself), or undefined when it does not implement SessionStore. */
   readonly sessions: (TokenStore & SessionStore) | undefined;
   readonly maxSessionsPerUser: number;
-  /** Session records keep the login's IP and User-Agent. */
+  /** Session records keep the IP and User-Agent of their last use (the login, then each refresh). */
   readonly sessionDetails: boolean;
 }

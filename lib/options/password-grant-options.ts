@@ -118,10 +118,11 @@ export interface PasswordGrantOptions extends StandardsOptions {
    */
   readonly maxSessionsPerUser?: number;
   /**
-   * Keep, in each session record, the login's IP (the end user's, as the throttle sees it) and User-Agent (at most
-   * 256 characters, control characters removed), for the app's "where am I signed in" list (`auth.listSessions`).
-   * They are personal data: kept only with this option, only in the session record, as recorded at the login (a
-   * refresh does not update them), and deleted with the session (docs/sessions.md). Default false.
+   * Keep, in each session record, the IP (the end user's, as the throttle sees it; a well-formed address only) and
+   * User-Agent (at most 256 characters, control characters removed) of its last use, the login or its latest refresh,
+   * for the app's "where am I signed in" list (`auth.listSessions`). They are personal data: kept only while this
+   * option is on (a refresh without it removes what an earlier opt-in recorded, and `listSessions` shows none), only
+   * in the session record, and deleted with the session (docs/sessions.md). Default false.
    */
   readonly sessionDetails?: boolean;
 }

@@ -90,8 +90,8 @@ export function runOneShotStoreContract<S extends OneShotStore>(options: StoreCo
 }
 
 /**
- * The session cases (saved with the first refresh token, listed by user, touched by rotation, ended by hand and by
- * the per-user cap), for a store that implements `SessionStore` besides refresh tokens and revocations (every store
+ * The session cases (saved with the first refresh token, listed by user, touched by rotation with its details, ended
+ * by hand and by the per-user cap with every refresh token of the family, spent ones included), for a store that implements `SessionStore` besides refresh tokens and revocations (every store
  * of this package does; a TokenStore without sessions keeps working without them).
  * @example
  * runSessionStoreContract({ name: 'MyStore', create: () => new MyStore() });

@@ -1,10 +1,13 @@
 // lib/testing/session-cases.ts
-// Contract cases for sessions: saved with their first refresh token, listed by user, touched by rotation, ended by
-// hand or by the per-user cap (their family revoked with them).
+// Contract cases for sessions: saved with their first refresh token, listed by user, touched by rotation (details
+// included), ended by hand or by the per-user cap (their family revoked, their refresh tokens deleted with them).
 
 import assert from 'node:assert/strict';
+import type { RefreshTokenRecord } from '../stores/shared/refresh-token-store';
 import type { Revocation } from '../stores/shared/revocation-store';
-import { eventually, firstTokenOf, nowSeconds, sessionRecord, successorOf, uniqueId } from './fixtures';
+import type { SessionRecord } from '../stores/shared/session-store';
+import type { FullStore } from './harness';
+import { eventually, firstTokenOf, nowSeconds, sessionRecord, sleepUntilAfter, successorOf, uniqueId } from './fixtures';
 import type { Harness } from './harness';
 import { listening } from './revocation-cases';
 
@@ -114,6 +117,51 @@ export function sessionCases(t: Harness): void {
     assert.deepStrictEqual(await store.listSessions(base.sub), [touched, other]);
   });
 
+  t.it('a rotation with details sets the session ip and userAgent, one without leaves them, empty details remove them', async () => {
+    const store = await t.store();
+    const now = nowSeconds();
+    const base = sessionRecord({ lastUsedAt: now - 100, ip: '192.0.2.1', userAgent: 'Login/1.0' });
+    const first = firstTokenOf(base);
+    await store.saveSession({ ...base, refreshTokenId: first.id }, { refreshToken: first, maxPerUser: MAX });
+    const tokens = [first, successorOf(first), successorOf(first), successorOf(first), successorOf(first)];
+    const rotate = async (i: number, details?: { ip?: string; userAgent?: string }): Promise<void> => {
+      assert.equal((await store.rotateRefreshToken(tokens[i - 1].id, tokens[i], now + i, details)).outcome, 'rotated');
+    };
+    const { ip: _ip, userAgent: _ua, ...bare } = base;
+    await rotate(1, { ip: '2001:db8::7', userAgent: 'Zoë/2.0 "quoted" \\ ,"ip":' });
+    assert.deepStrictEqual(await store.findSession(base.id), { ...bare, lastUsedAt: now + 1, refreshTokenId: tokens[1].id, ip: '2001:db8::7', userAgent: 'Zoë/2.0 "quoted" \\ ,"ip":' });
+    await rotate(2);
+    assert.deepStrictEqual(await store.findSession(base.id), { ...bare, lastUsedAt: now + 2, refreshTokenId: tokens[2].id, ip: '2001:db8::7', userAgent: 'Zoë/2.0 "quoted" \\ ,"ip":' });
+    await rotate(3, {});
+    assert.deepStrictEqual(await store.findSession(base.id), { ...bare, lastUsedAt: now + 3, refreshTokenId: tokens[3].id });
+    await rotate(4, { userAgent: 'Only/1' });
+    assert.deepStrictEqual(await store.listSessions(base.sub), [{ ...bare, lastUsedAt: now + 4, refreshTokenId: tokens[4].id, userAgent: 'Only/1' }]);
+  });
+
+  t.it('ending a session deletes every refresh token of its family, spent ones included, revoked or not: none comes back once its mark has expired', async () => {
+    const store = await t.store();
+    const now = nowSeconds();
+    const sub = uniqueId('user');
+    // Sessions that end (and so their revocation marks) in 2 s, with refresh tokens that would live an hour.
+    const ended = await rotatedSession(store, sessionRecord({ sub, expiresAt: now + 2, ip: '192.0.2.9', userAgent: 'Gone/1' }), 3);
+    const revokedFirst = await rotatedSession(store, sessionRecord({ sub, expiresAt: now + 2 }), 2);
+    const kept = await rotatedSession(store, sessionRecord({ sub }), 2);
+    await store.revokeFamily(revokedFirst.session.id, 1);
+    assert.equal(await store.endSession(ended.session.id), true);
+    assert.equal(await store.endSession(revokedFirst.session.id), true, 'a session whose family was revoked is still there to end');
+    await sleepUntilAfter(now + 2);
+    for (const { tokens } of [ended, revokedFirst]) {
+      for (const token of tokens) assert.equal(await store.findRefreshToken(token.id), undefined, 'a refresh token of an ended session came back');
+      // Neither rotated nor reported as reused: there is nothing left of it.
+      assert.deepStrictEqual(await store.rotateRefreshToken(tokens[0].id, successorOf(tokens[0]), nowSeconds()), { outcome: 'invalid' });
+    }
+    assert.equal(await store.findSession(ended.session.id), undefined);
+    assert.equal(await store.endSession(ended.session.id), false);
+    // The user's other session, and its spent tokens, are untouched.
+    assert.deepStrictEqual(await store.listSessions(sub), [kept.session]);
+    for (const token of kept.tokens) assert.equal((await store.findRefreshToken(token.id))?.id, token.id);
+  });
+
   t.it('ending a session hides it, stops its refresh token and revokes its sid, and is broadcast', async () => {
     const store = await t.store();
     const seen: Array<Revocation | undefined> = [];
@@ -165,6 +213,23 @@ export function sessionCases(t: Harness): void {
     await store.saveSession(last, { maxPerUser: 1 });
     assert.deepStrictEqual(await store.listSessions(sub), [last]);
   });
+}
+
+/**
+ * Saves `base` with its first refresh token, then rotates it `rotations` times (a second apart, in the past): the
+ * session as it is then, and its tokens, oldest (spent) first.
+ */
+async function rotatedSession(store: FullStore, base: SessionRecord, rotations: number): Promise<{ session: SessionRecord; tokens: RefreshTokenRecord[] }> {
+  const first = firstTokenOf(base);
+  await store.saveSession({ ...base, refreshTokenId: first.id }, { refreshToken: first, maxPerUser: MAX });
+  const tokens: RefreshTokenRecord[] = [first];
+  const start = nowSeconds() - rotations;
+  for (let i = 1; i <= rotations; i++) {
+    const next = successorOf(first);
+    assert.equal((await store.rotateRefreshToken(tokens[i - 1].id, next, start + i)).outcome, 'rotated');
+    tokens.push(next);
+  }
+  return { session: { ...base, lastUsedAt: start + rotations, refreshTokenId: tokens[rotations].id }, tokens };
 }
 
 /** Shared cases: a session saved through one handle is seen through the other. */

@@ -48,6 +48,15 @@ describe('RecordTable', () => {
     expect(table.size).toBe(4);
   });
 
+  it('lists every entry once, keys with lone surrogates as they were given', () => {
+    const table = new RecordTable(64, 2);
+    const entries: Array<[string, string]> = [['clé-🔑', '["Zoë"]'], ['a\uD800', 'first'], ['plain', 'x'.repeat(100)]];
+    for (const [key, value] of entries) table.set(key, value, 1);
+    table.set('gone', 'deleted', 1);
+    table.delete('gone');
+    expect([...table.entries()].sort()).toEqual(entries.sort());
+  });
+
   it('grows past its first chunk and index, and reclaims the bytes of replaced and deleted records', () => {
     const table = new RecordTable(1024, 4);
     const value = (i: number, round: number): string => `[${i},"${'v'.repeat(i % 50)}",${round}]`;
@@ -110,6 +119,7 @@ describe('RecordTable', () => {
       }
     }
     expect(table.size).toBe(model.size);
+    expect(new Map(table.entries())).toEqual(new Map([...model].map(([key, entry]) => [key, entry.value])));
     for (const [key, entry] of model) {
       expect(table.get(key)).toBe(entry.value);
       expect(table.expiresAt(key)).toBe(entry.expiresAt);

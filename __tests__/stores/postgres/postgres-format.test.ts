@@ -3,10 +3,11 @@
 // 7c18849 wrote (fixed values): migrate() adds, never rewrites; old rows are found, rotated, reported as reused,
 // revoked and swept by the new code.
 
+import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { PostgresStore, SqlStoreError, type RefreshTokenRecord } from '../../../lib';
 import { PG_MIGRATIONS } from '../../../lib/stores/postgres/postgres-schema';
-import { AUTH, FAMILY, FAR, FULL, LOGIN, SESSION, SESSION_TOKEN, v0SqlRecord } from '../../helpers/golden-records';
+import { AUTH, DETAILS_CASES, FAMILY, FAR, FULL, LOGIN, SESSION, SESSION_TOKEN, v0SqlRecord } from '../../helpers/golden-records';
 import { V0_ROWS, v0UpgradeCases } from '../../helpers/sql-upgrade-cases';
 import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
 
@@ -126,14 +127,58 @@ describeWithPostgres('PostgresStore stored format', () => {
       expect(await store.findSession('fixed-session')).toEqual({ ...withoutToken, id: 'fixed-session', ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
     });
 
-    it('ending it deletes the session row and its current refresh token, and marks the family until the session end', async () => {
+    it('ending it deletes the session row and every refresh token row of its family, spent ones included, and marks the family until the session end', async () => {
       const session = { ...SESSION, id: 'golden-ended', refreshTokenId: 'golden-ended-token' };
-      await store.saveSession(session, { refreshToken: { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' }, maxPerUser: 100 });
+      const first = { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' };
+      await store.saveSession(session, { refreshToken: first, maxPerUser: 100 });
+      await store.rotateRefreshToken(first.id, successor(first, 'golden-ended-2'), AUTH + 200);
+      await store.rotateRefreshToken('golden-ended-2', successor(first, 'golden-ended-3'), AUTH + 300);
+      expect(await row('golden-ended-2')).toMatchObject({ family_id: 'golden-ended', sub: 'u-1234', spent_at: AUTH + 300 });
       expect(await store.endSession(session.id)).toBe(true);
       expect(await sessionRow(session.id)).toBeUndefined();
-      expect(await row('golden-ended-token')).toBeUndefined();
+      expect((await pool.query(`SELECT count(*)::int AS n FROM "${schema}".refresh_tokens WHERE family_id = 'golden-ended'`)).rows).toEqual([{ n: 0 }]);
       const mark = await pool.query(`SELECT extract(epoch FROM expires_at)::float8 AS until FROM "${schema}".revocations WHERE key = 'fam:golden-ended'`);
       expect(mark.rows).toEqual([{ until: FAR }]);
+    });
+
+    it('finds the refresh tokens of a family by an index, not a scan', async () => {
+      const client = await pool.connect();
+      try {
+        // A table this small would be scanned anyway: ask whether an index could serve it at all.
+        await client.query('SET enable_seqscan = off');
+        const plan = await client.query(`EXPLAIN DELETE FROM "${schema}".refresh_tokens WHERE family_id = 'f'`);
+        expect(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan (using|on) refresh_tokens_family_id/);
+      } finally {
+        client.release(true);
+      }
+    });
+
+    describe('a rotation with session details rewrites ip and ua in data, in place, as exactly these bytes', () => {
+      const rotatedData = async (before: string, details: Parameters<PostgresStore['rotateRefreshToken']>[3]): Promise<unknown> => {
+        const id = `details-${randomUUID()}`;
+        const token = { ...SESSION_TOKEN, id: `${id}-token`, familyId: id };
+        await store.saveSession({ ...SESSION, id, refreshTokenId: token.id }, { refreshToken: token, maxPerUser: 100 });
+        await pool.query(`UPDATE "${schema}".sessions SET data = $2 WHERE id = $1`, [id, before]);
+        await store.rotateRefreshToken(token.id, successor(token, `${id}-next`), AUTH + 200, details);
+        return (await sessionRow(id))?.data;
+      };
+
+      it.each(DETAILS_CASES)('%s', async (_name, before, details, after) => {
+        expect(await rotatedData(`{"scope":"openid profile orders"${before}}`, details)).toBe(`{"scope":"openid profile orders"${after}}`);
+      });
+
+      it.each([
+        ['an object with no other member', '{}', { ip: '192.0.2.1' }, '{"ip":"192.0.2.1"}'],
+        ['an object of x alone', '{"x":{"a":1}}', { userAgent: 'A/1' }, '{"ua":"A/1","x":{"a":1}}'],
+        ['nothing left but braces', '{"ip":"192.0.2.1"}', {}, '{}'],
+      ])('in %s too', async (_name, before, details, after) => {
+        expect(await rotatedData(before, details)).toBe(after);
+      });
+
+      it('leaves data as it is without details', async () => {
+        const before = '{"scope":"openid profile orders","ip":"192.0.2.1","ua":"A/1"}';
+        expect(await rotatedData(before, undefined)).toBe(before);
+      });
     });
   });
 

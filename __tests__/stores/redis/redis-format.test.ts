@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { RedisStore, RedisStoreError, type RefreshTokenRecord } from '../../../lib';
-import { AUTH, FAMILY, FAR, FULL, LOGIN, loginAs, SESSION, SESSION_TOKEN, V0_REDIS_VALUE, v0RedisValue } from '../../helpers/golden-records';
+import { AUTH, DETAILS_CASES, FAMILY, FAR, FULL, LOGIN, loginAs, SESSION, SESSION_TOKEN, V0_REDIS_VALUE, v0RedisValue } from '../../helpers/golden-records';
 import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../../helpers/redis';
 
 /** A record as the store reads it from a value 7c18849 wrote: flagged as older than session records. */
@@ -104,9 +104,55 @@ describeWithRedis('RedisStore stored format', () => {
       expect(await client.get(key(SESSION_TOKEN.id))).toBe(LOGIN_V1.replace(FAMILY, SESSION.id));
       expect([await client.zcard(index), await client.zscore(index, SESSION.id)]).toEqual([1, String(AUTH)]);
       expect(Number(await client.call('EXPIRETIME', index))).toBe(FAR);
+      // The session's refresh tokens, by which ending it deletes them all: a list of their ids, living as long as it.
+      expect(await client.lrange(`${prefix}rts:${SESSION.id}`, 0, -1)).toEqual(['golden-session-token']);
+      expect(Number(await client.call('EXPIRETIME', `${prefix}rts:${SESSION.id}`))).toBe(FAR);
       await store.rotateRefreshToken(SESSION_TOKEN.id, successor(SESSION_TOKEN, 'golden-session-next'), AUTH + 200);
       expect(await client.get(`${prefix}sess:${SESSION.id}`)).toBe(SESSION_V1.replace('1765000000\ngolden-session-token', '1765000200\ngolden-session-next'));
       expect([await client.zcard(index), await client.zscore(index, SESSION.id)]).toEqual([1, String(AUTH + 200)]);
+      expect(await client.lrange(`${prefix}rts:${SESSION.id}`, 0, -1)).toEqual(['golden-session-token', 'golden-session-next']);
+      expect(Number(await client.call('EXPIRETIME', `${prefix}rts:${SESSION.id}`))).toBe(FAR);
+    });
+
+    it('a rotation drops a token gone from the head of the list (one per rotation), so the list follows the live tokens', async () => {
+      const session = { ...SESSION, id: 'golden-pruned', refreshTokenId: 'golden-pruned-1' };
+      const first = { ...SESSION_TOKEN, id: 'golden-pruned-1', familyId: 'golden-pruned' };
+      await store.saveSession(session, { refreshToken: first, maxPerUser: 100 });
+      await store.rotateRefreshToken(first.id, successor(first, 'golden-pruned-2'), AUTH + 200);
+      await client.del(key('golden-pruned-1'));
+      await store.rotateRefreshToken('golden-pruned-2', successor(first, 'golden-pruned-3'), AUTH + 300);
+      expect(await client.lrange(`${prefix}rts:golden-pruned`, 0, -1)).toEqual(['golden-pruned-2', 'golden-pruned-3']);
+    });
+
+    it('a session saved before its list existed gets one at its next rotation, ending with the session', async () => {
+      const session = { ...SESSION, id: 'golden-listless', refreshTokenId: 'golden-listless-1' };
+      const first = { ...SESSION_TOKEN, id: 'golden-listless-1', familyId: 'golden-listless' };
+      await store.saveSession(session, { refreshToken: first, maxPerUser: 100 });
+      await client.del(`${prefix}rts:golden-listless`);
+      await client.expireat(`${prefix}sess:golden-listless`, AUTH * 2);
+      await store.rotateRefreshToken(first.id, successor(first, 'golden-listless-2'), AUTH + 200);
+      expect(await client.lrange(`${prefix}rts:golden-listless`, 0, -1)).toEqual(['golden-listless-2']);
+      expect(Number(await client.call('EXPIRETIME', `${prefix}rts:golden-listless`))).toBe(AUTH * 2);
+    });
+
+    describe('a rotation with session details rewrites ip and ua in place, as exactly these bytes', () => {
+      const NAMED = '{"sub":"u-1234","cid":"web","scope":"openid profile orders","created":1765000000';
+      it.each(DETAILS_CASES)('%s', async (_name, before, details, after) => {
+        const id = `details-${_name.replace(/\W+/g, '-')}`;
+        const token = { ...SESSION_TOKEN, id: `${id}-token`, familyId: id };
+        await store.saveSession({ ...SESSION, id, refreshTokenId: token.id }, { refreshToken: token, maxPerUser: 100 });
+        await client.set(`${prefix}sess:${id}`, `v1\n1765000000\n${token.id}\n${NAMED}${before}}`, 'EXAT', FAR);
+        await store.rotateRefreshToken(token.id, successor(token, `${id}-next`), AUTH + 200, details);
+        expect(await client.get(`${prefix}sess:${id}`)).toBe(`v1\n1765000200\n${id}-next\n${NAMED}${after}}`);
+      });
+
+      it('leaves them as they are without details', async () => {
+        const session = { ...SESSION, id: 'golden-no-details', refreshTokenId: 'golden-no-details-1', ip: '192.0.2.1', userAgent: 'A/1' };
+        const first = { ...SESSION_TOKEN, id: 'golden-no-details-1', familyId: session.id };
+        await store.saveSession(session, { refreshToken: first, maxPerUser: 100 });
+        await store.rotateRefreshToken(first.id, successor(first, 'golden-no-details-2'), AUTH + 200);
+        expect(await client.get(`${prefix}sess:${session.id}`)).toBe(`v1\n1765000200\ngolden-no-details-2\n${NAMED},"ip":"192.0.2.1","ua":"A/1"}`);
+      });
     });
 
     it('finds the session fixed bytes hold, the expiry read from the key', async () => {
@@ -115,11 +161,16 @@ describeWithRedis('RedisStore stored format', () => {
       expect(await store.findSession('fixed-session')).toEqual({ ...withoutToken, id: 'fixed-session', ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
     });
 
-    it('ending it deletes the session and its current refresh token, and marks the family until the session end', async () => {
+    it('ending it deletes the session, every refresh token of its family (spent ones included) and its list, and marks the family until the session end', async () => {
       const session = { ...SESSION, id: 'golden-ended', refreshTokenId: 'golden-ended-token' };
-      await store.saveSession(session, { refreshToken: { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' }, maxPerUser: 100 });
+      const first = { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' };
+      await store.saveSession(session, { refreshToken: first, maxPerUser: 100 });
+      await store.rotateRefreshToken(first.id, successor(first, 'golden-ended-2'), AUTH + 200);
+      await store.rotateRefreshToken('golden-ended-2', successor(first, 'golden-ended-3'), AUTH + 300);
+      expect(await client.exists(key('golden-ended-token'), key('golden-ended-2'), key('golden-ended-3'))).toBe(3);
       expect(await store.endSession(session.id)).toBe(true);
-      expect(await client.exists(`${prefix}sess:golden-ended`, key('golden-ended-token'))).toBe(0);
+      const keys = [`${prefix}sess:golden-ended`, `${prefix}rts:golden-ended`, key('golden-ended-token'), key('golden-ended-2'), key('golden-ended-3')];
+      expect(await client.exists(...keys)).toBe(0);
       expect(Number(await client.call('EXPIRETIME', `${prefix}fam:golden-ended`))).toBe(FAR);
     });
   });

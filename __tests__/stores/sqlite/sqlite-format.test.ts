@@ -3,10 +3,11 @@
 // 7c18849 wrote (fixed values): migrate() adds, never rewrites; old rows are found, rotated, reported as reused,
 // revoked and swept by the new code.
 
+import { randomUUID } from 'node:crypto';
 import { SqliteStore, SqlStoreError, type RefreshTokenRecord } from '../../../lib';
 import { decodeRecord } from '../../../lib/stores/shared/compact-record';
 import { SQLITE_MIGRATIONS } from '../../../lib/stores/sqlite/sqlite-schema';
-import { AUTH, FAMILY, FAR, FULL, LOGIN, SESSION, SESSION_TOKEN, v0SqlRecord } from '../../helpers/golden-records';
+import { AUTH, DETAILS_CASES, FAMILY, FAR, FULL, LOGIN, SESSION, SESSION_TOKEN, v0SqlRecord } from '../../helpers/golden-records';
 import { V0_ROWS, v0UpgradeCases } from '../../helpers/sql-upgrade-cases';
 import { tempDatabase, type TestDatabase } from '../../helpers/sqlite';
 
@@ -128,13 +129,54 @@ describe('SqliteStore stored format', () => {
       expect(await store.findSession('fixed-session')).toEqual({ ...withoutToken, id: 'fixed-session', ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
     });
 
-    it('ending it deletes the session row and its current refresh token, and marks the family until the session end', async () => {
+    it('ending it deletes the session row and every refresh token row of its family, spent ones included, and marks the family until the session end', async () => {
       const session = { ...SESSION, id: 'golden-ended', refreshTokenId: 'golden-ended-token' };
-      await store.saveSession(session, { refreshToken: { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' }, maxPerUser: 100 });
+      const first = { ...SESSION_TOKEN, id: 'golden-ended-token', familyId: 'golden-ended' };
+      await store.saveSession(session, { refreshToken: first, maxPerUser: 100 });
+      await store.rotateRefreshToken(first.id, successor(first, 'golden-ended-2'), AUTH + 200);
+      await store.rotateRefreshToken('golden-ended-2', successor(first, 'golden-ended-3'), AUTH + 300);
+      expect(await row('golden-ended-2')).toMatchObject({ family_id: 'golden-ended', sub: 'u-1234', spent_at: AUTH + 300 });
       expect(await store.endSession(session.id)).toBe(true);
       expect(await sessionRow(session.id)).toBeUndefined();
-      expect(await row('golden-ended-token')).toBeUndefined();
+      expect(db.prepare(`SELECT count(*) AS n FROM epg_refresh_tokens WHERE family_id = 'golden-ended'`).get()).toEqual({ n: 0 });
       expect(db.prepare(`SELECT expires_at FROM epg_revocations WHERE key = 'fam:golden-ended'`).get()).toEqual({ expires_at: FAR * 1000 });
+    });
+
+    it('finds the refresh tokens of a family by an index, not a scan', () => {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN DELETE FROM epg_refresh_tokens WHERE family_id = 'f'`).all() as Array<{ detail: string }>;
+      expect(plan.map((step) => step.detail).join('; ')).toMatch(/USING (COVERING )?INDEX epg_refresh_tokens_family_id/);
+    });
+
+    describe('a rotation with session details rewrites ip and ua in data, in place, as exactly these bytes', () => {
+      it.each(DETAILS_CASES)('%s', async (_name, before, details, after) => {
+        const id = `details-${randomUUID()}`;
+        const token = { ...SESSION_TOKEN, id: `${id}-token`, familyId: id };
+        await store.saveSession({ ...SESSION, id, refreshTokenId: token.id }, { refreshToken: token, maxPerUser: 100 });
+        db.prepare(`UPDATE epg_sessions SET data = @data WHERE id = @id`).run({ id, data: `{"scope":"openid profile orders"${before}}` });
+        await store.rotateRefreshToken(token.id, successor(token, `${id}-next`), AUTH + 200, details);
+        expect((await sessionRow(id))?.data).toBe(`{"scope":"openid profile orders"${after}}`);
+      });
+
+      it.each([
+        ['an object with no other member', '{}', { ip: '192.0.2.1' }, '{"ip":"192.0.2.1"}'],
+        ['an object of x alone', '{"x":{"a":1}}', { userAgent: 'A/1' }, '{"ua":"A/1","x":{"a":1}}'],
+        ['nothing left but braces', '{"ip":"192.0.2.1"}', {}, '{}'],
+      ])('in %s too', async (_name, before, details, after) => {
+        const id = `details-${randomUUID()}`;
+        const token = { ...SESSION_TOKEN, id: `${id}-token`, familyId: id };
+        await store.saveSession({ ...SESSION, id, refreshTokenId: token.id }, { refreshToken: token, maxPerUser: 100 });
+        db.prepare(`UPDATE epg_sessions SET data = @data WHERE id = @id`).run({ id, data: before });
+        await store.rotateRefreshToken(token.id, successor(token, `${id}-next`), AUTH + 200, details);
+        expect((await sessionRow(id))?.data).toBe(after);
+      });
+
+      it('leaves data as it is without details', async () => {
+        const id = `details-${randomUUID()}`;
+        const token = { ...SESSION_TOKEN, id: `${id}-token`, familyId: id };
+        await store.saveSession({ ...SESSION, id, refreshTokenId: token.id, ip: '192.0.2.1', userAgent: 'A/1' }, { refreshToken: token, maxPerUser: 100 });
+        await store.rotateRefreshToken(token.id, successor(token, `${id}-next`), AUTH + 200);
+        expect((await sessionRow(id))?.data).toBe('{"scope":"openid profile orders","ip":"192.0.2.1","ua":"A/1"}');
+      });
     });
   });
 

@@ -2,6 +2,7 @@
 // MemoryStore's sessions: JSON copies by id, and each user's session ids (a Map of Sets) for lookups by user.
 
 import { newestFirst, sessionPageLength } from '../shared/session-list';
+import type { SessionDetails } from '../shared/refresh-token-store';
 import type { SessionRecord } from '../shared/session-store';
 
 interface Entry {
@@ -20,7 +21,7 @@ export interface SessionHost {
   now(): number;
   /** True when the family (the session's id) is revoked. */
   isRevoked(familyId: string): boolean;
-  /** Revokes the family until `untilMs`, drops its current refresh token (if any), and broadcasts the revocation. */
+  /** Revokes the family until `untilMs`, deletes its refresh tokens (from its current one, if any), and broadcasts. */
   revoke(familyId: string, untilMs: number, refreshTokenId: string | undefined): void;
 }
 
@@ -71,8 +72,8 @@ export class MemorySessions {
   }
 
   /**
-   * Deletes the session and its current refresh token, and revokes its family until the session's end (the family's
-   * spent tokens stay until their expiry, hidden by the mark); false when there was none.
+   * Deletes the session and every refresh token of its family (through the host, from its current one back), and
+   * revokes its family until the session's end, whether or not it was revoked already; false when there was none.
    */
   end(id: string): boolean {
     const entry = this.byId.get(id);
@@ -82,12 +83,17 @@ export class MemorySessions {
     return true;
   }
 
-  /** A rotation in the session's family (its id) at `now` (seconds): last used then, `tokenId` its current token. */
-  touch(familyId: string, now: number, tokenId: string): void {
+  /**
+   * A rotation in the session's family (its id) at `now` (seconds): last used then, `tokenId` its current token, and
+   * with `details` its ip and userAgent those of this use (one absent there removed).
+   */
+  touch(familyId: string, now: number, tokenId: string, details: SessionDetails | undefined): void {
     const entry = this.byId.get(familyId);
     if (entry === undefined) return;
     entry.lastUsedAt = now;
-    entry.value = JSON.stringify({ ...(JSON.parse(entry.value) as SessionRecord), lastUsedAt: now, refreshTokenId: tokenId });
+    const session: SessionRecord = { ...(JSON.parse(entry.value) as SessionRecord), lastUsedAt: now, refreshTokenId: tokenId };
+    const same = details === undefined || (session.ip === details.ip && session.userAgent === details.userAgent);
+    entry.value = JSON.stringify(same ? session : withDetails(session, details));
   }
 
   /** Drops every session past its end. */
@@ -113,4 +119,11 @@ export class MemorySessions {
     ids?.delete(id);
     if (ids?.size === 0) this.bySub.delete(entry.sub);
   }
+}
+
+/** `session` with the ip and userAgent of `details` (one absent there left out). */
+function withDetails(session: SessionRecord, details: SessionDetails): SessionRecord {
+  const { ip: _ip, userAgent: _userAgent, ...rest } = session;
+  const { ip, userAgent } = details;
+  return { ...rest, ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) };
 }

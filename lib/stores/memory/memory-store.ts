@@ -2,12 +2,11 @@
 // The single-process TokenStore: Maps of expiring entries, swept by one unref'd timer; values copied as strings.
 
 import { assertFunction, assertKnownKeys, assertPositiveInteger, fail, isObject } from '../../util/assert';
-import { decodeRecord, encodeRecord, expiresAtOf } from '../shared/compact-record';
 import { ReplayMarkers } from './marker-set';
 import { MemoryCounters } from './memory-counters';
-import { RecordTable } from './record-table';
+import { MemoryRefreshTokens } from './memory-refresh-tokens';
 import { changeEach, hitBelowEach, type CappedHitRequest, type CounterBatch, type CounterBatchStore, type CounterChange } from '../shared/counter-batch-store';
-import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, SessionDetails, TokenStore } from '../shared/store';
 import { sessionListBounds } from '../shared/session-list';
 import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
 import { MemorySessions } from './memory-sessions';
@@ -55,7 +54,8 @@ const DEFAULT_MAX_MARKERS = 100_000;
  * Keeps everything in this process's memory. Right for one process and for tests; with several instances each
  * would disagree, so use `RedisStore` there. Entries expire on read and are swept by a single timer (no timer per
  * entry). Refresh tokens, the bulk of the data, live outside the V8 heap as compact strings (compact-record.ts,
- * record-table.ts): about 300 bytes each, and nothing for the garbage collector to mark however many there are.
+ * record-table.ts): about 300 bytes each (50 more for a rotated one's link to the token it replaced, by which ending
+ * a session deletes its whole family), and nothing for the garbage collector to mark however many there are.
  * Counters and replay markers, which anyone can make it create, are capped per kind (`maxEntries`, `maxMarkers`).
  * @example passwordGrant({ ..., store: new MemoryStore() })
  */
@@ -66,8 +66,11 @@ export class MemoryStore implements TokenStore, SessionStore, CounterBatchStore 
   private readonly counters: MemoryCounters;
   /** Replay markers, capped per kind (marker-set.ts). */
   private readonly markers: ReplayMarkers;
-  /** Refresh tokens by id: `encodeRecord()` strings (whose prefix is the expiry), kept off the V8 heap. */
-  private readonly refreshTokens = new RecordTable();
+  /** Refresh tokens by id, kept off the V8 heap, each family a chain (memory-refresh-tokens.ts). */
+  private readonly refreshTokens = new MemoryRefreshTokens({
+    now: () => this.now(),
+    isRevoked: (familyId) => this.get(FAMILY + familyId) !== undefined,
+  });
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(revocation: Revocation | undefined) => void>();
@@ -76,7 +79,7 @@ export class MemoryStore implements TokenStore, SessionStore, CounterBatchStore 
     isRevoked: (familyId) => this.get(FAMILY + familyId) !== undefined,
     revoke: (familyId, untilMs, refreshTokenId) => {
       this.mark(FAMILY + familyId, untilMs);
-      if (refreshTokenId !== undefined) this.refreshTokens.delete(refreshTokenId);
+      if (refreshTokenId !== undefined) this.refreshTokens.deleteFamily(refreshTokenId);
       this.broadcast({ kind: 'family', id: familyId });
     },
   });
@@ -113,28 +116,23 @@ export class MemoryStore implements TokenStore, SessionStore, CounterBatchStore 
     }
     this.counters.sweep(now);
     this.markers.sweep(now);
-    this.refreshTokens.sweep(now / 1000);
+    this.refreshTokens.sweep(now);
     this.sessions.sweep(now);
   }
 
   async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
-    this.setRecord(record);
+    this.refreshTokens.save(record);
   }
 
   async findRefreshToken(id: string): Promise<RefreshTokenRecord | undefined> {
-    return this.liveRecord(id);
+    return this.refreshTokens.find(id);
   }
 
-  async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
+  async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number, details?: SessionDetails): Promise<RotateResult> {
     // Synchronous from here to the end: nothing can interleave, which is what makes it atomic.
-    const previous = this.liveRecord(previousId);
-    if (previous === undefined) return { outcome: 'invalid' };
-    if (previous.spentAt !== undefined) return { outcome: 'reused', previous };
-    const spent: RefreshTokenRecord = { ...previous, spentAt: now, successorId: next.id };
-    this.setRecord(spent);
-    this.setRecord(next);
-    this.sessions.touch(previous.familyId, now, next.id);
-    return { outcome: 'rotated', previous };
+    const result = this.refreshTokens.rotate(previousId, next, now);
+    if (result.outcome === 'rotated') this.sessions.touch(result.previous.familyId, now, next.id, details);
+    return result;
   }
 
   async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
@@ -203,7 +201,7 @@ export class MemoryStore implements TokenStore, SessionStore, CounterBatchStore 
 
   async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
     // Synchronous: the session, its first token and the cap are one step.
-    if (options.refreshToken !== undefined) this.setRecord(options.refreshToken);
+    if (options.refreshToken !== undefined) this.refreshTokens.save(options.refreshToken);
     this.sessions.save(session, options.maxPerUser);
   }
 
@@ -227,22 +225,6 @@ export class MemoryStore implements TokenStore, SessionStore, CounterBatchStore 
 
   private broadcast(revocation: Revocation): void {
     for (const listener of this.listeners) listener(revocation);
-  }
-
-  private liveRecord(id: string): RefreshTokenRecord | undefined {
-    const encoded = this.refreshTokens.get(id);
-    if (encoded === undefined) return undefined;
-    if (expiresAtOf(encoded) * 1000 <= this.now()) {
-      this.refreshTokens.delete(id);
-      return undefined;
-    }
-    const record = decodeRecord(id, encoded);
-    return this.get(FAMILY + record.familyId) === undefined ? record : undefined;
-  }
-
-  private setRecord(record: RefreshTokenRecord): void {
-    if (record.expiresAt * 1000 <= this.now()) this.refreshTokens.delete(record.id);
-    else this.refreshTokens.set(record.id, encodeRecord(record), record.expiresAt);
   }
 
   /** A revocation mark only ever lasts longer: a second, shorter revocation must not un-revoke early. */

@@ -75,6 +75,20 @@ export class RecordTable {
     return chunk.toString('utf8', start, start + chunk.readUInt32LE(at + 4));
   }
 
+  /** Every entry as [key, value], in no particular order: for diagnostics and tests (it reads the whole table). */
+  *entries(): IterableIterator<[string, string]> {
+    for (let slot = 0; slot < this.refs.length; slot += 1) {
+      const ref = this.refs[slot];
+      if (ref <= 0) continue;
+      const chunk = this.chunks[ref - 1] as Buffer;
+      const at = this.offsets[slot];
+      const keyBytes = chunk.readUInt32LE(at);
+      const start = at + 8 + keyBytes;
+      const key = chunk[at + 8] === 0xff ? (JSON.parse(chunk.toString('utf8', at + 9, start)) as string) : chunk.toString('utf8', at + 8, start);
+      yield [key, chunk.toString('utf8', start, start + chunk.readUInt32LE(at + 4))];
+    }
+  }
+
   /** The expiry (epoch seconds) stored with `key`, or undefined. */
   expiresAt(key: string): number | undefined {
     const slot = this.find(this.keyToScratch(key));

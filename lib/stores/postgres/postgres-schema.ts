@@ -115,6 +115,22 @@ COMMIT;
     },
   },
   { name: '003-counter-batches', sql: counterFunctionsSql },
+  {
+    name: '004-refresh-tokens-by-family',
+    sql: (schema) => {
+      const s = `"${schema}"`;
+      return `-- PostgresStore schema "${schema}", step 004 (express-password-grant): refresh tokens by family, so that ending a
+-- session deletes every refresh token of it, spent ones included (docs/sessions.md). Idempotent. Needs: ownership of
+-- ${s}.refresh_tokens. Building the index blocks writes to that table meanwhile; on a large table build it first,
+-- outside a transaction, and this step finds it (if that build fails, drop the invalid index it leaves and retry):
+--   CREATE INDEX CONCURRENTLY IF NOT EXISTS refresh_tokens_family_id ON ${s}.refresh_tokens (family_id);
+BEGIN;
+${lock(schema)}
+CREATE INDEX IF NOT EXISTS refresh_tokens_family_id ON ${s}.refresh_tokens (family_id);
+COMMIT;
+`;
+    },
+  },
 ];
 
 /** Every step for `schema`, in order: the DDL `store.migrate()` runs. */

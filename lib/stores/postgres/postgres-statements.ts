@@ -3,6 +3,7 @@
 
 import { FORMAT_VERSION } from '../shared/record-v1';
 import { V0_PLACEHOLDER } from '../shared/sql-record';
+import { dataWithDetails, POSTGRES_TEXT } from '../shared/sql-session-details';
 import { PG_TABLES } from './postgres-schema';
 
 /** A family's revocation mark must be absent or expired for its refresh tokens to count (t: refresh_tokens). */
@@ -21,17 +22,17 @@ const readSession = `s.id, s.format, s.sub, s.client_id, s.created_at, s.last_us
   extract(epoch FROM s.expires_at)::float8 AS expires_s`;
 
 /**
- * After a CTE `ended (id, expires_at, refresh_token_id)` of deleted sessions: revokes each one's family until its end,
- * deletes its current refresh token (the family's spent ones stay until their expiry, hidden by the mark), and notifies
- * `channel` once per family in the same transaction (NOTIFY payloads stay under 8000 bytes: a longer id is sent as an
- * empty payload, which listeners read as "flush everything").
+ * After a CTE `ended (id, expires_at)` of deleted sessions: revokes each one's family until its end, deletes every
+ * refresh token of the family (spent ones included, by the family_id index of step 004), and notifies `channel` once
+ * per family in the same transaction (NOTIFY payloads stay under 8000 bytes: a longer id is sent as an empty payload,
+ * which listeners read as "flush everything").
  */
 function endFamilies(s: string, channel: string): string {
   return `, marks AS (
         INSERT INTO ${s}.revocations AS r (key, expires_at) SELECT 'fam:' || id, expires_at FROM ended
         ON CONFLICT (key) DO UPDATE SET expires_at = ${LATER}
       ), dropped AS (
-        DELETE FROM ${s}.refresh_tokens WHERE id IN (SELECT refresh_token_id FROM ended)
+        DELETE FROM ${s}.refresh_tokens WHERE family_id IN (SELECT id FROM ended)
       )
       SELECT pg_notify(${channel}, CASE WHEN octet_length(id) <= 7800 THEN json_build_object('kind', 'family', 'id', id)::text ELSE '' END)
       FROM ended`;
@@ -48,7 +49,7 @@ function saveSession(s: string, token: string): string {
         DELETE FROM ${s}.sessions e WHERE e.id IN (
           SELECT o.id FROM ${s}.sessions o WHERE o.sub = $2 AND o.id <> $1
           ORDER BY o.last_used_at DESC, o.id DESC OFFSET GREATEST($9::int - 1, 0))
-        RETURNING e.id, e.expires_at, e.refresh_token_id
+        RETURNING e.id, e.expires_at
       ), session AS (
         INSERT INTO ${s}.sessions AS c (id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, data, format)
         VALUES ($1, $2, $3, $4::float8, $5::float8, to_timestamp($6::float8), $7, $8, ${FORMAT_VERSION})
@@ -80,11 +81,12 @@ export function postgresStatements(schema: string) {
     find: `SELECT ${readToken}, t.spent_at, t.successor_id FROM ${s}.refresh_tokens t
       WHERE t.id = $1 AND t.expires_at > now() AND ${FAMILY_LIVE(s)}`,
     /**
-     * $1 previous id, $2 now, $3 next id, $4.. tokenValues(next). The UPDATE's `spent_at IS NULL` is re-checked on
+     * $1 previous id, $2 now, $3 next id, $4.. tokenValues(next), $11 the session's details (sessionDetailsMembers;
+     * NULL leaves them). The UPDATE's `spent_at IS NULL` is re-checked on
      * the newest row version after a concurrent spend commits (READ COMMITTED re-evaluates the WHERE of a row it
      * waited for), so of concurrent rotations exactly one updates a row; the successor is inserted only from that
      * row (RFC 9700 §4.14.2: one successor per refresh token). RETURNING gives the row as it was before the spend
-     * (spent_at was NULL).
+     * (spent_at was NULL). The session is touched in the same statement: no round trip of its own.
      */
     rotate: `WITH spent AS (
         UPDATE ${s}.refresh_tokens t SET spent_at = $2::float8, successor_id = $3
@@ -94,7 +96,9 @@ export function postgresStatements(schema: string) {
         INSERT INTO ${s}.refresh_tokens (${tokenColumns})
         SELECT ${tokenRow('$3', 4)} FROM spent ${upsertToken}
       ), touched AS (
-        UPDATE ${s}.sessions SET last_used_at = $2::float8, refresh_token_id = $3 WHERE id IN (SELECT family_id FROM spent)
+        UPDATE ${s}.sessions SET last_used_at = $2::float8, refresh_token_id = $3,
+          data = CASE WHEN $11::text IS NULL THEN data ELSE ${dataWithDetails('data', '$11::text', POSTGRES_TEXT)} END
+        WHERE id IN (SELECT family_id FROM spent)
       )
       SELECT * FROM spent`,
     /** $1.. sessionValues(), $9 maxPerUser, $10 channel. */
@@ -123,7 +127,7 @@ export function postgresStatements(schema: string) {
         SELECT CASE WHEN count(*) > $3::bigint THEN coalesce(min(CASE WHEN used > lo THEN used END), min(lo)) ELSE min(lo) END FROM head)
       ORDER BY s.last_used_at DESC, s.id DESC`,
     /** $1 id, $2 channel. One row back when a session was ended. */
-    endSession: `WITH ended AS (DELETE FROM ${s}.sessions WHERE id = $1 RETURNING id, expires_at, refresh_token_id)${endFamilies(s, '$2')}`,
+    endSession: `WITH ended AS (DELETE FROM ${s}.sessions WHERE id = $1 RETURNING id, expires_at)${endFamilies(s, '$2')}`,
     /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */
     revokeFor: `WITH mark AS (
         INSERT INTO ${s}.revocations AS r (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')

@@ -3,6 +3,7 @@
 
 import { ConfigError } from '../../errors/config-error';
 import { assertKnownKeys, fail, isObject } from '../../util/assert';
+import { sessionDetailsMembers } from '../shared/record-v1';
 import { recordFromRow, sessionFromRow, sessionValues, tokenValues } from '../shared/sql-record';
 import { sessionListBounds } from '../shared/session-list';
 import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
@@ -14,7 +15,7 @@ import { PG_TABLES, postgresSchemaSql } from './postgres-schema';
 import { postgresStatements, type PostgresStatements } from './postgres-statements';
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
 import { startSweeper, sweepTables } from '../shared/sql-sweeper';
-import type { CappedHit, CappedHitRequest, Counter, CounterBatch, CounterBatchStore, CounterChange, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import type { CappedHit, CappedHitRequest, Counter, CounterBatch, CounterBatchStore, CounterChange, RefreshTokenRecord, Revocation, RotateResult, SessionDetails, TokenStore } from '../shared/store';
 
 export interface PostgresStoreOptions {
   /**
@@ -129,8 +130,9 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
     return row === undefined ? undefined : toRecord(id, row);
   }
 
-  async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
-    const values = [previousId, now, next.id, ...tokenValues(next)];
+  /** One statement: the spend, the successor, and the session's touch (its details with them, when given). */
+  async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number, details?: SessionDetails): Promise<RotateResult> {
+    const values = [previousId, now, next.id, ...tokenValues(next), details === undefined ? null : sessionDetailsMembers(details)];
     const [spent] = (await this.query('rotate', this.sql.rotate, values)).rows;
     if (spent !== undefined) return { outcome: 'rotated', previous: toRecord(previousId, spent) };
     // Not rotated: already spent (reuse), or unknown, expired, revoked. A spend is never undone, so reading the row

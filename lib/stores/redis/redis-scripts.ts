@@ -43,15 +43,42 @@ return (load(KEYS[1], ARGV[1]))
 `;
 
 /**
- * KEYS: rt:previous, rt:next, sess:family, sub:<user>. ARGV: family-key prefix, next value, next expiresAt (epoch s),
- * now (epoch s), next id, family id. A rotation also touches the family's session, if any (v1): its lastUsedAt and
- * refreshTokenId header lines, and its score in the user's index, in the same step.
+ * A session's named object (`{"sub":…,…[,"ip":…][,"ua":…][,"x":{…}]}`) with its `ip` and `ua` members replaced by
+ * `members` (sessionDetailsMembers, record-v1.ts): the members before the first `"ip":`, `"ua":` or `"x":` that opens
+ * a member (searched with the opening brace read as a comma), then `members`, then the `x` member. No JSON parsing:
+ * the same bytes encodeNamed writes for the session with those details.
+ */
+const WITH_DETAILS = `
+local function withDetails(named, members)
+  local last = #named
+  local search = ',' .. string.sub(named, 2)
+  local cut = last
+  for _, needle in ipairs({ ',"ip":', ',"ua":', ',"x":' }) do
+    local at = string.find(search, needle, 1, true)
+    if at and at < cut then cut = at end
+  end
+  local parts = {}
+  if cut > 2 then table.insert(parts, string.sub(named, 2, cut - 1)) end
+  if members ~= '' then table.insert(parts, members) end
+  local x = string.find(search, ',"x":', 1, true)
+  if x then table.insert(parts, string.sub(named, x + 1, last - 1)) end
+  return '{' .. table.concat(parts, ',') .. '}'
+end
+`;
+
+/**
+ * KEYS: rt:previous, rt:next, sess:family, sub:<user>, rts:family. ARGV: family-key prefix, next value, next expiresAt
+ * (epoch s), now (epoch s), next id, family id, '1' to set the session's details ('0' to leave them), their members,
+ * token-key prefix. A rotation also touches the family's session, if any (v1): its lastUsedAt and refreshTokenId
+ * header lines, its ip and ua when asked, its score in the user's index, and its list of refresh tokens (next id
+ * appended; the list lives as long as the session; one token gone from its head is dropped, so it stays about as
+ * long as the family's live tokens), in the same step.
  * Returns { 'invalid' } | { 'reused' | 'rotated', ...fields }, fields as FIND returns them (for `rotated`, as they were
  * before the spend). A spent string keeps its version prefix: v0 tokens stay v0 until they expire.
  * The family check sits inside the script: a token of a revoked family never rotates, even mid-race. The spent
  * token keeps its TTL (KEEPTTL; HSET never touches one), so a replay is recognised until its original expiry.
  */
-export const ROTATE = `${LOAD}
+export const ROTATE = `${LOAD}${WITH_DETAILS}
 local found, spent, hash, version, rest = load(KEYS[1], ARGV[1])
 if not found then return { 'invalid' } end
 table.insert(found, 1, spent and 'reused' or 'rotated')
@@ -67,8 +94,14 @@ if session and string.sub(session, 1, 3) == 'v1\\n' then
   local used = string.find(session, '\\n', 4, true)
   local token = used and string.find(session, '\\n', used + 1, true)
   if token then
-    redis.call('SET', KEYS[3], 'v1\\n' .. ARGV[4] .. '\\n' .. ARGV[5] .. string.sub(session, token), 'KEEPTTL')
+    local named = string.sub(session, token + 1)
+    if ARGV[7] == '1' then named = withDetails(named, ARGV[8]) end
+    redis.call('SET', KEYS[3], 'v1\\n' .. ARGV[4] .. '\\n' .. ARGV[5] .. '\\n' .. named, 'KEEPTTL')
     redis.call('ZADD', KEYS[4], 'XX', ARGV[4], ARGV[6])
+    -- A session saved before its list existed gets one now, ending with it.
+    if redis.call('RPUSH', KEYS[5], ARGV[5]) == 1 then redis.call('PEXPIRE', KEYS[5], redis.call('PTTL', KEYS[3])) end
+    local head = redis.call('LINDEX', KEYS[5], 0)
+    if redis.call('EXISTS', ARGV[9] .. head) == 0 then redis.call('LPOP', KEYS[5]) end
   end
 end
 return found
@@ -147,13 +180,14 @@ end
 `;
 
 /**
- * Ends session `id` (its key `sessions .. id`) inside a script: deletes it and its current refresh token (`tokens ..`
- * the id in its header), revokes its family (`families .. id`) until the session's end (a mark never shrinks), and
- * publishes the revocation. The user's index keeps a stale member,
- * dropped by the next list or save. Returns true when there was a session.
+ * Ends session `id` (its key `sessions .. id`) inside a script: deletes it, its current refresh token (`tokens ..` the
+ * id in its header) and every refresh token its list (`lists .. id`) names, spent ones included, then the list;
+ * revokes its family (`families .. id`) until the session's end (a mark never shrinks), and publishes the revocation.
+ * O(refresh tokens of the family). The user's index keeps a stale member, dropped by the next list or save. Returns
+ * true when there was a session.
  */
 const END = `
-local function endSession(id, sessions, families, channel, tokens)
+local function endSession(id, sessions, families, channel, tokens, lists)
   local key = sessions .. id
   local left = redis.call('PTTL', key)
   if left < 0 then return false end
@@ -161,7 +195,9 @@ local function endSession(id, sessions, families, channel, tokens)
   local used = string.sub(v, 1, 3) == 'v1\\n' and string.find(v, '\\n', 4, true)
   local token = used and string.find(v, '\\n', used + 1, true)
   if token and token > used + 1 then redis.call('DEL', tokens .. string.sub(v, used + 1, token - 1)) end
-  redis.call('DEL', key)
+  local list = lists .. id
+  for _, member in ipairs(redis.call('LRANGE', list, 0, -1)) do redis.call('DEL', tokens .. member) end
+  redis.call('DEL', list, key)
   local mark = families .. id
   if redis.call('PTTL', mark) < left then redis.call('SET', mark, '1', 'PX', left) end
   redis.call('PUBLISH', channel, cjson.encode({ kind = 'family', id = id }))
@@ -170,14 +206,20 @@ end
 `;
 
 /**
- * KEYS: sess:id, sub:<user>, rt:first token (or the session key again when none). ARGV: session value, session
- * EXAT, lastUsedAt (score), id, maxPerUser, session-key prefix, family-key prefix, channel, token value ('' for none),
- * token EXAT, token-key prefix. Stores the session and its first token, indexes it by user (the index lives as long as its longest
- * session), then ends the user's least recently used sessions beyond maxPerUser. Returns the ids it ended.
+ * KEYS: sess:id, sub:<user>, rt:first token (or the session key again when none), rts:id. ARGV: session value,
+ * session EXAT, lastUsedAt (score), id, maxPerUser, session-key prefix, family-key prefix, channel, token value ('' for
+ * none), token EXAT, token-key prefix, token id, list-key prefix. Stores the session and its first token (the first
+ * entry of the session's list of refresh tokens, which lives as long as the session), indexes it by user (the index
+ * lives as long as its longest session), then ends the user's least recently used sessions beyond maxPerUser.
+ * Returns the ids it ended.
  */
 export const SAVE_SESSION = `${NOW_MS}${END}
 redis.call('SET', KEYS[1], ARGV[1], 'EXAT', ARGV[2])
-if ARGV[9] ~= '' then redis.call('SET', KEYS[3], ARGV[9], 'EXAT', ARGV[10]) end
+if ARGV[9] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[9], 'EXAT', ARGV[10])
+  redis.call('RPUSH', KEYS[4], ARGV[12])
+  redis.call('EXPIREAT', KEYS[4], ARGV[2])
+end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 local untilMs = tonumber(ARGV[2]) * 1000
 local left = redis.call('PTTL', KEYS[2])
@@ -188,7 +230,7 @@ if excess > 0 then
   for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, excess)) do
     if excess > 0 and id ~= ARGV[4] then
       redis.call('ZREM', KEYS[2], id)
-      if endSession(id, ARGV[6], ARGV[7], ARGV[8], ARGV[11]) then table.insert(ended, id) end
+      if endSession(id, ARGV[6], ARGV[7], ARGV[8], ARGV[11], ARGV[13]) then table.insert(ended, id) end
       excess = excess - 1
     end
   end
@@ -240,9 +282,12 @@ end
 return out
 `;
 
-/** KEYS: sess:id. ARGV: session-key prefix, family-key prefix, channel, id, token-key prefix. Returns 1 when a session was ended. */
+/**
+ * KEYS: sess:id, rts:id. ARGV: session-key prefix, family-key prefix, channel, id, token-key prefix, list-key prefix.
+ * Returns 1 when a session was ended.
+ */
 export const END_SESSION = `${END}
-return endSession(ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5]) and 1 or 0
+return endSession(ARGV[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5], ARGV[6]) and 1 or 0
 `;
 
 export type ScriptName = 'find' | 'rotate' | 'hit' | 'hitBelow' | 'release' | 'peek' | 'revoke' | 'saveSession' | 'findSession' | 'listSessions' | 'endSession';

@@ -9,7 +9,8 @@ import { RedisCommands } from './redis-commands';
 import { assertNoLineFeed, decodeSessionValue, decodeValue, encodeSessionValue, encodeValue } from './redis-record';
 import { RedisRevocations, type RevocationListener } from './redis-revocations';
 import { fromNodeRedis, isNodeRedisClient, isNodeRedisCluster, type NodeRedisClientLike } from './node-redis';
-import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, SessionDetails, TokenStore } from '../shared/store';
+import { sessionDetailsMembers } from '../shared/record-v1';
 import { sessionListBounds } from '../shared/session-list';
 import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
 import { sha256 } from '../../util/crypto';
@@ -80,10 +81,17 @@ export class RedisStore implements TokenStore, SessionStore {
     return decodeValue(id, reply[0], reply[1], reply[2], reply[3]);
   }
 
-  async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
+  /** One script: the spend, the successor, and the session's touch (its details with them, when given). */
+  async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number, details?: SessionDetails): Promise<RotateResult> {
     assertNoLineFeed(next.id, 'successor id');
-    const keys = [this.redis.key('rt:', previousId), this.redis.key('rt:', next.id), this.redis.key('sess:', next.familyId), this.userKey(next.sub)];
-    const args = [this.redis.key('fam:', ''), encodeValue(next), Math.ceil(next.expiresAt), now, next.id, next.familyId];
+    const keys = [
+      this.redis.key('rt:', previousId), this.redis.key('rt:', next.id), this.redis.key('sess:', next.familyId), this.userKey(next.sub),
+      this.redis.key('rts:', next.familyId),
+    ];
+    const args = [
+      this.redis.key('fam:', ''), encodeValue(next), Math.ceil(next.expiresAt), now, next.id, next.familyId,
+      details === undefined ? '0' : '1', details === undefined ? '' : sessionDetailsMembers(details), this.redis.key('rt:', ''),
+    ];
     const reply = await this.redis.script('rotate', keys, args);
     if (!Array.isArray(reply)) throw new RedisStoreError('redis rotate returned an unexpected reply');
     if (reply[0] === 'rotated') return { outcome: 'rotated', previous: decodeValue(previousId, reply[1], undefined, undefined, reply[4]) };
@@ -147,15 +155,19 @@ export class RedisStore implements TokenStore, SessionStore {
     return value === null || value === undefined ? undefined : String(value);
   }
 
-  /** One script: the session, its first refresh token if any, the user's index, and the end of sessions beyond the cap. */
+  /**
+   * One script: the session, its first refresh token if any (and the session's list of refresh tokens, by which
+   * ending it deletes them all), the user's index, and the end of sessions beyond the cap.
+   */
   async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
     const token = options.refreshToken;
     const sessionKey = this.redis.key('sess:', session.id);
-    const keys = [sessionKey, this.userKey(session.sub), token === undefined ? sessionKey : this.redis.key('rt:', token.id)];
+    const keys = [sessionKey, this.userKey(session.sub), token === undefined ? sessionKey : this.redis.key('rt:', token.id), this.redis.key('rts:', session.id)];
     const args = [
       encodeSessionValue(session), Math.ceil(session.expiresAt), session.lastUsedAt, session.id, options.maxPerUser,
       this.redis.key('sess:', ''), this.redis.key('fam:', ''), this.revocations.channel,
       token === undefined ? '' : encodeValue(token), token === undefined ? 0 : Math.ceil(token.expiresAt), this.redis.key('rt:', ''),
+      token === undefined ? '' : token.id, this.redis.key('rts:', ''),
     ];
     await this.redis.script('saveSession', keys, args);
   }
@@ -176,9 +188,10 @@ export class RedisStore implements TokenStore, SessionStore {
     return sessions.filter((session) => session.sub === sub);
   }
 
+  /** One script: the session, every refresh token its list names (spent ones included), the list, and the family's mark. */
   async endSession(id: string): Promise<boolean> {
-    const args = [this.redis.key('sess:', ''), this.redis.key('fam:', ''), this.revocations.channel, id, this.redis.key('rt:', '')];
-    return Number(await this.redis.script('endSession', [this.redis.key('sess:', id)], args)) === 1;
+    const args = [this.redis.key('sess:', ''), this.redis.key('fam:', ''), this.revocations.channel, id, this.redis.key('rt:', ''), this.redis.key('rts:', '')];
+    return Number(await this.redis.script('endSession', [this.redis.key('sess:', id), this.redis.key('rts:', id)], args)) === 1;
   }
 
   /**

@@ -2,7 +2,7 @@
 // Format v1 of what the durable stores write: a record's fields by name (a JSON object), those a store keeps in its
 // own columns or header left out. docs/stores.md ("Stored format, v1") is its specification.
 
-import type { RefreshTokenRecord } from './refresh-token-store';
+import type { RefreshTokenRecord, SessionDetails } from './refresh-token-store';
 import type { SessionRecord } from './session-store';
 
 /** The version the durable stores write; a reader accepts it and every earlier one still in the wild (v0, compact). */
@@ -23,10 +23,23 @@ export const TOKEN_NAMES: Names<RefreshTokenRecord> = {
   defaults: { issuedAt: 'authTime' },
 };
 
+/** `ip` and `ua` stay the last names (a new field goes before them, or under `x`): see sessionDetailsMembers. */
 export const SESSION_NAMES: Names<SessionRecord> = {
   names: { sub: 'sub', clientId: 'cid', scope: 'scope', createdAt: 'created', expiresAt: 'exp', ip: 'ip', userAgent: 'ua' },
   header: ['id', 'lastUsedAt', 'refreshTokenId'],
 };
+
+/**
+ * The members of a session's named object that hold `details`, as encodeNamed writes them (`"ip":"…","ua":"…"`, no
+ * braces; '' when both are absent): what a rotation puts in place of the session's own. Because `ip` and `ua` come
+ * last, followed only by `x`, a store replaces them without parsing the object: everything from the first `,"ip":`,
+ * `,"ua":` or `,"x":` (none of which a JSON string or a list of strings can hold: a `"` inside one is escaped) up to
+ * the `,"x":` member, or to the closing brace, is theirs.
+ */
+export function sessionDetailsMembers(details: SessionDetails): string {
+  const { ip, userAgent } = details;
+  return JSON.stringify({ [SESSION_NAMES.names.ip as string]: ip, [SESSION_NAMES.names.userAgent as string]: userAgent }).slice(1, -1);
+}
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), delimited by spaces: a list of them joins and splits back.
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;

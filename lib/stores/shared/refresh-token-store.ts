@@ -30,6 +30,16 @@ export interface RefreshTokenRecord {
   readonly predatesSessions?: true;
 }
 
+/**
+ * What a refresh tells the session of its family about this use (the library gives it on every refresh: the IP and
+ * User-Agent with `options.sessionDetails`, nothing without). A store that keeps sessions sets the session's `ip` and
+ * `userAgent` to these in the rotation's own step, removing one absent here; a store without sessions ignores it.
+ */
+export interface SessionDetails {
+  readonly ip?: string;
+  readonly userAgent?: string;
+}
+
 /** What an atomic rotation did. */
 export type RotateResult =
   /** `previous` was active; it is now spent and `next` is stored. */
@@ -57,7 +67,8 @@ export interface RefreshTokenStore {
    * Atomic: if `previousId` is active and its family not revoked, mark it spent at `now` with `next.id` as
    * successor and store `next`; of two concurrent calls for one id exactly one gets `rotated`. A store that keeps
    * sessions (`SessionStore`) also sets the family's session `lastUsedAt` to `now` and its `refreshTokenId` to
-   * `next.id` in that same step.
+   * `next.id` in that same step, its `ip` and `userAgent` to those of `details` when given (left as they are when
+   * not), and keeps what it needs to delete every refresh token of the family when the session ends.
    */
-  rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult>;
+  rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number, details?: SessionDetails): Promise<RotateResult>;
 }

@@ -21,9 +21,9 @@ export interface SessionRecord {
   readonly expiresAt: number;
   /** The id (SHA-256) of its current refresh token; absent when the login issued none. */
   readonly refreshTokenId?: string;
-  /** The end user's IP at the login, stored when given (the library gives it with `options.sessionDetails`). */
+  /** The end user's IP at the last use (the login, then each refresh), stored when given (`options.sessionDetails`). */
   readonly ip?: string;
-  /** The login's User-Agent, stored when given (the library gives it with `options.sessionDetails`). */
+  /** The User-Agent of the last use (the login, then each refresh), stored when given (`options.sessionDetails`). */
   readonly userAgent?: string;
 }
 
@@ -33,7 +33,7 @@ export interface SaveSessionOptions {
   readonly refreshToken?: RefreshTokenRecord;
   /**
    * At most this many sessions per user: beyond it, the user's least recently used sessions are ended (as by
-   * `endSession`), so a script that logs in in a loop stores a bounded amount.
+   * `endSession`, their refresh tokens deleted), so a script that logs in in a loop stores a bounded amount.
    */
   readonly maxPerUser: number;
 }
@@ -53,8 +53,10 @@ export interface ListSessionsOptions {
  * Sessions, a capability beyond `TokenStore`: a store implements it or not, and one that does not keeps working for
  * everything that does not need it. Every store of the package implements it. Lookups by user cost O(sessions of
  * that user), never a scan. A store that implements it also touches the session in `rotateRefreshToken` (its
- * `lastUsedAt` and `refreshTokenId`, in the rotation's own atomic step). Tested by `runSessionStoreContract`
- * (express-password-grant/testing).
+ * `lastUsedAt`, `refreshTokenId`, and with details its `ip` and `userAgent`, in the rotation's own atomic step), and
+ * keeps, for each session, the means to find every refresh token of its family (an index, a list, a chain): ending a
+ * session deletes them all, so nothing of the user outlives it but the revocation mark. Tested by
+ * `runSessionStoreContract` (express-password-grant/testing).
  * @example
  * const sessions = await store.listSessions(userId, { limit: 20 });
  */
@@ -76,8 +78,10 @@ export interface SessionStore {
   listSessions(sub: string, options?: ListSessionsOptions): Promise<SessionRecord[]>;
 
   /**
-   * Ends a session: deletes it and revokes its family until its `expiresAt` (its refresh tokens stop, and so do its
-   * access tokens where revocation is checked), broadcast like `revokeFamily`. False when there was none to end.
+   * Ends a session: deletes it and every refresh token of its family (the current one, and those spent by rotation or
+   * hidden by a revocation), and revokes its family until its `expiresAt` (its access tokens stop where revocation is
+   * checked), broadcast like `revokeFamily`. A session whose family was already revoked is ended the same way. Costs
+   * O(refresh tokens of the family), never a scan. False when there was none to end.
    */
   endSession(id: string): Promise<boolean>;
 }

@@ -10,7 +10,7 @@ import type { RevocationStore } from './revocation-store';
 export type { CappedHit, Counter, CounterStore } from './counter-store';
 export type { CappedHitRequest, CounterBatch, CounterBatchStore, CounterChange } from './counter-batch-store';
 export type { OneShotStore } from './one-shot-store';
-export type { RefreshTokenRecord, RefreshTokenStore, RotateResult } from './refresh-token-store';
+export type { RefreshTokenRecord, RefreshTokenStore, RotateResult, SessionDetails } from './refresh-token-store';
 export type { Revocation, RevocationStore } from './revocation-store';
 
 /**

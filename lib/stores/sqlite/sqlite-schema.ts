@@ -55,7 +55,20 @@ ${sessionsSql(prefix)}`,
       for (const [name, type] of V1_TOKEN_COLUMNS) if (!present.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
     },
   },
+  {
+    name: '003-refresh-tokens-by-family',
+    sql: (prefix) => byFamilySql(prefix),
+    apply: (db, prefix) => db.exec(byFamilySql(prefix)),
+  },
 ];
+
+/** Refresh tokens by family: ending a session deletes every token of its family through it, never by a scan. */
+function byFamilySql(prefix: string): string {
+  return `-- SqliteStore tables "${prefix}*", step 003 (express-password-grant): refresh tokens by family, so that ending a
+-- session deletes every refresh token of it, spent ones included (docs/sessions.md). Idempotent: safe to run again.
+CREATE INDEX IF NOT EXISTS "${prefix}refresh_tokens_family_id" ON "${prefix}refresh_tokens" (family_id);
+`;
+}
 
 function initialSql(prefix: string): string {
   const t = (name: string): string => `"${prefix}${name}"`;

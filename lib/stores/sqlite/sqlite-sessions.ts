@@ -1,12 +1,13 @@
 // lib/stores/sqlite/sqlite-sessions.ts
 // SqliteStore's sessions: saved with their first refresh token in one transaction, found by user through an index,
-// touched by rotation, ended (with their family revoked) by hand or by the per-user cap.
+// touched by rotation, ended (their family revoked, its refresh tokens deleted) by hand or by the per-user cap.
 
-import { FORMAT_VERSION } from '../shared/record-v1';
-import type { RefreshTokenRecord } from '../shared/refresh-token-store';
+import { FORMAT_VERSION, sessionDetailsMembers } from '../shared/record-v1';
+import type { RefreshTokenRecord, SessionDetails } from '../shared/refresh-token-store';
 import type { Revocation } from '../shared/revocation-store';
 import type { SaveSessionOptions, SessionRecord } from '../shared/session-store';
 import { sessionFromRow, sessionValues } from '../shared/sql-record';
+import { dataWithDetails, SQLITE_TEXT } from '../shared/sql-session-details';
 import type { SqliteDatabaseLike, SqliteStatementLike } from './sqlite-like';
 
 type Row = Record<string, unknown>;
@@ -24,12 +25,15 @@ function statements(prefix: string) {
         data = excluded.data, format = excluded.format`,
     /** The user's sessions beyond the @keep most recently used, by the (sub, last_used_at) index. */
     excess: `SELECT id FROM ${t('sessions')} WHERE sub = @sub AND id <> @id ORDER BY last_used_at DESC, id DESC LIMIT -1 OFFSET @keep`,
-    remove: `DELETE FROM ${t('sessions')} WHERE id = @id RETURNING expires_at, refresh_token_id`,
-    dropToken: `DELETE FROM ${t('refresh_tokens')} WHERE id = @id`,
+    remove: `DELETE FROM ${t('sessions')} WHERE id = @id RETURNING expires_at`,
+    /** Every refresh token of the family, spent ones included, by the family_id index (step 003). */
+    dropFamily: `DELETE FROM ${t('refresh_tokens')} WHERE family_id = @id`,
     /** A second revocation keeps the later expiry (as the store's own mark). */
     mark: `INSERT INTO ${t('revocations')} (key, expires_at) VALUES (@key, @expires)
       ON CONFLICT (key) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
-    touch: `UPDATE ${t('sessions')} SET last_used_at = @used, refresh_token_id = @token WHERE id = @id`,
+    /** @details: sessionDetailsMembers() to set the session's ip and userAgent, NULL to leave them. */
+    touch: `UPDATE ${t('sessions')} SET last_used_at = @used, refresh_token_id = @token,
+      data = CASE WHEN @details IS NULL THEN data ELSE ${dataWithDetails('data', '@details', SQLITE_TEXT)} END WHERE id = @id`,
     find: `SELECT ${read} FROM ${t('sessions')} s WHERE s.id = @id AND ${live}`,
     /**
      * One page (sessionPageLength), newest first: the sessions from @before down to `bound`, inclusive. Of the first
@@ -101,17 +105,23 @@ export class SqliteSessions {
     return ended;
   }
 
-  /** In the rotation's transaction: the session of `familyId` was used at `now`, its current token is `tokenId`. */
-  touch(familyId: string, now: number, tokenId: string): void {
-    this.statement('touch').run({ id: familyId, used: now, token: tokenId });
+  /**
+   * In the rotation's transaction: the session of `familyId` was used at `now`, its current token is `tokenId`, and
+   * with `details` its ip and userAgent are those of this use.
+   */
+  touch(familyId: string, now: number, tokenId: string, details: SessionDetails | undefined): void {
+    this.statement('touch').run({ id: familyId, used: now, token: tokenId, details: details === undefined ? null : sessionDetailsMembers(details) });
   }
 
-  /** Deletes the session and its current refresh token, and revokes its family until the session's end; false when there was none. */
+  /**
+   * Deletes the session and every refresh token of its family, and revokes its family until the session's end; false
+   * when there was none.
+   */
   private endNow(id: string): boolean {
     const row = this.statement('remove').get({ id }) as Row | undefined;
     if (row === undefined) return false;
     this.statement('mark').run({ key: `fam:${id}`, expires: Number(row.expires_at) });
-    if (typeof row.refresh_token_id === 'string') this.statement('dropToken').run({ id: row.refresh_token_id });
+    this.statement('dropFamily').run({ id });
     return true;
   }
 

@@ -9,7 +9,7 @@ import { SqliteLockWait } from './sqlite-lock-wait';
 import { migrateSqlite, SQLITE_TABLES, sqliteStatements, sqliteTokenParams, type SqliteStatementName } from './sqlite-schema';
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
 import { startSweeper, sweepTables } from '../shared/sql-sweeper';
-import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, TokenStore } from '../shared/store';
+import type { CappedHit, Counter, RefreshTokenRecord, Revocation, RotateResult, SessionDetails, TokenStore } from '../shared/store';
 import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
 import { SqliteSessions } from './sqlite-sessions';
 import { sessionListBounds } from '../shared/session-list';
@@ -59,7 +59,7 @@ export class SqliteStore implements TokenStore, SessionStore {
   private readonly listeners = new Set<Listener>();
   private readonly stopSweeper: () => void;
   private readonly lockWait: SqliteLockWait;
-  private readonly rotateTx: (previousId: string, next: RefreshTokenRecord, now: number) => RotateResult;
+  private readonly rotateTx: (previousId: string, next: RefreshTokenRecord, now: number, details: SessionDetails | undefined) => RotateResult;
   private readonly sessions: SqliteSessions;
 
   /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
@@ -76,13 +76,14 @@ export class SqliteStore implements TokenStore, SessionStore {
     const interval = checkPositive('SqliteStore', 'sweepIntervalMs', options.sweepIntervalMs ?? 60_000, true);
     this.lockWait = new SqliteLockWait(db, checkPositive('SqliteStore', 'lockWaitMs', options.lockWaitMs ?? 2000));
     this.sql = sqliteStatements(this.prefix);
-    const rotate = db.transaction((previousId: string, next: RefreshTokenRecord, now: number) => this.rotateNow(previousId, next, now));
+    const rotate = db.transaction((previousId: string, next: RefreshTokenRecord, now: number, details: SessionDetails | undefined) =>
+      this.rotateNow(previousId, next, now, details));
     if (typeof rotate?.immediate !== 'function') {
       throw new ConfigError('ERR_EPG_INVALID_OPTION', 'SqliteStore: options.database must be a better-sqlite3 Database (transaction(fn).immediate)');
     }
     // IMMEDIATE: the write lock is taken at BEGIN, so a busy database fails the try before its read, never between
     // the read and the write (where SQLite would not wait at all), and the retried transaction starts afresh.
-    this.rotateTx = (previousId, next, now) => rotate.immediate(previousId, next, now);
+    this.rotateTx = (previousId, next, now, details) => rotate.immediate(previousId, next, now, details);
     this.sessions = new SqliteSessions(db, this.prefix, (revocation) => this.broadcast(revocation));
     this.stopSweeper = startSweeper(interval, () => this.sweep());
   }
@@ -108,8 +109,8 @@ export class SqliteStore implements TokenStore, SessionStore {
     return this.step('find', () => this.findNow(id, Date.now()));
   }
 
-  rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number): Promise<RotateResult> {
-    return this.step('rotate', () => this.rotateTx(previousId, next, now));
+  rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number, details?: SessionDetails): Promise<RotateResult> {
+    return this.step('rotate', () => this.rotateTx(previousId, next, now, details));
   }
 
   async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
@@ -221,13 +222,13 @@ export class SqliteStore implements TokenStore, SessionStore {
   }
 
   /** Inside one transaction: read, then spend and store the successor, or report why not. */
-  private rotateNow(previousId: string, next: RefreshTokenRecord, now: number): RotateResult {
+  private rotateNow(previousId: string, next: RefreshTokenRecord, now: number, details: SessionDetails | undefined): RotateResult {
     const previous = this.findNow(previousId, Date.now());
     if (previous === undefined) return { outcome: 'invalid' };
     if (previous.spentAt !== undefined) return { outcome: 'reused', previous };
     this.run('spend', { id: previousId, spentAt: now, successor: next.id });
     this.saveNow(next);
-    this.sessions.touch(previous.familyId, now, next.id);
+    this.sessions.touch(previous.familyId, now, next.id, details);
     return { outcome: 'rotated', previous };
   }
 
