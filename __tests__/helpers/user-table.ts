@@ -38,7 +38,16 @@ export interface UserTableApp {
   redeem(mfaToken: string, ip?: string): request.Test;
 }
 
-export async function userTableApp(rows: Readonly<Record<string, Row>>, lookup: Lookup, overrides: Partial<PasswordGrantOptions> = {}): Promise<UserTableApp> {
+/**
+ * `makeStore`: the MemoryStore to use, given the app's clock (e.g. one whose calls take a moment, as a shared store's
+ * do, so that concurrent requests interleave).
+ */
+export async function userTableApp(
+  rows: Readonly<Record<string, Row>>,
+  lookup: Lookup,
+  overrides: Partial<PasswordGrantOptions> = {},
+  makeStore: (now: () => number) => MemoryStore = (clock) => new MemoryStore({ now: clock }),
+): Promise<UserTableApp> {
   let now = Math.floor(Date.now() / 1000) * 1000;
   const hashes = new Map(await Promise.all(Object.entries(rows).map(async ([name, row]) => [name, await bcrypt.hash(row.password, COST)] as const)));
   const find = (typed: string): string | undefined => Object.keys(rows).find((name) => lookup(name, typed));
@@ -57,7 +66,7 @@ export async function userTableApp(rows: Readonly<Record<string, Row>>, lookup: 
     return { id };
   };
   const client: Client = { id: 'app', grants: ['password', MFA_GRANT_TYPE], scopes: ['orders'] };
-  const store = new MemoryStore({ now: () => now });
+  const store = makeStore(() => now);
   const server = await createServer({
     now: () => now,
     store,

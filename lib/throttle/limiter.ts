@@ -86,7 +86,6 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
   });
   const tally = tallyRequest(throttle, active, place);
   const peeked = remembering ? [knownKey(place.account), ...(spelled(place) ? [knownCountKey(place.counted)] : [])] : [];
-  const started = ctx.config.now();
   const batch = await hitBelowMany(ctx, tally === undefined ? requests : [tally, ...requests], peeked);
   const [tallied, hits] = tally === undefined ? [undefined, batch.hits] : [batch.hits[0], batch.hits.slice(1)];
   const [marker, markers] = batch.peeks;
@@ -99,9 +98,7 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
   let placeExtended = placeHit?.added !== false;
   const giveBack = (): Promise<void> => {
     if (tally === undefined || tallied?.added !== true || placeHit === undefined || placeExtended) return releaseAll(ctx, held);
-    const elapsed = (ctx.config.now() - started) / 1000;
-    const rewrite = tallyRewrite(tally, tallied, placeHit, (throttle.rules[place.counted.kind] as ResolvedRule).max, elapsed);
-    return changeMany(ctx, 'release', [...held.filter((b) => b !== place.account).map((b) => release(failKey(b))), ...rewrite]);
+    return changeMany(ctx, 'release', [...held.filter((b) => b !== place.account).map((b) => release(failKey(b))), reset(tally.key)]);
   };
   let exempted = false;
   try {
@@ -130,20 +127,14 @@ export async function reserve(ctx: Context, throttle: ThrottleConfig, plans: rea
   return { reservation: { held, place: placeHit, tally: tallied, marker, markers, exempted } };
 }
 
-/**
- * The tally of an attempt that a full place refused, written again: its units as they were before this attempt (at
- * most the place's `max`, so a refusal costs a bounded number of steps), ending no later than the place's counter.
- * Its reservation made it live `windowSeconds` from now, while the full place's counter, untouched, ends sooner: given
- * back by `release` (which keeps the expiry), it would outlive the units it counts, and a success of its spelling once
- * the place has expired would clear someone else's guess as its own. The store's clock at the reservation is the
- * tally's new expiry less its window (both store values, whatever the app's clock says); two seconds cover the
- * stores' whole-second expiries and the time since. A place about to expire keeps no tally.
- */
-function tallyRewrite(request: CappedHitRequest, tally: CappedHit, place: CappedHit, max: number, elapsed: number): CounterChange[] {
-  const left = Math.floor(place.resetAt - (tally.resetAt - request.windowSeconds) - elapsed) - 2;
-  const units = left < 1 ? 0 : Math.min(tally.count - 1, max);
-  return [reset(request.key), ...Array.from({ length: units }, () => hit(request.key, left))];
-}
+// An attempt that a full place refused gives its tally back by deleting it (reset), never by writing it again: its
+// reservation made the tally live `windowSeconds` from now, longer than the full place's untouched counter, and a
+// `release` keeps that expiry, so the tally would outlive the units it counts (a success of its spelling once the
+// place expired would clear someone else's guess as its own). Rewriting the count it read at the reservation is no
+// answer either: that count includes other attempts in flight at once, so a burst of refused attempts as ALICE
+// inflated ALICE's tally past alice's guesses, and ALICE's own login then cleared them (review, 2026-12-07). A reset
+// only ever lowers a tally: the cost is that a user refused during her own lock no longer has her typos cleared by her
+// next success; they expire with the place's window.
 
 /** A place whose accounts are spellings of one folded username (a client's place is its own account). */
 const spelled = (place: Place): boolean => place.account.name !== place.counted.name;
