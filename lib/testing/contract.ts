@@ -10,7 +10,8 @@ import type { RevocationStore } from '../stores/shared/revocation-store';
 import type { SessionStore } from '../stores/shared/session-store';
 import type { TokenStore } from '../stores/shared/store';
 import { cappedCounterCases } from './capped-counter-cases';
-import { conditionalRotationCases, type ConditionalRotationUnderTest } from './conditional-rotation-cases';
+import type { ConditionalRotationStore } from '../stores/shared/conditional-rotation-store';
+import { conditionalRotationCases } from './conditional-rotation-cases';
 import { counterBatchCases } from './counter-batch-cases';
 import { counterCases } from './counter-cases';
 import { expiryCases } from './expiry-cases';
@@ -89,7 +90,7 @@ export function runCounterBatchStoreContract<S extends CounterStore & CounterBat
  * @example
  * runConditionalRotationStoreContract({ name: 'MyStore', create: () => new MyStore() });
  */
-export function runConditionalRotationStoreContract<S extends ConditionalRotationUnderTest>(options: StoreContractOptions<S>): void {
+export function runConditionalRotationStoreContract<S extends RefreshTokenStore & RevocationStore & ConditionalRotationStore>(options: StoreContractOptions<S>): void {
   declareBlock('ConditionalRotationStore', options, ({ it, remember, describe }) => {
     describe('one-step refresh', () => conditionalRotationCases({ it, store: async () => remember(await options.create()) }));
   });
