@@ -45,6 +45,7 @@ export type { TokenStore, RefreshTokenRecord, RotateResult, SessionDetails, Coun
 export type { RefreshTokenStore, RevocationStore, CounterStore, CappedHit, OneShotStore } from './stores/shared/store';
 export type { SessionStore, SessionRecord, SaveSessionOptions, ListSessionsOptions } from './stores/shared/session-store';
 export type { CounterBatchStore, CappedHitRequest, CounterChange, CounterBatch } from './stores/shared/store';
+export type { ConditionalRotationStore, RotationTerms } from './stores/shared/conditional-rotation-store';
 export type { SessionInfo, ListSessionsPage, RevokeSessionsOptions } from './grants/app-sessions';
 export type { Client, User, AuthInfo, GrantType, ClientAuthMethod, Jwk } from './types';
 export type { BearerStrategy } from './bearer/strategy';

@@ -11,7 +11,7 @@ import { randomToken, sha256 } from '../util/crypto';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
 import { assertMaxLength, requireParams } from '../http/params';
 import { familyEnd, refreshExpiresAt } from './refresh-lifetime';
-import { parseScope, scopeRejected } from './scope';
+import { narrowedScope, parseScope } from './scope';
 import { storeCall } from '../stores/shared/store-call';
 import { refreshBinding } from './refresh-binding';
 import type { TokenBinding } from '../dpop/token-request';
@@ -20,6 +20,7 @@ import { userCheckedScope } from './refresh-user';
 import { endSession } from './end-session';
 import { assertFamilyListed } from './subject-mark';
 import { sessionDetails } from './session';
+import { refreshInOneStep } from './refresh-one-step';
 
 export async function refreshTokenGrant(ctx: Context, req: Request, params: FormParams, client: Client, binding: TokenBinding = {}): Promise<Issued> {
   const { config } = ctx;
@@ -27,6 +28,8 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   assertMaxLength('scope', params.scope, config.limits.scope);
   const id = sha256(presented);
   const now = epochSeconds(config.now);
+  const done = await refreshInOneStep(ctx, req, params, client, binding, presented, id, now);
+  if (done !== undefined) return done;
   const record = await storeCall('findRefreshToken', () => config.store.findRefreshToken(id));
   if (record === undefined) throw invalidGrant('unknown, expired or revoked refresh token');
   // RFC 6749 §10.4: the token is bound to the client it was issued to.
@@ -81,20 +84,6 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
   if (result.outcome === 'invalid') throw invalidGrant('refresh token revoked or expired during rotation');
   ctx.emit('token.refreshed', { clientId: client.id, ip: req.ip, userId: record.sub, jti: issued.jti, sid: record.familyId });
   return issued;
-}
-
-/**
- * RFC 6749 §6: the new refresh token keeps the original scope; the access token may be narrowed, never widened.
- * The client's current registration still applies, so a scope since withdrawn from it is dropped.
- */
-function narrowedScope(record: RefreshTokenRecord, client: Client, requested: string[] | undefined): string[] {
-  const original = record.scope;
-  if (requested !== undefined) {
-    const wider = requested.filter((s) => !original.includes(s));
-    if (wider.length > 0) throw scopeRejected('refresh may not widen the scope', wider);
-  }
-  const allowed = client.scopes ?? [];
-  return (requested ?? [...original]).filter((s) => allowed.includes(s));
 }
 
 /**

@@ -2,6 +2,7 @@
 // Scope strings <-> lists, and the grant rule: client limits requests, the user's limits drop what they lack.
 
 import { invalidScope, type OAuthError } from '../errors/oauth-error';
+import type { RefreshTokenRecord } from '../stores/shared/refresh-token-store';
 import type { Client, User } from '../types';
 
 const REJECTED = Symbol('rejected scope');
@@ -46,4 +47,18 @@ export function grantableScope(scope: readonly string[], user: User): string[] {
   if (user.scopes === undefined) return [...scope];
   const own = user.scopes;
   return scope.filter((s) => PROTOCOL_SCOPES.has(s) || own.includes(s));
+}
+
+/**
+ * RFC 6749 §6: the new refresh token keeps the original scope; the access token may be narrowed, never widened.
+ * The client's current registration still applies, so a scope since withdrawn from it is dropped.
+ */
+export function narrowedScope(record: RefreshTokenRecord, client: Client, requested: string[] | undefined): string[] {
+  const original = record.scope;
+  if (requested !== undefined) {
+    const wider = requested.filter((s) => !original.includes(s));
+    if (wider.length > 0) throw scopeRejected('refresh may not widen the scope', wider);
+  }
+  const allowed = client.scopes ?? [];
+  return (requested ?? [...original]).filter((s) => allowed.includes(s));
 }

@@ -10,6 +10,8 @@ import type { RevocationStore } from '../stores/shared/revocation-store';
 import type { SessionStore } from '../stores/shared/session-store';
 import type { TokenStore } from '../stores/shared/store';
 import { cappedCounterCases } from './capped-counter-cases';
+import type { ConditionalRotationStore } from '../stores/shared/conditional-rotation-store';
+import { conditionalRotationCases } from './conditional-rotation-cases';
 import { counterBatchCases } from './counter-batch-cases';
 import { counterCases } from './counter-cases';
 import { expiryCases } from './expiry-cases';
@@ -77,6 +79,20 @@ export function runCounterStoreContract<S extends CounterStore>(options: StoreCo
 export function runCounterBatchStoreContract<S extends CounterStore & CounterBatchStore>(options: StoreContractOptions<S>): void {
   declareBlock('CounterBatchStore', options, ({ it, remember, describe }) => {
     describe('counter batches', () => counterBatchCases({ it, store: async () => remember(await options.create()) }));
+  });
+}
+
+/**
+ * The cases of the optional one-step refresh (`ConditionalRotationStore`: rotateIfCurrent): it rotates, as
+ * `rotateRefreshToken` would, only a token the refresh grant would rotate as it is, and otherwise returns undefined
+ * having changed nothing; of concurrent calls one wins. For a store that implements it, beside `runTokenStoreContract`
+ * (its refresh-token and revocation methods set up and check).
+ * @example
+ * runConditionalRotationStoreContract({ name: 'MyStore', create: () => new MyStore() });
+ */
+export function runConditionalRotationStoreContract<S extends RefreshTokenStore & RevocationStore & ConditionalRotationStore>(options: StoreContractOptions<S>): void {
+  declareBlock('ConditionalRotationStore', options, ({ it, remember, describe }) => {
+    describe('one-step refresh', () => conditionalRotationCases({ it, store: async () => remember(await options.create()) }));
   });
 }
 

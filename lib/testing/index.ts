@@ -8,6 +8,7 @@ export {
   runRevocationStoreContract,
   runCounterStoreContract,
   runCounterBatchStoreContract,
+  runConditionalRotationStoreContract,
   runOneShotStoreContract,
   runSessionStoreContract,
 } from './contract';

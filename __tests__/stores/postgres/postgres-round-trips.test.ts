@@ -1,6 +1,7 @@
 // __tests__/stores/postgres/postgres-round-trips.test.ts
 // Round trips to PostgreSQL per request, counted on the store's pool: a password login costs at most 3 (reserve,
-// settle, insert), so a regression shows here without a benchmark.
+// settle, insert), and a common refresh 1,
+// so a regression shows here without a benchmark.
 
 import request from 'supertest';
 import type { Pool } from 'pg';
@@ -59,6 +60,7 @@ function kind(text: string): string {
   if (text.includes('counters_change_many')) return 'changeMany';
   if (/\.counters\b/.test(text)) return /^SELECT/.test(text.trim()) ? 'counter read' : 'counter write';
   if (/\.sessions\b/.test(text) && !/\.refresh_tokens\b/.test(text)) return /^\s*SELECT/.test(text) ? 'session read' : 'session write';
+  if (/\.refresh_tokens\b/.test(text) && /t\.client_id = \$4/.test(text)) return 'rotateIfCurrent';
   if (/\.refresh_tokens\b/.test(text)) return /spent_at = \$2/.test(text) ? 'rotate' : /^\s*SELECT/.test(text) ? 'find' : 'save';
   return text.trim().slice(0, 40);
 }
@@ -92,6 +94,10 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     const named = counting.named;
     return { res, named, statements: counting.take() };
   };
+
+  const refresh = (token: string, extra: Record<string, string> = {}, on = s) =>
+    request(on.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form')
+      .send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
 
   it('a password login with no earlier failure costs 3: one reservation, one settlement, one insert', async () => {
     const first = await login('alice', 'correct horse');
@@ -127,15 +133,35 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     expect(after.statements).toEqual(['hitBelowMany', 'changeMany', 'save']);
   });
 
-  it('a refresh costs 2 (find, rotate); a confidential client adds its reservation and settlement until its secret is remembered', async () => {
+  it('a refresh costs 1 (rotateIfCurrent: find and rotate in one statement); a confidential client adds its reservation and settlement until its secret is remembered', async () => {
     const viaWeb = await login('alice', 'correct horse', { basic: basic('web', WEB_SECRET) });
     expect(viaWeb.res.status).toBe(200);
     expect(viaWeb.statements).toEqual(['hitBelowMany', 'changeMany', 'hitBelowMany', 'changeMany', 'save']);
     counting.take();
-    const refreshed = await request(s.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form')
-      .send(form({ grant_type: 'refresh_token', refresh_token: viaWeb.res.body.refresh_token as string }));
+    const refreshed = await refresh(viaWeb.res.body.refresh_token as string);
     expect(refreshed.status).toBe(200);
+    expect(counting.take()).toEqual(['rotateIfCurrent']);
+  });
+
+  it('a refresh with a scope parameter, or with findUser, costs 2 (find, rotate): the checks run between them', async () => {
+    const scoped = await login('alice', 'correct horse', { basic: basic('web', WEB_SECRET) });
+    counting.take();
+    expect((await refresh(scoped.res.body.refresh_token as string, { scope: 'orders' })).status).toBe(200);
     expect(counting.take()).toEqual(['find', 'rotate']);
+    const withUser = await createServer({ store, findUser: (sub) => ({ id: sub }) });
+    const viaUser = await login('alice', 'correct horse', { basic: basic('web', WEB_SECRET) }, withUser);
+    counting.take();
+    expect((await refresh(viaUser.res.body.refresh_token as string, {}, withUser)).status).toBe(200);
+    expect(counting.take()).toEqual(['find', 'rotate']);
+  });
+
+  it('a refresh the one statement does not rotate (reuse) falls back to the usual steps: rotateIfCurrent, then find', async () => {
+    const first = await login('alice', 'correct horse', { basic: basic('web', WEB_SECRET) });
+    const token = first.res.body.refresh_token as string;
+    expect((await refresh(token)).status).toBe(200);
+    counting.take();
+    expect((await refresh(token)).status).toBe(400);
+    expect(counting.take().slice(0, 2)).toEqual(['rotateIfCurrent', 'find']);
   });
 
   it('a refused attempt at a locked place costs 5: the reservation, the lock read, the release of the other buckets, and the unlock marks (auth.unlock) read only on a refusal', async () => {

@@ -1,10 +1,10 @@
 // __tests__/stores/postgres/postgres-store.contract.test.ts
 // The TokenStore and SessionStore conformance kits against PostgresStore on the real PostgreSQL at DATABASE_URL, with peers
-// (two pools), and its counter batches (the functions migrate() installs).
+// (two pools), its counter batches (the functions migrate() installs) and its one-step refresh.
 
 import type { Pool } from 'pg';
 import { PostgresStore } from '../../../lib';
-import { runCounterBatchStoreContract, runSessionStoreContract, runTokenStoreContract } from '../../../lib/testing';
+import { runConditionalRotationStoreContract, runCounterBatchStoreContract, runSessionStoreContract, runTokenStoreContract } from '../../../lib/testing';
 import { describeWithPostgres, dropSchema, testPool, uniqueSchema } from '../../helpers/postgres';
 
 const schema = uniqueSchema('contract');
@@ -34,4 +34,5 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
   runTokenStoreContract(options);
   runSessionStoreContract(options);
   runCounterBatchStoreContract({ name: 'PostgresStore', create: storeOnNewPool, cleanup: options.cleanup });
+  runConditionalRotationStoreContract({ name: 'PostgresStore', create: storeOnNewPool, cleanup: options.cleanup });
 });

@@ -1,7 +1,7 @@
 // lib/stores/postgres/postgres-statements.ts
 // The SQL behind each PostgresStore method: one statement per step, every expiry judged by the database's now().
 
-import { FORMAT_VERSION } from '../shared/record-v1';
+import { FORMAT_VERSION, TOKEN_NAMES } from '../shared/record-v1';
 import { V0_PLACEHOLDER } from '../shared/sql-record';
 import { dataWithDetails, POSTGRES_TEXT } from '../shared/sql-session-details';
 import { PG_TABLES } from './postgres-schema';
@@ -98,6 +98,33 @@ export function postgresStatements(schema: string) {
       ), touched AS (
         UPDATE ${s}.sessions SET last_used_at = $2::float8, refresh_token_id = $3,
           data = CASE WHEN $11::text IS NULL THEN data ELSE ${dataWithDetails('data', '$11::text', POSTGRES_TEXT)} END
+        WHERE id IN (SELECT family_id FROM spent)
+      )
+      SELECT * FROM spent`,
+    /**
+     * $1 previous id, $2 now, $3 successor id, $4 client id, $5 idle TTL, $6 absolute TTL (seconds), $7 the session's
+     * details (as `rotate`'s $11). `rotate`, but only for a row the refresh grant would rotate as it is (see
+     * ConditionalRotationStore): format v1, unspent, unexpired by now() and by $2, family live, issued to $4, its
+     * family's end (auth_time + $6) after $2, and `data` naming neither `jkt` (DPoP-bound) nor `predatesSessions` (a
+     * login older than session records, under `x`). `data` is written by encodeNamed only (JSON.stringify: keys never
+     * escaped), so a text search finds them; one inside an app's claims only sends the grant the long way. No row:
+     * nothing changed. The successor is the spent row itself with its new id, issued_at $2, the expiry the grant
+     * computes (refreshExpiresAt) and the same `data`: the bytes encodeNamed writes for that record (it reads back and
+     * writes again the same JSON), as the grant would hand `rotate`.
+     */
+    rotateIfCurrent: `WITH spent AS (
+        UPDATE ${s}.refresh_tokens t SET spent_at = $2::float8, successor_id = $3
+        WHERE t.id = $1 AND t.spent_at IS NULL AND t.expires_at > now() AND t.expires_at > to_timestamp($2::float8)
+          AND t.format = ${FORMAT_VERSION} AND t.client_id = $4 AND t.auth_time + $6::float8 > $2::float8
+          AND strpos(t.data, '"${TOKEN_NAMES.names.jkt}":') = 0 AND strpos(t.data, '"predatesSessions":') = 0 AND ${FAMILY_LIVE(s)}
+        RETURNING ${readToken}
+      ), stored AS (
+        INSERT INTO ${s}.refresh_tokens (${tokenColumns})
+        SELECT $3, family_id, to_timestamp(LEAST($2::float8 + $5::float8, auth_time + $6::float8)), sub, client_id, auth_time,
+          $2::float8, data, ${FORMAT_VERSION}, '${V0_PLACEHOLDER}' FROM spent ${upsertToken}
+      ), touched AS (
+        UPDATE ${s}.sessions SET last_used_at = $2::float8, refresh_token_id = $3,
+          data = CASE WHEN $7::text IS NULL THEN data ELSE ${dataWithDetails('data', '$7::text', POSTGRES_TEXT)} END
         WHERE id IN (SELECT family_id FROM spent)
       )
       SELECT * FROM spent`,

@@ -6,6 +6,7 @@ import { assertKnownKeys, fail, isObject } from '../../util/assert';
 import { sessionDetailsMembers } from '../shared/record-v1';
 import { recordFromRow, sessionFromRow, sessionValues, tokenValues } from '../shared/sql-record';
 import { sessionListBounds } from '../shared/session-list';
+import type { ConditionalRotationStore, RotationTerms } from '../shared/conditional-rotation-store';
 import type { ListSessionsOptions, SaveSessionOptions, SessionRecord, SessionStore } from '../shared/session-store';
 import type { PgPoolLike, PgResultLike } from './postgres-like';
 import { PgCounters } from './postgres-counters';
@@ -61,7 +62,7 @@ const MAX_PAYLOAD_BYTES = 7900;
  * await store.migrate();
  * passwordGrant({ ..., store });
  */
-export class PostgresStore implements TokenStore, SessionStore, CounterBatchStore {
+export class PostgresStore implements TokenStore, SessionStore, CounterBatchStore, ConditionalRotationStore {
   private readonly pool: PgPoolLike;
   private readonly schema: string;
   private readonly timeoutMs: number;
@@ -139,6 +140,17 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
     // again in a new statement (a fresh snapshot) tells which, even when the spend that beat us committed just now.
     const previous = await this.findRefreshToken(previousId);
     return previous?.spentAt === undefined ? { outcome: 'invalid' } : { outcome: 'reused', previous };
+  }
+
+  /**
+   * One statement, only for a token the refresh grant would rotate as it is (ConditionalRotationStore): the checks,
+   * the spend, the successor and the session's touch. No row: nothing changed.
+   */
+  async rotateIfCurrent(previousId: string, terms: RotationTerms, successorId: string, now: number, details?: SessionDetails): Promise<RefreshTokenRecord | undefined> {
+    const { clientId, idleTTL, absoluteTTL } = terms;
+    const values = [previousId, now, successorId, clientId, idleTTL, absoluteTTL, details === undefined ? null : sessionDetailsMembers(details)];
+    const [spent] = (await this.query('rotateIfCurrent', this.sql.rotateIfCurrent, values)).rows;
+    return spent === undefined ? undefined : toRecord(previousId, spent);
   }
 
   async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
