@@ -237,3 +237,47 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
     expect(await store.isAccessTokenRevoked(long, undefined)).toBe(true);
   });
 });
+
+describeWithPostgres('PostgresStore: endSession racing a rotation (review, 2026-12-07)', () => {
+  it.each(['rotateRefreshToken', 'rotateIfCurrent'] as const)(
+    'leaves no refresh token of the family when a %s in flight commits while endSession runs',
+    async (rotation) => {
+      const schema = uniqueSchema('endrace');
+      const { store, pool, done } = await migratedStore(schema);
+      const holder = testPool({ max: 1 });
+      const lockClient = await holder.connect();
+      try {
+        const now = nowSeconds();
+        const sid = 'sess-1';
+        const a = { id: 'tok-a', familyId: sid, clientId: 'app', sub: 'u1', scope: ['x'], authTime: now, issuedAt: now, expiresAt: now + 3600 };
+        await store.saveSession(
+          { id: sid, sub: 'u1', clientId: 'app', scope: ['x'], createdAt: now, lastUsedAt: now, expiresAt: now + 7200, refreshTokenId: 'tok-a' },
+          { refreshToken: a, maxPerUser: 10 },
+        );
+        // Hold the session row: the rotation spends tok-a and writes tok-b, then waits at its session touch, uncommitted.
+        await lockClient.query('BEGIN');
+        await lockClient.query(`SELECT 1 FROM "${schema}".sessions WHERE id = $1 FOR UPDATE`, [sid]);
+        const rotated =
+          rotation === 'rotateRefreshToken'
+            ? store.rotateRefreshToken('tok-a', { ...a, id: 'tok-b', issuedAt: now + 1 }, now + 1, {}).then((r) => r.outcome)
+            : store.rotateIfCurrent('tok-a', { clientId: 'app', idleTTL: 3600, absoluteTTL: 7200 }, 'tok-b', now + 1).then((r) => (r ? 'rotated' : 'invalid'));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // endSession starts (its snapshot without tok-b), then waits on the rows the rotation holds.
+        const ending = store.endSession(sid);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await lockClient.query('COMMIT');
+        expect(await rotated).toBe('rotated');
+        expect(await ending).toBe(true);
+        const left = await pool.query(`SELECT id FROM "${schema}".refresh_tokens WHERE family_id = $1`, [sid]);
+        expect(left.rows).toEqual([]);
+        expect((await pool.query(`SELECT id FROM "${schema}".sessions`)).rows).toEqual([]);
+        expect(await store.findRefreshToken('tok-b')).toBeUndefined();
+      } finally {
+        lockClient.release();
+        await holder.end();
+        await done();
+        await dropSchema(schema);
+      }
+    },
+  );
+});

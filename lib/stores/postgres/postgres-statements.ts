@@ -155,6 +155,12 @@ export function postgresStatements(schema: string) {
       ORDER BY s.last_used_at DESC, s.id DESC`,
     /** $1 id, $2 channel. One row back when a session was ended. */
     endSession: `WITH ended AS (DELETE FROM ${s}.sessions WHERE id = $1 RETURNING id, expires_at)${endFamilies(s, '$2')}`,
+    /**
+     * $1 family id. After endSession, in a statement of its own: a rotation that committed while endSession ran wrote
+     * its successor outside endSession's snapshot (READ COMMITTED re-reads only the rows it locks), so that
+     * successor is deleted here, with a fresh snapshot. A rotation starting later sees the family's mark and writes none.
+     */
+    dropFamily: `DELETE FROM ${s}.refresh_tokens WHERE family_id = $1`,
     /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */
     revokeFor: `WITH mark AS (
         INSERT INTO ${s}.revocations AS r (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')

@@ -238,7 +238,11 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
   }
 
   async endSession(id: string): Promise<boolean> {
-    return ((await this.query('endSession', this.sql.endSession, [id, this.channel])).rowCount ?? 0) > 0;
+    const ended = ((await this.query('endSession', this.sql.endSession, [id, this.channel])).rowCount ?? 0) > 0;
+    // The successor of a rotation that raced the statement above (review, 2026-12-07): one more round trip, on this
+    // rare path only.
+    if (ended) await this.query('endSession', this.sql.dropFamily, [id]);
+    return ended;
   }
 
   /**
