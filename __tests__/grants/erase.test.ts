@@ -126,3 +126,28 @@ describe.each(SESSION_STORES)('erasing a user on %s', (_name, make) => {
     expect((await refresh(s, kept.tokens[2])).status).toBe(200);
   });
 });
+
+describe('a session ended by reuse while the store fails to record the revocation', () => {
+  it('is deleted first, so a failing revocation leaves no record behind that revokeSessions could not find', async () => {
+    const { MemoryStore } = await import('../../lib');
+    let failRevocation = false;
+    class FlakyRevocations extends MemoryStore {
+      override async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
+        if (failRevocation) throw new Error('revocations unavailable');
+        return super.revokeFamily(familyId, ttlSeconds);
+      }
+    }
+    const store = new FlakyRevocations();
+    const s = await server(store);
+    s.auth.on('error', () => undefined);
+    const { sid, tokens } = await rotatedLogin(s, 1);
+    failRevocation = true;
+    // Reuse of the spent token: the session ends; the family's own revocation fails (a 503).
+    expect((await refresh(s, tokens[0])).status).toBe(503);
+    failRevocation = false;
+    expect(await store.findSession(sid)).toBeUndefined();
+    expect(await s.auth.listSessions('u-bob')).toEqual([]);
+    // Its tokens stay refused: ending the session marked its family and deleted them.
+    expect((await refresh(s, tokens[1])).body.error).toBe('invalid_grant');
+  });
+});
