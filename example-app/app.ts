@@ -69,7 +69,7 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
       return row ? toUser(row) : null;
     },
     store,
-    // Each session keeps its login's IP and User-Agent, so "Signed-in sessions" can tell the user's devices apart.
+    // Each session keeps the IP and User-Agent of its last use (the login or the latest refresh), so "Signed-in sessions" can tell the user's devices apart.
     // Personal data (docs/sessions.md#session-details-personal-data): kept only in the session record, deleted with it.
     sessionDetails: true,
   });

@@ -69,7 +69,7 @@ end
 /**
  * KEYS: rt:previous, rt:next, sess:family, sub:<user>, rts:family. ARGV: family-key prefix, next value, next expiresAt
  * (epoch s), now (epoch s), next id, family id, '1' to set the session's details ('0' to leave them), their members,
- * token-key prefix. A rotation also touches the family's session, if any (v1): its lastUsedAt and refreshTokenId
+ * token-key prefix, previous id. A rotation also touches the family's session, if any (v1): its lastUsedAt and refreshTokenId
  * header lines, its ip and ua when asked, its score in the user's index, and its list of refresh tokens (next id
  * appended; the list lives as long as the session; one token gone from its head is dropped, so it stays about as
  * long as the family's live tokens), in the same step.
@@ -98,8 +98,12 @@ if session and string.sub(session, 1, 3) == 'v1\\n' then
     if ARGV[7] == '1' then named = withDetails(named, ARGV[8]) end
     redis.call('SET', KEYS[3], 'v1\\n' .. ARGV[4] .. '\\n' .. ARGV[5] .. '\\n' .. named, 'KEEPTTL')
     redis.call('ZADD', KEYS[4], 'XX', ARGV[4], ARGV[6])
-    -- A session saved before its list existed gets one now, ending with it.
-    if redis.call('RPUSH', KEYS[5], ARGV[5]) == 1 then redis.call('PEXPIRE', KEYS[5], redis.call('PTTL', KEYS[3])) end
+    -- A session saved before its list existed gets one now: the token just spent, then its successor (older spent
+    -- tokens of such a session are listed nowhere: they stay until their own expiry, hidden by the family's mark).
+    if redis.call('RPUSH', KEYS[5], ARGV[5]) == 1 then
+      redis.call('LPUSH', KEYS[5], ARGV[10])
+      redis.call('PEXPIRE', KEYS[5], redis.call('PTTL', KEYS[3]))
+    end
     local head = redis.call('LINDEX', KEYS[5], 0)
     if redis.call('EXISTS', ARGV[9] .. head) == 0 then redis.call('LPOP', KEYS[5]) end
   end

@@ -90,7 +90,7 @@ export class RedisStore implements TokenStore, SessionStore {
     ];
     const args = [
       this.redis.key('fam:', ''), encodeValue(next), Math.ceil(next.expiresAt), now, next.id, next.familyId,
-      details === undefined ? '0' : '1', details === undefined ? '' : sessionDetailsMembers(details), this.redis.key('rt:', ''),
+      details === undefined ? '0' : '1', details === undefined ? '' : sessionDetailsMembers(details), this.redis.key('rt:', ''), previousId,
     ];
     const reply = await this.redis.script('rotate', keys, args);
     if (!Array.isArray(reply)) throw new RedisStoreError('redis rotate returned an unexpected reply');
