@@ -144,7 +144,8 @@ export class RedisStore implements TokenStore, SessionStore {
 
   async take(key: string): Promise<string | undefined> {
     const value = await this.redis.command('GETDEL', this.redis.key('kv:', key));
-    return value === null || value === undefined ? undefined : String(value);
+    // A bulk reply: a string (a Buffer from a client that asked for buffers, whose String() is its UTF-8 text).
+    return value === null || value === undefined ? undefined : String(value as string | Buffer);
   }
 
   /** One script: the session, its first refresh token if any, the user's index, and the end of sessions beyond the cap. */
