@@ -111,7 +111,7 @@ interface Element_ {
 }
 interface PageGlobals {
   readonly document: { readonly documentElement: { readonly scrollWidth: number; readonly clientWidth: number } } & Element_;
-  getComputedStyle(el: Element_): Record<'borderLeftWidth' | 'borderRightWidth' | 'paddingLeft' | 'paddingRight', string>;
+  readonly getComputedStyle: (el: Element_) => Record<'borderLeftWidth' | 'borderRightWidth' | 'paddingLeft' | 'paddingRight', string>;
 }
 
 /**
