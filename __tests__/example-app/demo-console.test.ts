@@ -296,7 +296,7 @@ describe('the demo console in a browser', () => {
     expect(await page.inputValue('#scope')).toBe('openid orders');
     await press('signin');
     expect(await text('#signin-status')).toMatch(/^200 /);
-    const scope = (await json('#token-response')).scope;
+    const { scope } = (await json('#token-response')) as { scope: string };
     expect(await overflows()).toEqual([]);
     await screenshot('phone-bob-signed-in');
     await press('call-me');
