@@ -4,7 +4,7 @@
 
 import http from 'node:http';
 import express from 'express';
-import type { ErrorRequestHandler, Express } from 'express';
+import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import { Passport } from 'passport';
 // The package by its name, exactly as an app that ran `npm install express-password-grant` imports it. Inside this
 // repository Node resolves the name to the built package (package.json "exports" -> dist/), hence `npm run build`.
@@ -92,8 +92,9 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
   // answered as RFC 6749 JSON errors, like the router's own.
   app.use('/oauth2', auth.router, auth.errorHandler);
 
-  // The app's existing login form endpoint, on the same strategy (no sessions in this example).
-  app.post('/login', passport.authenticate('local', { session: false }), (req, res) => {
+  // The app's existing login form endpoint, on the same strategy (no sessions in this example). @types/passport
+  // types authenticate() as `any`; it returns Express middleware.
+  app.post('/login', passport.authenticate('local', { session: false }) as RequestHandler, (req, res) => {
     const user = req.user as User;
     res.json({ id: user.id, email: user.username });
   });
@@ -110,7 +111,7 @@ export function createApp(options: CreateAppOptions = {}): ExampleApp {
   });
 
   // Protected through passport with the library's 'oauth2-bearer' strategy.
-  app.get('/api/orders', passport.authenticate('oauth2-bearer', { session: false, scope: 'orders' }), (req, res) => {
+  app.get('/api/orders', passport.authenticate('oauth2-bearer', { session: false, scope: 'orders' }) as RequestHandler, (req, res) => {
     const { sub } = req.auth as AuthInfo;
     res.json({ sub, orders: db.ordersFor(sub) });
   });

@@ -25,7 +25,7 @@ function forge(claims: Record<string, unknown>, header: Record<string, unknown> 
   const now = Math.floor(Date.now() / 1000);
   const payload = { iss: ISSUER, sub: 'u-alice', aud: AUDIENCE, client_id: 'web', scope: 'profile orders', jti: 'j-' + Math.random(), iat: now, exp: now + 600, ...claims };
   for (const k of Object.keys(payload)) if (payload[k as keyof typeof payload] === undefined) delete payload[k as keyof typeof payload];
-  return jwt.sign(payload, key, { algorithm: alg, header: { alg, typ: 'at+jwt', kid: 'k1', ...header } as jwt.JwtHeader });
+  return jwt.sign(payload, key, { algorithm: alg, header: { alg, typ: 'at+jwt', kid: 'k1', ...header } });
 }
 
 describe('requireToken', () => {

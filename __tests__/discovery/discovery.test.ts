@@ -310,7 +310,7 @@ describe('mount path check', () => {
       get warnings() {
         warnings.length = 0;
         for (const [message, options] of spy.mock.calls) {
-          if ((options as { code?: string } | undefined)?.code === 'EPG_MOUNT_PATH') warnings.push({ message: String(message) });
+          if (options?.code === 'EPG_MOUNT_PATH') warnings.push({ message: String(message) });
         }
         return warnings;
       },

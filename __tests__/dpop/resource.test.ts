@@ -170,7 +170,7 @@ describe('the passport strategy with DPoP-bound tokens', () => {
     app.get('/api/orders', passport.authenticate('oauth2-bearer', { session: false }), (req, res) => {
       res.json({ sub: req.auth?.sub });
     });
-    const at = await boundToken({ ...s, app } as TestServer);
+    const at = await boundToken({ ...s, app });
     const ok = await request(app).get('/api/orders').set('Host', 'api.example.com').set('Authorization', `DPoP ${at}`)
       .set('DPoP', proof(key, { htm: 'GET', htu: API, accessToken: at }));
     expect(ok.status).toBe(200);

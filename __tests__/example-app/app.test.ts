@@ -32,7 +32,7 @@ function token(body: Record<string, string>, auth: { id: string; secret: string 
 
 function remember(body: Record<string, unknown>): void {
   for (const key of ['access_token', 'refresh_token', 'id_token']) {
-    if (typeof body[key] === 'string') secrets.add(body[key] as string);
+    if (typeof body[key] === 'string') secrets.add(body[key]);
   }
 }
 

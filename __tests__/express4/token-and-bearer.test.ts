@@ -94,7 +94,7 @@ describe('Express 4', () => {
 
   it('reads bodies already parsed by an app-level express.urlencoded() (body-parser 1.x)', async () => {
     const withParser = Object.assign(() => express4().use(express4.urlencoded({ extended: false })), express4);
-    const { app } = await createServer({}, withParser as unknown as typeof express);
+    const { app } = await createServer({}, withParser);
     const res = await passwordLogin(app);
     expect(res.status).toBe(200);
     const repeated = await request(app)

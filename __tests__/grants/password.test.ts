@@ -2,7 +2,7 @@
 // OpenID Connect Core §2 (id_token) and §5.4 (claims by scope).
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { MemoryStore, type TokenStore } from '../../lib';
+import { MemoryStore } from '../../lib';
 import { AUDIENCE, basic, createServer, form, ISSUER, WEB_SECRET } from '../helpers/server';
 import { rsaKeyPair } from '../helpers/keys';
 
@@ -248,7 +248,7 @@ describe('password grant', () => {
     failing.saveSession = async () => {
       throw new Error('store down');
     };
-    const { app, events } = await createServer({ store: failing as TokenStore });
+    const { app, events } = await createServer({ store: failing });
     const res = await post(app, alice);
     expect(res.status).toBe(503);
     expect(res.body.error).toBe('temporarily_unavailable');

@@ -129,7 +129,7 @@ describe('stores without sessions', () => {
     ['maxSessionsPerUser past 10000', () => ({ maxSessionsPerUser: 10_001 }), 'ERR_EPG_INVALID_OPTION', 'options.maxSessionsPerUser must be at most 10000'],
     ['maxSessionsPerUser 0', () => ({ maxSessionsPerUser: 0 }), 'ERR_EPG_INVALID_OPTION', 'options.maxSessionsPerUser must be a positive integer'],
   ])('refuses %s with a ConfigError saying so', async (_name, options, code, message) => {
-    const refused = createServer(options() as never);
+    const refused = createServer(options());
     await expect(refused).rejects.toBeInstanceOf(ConfigError);
     await expect(refused).rejects.toMatchObject({ code, message });
   });

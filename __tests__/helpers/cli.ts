@@ -73,7 +73,9 @@ export function signingKeysFrom(stdout: string, dir: string): SigningKeyOption[]
   if (line === undefined) throw new Error(`no signingKeys line in:\n${stdout}`);
   const expression = line.slice('signingKeys: '.length).replace(/,$/, '');
   const scopedFs = { readFileSync: (file: string, encoding: BufferEncoding) => fs.readFileSync(path.resolve(dir, file), encoding) };
-  return new Function('fs', `return ${expression};`)(scopedFs) as SigningKeyOption[];
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the printed line as the app's code would is what this checks
+  const evaluate = new Function('fs', `return ${expression};`) as (fs: typeof scopedFs) => SigningKeyOption[];
+  return evaluate(scopedFs);
 }
 
 /** The public JWK `keys` prints after its snippet (a JSON object starting on its own line). */

@@ -15,7 +15,7 @@ export interface DpopKey {
 /** A fresh P-256 (ES256) or RSA (RS256/PS256) key pair with its public JWK. */
 export function dpopKey(alg: 'ES256' | 'RS256' | 'PS256' = 'ES256'): DpopKey {
   const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { ...pair, alg, jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
+  return { ...pair, alg, jwk: pair.publicKey.export({ format: 'jwk' }) };
 }
 
 export const ath = (token: string): string => createHash('sha256').update(token).digest('base64url');

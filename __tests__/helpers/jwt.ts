@@ -19,7 +19,7 @@ export function signJwt(
   header: Record<string, unknown> = {},
 ): string {
   // jsonwebtoken keeps a given iat (and adds one when absent; every claim set here has one).
-  return jwt.sign(payload, key as jwt.Secret, { algorithm: alg, header: { alg, ...header } as jwt.JwtHeader });
+  return jwt.sign(payload, key as jwt.Secret, { algorithm: alg, header: { alg, ...header } });
 }
 
 /** RS256 with node:crypto, for payloads jsonwebtoken refuses to sign (e.g. a string `exp`). */

@@ -43,7 +43,7 @@ export function postAsWeb(app: Express, path: string, params: Record<string, str
 export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
   const [h, p] = token.split('.');
   return {
-    header: JSON.parse(Buffer.from(h, 'base64url').toString('utf8')),
-    payload: JSON.parse(Buffer.from(p, 'base64url').toString('utf8')),
+    header: JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>,
+    payload: JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>,
   };
 }

@@ -30,7 +30,7 @@ export interface UpgradeSubject {
     sweep(): Promise<number>;
   };
   /** Every column of a refresh_tokens row, as the store's golden tests select it. */
-  row(id: string): Promise<Record<string, unknown> | undefined>;
+  readonly row: (id: string) => Promise<Record<string, unknown> | undefined>;
   /** `expires_at` of FAR as the table holds it (seconds for PostgreSQL, ms for SQLite). */
   readonly far: number;
   /** Inserts a v1 row (format 1) of LOGIN's columns, issued at AUTH, with `data` as given: fixed bytes. */

@@ -21,7 +21,7 @@ function post(app: express.Express, body: string, type = 'application/x-www-form
 
 describe('app-level body parsers before the router (Express 5)', () => {
   it('issues tokens from the form the app already parsed', async () => {
-    const { app } = await createServer(quiet, withParsers as unknown as typeof express);
+    const { app } = await createServer(quiet, withParsers);
     const res = await post(app, form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
     expect(res.status).toBe(200);
     expect(res.body.token_type).toBe('Bearer');
@@ -32,7 +32,7 @@ describe('app-level body parsers before the router (Express 5)', () => {
     ['a nested parameter', 'grant_type=password&username=alice&password[x]=b'],
     ['no grant_type', 'username=alice&password=correct+horse'],
   ])('still answers 400 invalid_request for %s', async (_name, body) => {
-    const { app } = await createServer(quiet, withParsers as unknown as typeof express);
+    const { app } = await createServer(quiet, withParsers);
     const res = await post(app, body);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
@@ -40,7 +40,7 @@ describe('app-level body parsers before the router (Express 5)', () => {
   });
 
   it('answers 400 invalid_request for a JSON body the app parsed with express.json()', async () => {
-    const { app } = await createServer(quiet, withParsers as unknown as typeof express);
+    const { app } = await createServer(quiet, withParsers);
     const res = await post(app, JSON.stringify({ grant_type: 'password', username: 'alice', password: 'correct horse' }), 'application/json');
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');

@@ -39,11 +39,13 @@ async function watched(): Promise<Watched> {
   const { app, events } = await createServer({
     verifyUser: async (username: string, password: string) => {
       usernames.push(username);
+      // eslint-disable-next-line no-control-regex -- throwing on a control character, as a strict database would, is the point
       if (/[\x00-\x1f\x7f]/.test(username + password)) throw new Error(PG_NUL);
       return verify(username, password);
     },
     findClient: (id: string) => {
       clientIds.push(id);
+      // eslint-disable-next-line no-control-regex -- throwing on a control character, as a strict database would, is the point
       if (/[\x00-\x1f\x7f]/.test(id)) throw new Error(PG_NUL);
       return f.clients.get(id) ?? null;
     },

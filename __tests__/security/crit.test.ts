@@ -34,7 +34,7 @@ const CRITS: Array<[string, unknown, string]> = [
 function accessToken(header: Record<string, unknown> = {}): string {
   const now = Math.floor(Date.now() / 1000);
   const payload = { iss: ISSUER, sub: 'u-alice', aud: AUDIENCE, client_id: 'web', scope: 'openid profile orders', jti: `j-${now}-${Math.random()}`, iat: now, exp: now + 600 };
-  return jwt.sign(payload, rsaKeyPair().privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt', kid: 'k1', ...header } as jwt.JwtHeader });
+  return jwt.sign(payload, rsaKeyPair().privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt', kid: 'k1', ...header } });
 }
 
 const rejected = (error: string, detail: string) => [{ name: 'token.rejected', payload: expect.objectContaining({ error, detail }) }];

@@ -1,7 +1,6 @@
 // __tests__/throttle/known-spellings.test.ts
 // One account logging in as many spellings (a case-insensitive lookup) leaves a few "succeeded here" markers per place.
 
-import type { PasswordGrantOptions } from '../../lib';
 import { RedisStore } from '../../lib';
 import { accountBucket, ipBucket, knownKey } from '../../lib/throttle/keys';
 import { MAX_KNOWN_SPELLINGS } from '../../lib/throttle/limiter';
@@ -52,7 +51,7 @@ describe('"succeeded here" markers of one account typed many ways at one IP (a c
     const prefix = uniquePrefix('known-spellings');
     try {
       const store = new RedisStore({ client, prefix });
-      const app = await userTableApp(ROWS, INSENSITIVE, { store } as Partial<PasswordGrantOptions>);
+      const app = await userTableApp(ROWS, INSENSITIVE, { store });
       for (const u of spellings('mallory', 20)) expect((await app.login(u, 'my own password')).status).toBe(200);
       const [, keys] = await client.scan('0', 'MATCH', `${prefix}ctr:thr:k:*`, 'COUNT', 10_000);
       expect(keys).toHaveLength(MAX_KNOWN_SPELLINGS);

@@ -8,7 +8,7 @@ import { basic, createServer, form, loadFixture, verifyUserFrom, WEB_SECRET, typ
 
 interface Clocked {
   server: TestServer;
-  advance(seconds: number): void;
+  advance: (seconds: number) => void;
   verifyCalls: () => number;
   /** The store the server uses, on the same clock. */
   store: MemoryStore;

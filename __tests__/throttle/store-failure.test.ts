@@ -7,7 +7,7 @@ import { MemoryStore, type TokenStore } from '../../lib';
 import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
 
 /** A real MemoryStore whose marker reads (`peek`) fail while `down` is set, as on a flaky connection. */
-function flaky(): { store: TokenStore; setDown(down: boolean): void } {
+function flaky(): { store: TokenStore; setDown: (down: boolean) => void } {
   const base = new MemoryStore();
   let down = false;
   const store: TokenStore = Object.assign(Object.create(base) as TokenStore, {

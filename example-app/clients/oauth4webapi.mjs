@@ -13,11 +13,12 @@ const client = { client_id: 'demo-web' };
 const clientAuth = oauth.ClientSecretBasic('demo-web-secret');
 
 // The password grant (RFC 6749 §4.3), through the generic token endpoint functions.
-let response = await oauth.genericTokenEndpointRequest(as, client, clientAuth, 'password', {
+const login = {
   username: 'alice@example.com',
   password: 'wonderland', // sent once, for this token request; keep the refresh token, never the password
   scope: 'openid profile email orders offline_access',
-}, http);
+};
+let response = await oauth.genericTokenEndpointRequest(as, client, clientAuth, 'password', login, http);
 let tokens = await oauth.processGenericTokenEndpointResponse(as, client, response);
 // The id_token's claims: oauth4webapi checks its issuer, audience and expiry (its signature: TLS to the token
 // endpoint stands for it, OIDC Core §3.1.3.7).

@@ -91,7 +91,7 @@
   async function readResponse(res) {
     var text = await res.text();
     var body;
-    try { body = text ? JSON.parse(text) : null; } catch (_err) { body = text; }
+    try { body = text ? JSON.parse(text) : null; } catch { body = text; }
     return {
       status: res.status,
       statusText: res.statusText,

@@ -48,7 +48,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     size += buffer.length;
     if (size > STDIN_LIMIT) throw new CommandError(`stdin holds more than ${STDIN_LIMIT} bytes; expected one secret`);
     chunks.push(buffer);

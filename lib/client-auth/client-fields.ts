@@ -34,7 +34,7 @@ const grantType: Check = (v, f) => (typeof v === 'string' && v !== '' ? undefine
 const oneOf =
   (allowed: Readonly<Record<string, true>> | readonly string[], what: string): Check =>
   (v, f) => {
-    const known = Array.isArray(allowed) ? allowed.includes(v as string) : Object.prototype.hasOwnProperty.call(allowed, v as string);
+    const known = Array.isArray(allowed) ? allowed.includes(v) : Object.prototype.hasOwnProperty.call(allowed, v as string);
     return typeof v === 'string' && known ? undefined : `${f} is not ${what}`;
   };
 const listOf =

@@ -9,6 +9,7 @@
 const RFC_GRANT_WORDS: ReadonlySet<string> = new Set(['authorization_code', 'implicit', 'password', 'client_credentials', 'refresh_token']);
 
 // RFC 3986 §3: scheme ":" hier-part, the scheme starting with a letter; nothing blank or of control in the rest.
+// eslint-disable-next-line no-control-regex -- matching control characters, to refuse them, is this pattern's job
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]+$/;
 
 /**

@@ -18,6 +18,7 @@ export function assertMaxLength(name: string, value: string | undefined, max: nu
 }
 
 /** C0 controls (U+0000-U+001F) and DEL (U+007F): one class, so linear on any input. */
+// eslint-disable-next-line no-control-regex -- matching control characters, to refuse them, is this pattern's job
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 export const hasControlCharacter = (value: string): boolean => CONTROL.test(value);

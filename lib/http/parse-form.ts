@@ -90,7 +90,7 @@ function decodeUtf8(body: Buffer): string {
 }
 
 function parse(body: string, limits: FormLimits): FormParams {
-  const params: Record<string, string> = Object.create(null);
+  const params = Object.create(null) as Record<string, string>;
   if (body === '') return params;
   const pairs = body.split('&');
   if (pairs.length > limits.parameters) throw invalidRequest('Too many parameters', `${pairs.length} parameters`);
@@ -126,7 +126,7 @@ export function printable(name: string): string {
 const repeated = (name: string): OAuthError => invalidRequest(`Parameter ${printable(name)} is repeated`, 'repeated parameter');
 
 function fromParsedBody(body: unknown, limits: FormLimits): FormParams {
-  const params: Record<string, string> = Object.create(null);
+  const params = Object.create(null) as Record<string, string>;
   if (body === undefined || body === null) return params;
   if (typeof body !== 'object') throw invalidRequest('The request body could not be parsed', 'unparsed body');
   const entries = Object.entries(body as Record<string, unknown>);

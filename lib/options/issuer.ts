@@ -14,7 +14,7 @@ export function resolveIssuer(value: unknown): string {
 export function resolveAudience(value: unknown, path: string): string | readonly string[] {
   if (typeof value === 'string' && value.length > 0) return value;
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0)) {
-    return [...value] as string[];
+    return [...(value as string[])];
   }
   fail(path, 'a non-empty string or array of strings');
 }

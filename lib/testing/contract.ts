@@ -152,10 +152,10 @@ function declareContract<S extends object>(title: string, options: StoreContract
 
 /** What a runner's cases are declared with: the runner's `it` (with the timeout) and `describe`, and `remember`. */
 interface Block<S> {
-  it(name: string, body: TestBody): void;
-  describe(name: string, body: () => void): void;
+  it(this: void, name: string, body: TestBody): void;
+  describe(this: void, name: string, body: () => void): void;
   /** Keeps a store the current case made, to clean it up after the case. */
-  remember(store: S): S;
+  remember(this: void, store: S): S;
 }
 
 /** `<title> contract: <name>`, whose stores are cleaned up after each case. */

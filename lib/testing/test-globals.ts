@@ -6,11 +6,12 @@ export type TestBody = () => Promise<void>;
 /**
  * What the contract needs from a test runner; jest, vitest (`globals: true`) and mocha provide it as globals, and
  * `node:test` exports it (`import { describe, it, afterEach } from 'node:test'`; it ignores the timeout argument).
+ * They are called as plain functions, as the globals are (`this: void`), never as methods of `runner`.
  */
 export interface TestGlobals {
-  describe(name: string, body: () => void): void;
-  it(name: string, body: TestBody, timeoutMs?: number): void;
-  afterEach(body: () => Promise<void>): void;
+  describe(this: void, name: string, body: () => void): void;
+  it(this: void, name: string, body: TestBody, timeoutMs?: number): void;
+  afterEach(this: void, body: () => Promise<void>): void;
 }
 
 /**

@@ -46,6 +46,6 @@ export function generateSigningKey(options: GenerateSigningKeyOptions = {}): Gen
   const { privateKey } =
     alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateKeyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
-  const kid = (given.kid as string | undefined) ?? jwkThumbprint(createPublicKey(privateKey));
+  const kid = given.kid ?? jwkThumbprint(createPublicKey(privateKey));
   return { kid, alg, privateKeyPem, publicJwk: publicJwkOf(privateKey, kid, alg) };
 }

@@ -22,7 +22,7 @@ export function signJwt(keyring: Keyring, payload: Record<string, unknown>, typ:
 
 function encodedHeader(key: Key, typ: string): string {
   let byTyp = headers.get(key);
-  if (byTyp === undefined) headers.set(key, (byTyp = new Map()));
+  if (byTyp === undefined) headers.set(key, (byTyp = new Map<string, string>()));
   let encoded = byTyp.get(typ);
   if (encoded === undefined) {
     encoded = Buffer.from(JSON.stringify({ alg: key.alg, typ, kid: key.kid })).toString('base64url');

@@ -39,7 +39,7 @@ class CountingPool implements PgPoolLike {
         const value = Reflect.get(target, prop, target) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
-    }) as unknown as PgClientLike;
+    });
   }
 
   query(text: string, values?: unknown[]): Promise<unknown> {

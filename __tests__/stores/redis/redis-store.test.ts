@@ -107,7 +107,7 @@ describeWithRedis('RedisStore on the shared Redis', () => {
     const store = new RedisStore({ client: own, prefix: `${prefix}follow:` });
     const seen: Array<Revocation | undefined> = [];
     store.onRevocation((r) => seen.push(r));
-    const subscribers = async (): Promise<number> => Number(((await client.pubsub('NUMSUB', `${prefix}follow:revocations`)) as unknown[])[1]);
+    const subscribers = async (): Promise<number> => Number((await client.pubsub('NUMSUB', `${prefix}follow:revocations`))[1]);
     await eventually(async () => (await subscribers()) === 1, 'the subscription');
     own.disconnect();
     await eventually(async () => (await subscribers()) === 0, 'the subscription to close with the client');

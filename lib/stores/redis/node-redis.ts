@@ -75,6 +75,6 @@ function subscriberOf(sub: NodeRedisClientLike): RedisSubscriberLike {
       if (typeof sub.destroy === 'function') sub.destroy();
       else sub.disconnect?.().catch(() => undefined);
     },
-  } as RedisSubscriberLike;
+  };
   return subscriber;
 }

@@ -151,7 +151,8 @@ export class RedisStore implements TokenStore, SessionStore {
   }
 
   async take(key: string): Promise<string | undefined> {
-    const value = await this.redis.command('GETDEL', this.redis.key('kv:', key));
+    // A bulk reply: a string (a Buffer from a client that asked for buffers, whose String() is its UTF-8 text), or nil.
+    const value = (await this.redis.command('GETDEL', this.redis.key('kv:', key))) as string | Buffer | null | undefined;
     return value === null || value === undefined ? undefined : String(value);
   }
 

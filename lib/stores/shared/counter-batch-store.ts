@@ -62,13 +62,13 @@ export async function hitBelowEach(store: CounterStore, hits: readonly CappedHit
     ...hits.map((h) => ({ key: h.key, operation: 'hitBelow', run: () => store.hitBelow(h.key, h.max, h.windowSeconds) })),
     ...peeks.map((key) => ({ key, operation: 'peek', run: () => store.peek(key) })),
   ]);
-  const failed = results.find((r) => r.error !== undefined);
+  const failed = results.find((r) => r.error !== undefined)?.error;
   if (failed === undefined) {
     return { hits: results.slice(0, hits.length).map((r) => r.value as CappedHit), peeks: results.slice(hits.length).map((r) => r.value as Counter | undefined) };
   }
   const added = hits.filter((_, i) => (results[i].value as CappedHit | undefined)?.added === true);
   await Promise.all(added.map((h) => store.release(h.key))).catch(() => undefined); // the original error matters more
-  throw failed.error;
+  throw failed;
 }
 
 /** `changeMany` made of single-key calls, keys at once, the changes of one key in order (see hitBelowEach). */
@@ -80,8 +80,8 @@ export async function changeEach(store: CounterStore, changes: readonly CounterC
       run: (): Promise<unknown> => (c.op === 'hit' ? store.hit(c.key, c.windowSeconds) : c.op === 'release' ? store.release(c.key) : store.reset(c.key)),
     })),
   );
-  const failed = results.find((r) => r.error !== undefined);
-  if (failed !== undefined) throw failed.error;
+  const failed = results.find((r) => r.error !== undefined)?.error;
+  if (failed !== undefined) throw failed;
 }
 
 interface Step {

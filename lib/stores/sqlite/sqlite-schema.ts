@@ -51,7 +51,7 @@ ${sessionsSql(prefix)}`,
       db.exec(sessionsSql(prefix));
       const table = `"${prefix}refresh_tokens"`;
       const row = db.prepare(`SELECT group_concat(name, ' ') AS names FROM pragma_table_info(@table)`).get({ table: `${prefix}refresh_tokens` });
-      const present = new Set(String((row as { names: unknown } | undefined)?.names ?? '').split(' '));
+      const present = new Set(String((row as { names: string | null } | undefined)?.names ?? '').split(' '));
       for (const [name, type] of V1_TOKEN_COLUMNS) if (!present.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
     },
   },
