@@ -33,7 +33,7 @@ const GROUPS = ['token', 'refresh', 'protected', 'loop', 'growth', 'sqlsize', 'm
 describe('bench/settings', () => {
   it('a full run: 7 token rounds, 5 of everything else, 5 s windows, growth to 1M, RESULTS.md written', () => {
     expect(readSettings({}, ARGV)).toMatchObject({
-      quick: false, runs: 3, tokenRuns: 7, protectedRuns: 9, refreshRuns: 5, loopRuns: 5, duration: 5, tokenDuration: 5,
+      quick: false, runs: 3, tokenRuns: 7, protectedRuns: 15, refreshRuns: 5, loopRuns: 5, duration: 5, tokenDuration: 5,
       warmup: 1.5, steadySkip: 1, growth: [1000, 100000, 1000000], growthRedis: 100000, write: true,
     });
   });
