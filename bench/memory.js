@@ -34,7 +34,16 @@ async function failedIdentities() {
   settle();
   const before = process.memoryUsage();
   for (let i = 0; i < 1000; i += 1) {
-    await store.saveRefreshToken({ id: sha(`rt${i}`), familyId: randomUUID(), clientId: 'web', sub: `u-${i}`, scope: ['orders'], authTime: now, issuedAt: now, expiresAt: now + 1_209_600 });
+    await store.saveRefreshToken({
+      id: sha(`rt${i}`),
+      familyId: randomUUID(),
+      clientId: 'web',
+      sub: `u-${i}`,
+      scope: ['orders'],
+      authTime: now,
+      issuedAt: now,
+      expiresAt: now + 1_209_600,
+    });
   }
   const started = Date.now();
   for (let i = 0; i < FAILED; i += 1) {
@@ -50,16 +59,18 @@ async function failedIdentities() {
   let tokensKept = 0;
   for (let i = 0; i < 1000; i += 1) if ((await store.findRefreshToken(sha(`rt${i}`))) !== undefined) tokensKept += 1;
   await store.close();
-  process.stdout.write(JSON.stringify({
-    failedIdentities: FAILED,
-    counterWrites: FAILED * 3,
-    stored: store.size,
-    tokensKept,
-    heapGrowthMB: (after.heapUsed - before.heapUsed) / 1048576,
-    heapUsedMB: after.heapUsed / 1048576,
-    rssMB: after.rss / 1048576,
-    seconds,
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      failedIdentities: FAILED,
+      counterWrites: FAILED * 3,
+      stored: store.size,
+      tokensKept,
+      heapGrowthMB: (after.heapUsed - before.heapUsed) / 1048576,
+      heapUsedMB: after.heapUsed / 1048576,
+      rssMB: after.rss / 1048576,
+      seconds,
+    }) + '\n',
+  );
 }
 
 async function main() {
@@ -75,16 +86,18 @@ async function main() {
   settle();
   const after = process.memoryUsage();
   await store.close();
-  process.stdout.write(JSON.stringify({
-    tokens: COUNT,
-    stored: store.size,
-    heapPerToken: (after.heapUsed - before.heapUsed) / COUNT,
-    // MemoryStore keeps refresh tokens in Buffers (lib/stores/memory/record-table.ts): outside heapUsed, inside arrayBuffers.
-    offHeapPerToken: (after.arrayBuffers - before.arrayBuffers) / COUNT,
-    rssPerToken: (after.rss - before.rss) / COUNT,
-    heapUsedMB: after.heapUsed / 1048576,
-    rssMB: after.rss / 1048576,
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      tokens: COUNT,
+      stored: store.size,
+      heapPerToken: (after.heapUsed - before.heapUsed) / COUNT,
+      // MemoryStore keeps refresh tokens in Buffers (lib/stores/memory/record-table.ts): outside heapUsed, inside arrayBuffers.
+      offHeapPerToken: (after.arrayBuffers - before.arrayBuffers) / COUNT,
+      rssPerToken: (after.rss - before.rss) / COUNT,
+      heapUsedMB: after.heapUsed / 1048576,
+      rssMB: after.rss / 1048576,
+    }) + '\n',
+  );
 }
 
 main().catch((err) => {

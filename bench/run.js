@@ -47,7 +47,8 @@ async function main() {
   const token = forGroup('token', tokenScenarios(servers));
   if (measures('token')) await measureGroup(settings, 'Token endpoint (req/s)', token, 8, settings.tokenDuration, settings.tokenRuns, true);
   const refresh = forGroup('refresh', refreshScenarios(servers));
-  if (measures('refresh')) await measureGroup(settings, `Refresh grant, ${CHAINS} rotating chains (req/s)`, refresh, CHAINS, settings.duration, settings.refreshRuns);
+  if (measures('refresh'))
+    await measureGroup(settings, `Refresh grant, ${CHAINS} rotating chains (req/s)`, refresh, CHAINS, settings.duration, settings.refreshRuns);
   const prot = forGroup('protected', await protectedScenarios(servers));
   if (measures('protected')) await measureGroup(settings, 'Protected route (req/s)', prot, 10, settings.duration, settings.protectedRuns);
   const loop = measures('loop') && !quickSkips('loop') ? await eventLoop(settings, servers) : [];
@@ -62,7 +63,21 @@ async function main() {
     return;
   }
 
-  const markdown = report(settings, { token, refresh, prot, grown, loop, memory, throttleMemory, redisNote, startedAt, load, commit: measured, sqlSizes, sqlNote });
+  const markdown = report(settings, {
+    token,
+    refresh,
+    prot,
+    grown,
+    loop,
+    memory,
+    throttleMemory,
+    redisNote,
+    startedAt,
+    load,
+    commit: measured,
+    sqlSizes,
+    sqlNote,
+  });
   // --quick prints its ratios only; the full report goes to RESULTS.md (and to the terminal) from a full run.
   process.stdout.write(quick && !settings.write ? `\n${summary({ token, refresh, prot, grown }).join('\n')}\n` : `\n${markdown}\n`);
   if (settings.write) {

@@ -84,7 +84,7 @@ function start(name, file, env = {}, nodeArgs = []) {
         try {
           const { port } = JSON.parse(line);
           resolve({ name, child, url: `http://127.0.0.1:${port}`, stderr: () => err });
-        } catch (e) {
+        } catch {
           reject(new Error(`${name}: bad announce line ${line}`));
         }
       }

@@ -89,9 +89,14 @@ function readSettings(env, argv) {
      * @param {S[]} scenarios
      * @returns {S[]}
      */
-    forGroup: (group, scenarios) => (rows ? scenarios.filter((sc, i) => i === 0 || rows.has(sc.id))
-      : sqlOnly ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id))
-      : quickAll ? scenarios.filter((sc) => QUICK_ROWS[group].has(sc.id)) : scenarios),
+    forGroup: (group, scenarios) =>
+      rows
+        ? scenarios.filter((sc, i) => i === 0 || rows.has(sc.id))
+        : sqlOnly
+          ? scenarios.filter((sc, i) => i === 0 || SQL_IDS.has(sc.id))
+          : quickAll
+            ? scenarios.filter((sc) => QUICK_ROWS[group].has(sc.id))
+            : scenarios,
     /**
      * Groups --quick leaves to the full bench unless BENCH_ONLY names them.
      * @param {Group} group

@@ -42,7 +42,14 @@ async function postgres() {
        FROM "${schema}".refresh_tokens`,
     );
     const r = rows[0];
-    return { store: 'PostgresStore', stored: r.n, bytesPerToken: r.total / r.n, heapPerToken: r.heap / r.n, indexPerToken: r.indexes / r.n, totalMB: r.total / 1048576 };
+    return {
+      store: 'PostgresStore',
+      stored: r.n,
+      bytesPerToken: r.total / r.n,
+      heapPerToken: r.heap / r.n,
+      indexPerToken: r.indexes / r.n,
+      totalMB: r.total / 1048576,
+    };
   } finally {
     await store.close();
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -42,11 +42,26 @@ async function startServers(settings, redisNote, sqlNote) {
    * @param {string} name
    * @param {string} store
    */
-  const sqlStarted = (name, store) => start(name, 'servers/ours.js', { STORE: store }).catch((err) => {
-    process.stdout.write(`${name} did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
-    return undefined;
-  });
-  const [ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected, oursFindUser, pgCeiling] = await Promise.all([
+  const sqlStarted = (name, store) =>
+    start(name, 'servers/ours.js', { STORE: store }).catch((err) => {
+      process.stdout.write(`${name} did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
+      return undefined;
+    });
+  const [
+    ceiling,
+    ours,
+    oursNoCache,
+    oauth2orize,
+    nodeOauth,
+    oursRedis,
+    oursPostgres,
+    oursSqlite,
+    oursEs256,
+    passportFloor,
+    oursProtected,
+    oursFindUser,
+    pgCeiling,
+  ] = await Promise.all([
     start('ceiling', 'servers/ceiling.js'),
     start('ours', 'servers/ours.js'),
     start('ours-nocache', 'servers/ours.js', { TOKEN_CACHE: '0' }),
@@ -65,12 +80,28 @@ async function startServers(settings, redisNote, sqlNote) {
     start('passport-floor', 'servers/passport-floor.js'),
     start('ours-protected', 'servers/ours.js'),
     settings.quickAll ? undefined : start('ours-finduser', 'servers/ours.js', { FIND_USER: '1' }),
-    sqlNote || settings.quickAll ? undefined : start('pg-ceiling', 'servers/pg-ceiling.js').catch((err) => {
-      process.stdout.write(`pg-ceiling did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
-      return undefined;
-    }),
+    sqlNote || settings.quickAll
+      ? undefined
+      : start('pg-ceiling', 'servers/pg-ceiling.js').catch((err) => {
+          process.stdout.write(`pg-ceiling did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
+          return undefined;
+        }),
   ]);
-  const servers = { ceiling, ours, oursNoCache, oauth2orize, nodeOauth, oursRedis, oursPostgres, oursSqlite, oursEs256, passportFloor, oursProtected, oursFindUser, pgCeiling };
+  const servers = {
+    ceiling,
+    ours,
+    oursNoCache,
+    oauth2orize,
+    nodeOauth,
+    oursRedis,
+    oursPostgres,
+    oursSqlite,
+    oursEs256,
+    passportFloor,
+    oursProtected,
+    oursFindUser,
+    pgCeiling,
+  };
   return { servers, redisNote };
 }
 
@@ -81,14 +112,20 @@ async function startServers(settings, redisNote, sqlNote) {
  */
 function sqlServers(s) {
   /** @type {[string, string, Server | undefined][]} */
-  const all = [['ours-postgres', 'PostgresStore', s.oursPostgres], ['ours-sqlite', 'SqliteStore', s.oursSqlite]];
+  const all = [
+    ['ours-postgres', 'PostgresStore', s.oursPostgres],
+    ['ours-sqlite', 'SqliteStore', s.oursSqlite],
+  ];
   return /** @type {[string, string, Server][]} */ (all.filter(([, , server]) => server));
 }
 
 /** Why the RedisStore rows are skipped, or undefined when this build has RedisStore and Redis answers at REDIS_URL. */
 async function redisAvailable() {
   // The source decides: tsc leaves stale files in dist/ when a source file goes away.
-  if (!fs.existsSync(path.join(ROOT, 'lib', 'stores', 'redis', 'redis-store.ts')) || !fs.existsSync(path.join(ROOT, 'dist', 'stores', 'redis', 'redis-store.js'))) {
+  if (
+    !fs.existsSync(path.join(ROOT, 'lib', 'stores', 'redis', 'redis-store.ts')) ||
+    !fs.existsSync(path.join(ROOT, 'dist', 'stores', 'redis', 'redis-store.js'))
+  ) {
     return 'skipped: lib/stores/redis/redis-store.ts is not in this build';
   }
   const { Redis } = require('ioredis');

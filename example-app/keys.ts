@@ -43,5 +43,8 @@ function readIfExists(file: string): string | undefined {
 // RFC 7638 §3.2: the required members of an RSA JWK, in lexicographic order, without whitespace.
 function thumbprint(pem: string): string {
   const { e, n } = crypto.createPublicKey(pem).export({ format: 'jwk' });
-  return crypto.createHash('sha256').update(JSON.stringify({ e, kty: 'RSA', n })).digest('base64url');
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ e, kty: 'RSA', n }))
+    .digest('base64url');
 }

@@ -2,15 +2,7 @@
 // Audit events: their names and payloads (never secrets). Emitting them is context/emit.ts.
 
 /** Why a login failed; internal only, never in an HTTP response. */
-export type LoginFailureReason =
-  | 'unknown_user'
-  | 'bad_password'
-  | 'locked'
-  | 'disabled'
-  | 'mfa_required'
-  | 'password_expired'
-  | 'mfa_failed'
-  | 'rejected';
+export type LoginFailureReason = 'unknown_user' | 'bad_password' | 'locked' | 'disabled' | 'mfa_required' | 'password_expired' | 'mfa_failed' | 'rejected';
 
 /**
  * Why a session (one login: the refresh-token family its tokens name as `sid`) ended.
@@ -35,13 +27,7 @@ export type SessionEndReason = 'user_gone' | 'reused' | 'revoked' | 'expired' | 
  * - `EPG_MEMORY_STORE_CLUSTER`: a MemoryStore in a cluster worker (node:cluster, pm2 cluster mode).
  */
 export type WarningCode =
-  | 'EPG_REQUIRE_TLS'
-  | 'EPG_TRUST_PROXY'
-  | 'EPG_MOUNT_PATH'
-  | 'EPG_MIGRATE_DUE'
-  | 'EPG_NO_DISCOVERY'
-  | 'EPG_BODY_PARSED_BEFORE'
-  | 'EPG_MEMORY_STORE_CLUSTER';
+  'EPG_REQUIRE_TLS' | 'EPG_TRUST_PROXY' | 'EPG_MOUNT_PATH' | 'EPG_MIGRATE_DUE' | 'EPG_NO_DISCOVERY' | 'EPG_BODY_PARSED_BEFORE' | 'EPG_MEMORY_STORE_CLUSTER';
 
 /** A one-time warning: its stable code and one line naming the fix (never a secret). */
 export interface Warning {

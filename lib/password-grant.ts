@@ -19,7 +19,6 @@ import type { TokenStore } from './stores/shared/store';
 import { unlockAccount } from './throttle/unlock';
 import type { AuthInfo } from './types';
 
-
 /**
  * What `passwordGrant()` returns: the router to mount, route protection, and audit events
  * (`auth.on('login.failed', ...)`).
@@ -92,8 +91,7 @@ export class PasswordGrant extends EventEmitter {
    * `sub` has no such session. Emits `session.revoked` (`reason: 'app'`).
    * @example await auth.revokeSession(req.auth.sub, req.params.id, { reason: 'signed_out' })
    */
-  revokeSession = (sub: string, sessionId: string, options?: RevokeSessionsOptions): Promise<boolean> =>
-    revokeSession(this.#ctx, sub, sessionId, options);
+  revokeSession = (sub: string, sessionId: string, options?: RevokeSessionsOptions): Promise<boolean> => revokeSession(this.#ctx, sub, sessionId, options);
 
   /**
    * Ends every session of `sub` but `options.except`, as revokeSession ends one, and refuses the user's refresh tokens

@@ -10,12 +10,7 @@ export type FormParams = Readonly<Record<string, string>>;
 export type GrantType = 'password' | 'refresh_token' | 'urn:express-password-grant:params:oauth:grant-type:mfa';
 
 /** How a client authenticates at the token endpoint (RFC 7591 names; the JWT ones from OIDC Core §9). */
-export type ClientAuthMethod =
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'none'
-  | 'private_key_jwt'
-  | 'client_secret_jwt';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt' | 'client_secret_jwt';
 
 /** A JSON Web Key (RFC 7517 §4) as a client registers it; only public members are used. */
 export interface Jwk {

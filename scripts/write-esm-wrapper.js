@@ -10,12 +10,7 @@ const dist = path.join(__dirname, '..', 'dist');
 function writeWrapper(dir) {
   const cjs = require(path.join(dist, dir, 'index.js'));
   const names = Object.keys(cjs).filter((n) => n !== 'default' && n !== '__esModule');
-  const body = [
-    "import cjs from './index.js';",
-    ...names.map((n) => `export const ${n} = cjs.${n};`),
-    'export default cjs;',
-    '',
-  ].join('\n');
+  const body = ["import cjs from './index.js';", ...names.map((n) => `export const ${n} = cjs.${n};`), 'export default cjs;', ''].join('\n');
   fs.writeFileSync(path.join(dist, dir, 'index.mjs'), body);
 }
 

@@ -18,7 +18,11 @@ async function refusals(s: TestServer, token: string) {
   app.use('/oauth2', s.auth.router);
   app.get('/api/orders', s.auth.requireToken(), (_req, res) => res.json({}));
   app.get('/api/passport', pp.authenticate('oauth2-bearer', { session: false }), (_req, res) => res.json({}));
-  const rejectedSince = (from: number) => s.events.slice(from).filter((e) => e.name === 'token.rejected').map((e) => e.payload);
+  const rejectedSince = (from: number) =>
+    s.events
+      .slice(from)
+      .filter((e) => e.name === 'token.rejected')
+      .map((e) => e.payload);
   const wire = (res: request.Response) => ({ status: res.status, challenge: res.headers['www-authenticate'] });
 
   let mark = s.events.length;
@@ -31,7 +35,10 @@ async function refusals(s: TestServer, token: string) {
   const userinfo = wire(await request(app).get('/oauth2/userinfo').set('Authorization', `Bearer ${token}`));
   const userinfoEvents = rejectedSince(mark);
   mark = s.events.length;
-  const err = (await s.auth.verifyAccessToken(token).then(() => undefined, (e: unknown) => e)) as OAuthError;
+  const err = (await s.auth.verifyAccessToken(token).then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as OAuthError;
   expect(isOAuthError(err)).toBe(true);
   const direct = { status: err.status, challenge: err.headers['WWW-Authenticate'] };
   const directEvents = rejectedSince(mark);

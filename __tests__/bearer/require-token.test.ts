@@ -21,9 +21,24 @@ async function tokenFor(app: Parameters<typeof request>[0], scope = 'profile ord
 }
 
 /** A token with the given changes, signed by `key` (default: the server's own key). */
-function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}, key: jwt.Secret = rsaKeyPair().privateKey, alg: jwt.Algorithm = 'RS256'): string {
+function forge(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+  key: jwt.Secret = rsaKeyPair().privateKey,
+  alg: jwt.Algorithm = 'RS256',
+): string {
   const now = Math.floor(Date.now() / 1000);
-  const payload = { iss: ISSUER, sub: 'u-alice', aud: AUDIENCE, client_id: 'web', scope: 'profile orders', jti: 'j-' + Math.random(), iat: now, exp: now + 600, ...claims };
+  const payload = {
+    iss: ISSUER,
+    sub: 'u-alice',
+    aud: AUDIENCE,
+    client_id: 'web',
+    scope: 'profile orders',
+    jti: 'j-' + Math.random(),
+    iat: now,
+    exp: now + 600,
+    ...claims,
+  };
   for (const k of Object.keys(payload)) if (payload[k as keyof typeof payload] === undefined) delete payload[k as keyof typeof payload];
   return jwt.sign(payload, key, { algorithm: alg, header: { alg, typ: 'at+jwt', kid: 'k1', ...header } });
 }
@@ -43,7 +58,13 @@ describe('requireToken', () => {
 
   it('accepts a forged-looking but correctly signed token (control for the forgery table)', async () => {
     const { app } = await createServer();
-    expect((await request(app).get('/api/me').set('Authorization', `Bearer ${forge({})}`)).status).toBe(200);
+    expect(
+      (
+        await request(app)
+          .get('/api/me')
+          .set('Authorization', `Bearer ${forge({})}`)
+      ).status,
+    ).toBe(200);
   });
 
   it('answers a missing token with 401 and a bare challenge (no error code, RFC 6750 §3.1)', async () => {
@@ -114,11 +135,16 @@ describe('requireToken', () => {
     ['a token without sub', forge({ sub: undefined })],
     ['a token without client_id', forge({ client_id: undefined })],
     ['a token without jti', forge({ jti: undefined })],
-    ['a tampered payload', (() => {
-      const [h, , s] = forge({}).split('.');
-      const p = Buffer.from(JSON.stringify({ iss: ISSUER, sub: 'u-admin', aud: AUDIENCE, client_id: 'web', scope: 'profile admin', jti: 'x', exp: now + 60 })).toString('base64url');
-      return `${h}.${p}.${s}`;
-    })()],
+    [
+      'a tampered payload',
+      (() => {
+        const [h, , s] = forge({}).split('.');
+        const p = Buffer.from(
+          JSON.stringify({ iss: ISSUER, sub: 'u-admin', aud: AUDIENCE, client_id: 'web', scope: 'profile admin', jti: 'x', exp: now + 60 }),
+        ).toString('base64url');
+        return `${h}.${p}.${s}`;
+      })(),
+    ],
   ])('rejects %s with 401 invalid_token', async (_n, token) => {
     const { app } = await createServer();
     const res = await request(app).get('/api/me').set('Authorization', `Bearer ${token}`);
@@ -129,7 +155,9 @@ describe('requireToken', () => {
 
   it('accepts small clock skew within clockTolerance', async () => {
     const { app } = await createServer({ clockTolerance: 30 });
-    const res = await request(app).get('/api/me').set('Authorization', `Bearer ${forge({ exp: now - 10, iat: now - 100 })}`);
+    const res = await request(app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${forge({ exp: now - 10, iat: now - 100 })}`);
     expect(res.status).toBe(200);
   });
 
@@ -149,7 +177,9 @@ describe('requireToken', () => {
     app.get('/both', auth.requireToken({ scope: ['orders', 'admin'] }), (_req, res) => {
       res.json({ ok: true });
     });
-    const res = await request(app).get('/both').set('Authorization', `Bearer ${await tokenFor(base, 'orders')}`);
+    const res = await request(app)
+      .get('/both')
+      .set('Authorization', `Bearer ${await tokenFor(base, 'orders')}`);
     expect(res.status).toBe(403);
     expect(res.headers['www-authenticate']).toContain('scope="orders admin"');
   });
@@ -181,16 +211,26 @@ describe('requireToken', () => {
     const old = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const { app: oldServer } = await createServer({ signingKeys: { kid: 'old', alg: 'RS256', key: old } });
     const oldToken = await tokenFor(oldServer);
-    const { app } = await createServer({ signingKeys: [{ kid: 'k1', alg: 'RS256', key: rsaKeyPair().privateKey }, { kid: 'old', alg: 'RS256', key: old }] });
+    const { app } = await createServer({
+      signingKeys: [
+        { kid: 'k1', alg: 'RS256', key: rsaKeyPair().privateKey },
+        { kid: 'old', alg: 'RS256', key: old },
+      ],
+    });
     expect((await request(app).get('/api/me').set('Authorization', `Bearer ${oldToken}`)).status).toBe(200);
     expect(jwt.decode(await tokenFor(app), { complete: true })?.header.kid).toBe('k1');
   });
 
   it('works with ES256 and HS256 keys', async () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    for (const signingKeys of [{ kid: 'e', alg: 'ES256' as const, key: ec }, { kid: 'h', alg: 'HS256' as const, key: 'k'.repeat(48) }]) {
+    for (const signingKeys of [
+      { kid: 'e', alg: 'ES256' as const, key: ec },
+      { kid: 'h', alg: 'HS256' as const, key: 'k'.repeat(48) },
+    ]) {
       const { app } = await createServer({ signingKeys });
-      const res = await request(app).get('/api/me').set('Authorization', `Bearer ${await tokenFor(app)}`);
+      const res = await request(app)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${await tokenFor(app)}`);
       expect(res.status).toBe(200);
     }
   });
@@ -233,7 +273,9 @@ describe('passport strategy oauth2-bearer', () => {
   it('is named oauth2-bearer and authenticates a valid token', async () => {
     const { app, base, auth } = await passportApp();
     expect(auth.strategy().name).toBe('oauth2-bearer');
-    const res = await request(app).get('/api/orders').set('Authorization', `Bearer ${await tokenFor(base)}`);
+    const res = await request(app)
+      .get('/api/orders')
+      .set('Authorization', `Bearer ${await tokenFor(base)}`);
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ sub: 'u-alice', clientId: 'web' });
     expect(res.body.auth.sub).toBe('u-alice');
@@ -251,7 +293,9 @@ describe('passport strategy oauth2-bearer', () => {
 
   it('fails with 403 insufficient_scope', async () => {
     const { app, base } = await passportApp();
-    const res = await request(app).get('/api/orders').set('Authorization', `Bearer ${await tokenFor(base, 'profile')}`);
+    const res = await request(app)
+      .get('/api/orders')
+      .set('Authorization', `Bearer ${await tokenFor(base, 'profile')}`);
     expect(res.status).toBe(403);
     expect(res.headers['www-authenticate']).toContain('scope="orders"');
   });

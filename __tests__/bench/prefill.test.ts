@@ -13,7 +13,12 @@ describe('bench/prefill', () => {
     for (const inFlight of [1, 7]) {
       const store = new MemoryStore();
       const ids: string[] = [];
-      const spy = { saveRefreshToken: async (r: { id: string }) => { ids.push(r.id); await store.saveRefreshToken(r as never); } };
+      const spy = {
+        saveRefreshToken: async (r: { id: string }) => {
+          ids.push(r.id);
+          await store.saveRefreshToken(r as never);
+        },
+      };
       await expect(prefill(spy as never, 1000, { inFlight })).resolves.toBe(1000);
       expect(new Set(ids).size).toBe(1000);
       expect(store.size).toBe(1000);

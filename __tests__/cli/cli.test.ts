@@ -66,7 +66,10 @@ describe('express-password-grant keys', () => {
     [['keys', '--kid', ''], '--kid must not be empty'],
     [['keys', '--kid'], '--kid needs a value'],
     [['keys', '--kid', '--out', 'x.pem'], '--kid needs a value (write --kid=<value> for one starting with "-")'],
-    [['keys', '--size', '4096'], 'argument 1 after keys is refused (not shown, in case it is a secret): it is not an option of keys; it takes --alg, --kid, --out, --help'],
+    [
+      ['keys', '--size', '4096'],
+      'argument 1 after keys is refused (not shown, in case it is a secret): it is not an option of keys; it takes --alg, --kid, --out, --help',
+    ],
     [['keys', 'extra'], 'argument 1 after keys is refused (not shown, in case it is a secret): keys takes no arguments'],
   ])('%j is a usage error: exit 2, usage on stderr, no file written', async (args, message) => {
     const run = await cli(args, dir);
@@ -110,7 +113,7 @@ describe('express-password-grant hash-secret', () => {
   it.each([
     ['an empty stdin', '', 1, 'the secret read from stdin is empty'],
     ['a lone newline', '\n', 1, 'the secret read from stdin is empty'],
-    ['a secret past bcrypt\'s 72 bytes', 'x'.repeat(73), 1, 'longer than 72 bytes'],
+    ["a secret past bcrypt's 72 bytes", 'x'.repeat(73), 1, 'longer than 72 bytes'],
     ['more than 4096 bytes', 'x'.repeat(5000), 1, 'more than 4096 bytes'],
   ])('refuses %s with exit 1', async (_name, input, code, message) => {
     const run = await cli(['hash-secret'], dir, input);
@@ -121,7 +124,10 @@ describe('express-password-grant hash-secret', () => {
 
   it.each([
     [['hash-secret', 'my-secret'], 'argument 1 after hash-secret is refused (not shown, in case it is a secret): hash-secret takes no arguments'],
-    [['hash-secret', '--secret', 'my-secret'], 'argument 1 after hash-secret is refused (not shown, in case it is a secret): it is not an option of hash-secret'],
+    [
+      ['hash-secret', '--secret', 'my-secret'],
+      'argument 1 after hash-secret is refused (not shown, in case it is a secret): it is not an option of hash-secret',
+    ],
     [['hash-secret', '--cost', '3'], '--cost must be an integer from 4 to 15'],
   ])('never takes the secret from argv: %j is a usage error (exit 2)', async (args, message) => {
     const run = await cli(args, dir, 'piped');
@@ -134,7 +140,12 @@ describe('express-password-grant hash-secret', () => {
     const stdin = Object.assign(Readable.from([]), { isTTY: true });
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['hash-secret'], { stdin, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, cwd: dir });
+    const code = await runCli(['hash-secret'], {
+      stdin,
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+      cwd: dir,
+    });
     expect(code).toBe(2);
     expect(out).toEqual([]);
     expect(err.join('')).toContain('hash-secret reads the secret from stdin: pipe it in, or use --generate');

@@ -26,13 +26,19 @@ describe('client authentication', () => {
 
   it('accepts client_secret_post', async () => {
     const { app } = await createServer();
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...grant, client_id: 'web', client_secret: WEB_SECRET }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...grant, client_id: 'web', client_secret: WEB_SECRET }));
     expect(res.status).toBe(200);
   });
 
   it('accepts a public client by client_id alone (auth method none)', async () => {
     const { app } = await createServer();
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...grant, client_id: 'cli' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...grant, client_id: 'cli' }));
     expect(res.status).toBe(200);
   });
 
@@ -49,7 +55,11 @@ describe('client authentication', () => {
 
   it('rejects a body client_id that contradicts the Basic header', async () => {
     const { app } = await createServer({ verifyUser: tripwire });
-    const res = await request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ ...grant, client_id: 'cli' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
+      .send(form({ ...grant, client_id: 'cli' }));
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
   });
@@ -78,7 +88,10 @@ describe('client authentication', () => {
     ['no client at all', {}],
   ])('answers %s with 401 invalid_client and a Basic challenge (RFC 9110 §11.6.1: every 401 has one)', async (_n, creds) => {
     const { app } = await createServer({ verifyUser: tripwire });
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...grant, ...creds }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...grant, ...creds }));
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
     expect(res.headers['www-authenticate']).toBe('Basic realm="https://auth.example.com"');
@@ -87,7 +100,10 @@ describe('client authentication', () => {
   it('does not let one client act as another when findClient ignores its argument', async () => {
     const { fixture } = await createServer();
     const { app } = await createServer({ findClient: () => fixture.clients.get('cli')! });
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...grant, client_id: 'someone-else' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...grant, client_id: 'someone-else' }));
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
   });
@@ -100,7 +116,10 @@ describe('client authentication', () => {
     });
     const viaBasic = await request(strict).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form(grant));
     expect(viaBasic.status).toBe(401);
-    const viaPost = await request(strict).post('/oauth2/token').type('form').send(form({ ...grant, client_id: 'web', client_secret: WEB_SECRET }));
+    const viaPost = await request(strict)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...grant, client_id: 'web', client_secret: WEB_SECRET }));
     expect(viaPost.status).toBe(200);
   });
 
@@ -120,7 +139,10 @@ describe('client authentication', () => {
 
   it('answers a findClient returning garbage with server_error', async () => {
     const { app } = await createServer({ findClient: () => ({ name: 'no id' }) as never });
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...grant, client_id: 'cli' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...grant, client_id: 'cli' }));
     expect(res.status).toBe(500);
     expect(res.body.error).toBe('server_error');
   });
@@ -144,7 +166,9 @@ describe('an unknown client costs what a known one does (RFC 6819 §4.4.3.2)', (
     // Before any client secret was loaded: the library's default cost.
     expect(await costsCompared(unknown)).toEqual([10]);
     // After one (fixture secrets are hashed at cost 4): the dummy follows it, so both answers take one cost-4 compare.
-    expect(await costsCompared(() => request(app).post('/oauth2/token').set('Authorization', basic('web', 'wrong')).type('form').send(form(grant)))).toEqual([COST]);
+    expect(await costsCompared(() => request(app).post('/oauth2/token').set('Authorization', basic('web', 'wrong')).type('form').send(form(grant)))).toEqual([
+      COST,
+    ]);
     expect(await costsCompared(unknown)).toEqual([COST]);
   });
 });

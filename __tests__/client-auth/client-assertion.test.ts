@@ -152,7 +152,9 @@ describe('private_key_jwt', () => {
     const app = express();
     app.use('/auth/v1', auth.router);
     const send = (aud: string) =>
-      request(app).post('/auth/v1/token').type('form')
+      request(app)
+        .post('/auth/v1/token')
+        .type('form')
         .send(form({ ...login, client_assertion_type: JWT_BEARER, client_assertion: rsaAssertion({ aud }) }));
     expect((await send(`${ISSUER}/auth/v1/token`)).status).toBe(200);
     expect((await send(TOKEN_URL)).status).toBe(401);
@@ -160,7 +162,10 @@ describe('private_key_jwt', () => {
 
   it('never takes the token endpoint aud from the Host header', async () => {
     const { app } = await server();
-    const res = await request(app).post('/oauth2/token').set('Host', 'evil.example.com').type('form')
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Host', 'evil.example.com')
+      .type('form')
       .send(form({ ...login, client_assertion_type: JWT_BEARER, client_assertion: rsaAssertion({ aud: 'http://evil.example.com/oauth2/token' }) }));
     expect(res.status).toBe(401);
   });
@@ -189,25 +194,56 @@ describe('private_key_jwt', () => {
     ['jti is missing', () => rsaAssertion({ jti: undefined }), 'assertion has no usable jti'],
     ['iss is another client', () => rsaAssertion({ iss: 'web' }), 'assertion iss is not the client_id'],
     ['sub names an unknown client', () => rsaAssertion({ sub: 'nobody', iss: 'nobody' }), 'unknown client'],
-    ['it is signed by an unregistered key', () => signJwt(assertionClaims('pk-rsa'), otherRsa.privateKey, 'RS256', { kid: 'c1' }), 'assertion signature does not verify'],
-    ['its kid is unknown', () => signJwt(assertionClaims('pk-rsa'), rsa.privateKey, 'RS256', { kid: 'nope' }), 'no registered key matches the assertion kid/alg'],
-    ['its kid names the encryption key', () => signJwt(assertionClaims('pk-rsa'), ec.privateKey, 'ES256', { kid: 'enc' }), 'no registered key matches the assertion kid/alg'],
-    ['its payload was altered after signing', () => {
-      const [h, , s] = rsaAssertion().split('.');
-      return `${h}.${Buffer.from(JSON.stringify(assertionClaims('pk-rsa'))).toString('base64url')}.${s}`;
-    }, 'assertion signature does not verify'],
+    [
+      'it is signed by an unregistered key',
+      () => signJwt(assertionClaims('pk-rsa'), otherRsa.privateKey, 'RS256', { kid: 'c1' }),
+      'assertion signature does not verify',
+    ],
+    [
+      'its kid is unknown',
+      () => signJwt(assertionClaims('pk-rsa'), rsa.privateKey, 'RS256', { kid: 'nope' }),
+      'no registered key matches the assertion kid/alg',
+    ],
+    [
+      'its kid names the encryption key',
+      () => signJwt(assertionClaims('pk-rsa'), ec.privateKey, 'ES256', { kid: 'enc' }),
+      'no registered key matches the assertion kid/alg',
+    ],
+    [
+      'its payload was altered after signing',
+      () => {
+        const [h, , s] = rsaAssertion().split('.');
+        return `${h}.${Buffer.from(JSON.stringify(assertionClaims('pk-rsa'))).toString('base64url')}.${s}`;
+      },
+      'assertion signature does not verify',
+    ],
     ['alg is none', () => unsigned(assertionClaims('pk-rsa')), 'assertion signature does not verify'],
-    ['alg is NONE with a signature', () => `${header({ alg: 'NONE' })}.${rsaAssertion().split('.')[1]}.${rsaAssertion().split('.')[2]}`, 'assertion signature does not verify'],
+    [
+      'alg is NONE with a signature',
+      () => `${header({ alg: 'NONE' })}.${rsaAssertion().split('.')[1]}.${rsaAssertion().split('.')[2]}`,
+      'assertion signature does not verify',
+    ],
     // The classic confusion: HMAC keyed with the client's public key, hoping the server verifies it as a secret.
-    ['it is HS256 keyed with the registered public key', () =>
-      signJwt(assertionClaims('pk-rsa'), Buffer.from(rsa.publicKey.export({ type: 'spki', format: 'pem' })), 'HS256', { kid: 'c1' }), 'client uses private_key_jwt, not client_secret_jwt'],
-    ['it has a crit header', () => signJwt(assertionClaims('pk-rsa'), rsa.privateKey, 'RS256', { kid: 'c1', crit: ['exp'] }), 'assertion crit names an extension this server does not understand'],
+    [
+      'it is HS256 keyed with the registered public key',
+      () => signJwt(assertionClaims('pk-rsa'), Buffer.from(rsa.publicKey.export({ type: 'spki', format: 'pem' })), 'HS256', { kid: 'c1' }),
+      'client uses private_key_jwt, not client_secret_jwt',
+    ],
+    [
+      'it has a crit header',
+      () => signJwt(assertionClaims('pk-rsa'), rsa.privateKey, 'RS256', { kid: 'c1', crit: ['exp'] }),
+      'assertion crit names an extension this server does not understand',
+    ],
     ['it is not a JWT', () => 'not.a.jwt', 'client_assertion is not a JWT'],
     ['it has no sub', () => rsaAssertion({ sub: undefined }), 'client_assertion has no sub'],
   ];
 
   it.each(badAssertions)('answers 401 invalid_client when %s', async (_name, make, detail) => {
-    const { app, events } = await server({ verifyUser: () => { throw new Error('should not be called'); } });
+    const { app, events } = await server({
+      verifyUser: () => {
+        throw new Error('should not be called');
+      },
+    });
     const assertion = make();
     const res = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion });
     expect(res.status).toBe(401);
@@ -269,8 +305,7 @@ describe('private_key_jwt', () => {
 });
 
 describe('client_secret_jwt', () => {
-  const hs = (clientId: string, claims: Record<string, unknown> = {}, secret = SHARED) =>
-    signJwt(assertionClaims(clientId, claims), secret, 'HS256');
+  const hs = (clientId: string, claims: Record<string, unknown> = {}, secret = SHARED) => signJwt(assertionClaims(clientId, claims), secret, 'HS256');
 
   it('accepts HS256 signed with the client jwtSecret', async () => {
     const { app } = await server();
@@ -307,11 +342,18 @@ describe('client_secret_jwt', () => {
 
   it('answers 500 server_error when the registered jwtSecret is shorter than 32 bytes: a misconfigured record', async () => {
     const { app, events } = await server();
-    const res = await tokenRequest(app, { ...login, client_assertion_type: JWT_BEARER, client_assertion: signJwt(assertionClaims('s-jwt-short'), 'too short', 'HS256') });
+    const res = await tokenRequest(app, {
+      ...login,
+      client_assertion_type: JWT_BEARER,
+      client_assertion: signJwt(assertionClaims('s-jwt-short'), 'too short', 'HS256'),
+    });
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: 'server_error', error_description: 'The server encountered an unexpected condition' });
     expect(events).toEqual([
-      { name: 'error', payload: expect.objectContaining({ detail: "findClient('s-jwt-short') returned a client whose jwtSecret is not a string of at least 32 bytes" }) },
+      {
+        name: 'error',
+        payload: expect.objectContaining({ detail: "findClient('s-jwt-short') returned a client whose jwtSecret is not a string of at least 32 bytes" }),
+      },
     ]);
   });
 });
@@ -319,12 +361,24 @@ describe('client_secret_jwt', () => {
 describe('mixing and malformed assertion parameters', () => {
   it.each([
     ['an assertion plus a Basic header', { client_assertion_type: JWT_BEARER, client_assertion: 'x.y.z' }, basic('web', WEB_SECRET)],
-    ['an assertion plus client_secret', { client_assertion_type: JWT_BEARER, client_assertion: 'x.y.z', client_id: 'web', client_secret: WEB_SECRET }, undefined],
+    [
+      'an assertion plus client_secret',
+      { client_assertion_type: JWT_BEARER, client_assertion: 'x.y.z', client_id: 'web', client_secret: WEB_SECRET },
+      undefined,
+    ],
     ['client_assertion without its type', { client_assertion: 'x.y.z', client_id: 'pk-rsa' }, undefined],
     ['client_assertion_type without an assertion', { client_assertion_type: JWT_BEARER, client_id: 'pk-rsa' }, undefined],
-    ['an unknown client_assertion_type', { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: 'x.y.z' }, undefined],
+    [
+      'an unknown client_assertion_type',
+      { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: 'x.y.z' },
+      undefined,
+    ],
   ])('answers 400 invalid_request for %s', async (_name, params, authorization) => {
-    const { app } = await server({ verifyUser: () => { throw new Error('should not be called'); } });
+    const { app } = await server({
+      verifyUser: () => {
+        throw new Error('should not be called');
+      },
+    });
     let req = request(app).post('/oauth2/token').type('form');
     if (authorization !== undefined) req = req.set('Authorization', authorization);
     const res = await req.send(form({ ...login, ...params }));

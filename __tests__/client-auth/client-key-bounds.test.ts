@@ -34,7 +34,13 @@ function signEs256Raw(payload: Record<string, unknown>, key: KeyObject, header: 
   return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
 
-const pk = (id: string, keys: Array<{ kty: string }>): Client => ({ id, grants: ['password'], scopes: ['orders'], tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys } });
+const pk = (id: string, keys: Array<{ kty: string }>): Client => ({
+  id,
+  grants: ['password'],
+  scopes: ['orders'],
+  tokenEndpointAuthMethod: 'private_key_jwt',
+  jwks: { keys },
+});
 const CLIENTS: Client[] = [
   pk('pk-e3', [jwk(rsaE3.publicKey, 'e3')]),
   pk('pk-huge', [hugeRsaJwk('huge')]),
@@ -53,20 +59,34 @@ async function server(): Promise<TestServer> {
 
 const login = { grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'orders' };
 const tokenRequest = (s: TestServer, assertion: string) =>
-  request(s.app).post('/oauth2/token').type('form').send(form({ ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion }));
+  request(s.app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ ...login, client_assertion_type: JWT_BEARER, client_assertion: assertion }));
 
-const garbage = (clientId: string, kid: string) =>
-  `${b64({ alg: 'RS256', kid })}.${b64(assertionClaims(clientId))}.${randomBytes(256).toString('base64url')}`;
+const garbage = (clientId: string, kid: string) => `${b64({ alg: 'RS256', kid })}.${b64(assertionClaims(clientId))}.${randomBytes(256).toString('base64url')}`;
 
 const failedWith = (detail: string) => [{ name: 'client.failed', payload: expect.objectContaining({ error: 'invalid_client', detail }) }];
 
 describe('bounds on registered client keys', () => {
   it.each([
-    ['an RSA key with e = 3 (valid signature)', () => signRs256Raw(assertionClaims('pk-e3'), rsaE3.privateKey, { kid: 'e3' }), 'RSA public exponent is not 65537'],
+    [
+      'an RSA key with e = 3 (valid signature)',
+      () => signRs256Raw(assertionClaims('pk-e3'), rsaE3.privateKey, { kid: 'e3' }),
+      'RSA public exponent is not 65537',
+    ],
     ['a PEM publicKey with e = 3 (valid signature)', () => signRs256Raw(assertionClaims('pk-pem-e3'), rsaE3.privateKey), 'RSA public exponent is not 65537'],
     ['a 16,384-bit RSA key (garbage signature)', () => garbage('pk-huge', 'huge'), 'RSA modulus of 16384 bits is outside 2048..8192'],
-    ['a 1024-bit RSA key (valid signature)', () => signRs256Raw(assertionClaims('pk-1024'), rsa1024.privateKey, { kid: 'small' }), 'RSA modulus of 1024 bits is outside 2048..8192'],
-    ['a secp256k1 key under ES256 (valid signature)', () => signEs256Raw(assertionClaims('pk-k256'), k256.privateKey, { kid: 'k256' }), 'EC curve is not P-256, P-384 or P-521'],
+    [
+      'a 1024-bit RSA key (valid signature)',
+      () => signRs256Raw(assertionClaims('pk-1024'), rsa1024.privateKey, { kid: 'small' }),
+      'RSA modulus of 1024 bits is outside 2048..8192',
+    ],
+    [
+      'a secp256k1 key under ES256 (valid signature)',
+      () => signEs256Raw(assertionClaims('pk-k256'), k256.privateKey, { kid: 'k256' }),
+      'EC curve is not P-256, P-384 or P-521',
+    ],
     ['the 16,384-bit key of a mixed set, named by kid', () => garbage('pk-mixed', 'huge'), 'RSA modulus of 16384 bits is outside 2048..8192'],
   ])('refuses %s with 401 invalid_client and says why', async (_name, make, reason) => {
     const s = await server();

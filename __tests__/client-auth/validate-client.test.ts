@@ -46,7 +46,9 @@ describe("a row with the app's own columns", () => {
   });
 
   it('authenticates a confidential row by its secretHash', async () => {
-    const s = await serverWith({ x: { id: 'x', secretHash: await secretHash, grants: ['password'], scopes: ['orders'], client_name: 'Backend', created_at: 1 } });
+    const s = await serverWith({
+      x: { id: 'x', secretHash: await secretHash, grants: ['password'], scopes: ['orders'], client_name: 'Backend', created_at: 1 },
+    });
     expect((await token(s, { ...login, client_id: 'x', client_secret: SECRET })).status).toBe(200);
     expect((await token(s, { ...login, client_id: 'x', client_secret: 'wrong' })).status).toBe(401);
     expect((await token(s, { ...login, client_id: 'x' })).status).toBe(401);
@@ -74,14 +76,23 @@ describe('a record object changed in place after it was checked (Map-backed find
   it.each<[string, Change, string]>([
     ['secretHash replaced by the plain secret', (r) => (r.secretHash = SECRET), 'whose secretHash is not a bcrypt hash (store what hashSecret() returns)'],
     ['a number pushed into grants', (r) => r.grants?.push(7), 'whose grants[2] is not a grant type (a non-empty string)'],
-    ['a scope with a space pushed into scopes', (r) => r.scopes?.push('orders admin'), 'whose scopes[1] is not a scope token (RFC 6749 §3.3: no spaces, quotes or backslashes)'],
+    [
+      'a scope with a space pushed into scopes',
+      (r) => r.scopes?.push('orders admin'),
+      'whose scopes[1] is not a scope token (RFC 6749 §3.3: no spaces, quotes or backslashes)',
+    ],
     ['grants deleted', (r) => delete r.grants, 'without grants (or grant_types)'],
     ['grant_types added, other than grants', (r) => (r.grant_types = ['password']), 'whose grants and grant_types differ: keep one'],
     ['accessTokenTTL set to a string', (r) => (r.accessTokenTTL = '600'), 'whose accessTokenTTL is not a positive integer (seconds)'],
   ])('%s: the next request is a 500 naming the field, never served with it', async (_name, change, problem) => {
     const record: Row = { id: 'x', secretHash: await secretHash, grants: ['password', 'refresh_token'], scopes: ['orders'] };
     const s = await createServer({ findClient: (id) => (id === 'x' ? (record as unknown as Client) : null) });
-    const viaBasic = () => request(s.app).post('/oauth2/token').set('Authorization', basic('x', SECRET)).type('form').send(form({ ...login, scope: 'orders' }));
+    const viaBasic = () =>
+      request(s.app)
+        .post('/oauth2/token')
+        .set('Authorization', basic('x', SECRET))
+        .type('form')
+        .send(form({ ...login, scope: 'orders' }));
     expect((await viaBasic()).status).toBe(200);
     change(record);
     for (let i = 0; i < 2; i += 1) {
@@ -192,16 +203,40 @@ describe('a record the library cannot read as meant', () => {
     ['grant_types as a string', { grants: undefined, grant_types: 'password refresh_token' }, 'whose grant_types is not an array'],
     ['neither grants nor grant_types', { grants: undefined }, 'without grants (or grant_types)'],
     ['grant_type for grant_types', { grants: undefined, grant_type: ['password'] }, 'with the field grant_type: the library reads grants (rename it)'],
-    ['an unknown token_endpoint_auth_method', { token_endpoint_auth_method: 'tls_client_auth' }, 'whose token_endpoint_auth_method is not a known client authentication method'],
-    ['token_endpoint_auth_method and the field differ', { tokenEndpointAuthMethod: 'none', token_endpoint_auth_method: 'client_secret_post' }, 'whose tokenEndpointAuthMethod and token_endpoint_auth_method differ'],
+    [
+      'an unknown token_endpoint_auth_method',
+      { token_endpoint_auth_method: 'tls_client_auth' },
+      'whose token_endpoint_auth_method is not a known client authentication method',
+    ],
+    [
+      'token_endpoint_auth_method and the field differ',
+      { tokenEndpointAuthMethod: 'none', token_endpoint_auth_method: 'client_secret_post' },
+      'whose tokenEndpointAuthMethod and token_endpoint_auth_method differ',
+    ],
     ['a null RFC 7591 field', { token_endpoint_auth_signing_alg: null }, 'whose token_endpoint_auth_signing_alg is null (leave the field out instead)'],
-    ['jwks_uri without jwks', { jwks_uri: 'https://client.example/jwks' }, 'with jwks_uri and no jwks: this server does not fetch keys; copy the JWK Set into jwks'],
-    ['certificate-bound tokens', { tls_client_certificate_bound_access_tokens: true }, 'with tls_client_certificate_bound_access_tokens: certificate-bound tokens (RFC 8705) are not issued here'],
+    [
+      'jwks_uri without jwks',
+      { jwks_uri: 'https://client.example/jwks' },
+      'with jwks_uri and no jwks: this server does not fetch keys; copy the JWK Set into jwks',
+    ],
+    [
+      'certificate-bound tokens',
+      { tls_client_certificate_bound_access_tokens: true },
+      'with tls_client_certificate_bound_access_tokens: certificate-bound tokens (RFC 8705) are not issued here',
+    ],
     ['public_key for publicKey', { public_key: ecPublic }, 'with the field public_key: the library reads publicKey (rename it)'],
     ['default_scopes for defaultScopes', { default_scopes: ['orders'] }, 'with the field default_scopes: the library reads defaultScopes (rename it)'],
-    ['DpopBoundAccessTokens for dpopBoundAccessTokens', { DpopBoundAccessTokens: true }, 'with the field DpopBoundAccessTokens: the library reads dpopBoundAccessTokens'],
+    [
+      'DpopBoundAccessTokens for dpopBoundAccessTokens',
+      { DpopBoundAccessTokens: true },
+      'with the field DpopBoundAccessTokens: the library reads dpopBoundAccessTokens',
+    ],
     ['access_token_ttl for accessTokenTTL', { access_token_ttl: 60 }, 'with the field access_token_ttl: the library reads accessTokenTTL'],
-    ['client_secret_expires_at in a string', { client_secret_expires_at: '0' }, 'whose client_secret_expires_at is not a time in seconds since the epoch (0 for never)'],
+    [
+      'client_secret_expires_at in a string',
+      { client_secret_expires_at: '0' },
+      'whose client_secret_expires_at is not a time in seconds since the epoch (0 for never)',
+    ],
   ])('is a 500 naming the field when it has %s', async (_name, change, problem) => {
     const s = await serverWith({ x: { id: 'x', grants: ['password'], scopes: ['orders'], ...change } });
     const res = await token(s, { ...login, client_id: 'x' });
@@ -266,7 +301,10 @@ describe('client_secret_expires_at (RFC 7591 §3.2.1)', () => {
       // A wrong secret still says only that: the expiry is news for the holder of the secret alone.
       const wrong = await token(s, { ...login, client_id: 'x', client_secret: 'wrong' });
       expect(wrong.status).toBe(401);
-      expect(s.events.filter((e) => e.name === 'client.failed').map((e) => (e.payload as { detail: string }).detail)).toEqual(['client secret expired', 'wrong client secret']);
+      expect(s.events.filter((e) => e.name === 'client.failed').map((e) => (e.payload as { detail: string }).detail)).toEqual([
+        'client secret expired',
+        'wrong client secret',
+      ]);
     }
   });
 
@@ -320,7 +358,14 @@ describe('grant types of a registry shared with another authorization server', (
     ['refresh_token', ['password', 'client_credentials']],
     [MFA_GRANT_TYPE, ['password', 'urn:ietf:params:oauth:grant-type:device_code']],
   ])('a request for %s, which this server serves and the client lacks, is 400 unauthorized_client', async (grantType, grants) => {
-    const s = await serverWith({ x: { id: 'x', grant_types: grants } }, { verifyUser: () => { throw new Error('verifyUser must not be called'); } });
+    const s = await serverWith(
+      { x: { id: 'x', grant_types: grants } },
+      {
+        verifyUser: () => {
+          throw new Error('verifyUser must not be called');
+        },
+      },
+    );
     const res = await token(s, { ...login, grant_type: grantType, client_id: 'x', refresh_token: 'r', mfa_token: 'm' });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('unauthorized_client');
@@ -331,7 +376,10 @@ describe('a bare word among the grants that no server serves (a typo)', () => {
   const typo = "findClient('x') returned a client whose grants[1] 'pasword' is neither a grant type of RFC 6749 nor an absolute URI: a typo? It is ignored";
 
   it('serves the grants the client has, and says so once in an error event, not per request', async () => {
-    const s = await serverWith({ x: { id: 'x', grants: ['refresh_token', 'pasword', 'password'], scopes: ['orders'] }, y: { id: 'y', grants: ['password', 'pasword'] } });
+    const s = await serverWith({
+      x: { id: 'x', grants: ['refresh_token', 'pasword', 'password'], scopes: ['orders'] },
+      y: { id: 'y', grants: ['password', 'pasword'] },
+    });
     for (let i = 0; i < 3; i += 1) expect((await token(s, { ...login, client_id: 'x' })).status).toBe(200);
     expect((await token(s, { ...login, client_id: 'y' })).status).toBe(200);
     expect(errorDetails(s)).toEqual([typo]);

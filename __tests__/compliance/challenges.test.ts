@@ -29,32 +29,60 @@ const cases: Case[] = [
   ['/token, no client authentication at all', ({ app }) => post(app, '/token', login), BASIC],
   ['/token, a confidential client without its secret', ({ app }) => post(app, '/token', { ...login, client_id: 'web' }), BASIC],
   ['/token, a public client sending a secret', ({ app }) => post(app, '/token', { ...login, client_id: 'cli', client_secret: 'x' }), BASIC],
-  ['/token, a client_assertion that is not a JWT', ({ app }) => post(app, '/token', { ...login, client_assertion_type: JWT_BEARER, client_assertion: 'not.a.jwt' }), BASIC],
-  ['/token, a client_assertion for a secret-based client', ({ app }) =>
-    post(app, '/token', { ...login, client_assertion_type: JWT_BEARER, client_assertion: `${b64({ alg: 'HS256' })}.${b64({ sub: 'web', iss: 'web' })}.c2ln` }), BASIC],
+  [
+    '/token, a client_assertion that is not a JWT',
+    ({ app }) => post(app, '/token', { ...login, client_assertion_type: JWT_BEARER, client_assertion: 'not.a.jwt' }),
+    BASIC,
+  ],
+  [
+    '/token, a client_assertion for a secret-based client',
+    ({ app }) =>
+      post(app, '/token', {
+        ...login,
+        client_assertion_type: JWT_BEARER,
+        client_assertion: `${b64({ alg: 'HS256' })}.${b64({ sub: 'web', iss: 'web' })}.c2ln`,
+      }),
+    BASIC,
+  ],
   ['/revoke, no client authentication', ({ app }) => post(app, '/revoke', { token: 'x' }), BASIC],
   ['/revoke, a wrong client_secret_post', ({ app }) => post(app, '/revoke', { token: 'x', client_id: 'web', client_secret: 'wrong' }), BASIC],
   ['/introspect, no client authentication', ({ app }) => post(app, '/introspect', { token: 'x' }), BASIC],
   ['/introspect, a public client', ({ app }) => post(app, '/introspect', { token: 'x', client_id: 'cli' }), BASIC],
   ['/introspect, a wrong secret over Basic', ({ app }) => post(app, '/introspect', { token: 'x' }, basic('web', 'nope')), BASIC],
   ['a protected route without a token', ({ app }) => request(app).get('/api/orders'), /^Bearer realm="https:\/\/auth\.example\.com"$/],
-  ['a protected route with a bad token', ({ app }) => request(app).get('/api/orders').set('Authorization', 'Bearer a.b.c'), /^Bearer realm=.*error="invalid_token"/],
+  [
+    'a protected route with a bad token',
+    ({ app }) => request(app).get('/api/orders').set('Authorization', 'Bearer a.b.c'),
+    /^Bearer realm=.*error="invalid_token"/,
+  ],
   ['a protected route with a bad DPoP token', ({ app }) => request(app).get('/api/orders').set('Authorization', 'DPoP a.b.c'), /^DPoP realm=.*error=/],
   ['/userinfo without a token', ({ app }) => request(app).get('/oauth2/userinfo'), /^Bearer realm=/],
-  ['/userinfo with a bad token', ({ app }) => request(app).get('/oauth2/userinfo').set('Authorization', 'Bearer a.b.c'), /^Bearer realm=.*error="invalid_token"/],
-  ['/userinfo for a user that is gone', async ({ app }) => {
-    const { body } = await post(app, '/token', { ...login, scope: 'openid' }, basic('web', WEB_SECRET));
-    return request(app).get('/oauth2/userinfo').set('Authorization', `Bearer ${body.access_token}`);
-  }, /^Bearer realm=.*error="invalid_token"/],
-  ['the passport strategy with a bad token', ({ auth }) => {
-    const app = express();
-    const pp = new passport.Passport();
-    pp.use(auth.strategy());
-    app.get('/p', pp.authenticate('oauth2-bearer', { session: false }), (_req, res) => {
-      res.end();
-    });
-    return request(app).get('/p').set('Authorization', 'Bearer a.b.c');
-  }, /^Bearer realm=.*error="invalid_token"/],
+  [
+    '/userinfo with a bad token',
+    ({ app }) => request(app).get('/oauth2/userinfo').set('Authorization', 'Bearer a.b.c'),
+    /^Bearer realm=.*error="invalid_token"/,
+  ],
+  [
+    '/userinfo for a user that is gone',
+    async ({ app }) => {
+      const { body } = await post(app, '/token', { ...login, scope: 'openid' }, basic('web', WEB_SECRET));
+      return request(app).get('/oauth2/userinfo').set('Authorization', `Bearer ${body.access_token}`);
+    },
+    /^Bearer realm=.*error="invalid_token"/,
+  ],
+  [
+    'the passport strategy with a bad token',
+    ({ auth }) => {
+      const app = express();
+      const pp = new passport.Passport();
+      pp.use(auth.strategy());
+      app.get('/p', pp.authenticate('oauth2-bearer', { session: false }), (_req, res) => {
+        res.end();
+      });
+      return request(app).get('/p').set('Authorization', 'Bearer a.b.c');
+    },
+    /^Bearer realm=.*error="invalid_token"/,
+  ],
   ["an app's own 401 OAuthError thrown from verifyUser", ({ app }) => post(app, '/token', login, basic('web', WEB_SECRET)), BASIC],
 ];
 

@@ -76,7 +76,11 @@ describe.each([
     ['/revoke', 'token=', 'Missing required parameter: token'],
     ['/introspect', 'token=&token_type_hint=', 'Missing required parameter: token'],
   ])('a required parameter sent empty at %s (%s) is reported missing', async (path, body, description) => {
-    const res = await request(await makeApp()).post(`/oauth2${path}`).set('Authorization', webAuth).type('form').send(body);
+    const res = await request(await makeApp())
+      .post(`/oauth2${path}`)
+      .set('Authorization', webAuth)
+      .type('form')
+      .send(body);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
   });

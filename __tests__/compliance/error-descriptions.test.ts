@@ -93,11 +93,27 @@ describe('error_description charset (RFC 6749 §5.2)', () => {
 
   const cases: Array<[string, (s: Awaited<ReturnType<typeof createServer>>) => request.Test]> = [
     ['a repeated parameter', ({ app }) => request(app).post('/oauth2/token').type('form').send('grant_type=password&username=a&username=b')],
-    ['a repeated parameter whose name has quotes, a backslash and non-ASCII', ({ app }) =>
-      request(app).post('/oauth2/token').type('form').send(`${encodeURIComponent('a"b\\c✓')}=1&${encodeURIComponent('a"b\\c✓')}=2`)],
-    ['a missing parameter', ({ app }) => request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send('grant_type=password')],
-    ['an app description with quotes and non-ASCII', ({ app }) =>
-      request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }))],
+    [
+      'a repeated parameter whose name has quotes, a backslash and non-ASCII',
+      ({ app }) =>
+        request(app)
+          .post('/oauth2/token')
+          .type('form')
+          .send(`${encodeURIComponent('a"b\\c✓')}=1&${encodeURIComponent('a"b\\c✓')}=2`),
+    ],
+    [
+      'a missing parameter',
+      ({ app }) => request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send('grant_type=password'),
+    ],
+    [
+      'an app description with quotes and non-ASCII',
+      ({ app }) =>
+        request(app)
+          .post('/oauth2/token')
+          .set('Authorization', basic('web', WEB_SECRET))
+          .type('form')
+          .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' })),
+    ],
     ['a bad token at a protected route', ({ app }) => request(app).get('/api/orders').set('Authorization', 'Bearer a.b.c')],
     ['an unknown bearer token', ({ app }) => request(app).get('/api/orders').set('Authorization', 'Bearer x')],
   ];
@@ -128,7 +144,11 @@ describe('error_description charset (RFC 6749 §5.2)', () => {
         throw loginError('account_disabled', { description: 'Konto "gesperrt" – Support \\ anrufen' });
       },
     });
-    const res = await request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'password', username: 'alice', password: 'x' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
+      .send(form({ grant_type: 'password', username: 'alice', password: 'x' }));
     expect(res.body).toEqual({ error: 'invalid_grant', error_description: "Konto 'gesperrt' ? Support / anrufen", reason: 'account_disabled' });
   });
 });

@@ -15,7 +15,10 @@ async function fullApp(issuer: string, routerPath: string, overrides: Partial<Pa
   const f = await loadFixture();
   const auth = passwordGrant({
     issuer,
-    signingKeys: [{ kid: 'rsa', alg: 'RS256', key: rsaPem() }, { kid: 'ec', alg: 'ES256', key: ecPem() }],
+    signingKeys: [
+      { kid: 'rsa', alg: 'RS256', key: rsaPem() },
+      { kid: 'ec', alg: 'ES256', key: ecPem() },
+    ],
     findClient: (id) => f.clients.get(id) ?? null,
     verifyUser: verifyUserFrom(f),
     findUser: (sub) => ({ id: sub, claims: { name: 'N' } }),
@@ -74,7 +77,11 @@ describe('every JWT carries kid, and iss equal to the metadata issuer', () => {
 
     const login = (await passwordLogin(app, routerPath, 'openid profile orders')).body;
     const refreshed = (
-      await request(app).post(`${routerPath}/token`).set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'refresh_token', refresh_token: login.refresh_token }))
+      await request(app)
+        .post(`${routerPath}/token`)
+        .set('Authorization', basic('web', WEB_SECRET))
+        .type('form')
+        .send(form({ grant_type: 'refresh_token', refresh_token: login.refresh_token }))
     ).body;
     for (const token of [login.access_token, login.id_token, refreshed.access_token]) {
       const { header, payload } = decodeJwt(token);
@@ -82,7 +89,13 @@ describe('every JWT carries kid, and iss equal to the metadata issuer', () => {
       expect(jwks).toContain(header.kid);
       expect(payload.iss).toBe(metadata.issuer);
     }
-    const introspection = (await request(app).post(`${routerPath}/introspect`).set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ token: login.access_token }))).body;
+    const introspection = (
+      await request(app)
+        .post(`${routerPath}/introspect`)
+        .set('Authorization', basic('web', WEB_SECRET))
+        .type('form')
+        .send(form({ token: login.access_token }))
+    ).body;
     expect(introspection.iss).toBe(metadata.issuer);
   });
 });
@@ -97,7 +110,11 @@ describe('scope is a space-separated string, expires_in a JSON number', () => {
       .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'openid orders profile' }));
     expect(login.text).toMatch(/"expires_in":3600[,}]/);
     expect(login.body.scope).toBe('openid orders profile');
-    const refreshed = await request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token }));
+    const refreshed = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token }));
     expect(refreshed.text).toMatch(/"expires_in":3600[,}]/);
     expect(refreshed.body.scope).toBe('openid orders profile');
     expect(decodeJwt(login.body.access_token).payload.scope).toBe('openid orders profile');
@@ -127,9 +144,21 @@ describe('error responses from every endpoint are application/json', () => {
   const bearer = (t: string) => `Bearer ${t}`;
   const cases: Array<[string, number, Send]> = [
     ['/token without grant_type', 400, (app) => request(app).post('/oauth2/token').type('form').send('')],
-    ['/token with a bad client secret', 401, (app) => request(app).post('/oauth2/token').set('Authorization', basic('web', 'x')).type('form').send('grant_type=password&username=a&password=b')],
+    [
+      '/token with a bad client secret',
+      401,
+      (app) => request(app).post('/oauth2/token').set('Authorization', basic('web', 'x')).type('form').send('grant_type=password&username=a&password=b'),
+    ],
     ['/token with GET', 405, (app) => request(app).get('/oauth2/token')],
-    ['/token with an oversized body', 413, (app) => request(app).post('/oauth2/token').type('form').send('a=' + 'x'.repeat(20_000))],
+    [
+      '/token with an oversized body',
+      413,
+      (app) =>
+        request(app)
+          .post('/oauth2/token')
+          .type('form')
+          .send('a=' + 'x'.repeat(20_000)),
+    ],
     ['/revoke without client', 401, (app) => request(app).post('/oauth2/revoke').type('form').send('token=x')],
     ['/revoke without token', 400, (app) => postAsWeb(app, '/revoke', { token_type_hint: 'pct' })],
     ['/revoke with GET', 405, (app) => request(app).get('/oauth2/revoke')],

@@ -92,8 +92,13 @@ describe('under pm2 cluster mode (its environment: pm_id, exec_mode=cluster_mode
     for (const name of PM2) delete process.env[name];
     Object.assign(process.env, env);
     const heard: Warning[] = [];
-    passwordGrant({ issuer: 'https://auth.example.com', signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: () => null, verifyUser: () => null, store })
-      .on('warning', (w) => heard.push(w));
+    passwordGrant({
+      issuer: 'https://auth.example.com',
+      signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
+      findClient: () => null,
+      verifyUser: () => null,
+      store,
+    }).on('warning', (w) => heard.push(w));
     await new Promise((resolve) => setImmediate(resolve));
     return heard;
   }
@@ -110,7 +115,9 @@ describe('under pm2 cluster mode (its environment: pm_id, exec_mode=cluster_mode
     expect(await warningsWith({})).toEqual([]);
     const database = tempDatabase('cluster');
     try {
-      expect(await warningsWith({ pm_id: '2', exec_mode: 'cluster_mode', instances: '4' }, new SqliteStore({ database: database.db, sweepIntervalMs: 0 }))).toEqual([]);
+      expect(
+        await warningsWith({ pm_id: '2', exec_mode: 'cluster_mode', instances: '4' }, new SqliteStore({ database: database.db, sweepIntervalMs: 0 })),
+      ).toEqual([]);
     } finally {
       database.remove();
     }

@@ -30,8 +30,7 @@ async function unheardApp(overrides: Partial<PasswordGrantOptions> = {}) {
   return { app, auth };
 }
 
-const fail = (app: express.Express) =>
-  request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form(login));
+const fail = (app: express.Express) => request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form(login));
 
 let lines: string[];
 let spy: jest.SpyInstance;
@@ -121,7 +120,10 @@ it('writes nothing when the app listens for `error`: the listener gets the error
 
 it('writes a misconfigured client record as a line naming the field, without its secret', async () => {
   const { app } = await unheardApp({ findClient: (id) => (id === 'plain' ? ({ id: 'plain', secret: 'plain-secret', grants: ['password'] } as never) : null) });
-  const res = await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'plain' }));
+  const res = await request(app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ ...login, client_id: 'plain' }));
   expect(res.status).toBe(500);
   // The sentence once: not again as the message of the TypeError that carries it (with a frame inside this library).
   expect(lines).toEqual([
@@ -132,11 +134,16 @@ it('writes a misconfigured client record as a line naming the field, without its
   expect(lines.join('\n')).not.toContain('plain-secret');
 });
 
-it('hands an `error` listener the misconfigured record\'s sentence once: as its detail, with no cause repeating it', async () => {
-  const { app, auth } = await unheardApp({ findClient: (id) => (id === 'plain' ? ({ id: 'plain', secret: 'plain-secret', grants: ['password'] } as never) : null) });
+it("hands an `error` listener the misconfigured record's sentence once: as its detail, with no cause repeating it", async () => {
+  const { app, auth } = await unheardApp({
+    findClient: (id) => (id === 'plain' ? ({ id: 'plain', secret: 'plain-secret', grants: ['password'] } as never) : null),
+  });
   const heard: Array<Error & { detail?: string }> = [];
   auth.on('error', (err) => heard.push(err));
-  await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'plain' }));
+  await request(app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ ...login, client_id: 'plain' }));
   expect(heard).toHaveLength(1);
   expect(heard[0].detail).toMatch(/^findClient\('plain'\) returned a client with a secret in secret /);
   expect(heard[0].cause).toBeUndefined();
@@ -160,7 +167,12 @@ it('keeps its lines for internal errors: requireTLS refusals a stranger can send
       expect((await request(app).post('/oauth2/token').set('X-Forwarded-Proto', 'https').type('form').send(form(login))).status).toBe(400);
     }
     app.set('trust proxy', 'loopback');
-    const res = await request(app).post('/oauth2/token').set('X-Forwarded-Proto', 'https').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form(login));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
+      .send(form(login));
     expect(res.status).toBe(500);
     expect(lines).toEqual([expect.stringContaining('verifyUser failed; caused by Error: db down')]);
   } finally {

@@ -153,7 +153,11 @@ describe('a cached token still meets every check of the route', () => {
     }
     expect(store.reads).toBe(1);
     // A header that merely contains the cached token is not that token.
-    for (const [header, status] of [[`Bearer ${token}x`, 401], [`Bearer x${token}`, 401], [`Bearer ${token},${token}`, 400]] as const) {
+    for (const [header, status] of [
+      [`Bearer ${token}x`, 401],
+      [`Bearer x${token}`, 401],
+      [`Bearer ${token},${token}`, 400],
+    ] as const) {
       expect((await request(server.app).get('/api/me').set('Authorization', header)).status).toBe(status);
     }
   });
@@ -163,7 +167,11 @@ describe('a cached token still meets every check of the route', () => {
     const server = await createServer({ store });
     const pp = new passport.Passport();
     pp.use(server.auth.strategy());
-    server.app.get('/api/p/:scope', (req, res, next) => pp.authenticate('oauth2-bearer', { session: false, scope: req.params.scope } as passport.AuthenticateOptions)(req, res, next), (req, res) => res.json({ sub: req.auth?.sub }));
+    server.app.get(
+      '/api/p/:scope',
+      (req, res, next) => pp.authenticate('oauth2-bearer', { session: false, scope: req.params.scope } as passport.AuthenticateOptions)(req, res, next),
+      (req, res) => res.json({ sub: req.auth?.sub }),
+    );
     const token = await login(server);
     const call = (scope: string) => request(server.app).get(`/api/p/${scope}`).set('Authorization', `Bearer ${token}`);
     expect((await call('orders')).body).toEqual({ sub: 'u-alice' });
@@ -241,7 +249,19 @@ describe('size bound', () => {
 
   it('never holds more than its maximum', () => {
     const cache = new VerifiedTokenCache(50, new MemoryStore());
-    const entry = (i: number): VerifiedToken => ({ token: `token-${i}`, claims: {}, sub: 'u', clientId: 'c', aud: 'a', jkt: undefined, scope: [], jti: `j${i}`, sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() });
+    const entry = (i: number): VerifiedToken => ({
+      token: `token-${i}`,
+      claims: {},
+      sub: 'u',
+      clientId: 'c',
+      aud: 'a',
+      jkt: undefined,
+      scope: [],
+      jti: `j${i}`,
+      sid: 's',
+      expiresAtMs: Date.now() + 60_000,
+      checkedAtMs: Date.now(),
+    });
     for (let i = 0; i < 500; i += 1) {
       cache.set(entry(i), cache.epoch);
       expect(cache.size).toBeLessThanOrEqual(50);
@@ -254,7 +274,22 @@ describe('size bound', () => {
     const cache = new VerifiedTokenCache(10, new MemoryStore());
     const tail = 'T'.repeat(43);
     const verified = `header.payload-one.${tail}`;
-    cache.set({ token: verified, claims: {}, sub: 'u', clientId: 'c', aud: 'a', jkt: undefined, scope: [], jti: 'j', sid: 's', expiresAtMs: Date.now() + 60_000, checkedAtMs: Date.now() }, cache.epoch);
+    cache.set(
+      {
+        token: verified,
+        claims: {},
+        sub: 'u',
+        clientId: 'c',
+        aud: 'a',
+        jkt: undefined,
+        scope: [],
+        jti: 'j',
+        sid: 's',
+        expiresAtMs: Date.now() + 60_000,
+        checkedAtMs: Date.now(),
+      },
+      cache.epoch,
+    );
     expect(cache.get(`header.payload-two.${tail}`, Date.now())).toBeUndefined();
     expect(cache.get(`${verified}`, Date.now())?.token).toBe(verified);
   });

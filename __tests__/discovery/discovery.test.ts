@@ -116,7 +116,14 @@ describe('auth.discovery with an origin issuer and the router at /oauth2', () =>
   it('lists scopesSupported when given, and every signing algorithm of the keyring', async () => {
     const ec = (await import('../helpers/keys')).ecPem();
     const { app } = await appFor(
-      { ...options, scopesSupported: ['openid', 'orders', 'orders'], signingKeys: [{ kid: 'e', alg: 'ES256', key: ec }, { kid: 'r', alg: 'RS256', key: rsaPem() }] },
+      {
+        ...options,
+        scopesSupported: ['openid', 'orders', 'orders'],
+        signingKeys: [
+          { kid: 'e', alg: 'ES256', key: ec },
+          { kid: 'r', alg: 'RS256', key: rsaPem() },
+        ],
+      },
       '/oauth2',
     );
     const { body } = await request(app).get('/.well-known/openid-configuration');
@@ -127,7 +134,11 @@ describe('auth.discovery with an origin issuer and the router at /oauth2', () =>
   it('never takes a URL from the request: a forged Host or X-Forwarded-Host changes nothing', async () => {
     const { app } = await appFor(options, '/oauth2');
     const plain = await request(app).get('/.well-known/openid-configuration');
-    const forged = await request(app).get('/.well-known/openid-configuration').set('Host', 'evil.example').set('X-Forwarded-Host', 'evil.example').set('X-Forwarded-Proto', 'http');
+    const forged = await request(app)
+      .get('/.well-known/openid-configuration')
+      .set('Host', 'evil.example')
+      .set('X-Forwarded-Host', 'evil.example')
+      .set('X-Forwarded-Proto', 'http');
     expect(forged.body).toEqual(plain.body);
     expect(forged.text).not.toContain('evil');
   });
@@ -159,23 +170,31 @@ describe('auth.discovery learns where the app mounted auth.router (no endpointsB
   it.each([
     ['Express 5', express],
     ['Express 4', express4],
-  ])('%s: the Quick start layout (issuer at the origin, router at /oauth2, discovery at the root) advertises /oauth2/*, and every URL works', async (_name, impl) => {
-    const { app } = await appFor({ issuer, findUser: () => null }, '/oauth2', impl);
-    const { body } = await request(app).get('/.well-known/openid-configuration');
-    expect(body).toMatchObject({
-      issuer,
-      token_endpoint: 'https://auth.example.com/oauth2/token',
-      jwks_uri: 'https://auth.example.com/oauth2/jwks',
-      revocation_endpoint: 'https://auth.example.com/oauth2/revoke',
-      introspection_endpoint: 'https://auth.example.com/oauth2/introspect',
-      userinfo_endpoint: 'https://auth.example.com/oauth2/userinfo',
-    });
-    await expectEndpointsReachable(app as express.Express, body, issuer);
-  });
+  ])(
+    '%s: the Quick start layout (issuer at the origin, router at /oauth2, discovery at the root) advertises /oauth2/*, and every URL works',
+    async (_name, impl) => {
+      const { app } = await appFor({ issuer, findUser: () => null }, '/oauth2', impl);
+      const { body } = await request(app).get('/.well-known/openid-configuration');
+      expect(body).toMatchObject({
+        issuer,
+        token_endpoint: 'https://auth.example.com/oauth2/token',
+        jwks_uri: 'https://auth.example.com/oauth2/jwks',
+        revocation_endpoint: 'https://auth.example.com/oauth2/revoke',
+        introspection_endpoint: 'https://auth.example.com/oauth2/introspect',
+        userinfo_endpoint: 'https://auth.example.com/oauth2/userinfo',
+      });
+      await expectEndpointsReachable(app as express.Express, body, issuer);
+    },
+  );
 
   it('knows the path before any request reached the router, whichever of the two is mounted first', async () => {
     const f = await loadFixture();
-    const auth = passwordGrant({ issuer, signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const auth = passwordGrant({
+      issuer,
+      signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
+      findClient: (id) => f.clients.get(id) ?? null,
+      verifyUser: verifyUserFrom(f),
+    });
     const app = express();
     app.use('/auth/v1', auth.router, auth.errorHandler);
     app.use(auth.discovery);
@@ -185,8 +204,18 @@ describe('auth.discovery learns where the app mounted auth.router (no endpointsB
   });
 
   it.each([
-    ['the root of the app', (app: express.Express, router: express.Router) => app.use(router), 'https://example.com/tenant1/.well-known/openid-configuration', 'https://example.com'],
-    ['a path other than the issuer\'s', (app: express.Express, router: express.Router) => app.use('/oauth/', router), 'https://example.com/tenant1/.well-known/openid-configuration', 'https://example.com/oauth'],
+    [
+      'the root of the app',
+      (app: express.Express, router: express.Router) => app.use(router),
+      'https://example.com/tenant1/.well-known/openid-configuration',
+      'https://example.com',
+    ],
+    [
+      "a path other than the issuer's",
+      (app: express.Express, router: express.Router) => app.use('/oauth/', router),
+      'https://example.com/tenant1/.well-known/openid-configuration',
+      'https://example.com/oauth',
+    ],
     [
       'a sub-app at /api (mounted on the main app after the router was mounted on it)',
       (app: express.Express, router: express.Router) => {
@@ -199,7 +228,12 @@ describe('auth.discovery learns where the app mounted auth.router (no endpointsB
     ],
   ])('an issuer with a path and the router at %s: the documents follow the router', async (_name, mount, documentUrl, base) => {
     const f = await loadFixture();
-    const auth = passwordGrant({ issuer: 'https://example.com/tenant1', signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const auth = passwordGrant({
+      issuer: 'https://example.com/tenant1',
+      signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
+      findClient: (id) => f.clients.get(id) ?? null,
+      verifyUser: verifyUserFrom(f),
+    });
     const app = express();
     app.use(auth.discovery);
     mount(app, auth.router);
@@ -215,7 +249,12 @@ describe('auth.discovery learns where the app mounted auth.router (no endpointsB
     ['a plain Router (Express tells the router nothing)', (app: express.Express, router: express.Router) => app.use('/oauth2', express.Router().use(router))],
   ])('falls back to the issuer when the router is mounted at %s', async (_name, mount) => {
     const f = await loadFixture();
-    const auth = passwordGrant({ issuer, signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const auth = passwordGrant({
+      issuer,
+      signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
+      findClient: (id) => f.clients.get(id) ?? null,
+      verifyUser: verifyUserFrom(f),
+    });
     const app = express();
     app.use(auth.discovery);
     mount(app, auth.router);
@@ -231,7 +270,13 @@ describe('auth.discovery learns where the app mounted auth.router (no endpointsB
 
   it('changes nothing else about the router: app settings (trust proxy), the error handler and other routes behave as before', async () => {
     const f = await loadFixture();
-    const auth = passwordGrant({ issuer, requireTLS: true, signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const auth = passwordGrant({
+      issuer,
+      requireTLS: true,
+      signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
+      findClient: (id) => f.clients.get(id) ?? null,
+      verifyUser: verifyUserFrom(f),
+    });
     const app = express();
     app.set('trust proxy', 'loopback');
     app.use(express.json());
@@ -277,7 +322,12 @@ describe('auth.discovery with an issuer that has a path', () => {
 
   it('serves the OIDC location even when the discovery router itself is mounted under the issuer path', async () => {
     const f = await loadFixture();
-    const auth = passwordGrant({ issuer, signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+    const auth = passwordGrant({
+      issuer,
+      signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
+      findClient: (id) => f.clients.get(id) ?? null,
+      verifyUser: verifyUserFrom(f),
+    });
     const app = express();
     app.use('/tenant1', auth.discovery);
     const res = await request(app).get('/tenant1/.well-known/openid-configuration');
@@ -289,7 +339,12 @@ describe('auth.discovery with an issuer that has a path', () => {
 describe('issuers with a terminating slash', () => {
   it.each([
     ['https://auth.example.com/', '/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', 'https://auth.example.com/token'],
-    ['https://example.com/tenant1/', '/.well-known/oauth-authorization-server/tenant1', '/tenant1/.well-known/openid-configuration', 'https://example.com/tenant1/token'],
+    [
+      'https://example.com/tenant1/',
+      '/.well-known/oauth-authorization-server/tenant1',
+      '/tenant1/.well-known/openid-configuration',
+      'https://example.com/tenant1/token',
+    ],
   ])('%s: the slash is dropped from the locations (RFC 8414 §3) but kept in issuer', async (issuer, oauthPath, oidcPath, tokenEndpoint) => {
     const mount = new URL(issuer).pathname.replace(/\/$/, '') || '/';
     const { app } = await appFor({ issuer }, mount);
@@ -324,7 +379,12 @@ describe('mount path check', () => {
     try {
       // Through a plain Router, Express does not tell auth.router where it is: the documents fall back to the issuer.
       const f = await loadFixture();
-      const auth = passwordGrant({ issuer: 'https://auth.example.com', signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() }, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+      const auth = passwordGrant({
+        issuer: 'https://auth.example.com',
+        signingKeys: { kid: 'k1', alg: 'RS256', key: rsaPem() },
+        findClient: (id) => f.clients.get(id) ?? null,
+        verifyUser: verifyUserFrom(f),
+      });
       const app = express();
       app.use(auth.discovery);
       app.use('/oauth2', express.Router().use(auth.router));
@@ -367,7 +427,11 @@ describe('mount path check', () => {
 describe('discovery options', () => {
   it.each([
     [{ endpointsBaseUrl: 'auth/oauth2' }, 'ERR_EPG_INVALID_OPTION', 'options.endpointsBaseUrl must be an absolute URL'],
-    [{ endpointsBaseUrl: 'http://auth.example.com/oauth2' }, 'ERR_EPG_INVALID_OPTION', 'options.endpointsBaseUrl must be an https URL (http is allowed for localhost only)'],
+    [
+      { endpointsBaseUrl: 'http://auth.example.com/oauth2' },
+      'ERR_EPG_INVALID_OPTION',
+      'options.endpointsBaseUrl must be an https URL (http is allowed for localhost only)',
+    ],
     [{ endpointsBaseUrl: 'https://auth.example.com/oauth2?x=1' }, 'ERR_EPG_INVALID_OPTION', 'options.endpointsBaseUrl must be a URL without query or fragment'],
     [{ endpointsBaseUrl: 42 }, 'ERR_EPG_INVALID_OPTION', 'options.endpointsBaseUrl must be a non-empty string'],
     [{ scopesSupported: 'openid' }, 'ERR_EPG_INVALID_OPTION', 'options.scopesSupported must be an array of RFC 6749 §3.3 scope tokens'],

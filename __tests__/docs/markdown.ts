@@ -61,9 +61,7 @@ export function fileBlocks(file: string, text = read(file)): FileBlock[] {
 
 /** Blocks a reader would paste into a shell: tagged sh/bash/shell/console, or untagged and starting with a command. */
 export function shellBlocks(file: string): Block[] {
-  return blocks(file).filter(
-    (b) => ['sh', 'bash', 'shell', 'console'].includes(b.lang) || (b.lang === '' && /^(\$ |curl |npm |npx |node )/.test(b.code)),
-  );
+  return blocks(file).filter((b) => ['sh', 'bash', 'shell', 'console'].includes(b.lang) || (b.lang === '' && /^(\$ |curl |npm |npx |node )/.test(b.code)));
 }
 
 /** The text outside fenced blocks (inline code and links live there). */

@@ -31,7 +31,10 @@ describe('README.md', () => {
   it('opens with the two commands a newcomer runs: start the example app, run every test', () => {
     const first = blocks('README.md', readme)[0];
     expect(first.line).toBeLessThan(10);
-    const commands = first.code.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    const commands = first.code
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim())
+      .filter(Boolean);
     expect(commands).toEqual(['npm ci && npm start', 'npm ci && npm test']);
   });
 
@@ -44,7 +47,8 @@ describe('README.md', () => {
     expect(scripted.length).toBeGreaterThan(0);
     const intro = readme.slice(0, readme.indexOf('**Contents:**'));
     // Without an allowScripts entry, `npm ci` warns (npm 11.16+), and a future npm skips the script.
-    for (const name of scripted) expect({ name, allowed: pkg.allowScripts[name], named: intro.includes(`\`${name}\``) }).toEqual({ name, allowed: true, named: true });
+    for (const name of scripted)
+      expect({ name, allowed: pkg.allowScripts[name], named: intro.includes(`\`${name}\``) }).toEqual({ name, allowed: true, named: true });
   });
 
   it('links every document under docs/ from its Documentation map', () => {

@@ -95,9 +95,7 @@ async function run(code: string): Promise<{ code: number | null; stdout: string;
     `export ACCESS_TOKEN=${quote(tokens.access_token)} REFRESH_TOKEN=${quote(tokens.refresh_token)}`,
     // Every curl also reports its HTTP status on stderr, so the test can check each response.
     `curl() { command curl -w '%{stderr}HTTP_STATUS %{http_code}\\n' "$@"; }`,
-    code
-      .replaceAll('http://localhost:3000', base)
-      .replaceAll('npx express-password-grant', `node ${quote(path.join(ROOT, 'dist/cli.js'))}`),
+    code.replaceAll('http://localhost:3000', base).replaceAll('npx express-password-grant', `node ${quote(path.join(ROOT, 'dist/cli.js'))}`),
   ].join('\n');
   const result = await runCommand(['bash'], ['-c', script], workDir);
   const statuses = [...result.stderr.matchAll(/^HTTP_STATUS (\d+)$/gm)].map((m) => Number(m[1]));

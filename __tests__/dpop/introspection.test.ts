@@ -21,7 +21,11 @@ it('reports DPoP-bound access and refresh tokens with token_type DPoP and cnf.jk
     request(app).post('/oauth2/introspect').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ token }));
   const access = await introspect(issued.body.access_token);
   expect(access.body).toMatchObject({ active: true, token_type: 'DPoP', cnf: { jkt: jwkThumbprint(key.publicKey) } });
-  const refresh = await request(app).post('/oauth2/introspect').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ token: issued.body.refresh_token }));
+  const refresh = await request(app)
+    .post('/oauth2/introspect')
+    .set('Authorization', basic('web', WEB_SECRET))
+    .type('form')
+    .send(form({ token: issued.body.refresh_token }));
   // A refresh token is only reported active to its own client; 'cli' is public and may not introspect, so 'web' sees it inactive.
   expect(refresh.body).toEqual({ active: false });
 });

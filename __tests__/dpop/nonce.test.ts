@@ -117,8 +117,7 @@ describe('DPoP nonces at protected resources', () => {
     const nonce = (await tokenWith(s, proof(key, { htu: TOKEN_URL }))).headers['dpop-nonce'];
     const at = (await tokenWith(s, proof(key, { htu: TOKEN_URL, claims: { nonce } }))).body.access_token as string;
     const api = 'http://api.example.com/api/orders';
-    const get = (dpop: string) =>
-      request(s.app).get('/api/orders').set('Host', 'api.example.com').set('Authorization', `DPoP ${at}`).set('DPoP', dpop);
+    const get = (dpop: string) => request(s.app).get('/api/orders').set('Host', 'api.example.com').set('Authorization', `DPoP ${at}`).set('DPoP', dpop);
     const first = await get(proof(key, { htm: 'GET', htu: api, accessToken: at }));
     expect(first.status).toBe(401);
     expect(first.body.error).toBe('use_dpop_nonce');

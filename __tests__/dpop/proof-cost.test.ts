@@ -64,7 +64,11 @@ describe('cheap checks before the signature', () => {
     ['jti is 257 characters', () => badlySigned({ htu: TOKEN_URL, claims: { jti: 'j'.repeat(257) } }), 'missing or oversized jti'],
     ['crit is present', () => badlySigned({ htu: TOKEN_URL, header: { crit: ['exp'] } }), 'crit names an extension this server does not understand'],
   ])('a badly signed proof whose %s is refused for that, not for its signature', async (_name, make, detail) => {
-    const s = await createServer({ verifyUser: () => { throw new Error('should not be called'); } });
+    const s = await createServer({
+      verifyUser: () => {
+        throw new Error('should not be called');
+      },
+    });
     const res = await token(s, make());
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_dpop_proof');
@@ -93,10 +97,22 @@ describe('cheap checks before the signature', () => {
 describe('bounds on the proof key', () => {
   it.each([
     ['a 16,384-bit RSA key (garbage signature)', () => rawProof('RS256', hugeRsaJwk(), undefined), 'jwk RSA modulus of 16384 bits is outside 2048..8192'],
-    ['an RSA key with e = 3 (valid signature)', () => proof({ ...rsaE3, alg: 'RS256', jwk: publicJwk(rsaE3.publicKey) }, { htu: TOKEN_URL }), 'jwk RSA public exponent is not 65537'],
+    [
+      'an RSA key with e = 3 (valid signature)',
+      () => proof({ ...rsaE3, alg: 'RS256', jwk: publicJwk(rsaE3.publicKey) }, { htu: TOKEN_URL }),
+      'jwk RSA public exponent is not 65537',
+    ],
     ['an RSA key with e = 3 (garbage signature)', () => rawProof('RS256', publicJwk(rsaE3.publicKey), undefined), 'jwk RSA public exponent is not 65537'],
-    ['a 1024-bit RSA key (valid signature)', () => rawProof('RS256', publicJwk(rsa1024.publicKey), rsa1024.privateKey), 'jwk RSA modulus of 1024 bits is outside 2048..8192'],
-    ['a secp256k1 key under ES256 (valid signature)', () => rawProof('ES256', publicJwk(k256.publicKey), k256.privateKey), 'jwk EC curve is not P-256, P-384 or P-521'],
+    [
+      'a 1024-bit RSA key (valid signature)',
+      () => rawProof('RS256', publicJwk(rsa1024.publicKey), rsa1024.privateKey),
+      'jwk RSA modulus of 1024 bits is outside 2048..8192',
+    ],
+    [
+      'a secp256k1 key under ES256 (valid signature)',
+      () => rawProof('ES256', publicJwk(k256.publicKey), k256.privateKey),
+      'jwk EC curve is not P-256, P-384 or P-521',
+    ],
     ['an X25519 (key agreement) key', () => rawProof('ES256', publicJwk(x25519.publicKey), undefined), 'jwk key type x25519 is not accepted'],
   ])('refuses %s before checking any signature', async (_name, make, detail) => {
     const s = await createServer();
@@ -114,7 +130,10 @@ describe('bounds on the proof key', () => {
     const res = await request(s.app).get('/api/orders').set('Host', 'api.example.com').set('Authorization', `DPoP ${at}`).set('DPoP', huge);
     expect(res.status).toBe(401);
     expect(s.events.filter((e) => e.name === 'token.rejected')).toEqual([
-      { name: 'token.rejected', payload: expect.objectContaining({ error: 'invalid_dpop_proof', detail: 'jwk RSA modulus of 16384 bits is outside 2048..8192' }) },
+      {
+        name: 'token.rejected',
+        payload: expect.objectContaining({ error: 'invalid_dpop_proof', detail: 'jwk RSA modulus of 16384 bits is outside 2048..8192' }),
+      },
     ]);
   });
 

@@ -60,7 +60,9 @@ describe('requireToken with DPoP-bound tokens', () => {
     const res = await get(s, '/api/orders', `Bearer ${at}`, proof(key, { htm: 'GET', htu: API, accessToken: at }));
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_token');
-    expect(res.headers['www-authenticate']).toMatch(/^DPoP realm="https:\/\/auth\.example\.com", error="invalid_token", error_description="[^"]+", algs="ES256 [^"]*EdDSA"$/);
+    expect(res.headers['www-authenticate']).toMatch(
+      /^DPoP realm="https:\/\/auth\.example\.com", error="invalid_token", error_description="[^"]+", algs="ES256 [^"]*EdDSA"$/,
+    );
     expect(s.events).toContainEqual({ name: 'token.rejected', payload: expect.objectContaining({ detail: 'DPoP-bound token presented as Bearer' }) });
   });
 
@@ -104,13 +106,48 @@ describe('requireToken with DPoP-bound tokens', () => {
   const now = () => Math.floor(Date.now() / 1000);
   it.each([
     ['htm is POST', (at: string) => proof(key, { htm: 'POST', htu: API, accessToken: at }), 'invalid_dpop_proof', 'htm does not match the request method'],
-    ['htu is another resource', (at: string) => proof(key, { htm: 'GET', htu: 'http://api.example.com/api/me', accessToken: at }), 'invalid_dpop_proof', 'htu does not match the request URL'],
-    ['htu uses https while the request is http', (at: string) => proof(key, { htm: 'GET', htu: 'https://api.example.com/api/orders', accessToken: at }), 'invalid_dpop_proof', 'htu does not match the request URL'],
-    ['ath is missing', (at: string) => proof(key, { htm: 'GET', htu: API, accessToken: at, claims: { ath: undefined } }), 'invalid_dpop_proof', 'ath does not match the access token'],
-    ['ath hashes another token', (at: string) => proof(key, { htm: 'GET', htu: API, accessToken: `${at}x` }), 'invalid_dpop_proof', 'ath does not match the access token'],
-    ['iat is stale', (at: string) => proof(key, { htm: 'GET', htu: API, accessToken: at, claims: { iat: now() - 300 } }), 'invalid_dpop_proof', 'iat is too old'],
-    ['the proof is made with another key', (at: string) => proof(other, { htm: 'GET', htu: API, accessToken: at }), 'invalid_token', 'DPoP proof key does not match the token binding'],
-    ['typ is wrong', (at: string) => proof(key, { htm: 'GET', htu: API, accessToken: at, header: { typ: 'jwt' } }), 'invalid_dpop_proof', 'typ is not dpop+jwt'],
+    [
+      'htu is another resource',
+      (at: string) => proof(key, { htm: 'GET', htu: 'http://api.example.com/api/me', accessToken: at }),
+      'invalid_dpop_proof',
+      'htu does not match the request URL',
+    ],
+    [
+      'htu uses https while the request is http',
+      (at: string) => proof(key, { htm: 'GET', htu: 'https://api.example.com/api/orders', accessToken: at }),
+      'invalid_dpop_proof',
+      'htu does not match the request URL',
+    ],
+    [
+      'ath is missing',
+      (at: string) => proof(key, { htm: 'GET', htu: API, accessToken: at, claims: { ath: undefined } }),
+      'invalid_dpop_proof',
+      'ath does not match the access token',
+    ],
+    [
+      'ath hashes another token',
+      (at: string) => proof(key, { htm: 'GET', htu: API, accessToken: `${at}x` }),
+      'invalid_dpop_proof',
+      'ath does not match the access token',
+    ],
+    [
+      'iat is stale',
+      (at: string) => proof(key, { htm: 'GET', htu: API, accessToken: at, claims: { iat: now() - 300 } }),
+      'invalid_dpop_proof',
+      'iat is too old',
+    ],
+    [
+      'the proof is made with another key',
+      (at: string) => proof(other, { htm: 'GET', htu: API, accessToken: at }),
+      'invalid_token',
+      'DPoP proof key does not match the token binding',
+    ],
+    [
+      'typ is wrong',
+      (at: string) => proof(key, { htm: 'GET', htu: API, accessToken: at, header: { typ: 'jwt' } }),
+      'invalid_dpop_proof',
+      'typ is not dpop+jwt',
+    ],
   ])('answers 401 when %s', async (_name, make, error, detail) => {
     const s = await createServer();
     const at = await boundToken(s);
@@ -171,7 +208,10 @@ describe('the passport strategy with DPoP-bound tokens', () => {
       res.json({ sub: req.auth?.sub });
     });
     const at = await boundToken({ ...s, app });
-    const ok = await request(app).get('/api/orders').set('Host', 'api.example.com').set('Authorization', `DPoP ${at}`)
+    const ok = await request(app)
+      .get('/api/orders')
+      .set('Host', 'api.example.com')
+      .set('Authorization', `DPoP ${at}`)
       .set('DPoP', proof(key, { htm: 'GET', htu: API, accessToken: at }));
     expect(ok.status).toBe(200);
     expect(ok.body.sub).toBe('u-alice');
@@ -202,7 +242,9 @@ describe('verifyAccessToken with DPoP-bound tokens', () => {
       .send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse', scope: 'orders' }));
     const at = res.body.access_token as string;
     await expect(s.auth.verifyAccessToken(at)).resolves.toMatchObject({ sub: 'u-alice' });
-    await expect(s.auth.verifyAccessToken(at, { dpop: { scheme: 'DPoP', proof: 'x', method: 'GET', url: API } })).rejects.toMatchObject({ error: 'invalid_token' });
+    await expect(s.auth.verifyAccessToken(at, { dpop: { scheme: 'DPoP', proof: 'x', method: 'GET', url: API } })).rejects.toMatchObject({
+      error: 'invalid_token',
+    });
   });
 });
 

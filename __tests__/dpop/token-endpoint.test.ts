@@ -17,9 +17,7 @@ const key = dpopKey('ES256');
 const other = dpopKey('ES256');
 const jkt = (k: DpopKey) => jwkThumbprint(k.publicKey);
 
-const EXTRA: Client[] = [
-  { id: 'bound-cli', grants: ['password', 'refresh_token'], scopes: ['orders'], dpopBoundAccessTokens: true },
-];
+const EXTRA: Client[] = [{ id: 'bound-cli', grants: ['password', 'refresh_token'], scopes: ['orders'], dpopBoundAccessTokens: true }];
 
 async function server(overrides: Parameters<typeof createServer>[0] = {}): Promise<TestServer> {
   const base = await createServer();
@@ -56,7 +54,12 @@ describe('binding at the token endpoint', () => {
   it('accepts the proof of a confidential client with Basic authentication, and RS256 and PS256 keys', async () => {
     const s = await server();
     for (const k of [dpopKey('RS256'), dpopKey('PS256')]) {
-      const res = await token(s, { grant_type: 'password', username: 'alice', password: 'correct horse' }, proof(k, { htu: TOKEN_URL }), basic('web', WEB_SECRET));
+      const res = await token(
+        s,
+        { grant_type: 'password', username: 'alice', password: 'correct horse' },
+        proof(k, { htu: TOKEN_URL }),
+        basic('web', WEB_SECRET),
+      );
       expect(res.status).toBe(200);
       expect(claimsOf(res.body.access_token).cnf).toEqual({ jkt: jkt(k) });
     }
@@ -91,7 +94,12 @@ describe('binding at the token endpoint', () => {
     ['dpop.required is set', { dpop: { required: true } }, 'cli'],
     ['the client has dpopBoundAccessTokens', {}, 'bound-cli'],
   ])('answers 400 invalid_dpop_proof without a proof when %s', async (_name, overrides, clientId) => {
-    const s = await server({ ...overrides, verifyUser: () => { throw new Error('should not be called'); } });
+    const s = await server({
+      ...overrides,
+      verifyUser: () => {
+        throw new Error('should not be called');
+      },
+    });
     const res = await token(s, { ...cliLogin, client_id: clientId });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_dpop_proof');
@@ -115,15 +123,31 @@ describe('proof checks (RFC 9449 §4.3)', () => {
     ['the proof is not a JWT', () => 'garbage', 'proof is not a JWT'],
     ['typ is JWT', () => proof(key, { htu: TOKEN_URL, header: { typ: 'JWT' } }), 'typ is not dpop+jwt'],
     ['typ is missing', () => proof(key, { htu: TOKEN_URL, header: { typ: undefined } }), 'typ is not dpop+jwt'],
-    ['alg is none', () => unsigned({ jti: 'x', htm: 'POST', htu: TOKEN_URL, iat: now() }, { typ: 'dpop+jwt', jwk: key.jwk }), 'alg is not an allowed asymmetric algorithm'],
-    ['alg is HS256 (symmetric)', () => {
-      const hsKey = { ...key, alg: 'HS256' as const, privateKey: key.privateKey };
-      return proof(hsKey, { htu: TOKEN_URL, signWith: 'a secret that is long enough for hs256!' as never });
-    }, 'alg is not an allowed asymmetric algorithm'],
+    [
+      'alg is none',
+      () => unsigned({ jti: 'x', htm: 'POST', htu: TOKEN_URL, iat: now() }, { typ: 'dpop+jwt', jwk: key.jwk }),
+      'alg is not an allowed asymmetric algorithm',
+    ],
+    [
+      'alg is HS256 (symmetric)',
+      () => {
+        const hsKey = { ...key, alg: 'HS256' as const, privateKey: key.privateKey };
+        return proof(hsKey, { htu: TOKEN_URL, signWith: 'a secret that is long enough for hs256!' as never });
+      },
+      'alg is not an allowed asymmetric algorithm',
+    ],
     ['the jwk header is missing', () => proof(key, { htu: TOKEN_URL, header: { jwk: undefined } }), 'missing jwk header'],
-    ['the jwk carries the private key', () => proof(key, { htu: TOKEN_URL, header: { jwk: key.privateKey.export({ format: 'jwk' }) } }), 'jwk carries private key material'],
+    [
+      'the jwk carries the private key',
+      () => proof(key, { htu: TOKEN_URL, header: { jwk: key.privateKey.export({ format: 'jwk' }) } }),
+      'jwk carries private key material',
+    ],
     ['the jwk is a symmetric key', () => proof(key, { htu: TOKEN_URL, header: { jwk: { kty: 'oct', k: 'AAAA' } } }), 'jwk carries private key material'],
-    ['the signature is by another key than the jwk', () => proof(key, { htu: TOKEN_URL, signWith: other.privateKey }), 'signature does not verify with the jwk'],
+    [
+      'the signature is by another key than the jwk',
+      () => proof(key, { htu: TOKEN_URL, signWith: other.privateKey }),
+      'signature does not verify with the jwk',
+    ],
     ['htm is GET', () => proof(key, { htu: TOKEN_URL, htm: 'GET' }), 'htm does not match the request method'],
     ['htm is lowercase post', () => proof(key, { htu: TOKEN_URL, htm: 'post' }), 'htm does not match the request method'],
     ['htu names another path', () => proof(key, { htu: `${ISSUER}/oauth2/revoke` }), 'htu does not match the request URL'],
@@ -137,7 +161,11 @@ describe('proof checks (RFC 9449 §4.3)', () => {
 
   // Each case differs from a valid proof in one way only, so each fails if its check is removed.
   it.each(cases)('answers 400 invalid_dpop_proof when %s', async (_name, make, detail) => {
-    const s = await server({ verifyUser: () => { throw new Error('should not be called'); } });
+    const s = await server({
+      verifyUser: () => {
+        throw new Error('should not be called');
+      },
+    });
     const res = await token(s, cliLogin, make());
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_dpop_proof');

@@ -42,11 +42,15 @@ describe.each([
   });
 
   it('is not given when auth.discovery is mounted through a plain Router (Express tells it nothing then)', async () => {
-    const { app, warnings } = await build((a, auth) => {
-      const wellKnown = impl.Router();
-      wellKnown.use(auth.discovery);
-      a.use(wellKnown).use('/oauth2', auth.router);
-    }, {}, impl);
+    const { app, warnings } = await build(
+      (a, auth) => {
+        const wellKnown = impl.Router();
+        wellKnown.use(auth.discovery);
+        a.use(wellKnown).use('/oauth2', auth.router);
+      },
+      {},
+      impl,
+    );
     expect((await token(app)).status).toBe(200);
     expect(warnings).toEqual([]);
     expect((await request(app).get('/.well-known/openid-configuration')).status).toBe(200);

@@ -85,7 +85,11 @@ describe('POST /introspect', () => {
   it('lets any authenticated client introspect an access token (a resource server registered as a client)', async () => {
     const { app } = await createServer();
     const cli = await loginCli(app, 'orders');
-    const res = await request(app).post('/oauth2/introspect').set('Authorization', basic('legacy', 'THE_SECRET')).type('form').send(form({ token: cli.access_token }));
+    const res = await request(app)
+      .post('/oauth2/introspect')
+      .set('Authorization', basic('legacy', 'THE_SECRET'))
+      .type('form')
+      .send(form({ token: cli.access_token }));
     expect(res.body).toMatchObject({ active: true, client_id: 'cli', sub: 'u-bob', scope: 'orders' });
   });
 
@@ -129,9 +133,19 @@ describe('POST /introspect', () => {
   it('accepts an access token for any audience this server issues (a client with its own audience)', async () => {
     const f = (await createServer()).fixture;
     const clients = new Map(f.clients);
-    clients.set('partner', { id: 'partner', secretHash: await hashSecret('partner-secret', 4), grants: ['password'], scopes: ['orders'], audience: 'https://partner.example' });
+    clients.set('partner', {
+      id: 'partner',
+      secretHash: await hashSecret('partner-secret', 4),
+      grants: ['password'],
+      scopes: ['orders'],
+      audience: 'https://partner.example',
+    });
     const { app } = await createServer({ findClient: (id) => clients.get(id) ?? null });
-    const login = await request(app).post('/oauth2/token').set('Authorization', basic('partner', 'partner-secret')).type('form').send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
+    const login = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('partner', 'partner-secret'))
+      .type('form')
+      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
     const res = await postAsWeb(app, '/introspect', { token: login.body.access_token });
     expect(res.body).toMatchObject({ active: true, aud: 'https://partner.example' });
   });
@@ -164,7 +178,10 @@ describe('POST /introspect', () => {
   it('refuses public clients: 401 invalid_client', async () => {
     const { app, events } = await createServer();
     const cli = await loginCli(app, 'orders');
-    const res = await request(app).post('/oauth2/introspect').type('form').send(form({ client_id: 'cli', token: cli.access_token }));
+    const res = await request(app)
+      .post('/oauth2/introspect')
+      .type('form')
+      .send(form({ client_id: 'cli', token: cli.access_token }));
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body.error).toBe('invalid_client');
@@ -172,9 +189,32 @@ describe('POST /introspect', () => {
   });
 
   it.each([
-    ['no client authentication', (app: Express) => request(app).post('/oauth2/introspect').type('form').send(form({ token: 'x' }))],
-    ['a wrong secret', (app: Express) => request(app).post('/oauth2/introspect').set('Authorization', basic('web', 'nope')).type('form').send(form({ token: 'x' }))],
-    ['an unknown client', (app: Express) => request(app).post('/oauth2/introspect').set('Authorization', basic('ghost', 'nope')).type('form').send(form({ token: 'x' }))],
+    [
+      'no client authentication',
+      (app: Express) =>
+        request(app)
+          .post('/oauth2/introspect')
+          .type('form')
+          .send(form({ token: 'x' })),
+    ],
+    [
+      'a wrong secret',
+      (app: Express) =>
+        request(app)
+          .post('/oauth2/introspect')
+          .set('Authorization', basic('web', 'nope'))
+          .type('form')
+          .send(form({ token: 'x' })),
+    ],
+    [
+      'an unknown client',
+      (app: Express) =>
+        request(app)
+          .post('/oauth2/introspect')
+          .set('Authorization', basic('ghost', 'nope'))
+          .type('form')
+          .send(form({ token: 'x' })),
+    ],
   ])('answers 401 invalid_client for %s', async (_name, send) => {
     const { app } = await createServer();
     const res = await send(app);
@@ -184,8 +224,14 @@ describe('POST /introspect', () => {
 
   it.each([
     ['a missing token', (app: Express) => postAsWeb(app, '/introspect', {})],
-    ['the token in the query string', (app: Express) => request(app).post('/oauth2/introspect?token=abc').set('Authorization', basic('web', WEB_SECRET)).type('form').send('')],
-    ['a repeated token', (app: Express) => request(app).post('/oauth2/introspect').set('Authorization', basic('web', WEB_SECRET)).type('form').send('token=a&token=b')],
+    [
+      'the token in the query string',
+      (app: Express) => request(app).post('/oauth2/introspect?token=abc').set('Authorization', basic('web', WEB_SECRET)).type('form').send(''),
+    ],
+    [
+      'a repeated token',
+      (app: Express) => request(app).post('/oauth2/introspect').set('Authorization', basic('web', WEB_SECRET)).type('form').send('token=a&token=b'),
+    ],
   ])('answers 400 invalid_request for %s', async (_name, send) => {
     const { app } = await createServer();
     const res = await send(app);

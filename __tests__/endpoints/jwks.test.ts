@@ -94,7 +94,13 @@ describe('key rotation', () => {
     expect(decodeJwt(oldTokens.access_token).header.kid).toBe('old');
 
     // The restart after rotation: the new key first (signs), the old one second (verifies only).
-    const after = await createServer({ store, signingKeys: [{ kid: 'new', alg: 'RS256', key: rsaPem() }, { kid: 'old', alg: 'ES256', key: oldKey }] });
+    const after = await createServer({
+      store,
+      signingKeys: [
+        { kid: 'new', alg: 'RS256', key: rsaPem() },
+        { kid: 'old', alg: 'ES256', key: oldKey },
+      ],
+    });
     const api = await request(after.app).get('/api/orders').set('Authorization', `Bearer ${oldTokens.access_token}`);
     expect(api.status).toBe(200);
     const newTokens = await loginWeb(after.app, 'openid orders');

@@ -24,7 +24,11 @@ function server(store: TokenStore, clock: Clock): Promise<TestServer> {
 }
 
 function refresh(app: Express, token: string) {
-  return request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'refresh_token', refresh_token: token }));
+  return request(app)
+    .post('/oauth2/token')
+    .set('Authorization', basic('web', WEB_SECRET))
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', refresh_token: token }));
 }
 
 const expOf = (token: string): number => decodeJwt(token).payload.exp as number;

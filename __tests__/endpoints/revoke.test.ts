@@ -139,23 +139,35 @@ describe('POST /revoke', () => {
     expectEmptyJson200(await postAsWeb(app, '/revoke', { token: cli.access_token }));
     expect(events.filter((e) => e.name === 'token.revoked')).toEqual([]);
     expect((await request(app).get('/api/orders').set('Authorization', `Bearer ${cli.access_token}`)).status).toBe(200);
-    const again = await request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: cli.refresh_token! }));
+    const again = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: cli.refresh_token! }));
     expect(again.status).toBe(200);
   });
 
   it('lets a public client revoke its own refresh token with client_id alone', async () => {
     const { app } = await createServer();
     const cli = await loginCli(app, 'orders');
-    const res = await request(app).post('/oauth2/revoke').type('form').send(form({ client_id: 'cli', token: cli.refresh_token! }));
+    const res = await request(app)
+      .post('/oauth2/revoke')
+      .type('form')
+      .send(form({ client_id: 'cli', token: cli.refresh_token! }));
     expectEmptyJson200(res);
-    const again = await request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: cli.refresh_token! }));
+    const again = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: cli.refresh_token! }));
     expect(again.body.error).toBe('invalid_grant');
   });
 
   it('authenticates clients with client_secret_post as at /token', async () => {
     const { app } = await createServer();
     const tokens = await loginWeb(app, 'orders');
-    const res = await request(app).post('/oauth2/revoke').type('form').send(form({ client_id: 'web', client_secret: WEB_SECRET, token: tokens.refresh_token! }));
+    const res = await request(app)
+      .post('/oauth2/revoke')
+      .type('form')
+      .send(form({ client_id: 'web', client_secret: WEB_SECRET, token: tokens.refresh_token! }));
     expectEmptyJson200(res);
     expect((await refresh(app, tokens.refresh_token!)).body.error).toBe('invalid_grant');
   });
@@ -184,7 +196,11 @@ describe('POST /revoke', () => {
   it('rejects a wrong client secret with 401 invalid_client and a Basic challenge, revoking nothing', async () => {
     const { app, events } = await createServer();
     const tokens = await loginWeb(app, 'orders');
-    const res = await request(app).post('/oauth2/revoke').set('Authorization', basic('web', 'wrong')).type('form').send(form({ token: tokens.refresh_token! }));
+    const res = await request(app)
+      .post('/oauth2/revoke')
+      .set('Authorization', basic('web', 'wrong'))
+      .type('form')
+      .send(form({ token: tokens.refresh_token! }));
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body.error).toBe('invalid_client');
@@ -195,7 +211,10 @@ describe('POST /revoke', () => {
 
   it('rejects a request without client authentication with 401 invalid_client', async () => {
     const { app } = await createServer();
-    const res = await request(app).post('/oauth2/revoke').type('form').send(form({ token: 'x' }));
+    const res = await request(app)
+      .post('/oauth2/revoke')
+      .type('form')
+      .send(form({ token: 'x' }));
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
   });
@@ -203,8 +222,14 @@ describe('POST /revoke', () => {
   it.each([
     ['a missing token', (app: Express) => postAsWeb(app, '/revoke', { token_type_hint: 'access_token' })],
     ['an empty token', (app: Express) => postAsWeb(app, '/revoke', { token: '' })],
-    ['a repeated token', (app: Express) => request(app).post('/oauth2/revoke').set('Authorization', basic('web', WEB_SECRET)).type('form').send('token=a&token=b')],
-    ['the token in the query string', (app: Express) => request(app).post('/oauth2/revoke?token=abc').set('Authorization', basic('web', WEB_SECRET)).type('form').send('')],
+    [
+      'a repeated token',
+      (app: Express) => request(app).post('/oauth2/revoke').set('Authorization', basic('web', WEB_SECRET)).type('form').send('token=a&token=b'),
+    ],
+    [
+      'the token in the query string',
+      (app: Express) => request(app).post('/oauth2/revoke?token=abc').set('Authorization', basic('web', WEB_SECRET)).type('form').send(''),
+    ],
     ['a JSON body', (app: Express) => request(app).post('/oauth2/revoke').set('Authorization', basic('web', WEB_SECRET)).send({ token: 'abc' })],
   ])('answers 400 invalid_request for %s', async (_name, send) => {
     const { app } = await createServer();

@@ -79,7 +79,10 @@ describe('token endpoint request rules', () => {
 
   it('answers an oversized body with 413 JSON', async () => {
     const { app } = await createServer();
-    const res = await request(app).post('/oauth2/token').type('form').send(`${good}&pad=${'a'.repeat(20_000)}`);
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(`${good}&pad=${'a'.repeat(20_000)}`);
     expectOAuthError(res, 413, 'invalid_request');
   });
 
@@ -91,10 +94,19 @@ describe('token endpoint request rules', () => {
       const { port } = server.address() as { port: number };
       const http = await import('node:http');
       const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/oauth2/token', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' } }, (res) => {
-          let body = '';
-          res.on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/oauth2/token',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('error', reject);
         req.write('a='.padEnd(80, 'a'));
         req.end('b='.padEnd(80, 'b'));
@@ -120,7 +132,12 @@ describe('token endpoint request rules', () => {
     const { app } = await createServer();
     const body = Buffer.concat([Buffer.from('grant_type=password&username='), Buffer.from([0xff, 0xfe]), Buffer.from('&password=x')]);
     // serialize: superagent would otherwise form-encode a Buffer as an object (0=103&1=114...) and send no bad bytes.
-    const res = await request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).set('Content-Type', 'application/x-www-form-urlencoded').serialize((b: string) => b).send(body as unknown as string);
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .serialize((b: string) => b)
+      .send(body as unknown as string);
     expectOAuthError(res, 400, 'invalid_request');
     expect(res.body.error_description).toBe('The request body is not valid UTF-8');
   });
@@ -134,7 +151,11 @@ describe('token endpoint request rules', () => {
 
   it('answers an unknown grant_type with unsupported_grant_type', async () => {
     const { app } = await createServer();
-    const res = await request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'authorization_code', code: 'x' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
+      .send(form({ grant_type: 'authorization_code', code: 'x' }));
     expectOAuthError(res, 400, 'unsupported_grant_type');
   });
 
@@ -162,7 +183,11 @@ describe('token endpoint request rules', () => {
     }
 
     it('issues tokens the same', async () => {
-      const res = await request(await appWithParser()).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(good);
+      const res = await request(await appWithParser())
+        .post('/oauth2/token')
+        .set('Authorization', basic('web', WEB_SECRET))
+        .type('form')
+        .send(good);
       expect(res.status).toBe(200);
       expect(res.body.access_token).toEqual(expect.any(String));
     });

@@ -34,7 +34,12 @@ function newUser(): { email: string; password: string } {
 }
 
 function token(body: Record<string, string>, userAgent = 'account-test') {
-  return request(example.app).post('/oauth2/token').auth(WEB.id, WEB.secret).set('User-Agent', userAgent).type('form').send(new URLSearchParams(body).toString());
+  return request(example.app)
+    .post('/oauth2/token')
+    .auth(WEB.id, WEB.secret)
+    .set('User-Agent', userAgent)
+    .type('form')
+    .send(new URLSearchParams(body).toString());
 }
 
 async function login(user: { email: string; password: string }, userAgent?: string): Promise<Login> {
@@ -123,7 +128,13 @@ describe('GET /me/sessions', () => {
     const sessions = res.body.sessions as Array<Record<string, unknown>>;
     expect(sessions.map((s) => s.id).sort()).toEqual([phone.sid, laptop.sid].sort());
     const mine = sessions.find((s) => s.id === laptop.sid);
-    expect(mine).toMatchObject({ current: true, clientId: WEB.id, scope: ['profile', 'orders'], userAgent: 'Laptop/2.0', ip: expect.stringMatching(/127\.0\.0\.1|::1/) });
+    expect(mine).toMatchObject({
+      current: true,
+      clientId: WEB.id,
+      scope: ['profile', 'orders'],
+      userAgent: 'Laptop/2.0',
+      ip: expect.stringMatching(/127\.0\.0\.1|::1/),
+    });
     expect(sessions.find((s) => s.id === phone.sid)).toMatchObject({ current: false, userAgent: 'Phone/1.0' });
     for (const s of sessions) {
       expect(s.createdAt).toEqual(expect.any(Number));
@@ -174,8 +185,9 @@ describe('DELETE /me/sessions/:id', () => {
     await expectEnded(there);
     await expectAlive(here);
     expect(await listed(here)).toEqual([here.sid]);
-    expect(logs.map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).filter((e) => e.event === 'session.revoked' && e.sid === there.sid))
-      .toEqual([expect.objectContaining({ reason: 'app', appReason: 'signed_out' })]);
+    expect(logs.map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).filter((e) => e.event === 'session.revoked' && e.sid === there.sid)).toEqual([
+      expect.objectContaining({ reason: 'app', appReason: 'signed_out' }),
+    ]);
   });
 
   it("answers another user's session id with the same 404 as an unknown one, and leaves that session alone", async () => {
@@ -283,7 +295,11 @@ describe('POST /me/password', () => {
     ['a short newPassword', { currentPassword: 'x', newPassword: 'short' }, 'newPassword must have at least 8 characters'],
     ['a newPassword that is an object', { currentPassword: 'x', newPassword: { length: 9 } }, 'newPassword must have at least 8 characters'],
     // 40 characters, 80 bytes: bcrypt would silently drop the last 8.
-    ['a newPassword past bcrypt\'s 72 bytes', { currentPassword: 'x', newPassword: 'é'.repeat(40) }, 'newPassword must have at most 72 bytes (bcrypt would ignore the rest)'],
+    [
+      "a newPassword past bcrypt's 72 bytes",
+      { currentPassword: 'x', newPassword: 'é'.repeat(40) },
+      'newPassword must have at most 72 bytes (bcrypt would ignore the rest)',
+    ],
   ])('%s: 400 invalid_request naming the field, and nothing changed', async (_name, body, description) => {
     const user = newUser();
     const here = await login(user);

@@ -69,12 +69,24 @@ describe('add-user reads the password from stdin when it is not a terminal', () 
 describe('add-user never takes the password from the command line, and never prints an argument it refuses', () => {
   const secret = `s3cr3t-Value-${randomBytes(12).toString('base64url')}`;
   it.each([
-    ['the password after the email (the old usage)', ['erin@example.com', secret], 'argument 2 is refused (not shown, in case it is the password): add-user takes one argument, the email'],
+    [
+      'the password after the email (the old usage)',
+      ['erin@example.com', secret],
+      'argument 2 is refused (not shown, in case it is the password): add-user takes one argument, the email',
+    ],
     ['the password and a name after the email', ['erin@example.com', secret, 'Erin'], 'add-user takes one argument, the email'],
     ['the password after --', ['erin@example.com', '--', secret], 'add-user takes one argument, the email'],
-    ['the password as an option', ['erin@example.com', '--password', secret], 'argument 2 is refused (not shown, in case it is the password): the only option is --name'],
+    [
+      'the password as an option',
+      ['erin@example.com', '--password', secret],
+      'argument 2 is refused (not shown, in case it is the password): the only option is --name',
+    ],
     ['the password as an option with =', ['erin@example.com', `--password=${secret}`], 'the only option is --name'],
-    ['the password as an option name', [`--${secret}`, 'erin@example.com'], 'argument 1 is refused (not shown, in case it is the password): the only option is --name'],
+    [
+      'the password as an option name',
+      [`--${secret}`, 'erin@example.com'],
+      'argument 1 is refused (not shown, in case it is the password): the only option is --name',
+    ],
     ['--name without a value', ['erin@example.com', '--name'], '--name needs a value'],
   ])('%s: exit 2, says how to give it, prints no part of it, adds no one', async (_name, args, message) => {
     const run = await addUser(args, 'erin-pass-123');
@@ -121,13 +133,15 @@ function fakeTerminal() {
   const shown: string[] = [];
   // What is typed arrives only once the prompt is shown, in raw mode.
   const typeAfterPrompt = (chunks: readonly string[]) => {
-    const out = { write: (text: string) => {
-      shown.push(text);
-      if (shown.length === 1) {
-        expect(input.raw).toEqual([true]);
-        for (const chunk of chunks) input.write(chunk);
-      }
-    } };
+    const out = {
+      write: (text: string) => {
+        shown.push(text);
+        if (shown.length === 1) {
+          expect(input.raw).toEqual([true]);
+          for (const chunk of chunks) input.write(chunk);
+        }
+      },
+    };
     return readPassword(input, out);
   };
   return { input, shown, typeAfterPrompt };

@@ -83,7 +83,7 @@ describe('first run', () => {
   });
 });
 
-describe('password grant through the app\'s passport-local strategy (usernameField: email)', () => {
+describe("password grant through the app's passport-local strategy (usernameField: email)", () => {
   it('logs a seed user in with Basic client auth and issues RFC 9068 tokens for the example issuer', async () => {
     const body = await login(ALICE, { scope: 'openid profile orders offline_access' });
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'openid profile orders offline_access' });
@@ -101,7 +101,7 @@ describe('password grant through the app\'s passport-local strategy (usernameFie
     expect(events('token.issued').at(-1)).toMatchObject({ grantType: 'password', refreshToken: true, idToken: true });
   });
 
-  it('accepts the same strategy at the app\'s own POST /login, so both check passwords one way', async () => {
+  it("accepts the same strategy at the app's own POST /login, so both check passwords one way", async () => {
     const res = await request(example.app).post('/login').type('form').send({ email: ALICE.email, password: ALICE.password });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: String(example.db.findUserByEmail(ALICE.email)?.id), email: ALICE.email });
@@ -112,7 +112,7 @@ describe('password grant through the app\'s passport-local strategy (usernameFie
     expect([unknown.status, unknown.text]).toEqual([bad.status, bad.text]);
   });
 
-  it('works with client_secret_post (Curity\'s request shape) and with the public client', async () => {
+  it("works with client_secret_post (Curity's request shape) and with the public client", async () => {
     const post = await request(example.app)
       .post('/oauth2/token')
       .set('Content-Type', 'application/x-www-form-urlencoded')
@@ -161,7 +161,10 @@ describe('password grant through the app\'s passport-local strategy (usernameFie
     expect(repeated.status).toBe(400);
     expect(repeated.body.error).toBe('invalid_request');
     // Past the app's own urlencoded() limit (100 kB) the app's error handler answers, still as JSON.
-    const huge = await request(example.app).post('/oauth2/token').type('form').send(`grant_type=password&username=${'a'.repeat(200_000)}`);
+    const huge = await request(example.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(`grant_type=password&username=${'a'.repeat(200_000)}`);
     expect(huge.status).toBe(413);
     expect(huge.body.error).toBe('invalid_request');
     const get = await request(example.app).get('/oauth2/token');
@@ -171,14 +174,14 @@ describe('password grant through the app\'s passport-local strategy (usernameFie
 });
 
 describe('protected routes', () => {
-  it('/api/me (requireToken, scope profile) returns the caller from the app\'s user table', async () => {
+  it("/api/me (requireToken, scope profile) returns the caller from the app's user table", async () => {
     const { access_token: at } = await login(ALICE);
     const res = await request(example.app).get('/api/me').set('Authorization', `Bearer ${at}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ clientId: WEB.id, email: ALICE.email, name: 'Alice Liddell', scope: ['profile', 'orders'] });
   });
 
-  it('/api/orders (passport \'oauth2-bearer\') returns only the caller\'s orders', async () => {
+  it("/api/orders (passport 'oauth2-bearer') returns only the caller's orders", async () => {
     const { access_token: at } = await login(ALICE);
     const res = await request(example.app).get('/api/orders').set('Authorization', `Bearer ${at}`);
     expect(res.status).toBe(200);

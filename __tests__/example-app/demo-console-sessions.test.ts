@@ -56,12 +56,14 @@ async function expectSignedOut(device: Device, client = WEB.id): Promise<void> {
 /** The listed sessions as the page shows them. */
 async function rows(): Promise<Array<{ sid: string | null; current: boolean; text: string }>> {
   const items = await page().locator('#sessions-list li').all();
-  return Promise.all(items.map(async (li) => ({
-    sid: await li.getAttribute('data-sid'),
-    current: ((await li.getAttribute('class')) ?? '').split(' ').includes('current'),
-    // One line per line of the item (innerText puts a blank line between paragraphs).
-    text: (await li.innerText()).replace(/\s*\n\s*/g, '\n'),
-  })));
+  return Promise.all(
+    items.map(async (li) => ({
+      sid: await li.getAttribute('data-sid'),
+      current: ((await li.getAttribute('class')) ?? '').split(' ').includes('current'),
+      // One line per line of the item (innerText puts a blank line between paragraphs).
+      text: (await li.innerText()).replace(/\s*\n\s*/g, '\n'),
+    })),
+  );
 }
 
 /** Waits until the panel's sentence starts with `start` (a row's button is not a pressable #id), then reads it. */
@@ -92,21 +94,27 @@ describe('step 6 of the demo console: signed-in sessions', () => {
     laptop = await signInElsewhere(ALICE, 'Laptop/2.0 (a second device)');
     await demo.press('list-sessions');
     expect(await demo.text('#sessions-status')).toMatch(/^200 /);
-    expect(await demo.text('#sessions-explain')).toBe('This user has 2 sessions, one per sign-in: "this session" is the one ' +
-      'whose access token this page holds (its sid), and each can be signed out from here.');
+    expect(await demo.text('#sessions-explain')).toBe(
+      'This user has 2 sessions, one per sign-in: "this session" is the one ' +
+        'whose access token this page holds (its sid), and each can be signed out from here.',
+    );
     const listed = await rows();
     expect(listed.map((r) => r.sid).sort()).toEqual([await currentSid(), laptop.sid].sort());
     const [mine, other] = [listed.find((r) => r.current), listed.find((r) => !r.current)];
     expect(mine?.sid).toBe(await currentSid());
-    expect(mine?.text).toMatch(/^demo-cli\nthis session\nSigned in .+ · last used .+\n127\.0\.0\.1 · Mozilla\/5\.0 .*HeadlessChrome\/.*\nSign out this session$/);
+    expect(mine?.text).toMatch(
+      /^demo-cli\nthis session\nSigned in .+ · last used .+\n127\.0\.0\.1 · Mozilla\/5\.0 .*HeadlessChrome\/.*\nSign out this session$/,
+    );
     expect(other?.text).toMatch(/^demo-web\nSigned in .+ · last used .+\n127\.0\.0\.1 · Laptop\/2\.0 \(a second device\)\nSign out this session$/);
     await demo.screenshot('two-sessions', PANEL);
   });
 
   it('signs the other session out from its row: it leaves the list, its refresh token gets invalid_grant', async () => {
     await page().click(`#sessions-list li[data-sid="${laptop.sid}"] button`);
-    expect(await sentence('sessions-explain', 'The demo-web session')).toBe('The demo-web session is signed out: its refresh ' +
-      'token now gets invalid_grant and its access tokens 401, wherever they are; this session stays signed in.');
+    expect(await sentence('sessions-explain', 'The demo-web session')).toBe(
+      'The demo-web session is signed out: its refresh ' +
+        'token now gets invalid_grant and its access tokens 401, wherever they are; this session stays signed in.',
+    );
     expect(await demo.text('#sessions-body')).toContain(`DELETE /me/sessions/${laptop.sid}`);
     expect((await rows()).map((r) => [r.sid, r.current])).toEqual([[await currentSid(), true]]);
     await expectSignedOut(laptop);
@@ -123,10 +131,13 @@ describe('step 6 of the demo console: signed-in sessions', () => {
     await page().fill('#new-password', NEW_PASSWORD);
     await demo.press('change-password');
     expect(await demo.text('#password-status')).toMatch(/^200 /);
-    expect(await demo.text('#password-explain')).toBe('Password changed, and 2 other sessions signed out, so whoever knew ' +
-      'the old password is out; this session stays signed in, and step 1 now holds the new password.');
-    expect(await demo.text('#password-body')).toBe('POST /me/password (the passwords sent are not shown)\n' +
-      JSON.stringify({ changed: true, sessionsEnded: 2 }, null, 2));
+    expect(await demo.text('#password-explain')).toBe(
+      'Password changed, and 2 other sessions signed out, so whoever knew ' +
+        'the old password is out; this session stays signed in, and step 1 now holds the new password.',
+    );
+    expect(await demo.text('#password-body')).toBe(
+      'POST /me/password (the passwords sent are not shown)\n' + JSON.stringify({ changed: true, sessionsEnded: 2 }, null, 2),
+    );
     expect([await page().inputValue('#current-password'), await page().inputValue('#new-password')]).toEqual(['', '']);
     // The list was drawn again: only this session is left.
     expect((await rows()).map((r) => r.current)).toEqual([true]);
@@ -157,9 +168,7 @@ describe('step 6 of the demo console: signed-in sessions', () => {
 
   it('signs out everywhere else: the other device is signed out, this page stays signed in', async () => {
     await demo.press('revoke-others');
-    expect(await demo.text('#sessions-explain')).toBe(
-      'Signed out one other session: their tokens no longer work anywhere, and this session stays signed in.',
-    );
+    expect(await demo.text('#sessions-explain')).toBe('Signed out one other session: their tokens no longer work anywhere, and this session stays signed in.');
     expect((await rows()).map((r) => r.current)).toEqual([true]);
     await expectSignedOut(renewed);
     await demo.press('call-me');
@@ -173,8 +182,9 @@ describe('step 6 of the demo console: signed-in sessions', () => {
       return { access: demoConsole.state.tokens.access_token, refresh: demoConsole.state.tokens.refresh_token };
     });
     await page().click('#sessions-list li.current button');
-    expect(await sentence('sessions-explain', 'This session is signed out')).toBe('This session is signed out: its refresh ' +
-      'token and its access token, this page\'s own, no longer work, so sign in again (step 2) to go on.');
+    expect(await sentence('sessions-explain', 'This session is signed out')).toBe(
+      'This session is signed out: its refresh ' + "token and its access token, this page's own, no longer work, so sign in again (step 2) to go on.",
+    );
     expect(await rows()).toEqual([]);
     for (const id of ['call-me', 'refresh', 'revoke', 'list-sessions', 'revoke-others', 'change-password']) {
       expect(await page().isDisabled(`#${id}`)).toBe(true);

@@ -87,9 +87,7 @@ describe('the demo console in a browser', () => {
     // Step 3 no longer shows its old 200 next to disabled buttons, but why they are disabled.
     expect(await demo.page.isDisabled('#call-me')).toBe(true);
     expect(await demo.page.isVisible('#api-result')).toBe(false);
-    expect(await text('#api-hint')).toBe(
-      'The login has ended: the replayed refresh token in step 4 revoked it. Sign in again (step 2) to call the API.',
-    );
+    expect(await text('#api-hint')).toBe('The login has ended: the replayed refresh token in step 4 revoked it. Sign in again (step 2) to call the API.');
     expect(await demo.page.isVisible('#api-hint')).toBe(true);
     await screenshot('old-refresh-token-refused');
   });
@@ -117,7 +115,11 @@ describe('the demo console in a browser', () => {
         'token too although it has not expired (RFC 7009 §2.1).',
     );
     // Steps 3, 4 and 6 say the login has ended instead of showing their old 200s next to disabled buttons.
-    for (const [step, todo] of [['api', 'call the API'], ['refresh', 'refresh'], ['sessions', 'see its sessions']]) {
+    for (const [step, todo] of [
+      ['api', 'call the API'],
+      ['refresh', 'refresh'],
+      ['sessions', 'see its sessions'],
+    ]) {
       expect(await demo.page.isVisible(`#${step}-result`)).toBe(false);
       expect(await text(`#${step}-hint`)).toBe(`The login has ended: step 5 revoked it. Sign in again (step 2) to ${todo}.`);
     }
@@ -144,7 +146,7 @@ describe('the demo console in a browser', () => {
     expect(await text('#api-body')).toContain('scope="profile"');
     expect(await text('#api-explain')).toBe(
       `Bob's token lacks the scope this route requires: /api/me needs "profile", but Bob may grant only "orders", so the ` +
-        `token carries "${scope}" (403 insufficient_scope, RFC 6750 §3.1).`,
+        `token carries "${String(scope)}" (403 insufficient_scope, RFC 6750 §3.1).`,
     );
     expect(await overflows()).toEqual([]);
     await screenshot('phone-bob-insufficient-scope');

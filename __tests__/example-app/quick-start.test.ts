@@ -44,7 +44,7 @@ describe('the Quick start app', () => {
     expect((await request(app).get('/api/me')).status).toBe(401);
   });
 
-  it('publishes discovery at the root with the router\'s endpoints under /oauth2', async () => {
+  it("publishes discovery at the root with the router's endpoints under /oauth2", async () => {
     const res = await request(app).get('/.well-known/openid-configuration');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ issuer: ISSUER, token_endpoint: `${ISSUER}/oauth2/token`, jwks_uri: `${ISSUER}/oauth2/jwks` });

@@ -62,7 +62,10 @@ it('keeps a revocation across a restart', async () => {
   const first = start();
   const login = await token(first, { grant_type: 'password', username: ALICE.email, password: ALICE.password, scope: 'profile' });
   expect(login.status).toBe(200);
-  const revoked = await request(first.app).post('/oauth2/revoke').auth(WEB.id, WEB.secret).type('form')
+  const revoked = await request(first.app)
+    .post('/oauth2/revoke')
+    .auth(WEB.id, WEB.secret)
+    .type('form')
     .send(new URLSearchParams({ token: login.body.access_token }).toString());
   expect(revoked.status).toBe(200);
   await stop(first);

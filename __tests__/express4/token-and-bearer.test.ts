@@ -106,7 +106,7 @@ describe('Express 4', () => {
     expect(repeated.body.error).toBe('invalid_request');
   });
 
-  it('answers the app parsers\' own failures as JSON with auth.errorHandler (body-parser 1.x)', async () => {
+  it("answers the app parsers' own failures as JSON with auth.errorHandler (body-parser 1.x)", async () => {
     const { auth } = await createServer();
     const app = express4();
     app.use(express4.json({ limit: '1kb' }), express4.urlencoded({ extended: false, limit: '1kb' }));
@@ -115,7 +115,10 @@ describe('Express 4', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({ error: 'invalid_request', error_description: 'The request body could not be read' });
     expect(malformed.headers['cache-control']).toBe('no-store');
-    const large = await request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'password', password: 'x'.repeat(4096) }));
+    const large = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'password', password: 'x'.repeat(4096) }));
     expect(large.status).toBe(413);
     expect(large.body.error).toBe('invalid_request');
   });

@@ -15,7 +15,10 @@ const sidOf = (accessToken: string): string => decodeJwt(accessToken).payload.si
 const named = (s: TestServer, name: string) => s.events.filter((e) => e.name === name).map((e) => e.payload);
 
 const refresh = (s: TestServer, refreshToken: string) =>
-  request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshToken }));
+  request(s.app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshToken }));
 const orders = (s: TestServer, accessToken: string) => request(s.app).get('/api/orders').set('Authorization', `Bearer ${accessToken}`);
 
 /** Every way an access token is checked: requireToken (a cache hit when used before), verifyAccessToken, /introspect. */
@@ -41,7 +44,9 @@ async function expectRefreshRefused(s: TestServer, refreshToken: string): Promis
 
 /** A login as the client without the refresh_token grant: a session with no refresh token. */
 async function loginWithoutRefresh(s: TestServer): Promise<string> {
-  const res = await request(s.app).post('/oauth2/token').type('form')
+  const res = await request(s.app)
+    .post('/oauth2/token')
+    .type('form')
     .send(form({ grant_type: 'password', client_id: 'norefresh', username: 'bob', password: 'hunter2', scope: 'orders' }));
   expect(res.status).toBe(200);
   expect(res.body.refresh_token).toBeUndefined();
@@ -60,7 +65,7 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
   });
   afterEach(() => done());
 
-  it('lists the user\'s sessions newest first, as SessionInfo, paged by limit and before', async () => {
+  it("lists the user's sessions newest first, as SessionInfo, paged by limit and before", async () => {
     const s = await createServer({ store, now });
     const first = await loginCli(s.app);
     clock += 10_000;
@@ -71,7 +76,14 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     const at = clock / 1000;
     const list = await s.auth.listSessions('u-bob');
     expect(list.map((x) => x.id)).toEqual([sidOf(third.access_token), sidOf(second), sidOf(first.access_token)]);
-    expect(list[0]).toEqual({ id: sidOf(third.access_token), clientId: 'cli', scope: ['orders'], createdAt: at, lastUsedAt: at, expiresAt: expect.any(Number) });
+    expect(list[0]).toEqual({
+      id: sidOf(third.access_token),
+      clientId: 'cli',
+      scope: ['orders'],
+      createdAt: at,
+      lastUsedAt: at,
+      expiresAt: expect.any(Number),
+    });
     expect(list[1]).toMatchObject({ clientId: 'norefresh', createdAt: at - 10, lastUsedAt: at - 10 });
     expect(list[1].expiresAt).toBeLessThan(list[0].expiresAt);
     const page = await s.auth.listSessions('u-bob', { limit: 2 });
@@ -118,8 +130,13 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     const s = await createServer({ store, now });
     const at = clock / 1000;
     const session = (lastUsedAt: number, i: number) => ({
-      id: `sid-${lastUsedAt}-${i}-${randomBytes(6).toString('base64url')}`, sub: 'u-bob', clientId: 'cli', scope: ['orders'],
-      createdAt: lastUsedAt, lastUsedAt, expiresAt: at + 3600,
+      id: `sid-${lastUsedAt}-${i}-${randomBytes(6).toString('base64url')}`,
+      sub: 'u-bob',
+      clientId: 'cli',
+      scope: ['orders'],
+      createdAt: lastUsedAt,
+      lastUsedAt,
+      expiresAt: at + 3600,
     });
     // 999 in one second, 2 in the second before: a page of 1000 would cut the pair, so the first page holds 999.
     const sessions = [...Array.from({ length: 999 }, (_, i) => session(at, i)), session(at - 1, 0), session(at - 1, 1)];
@@ -132,7 +149,10 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
   it('keeps the IP and User-Agent of the last use only with sessionDetails, bounded, and deletes them with the session', async () => {
     const s = await createServer({ store, now, sessionDetails: true });
     const agent = `Mozilla/5.0 \t(X11)${'x'.repeat(300)}`;
-    const res = await request(s.app).post('/oauth2/token').set('User-Agent', agent).type('form')
+    const res = await request(s.app)
+      .post('/oauth2/token')
+      .set('User-Agent', agent)
+      .type('form')
       .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }));
     expect(res.status).toBe(200);
     const [session] = await s.auth.listSessions('u-bob');
@@ -141,13 +161,21 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     // The last use: a refresh from elsewhere records where it came from, in the rotation's own store call.
     s.app.set('trust proxy', true);
     clock += 10_000;
-    const refreshed = await request(s.app).post('/oauth2/token').set('User-Agent', 'curl/8').set('X-Forwarded-For', '203.0.113.9').type('form')
+    const refreshed = await request(s.app)
+      .post('/oauth2/token')
+      .set('User-Agent', 'curl/8')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .type('form')
       .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: res.body.refresh_token }));
     expect(refreshed.status).toBe(200);
     expect(await s.auth.listSessions('u-bob')).toEqual([{ ...session, lastUsedAt: session.lastUsedAt + 10, ip: '203.0.113.9', userAgent: 'curl/8' }]);
     expect(await store.findSession(session.id)).toMatchObject({ ip: '203.0.113.9', userAgent: 'curl/8' });
     // One without a User-Agent, from an address that is none (X-Forwarded-For says anything): neither is kept.
-    const bare = await request(s.app).post('/oauth2/token').unset('User-Agent').set('X-Forwarded-For', `not-an-ip${'x'.repeat(500)}`).type('form')
+    const bare = await request(s.app)
+      .post('/oauth2/token')
+      .unset('User-Agent')
+      .set('X-Forwarded-For', `not-an-ip${'x'.repeat(500)}`)
+      .type('form')
       .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshed.body.refresh_token }));
     expect(bare.status).toBe(200);
     const stored = await store.findSession(session.id);
@@ -158,7 +186,10 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     expect(await store.findSession(session.id)).toBeUndefined();
     // Without the option nothing is kept.
     const plain = await createServer({ store, now });
-    await request(plain.app).post('/oauth2/token').set('User-Agent', agent).type('form')
+    await request(plain.app)
+      .post('/oauth2/token')
+      .set('User-Agent', agent)
+      .type('form')
       .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }));
     const [kept] = await plain.auth.listSessions('u-bob');
     expect(kept.ip).toBeUndefined();
@@ -169,7 +200,11 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
   it('keeps no details a login gives from an address that is none, and drops at the next refresh those recorded while the app opted in', async () => {
     const on = await createServer({ store, now, sessionDetails: true });
     on.app.set('trust proxy', true);
-    const odd = await request(on.app).post('/oauth2/token').set('User-Agent', 'A/1').set('X-Forwarded-For', 'x'.repeat(400)).type('form')
+    const odd = await request(on.app)
+      .post('/oauth2/token')
+      .set('User-Agent', 'A/1')
+      .set('X-Forwarded-For', 'x'.repeat(400))
+      .type('form')
       .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }));
     expect(odd.status).toBe(200);
     const [first] = await on.auth.listSessions('u-bob');
@@ -177,9 +212,14 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     expect(first.userAgent).toBe('A/1');
     // The app stops opting in: listSessions shows no details, and a refresh removes them from the store.
     const off = await createServer({ store, now });
-    expect(await off.auth.listSessions('u-bob')).toEqual([{ id: first.id, clientId: 'cli', scope: ['orders'], createdAt: first.createdAt, lastUsedAt: first.lastUsedAt, expiresAt: first.expiresAt }]);
+    expect(await off.auth.listSessions('u-bob')).toEqual([
+      { id: first.id, clientId: 'cli', scope: ['orders'], createdAt: first.createdAt, lastUsedAt: first.lastUsedAt, expiresAt: first.expiresAt },
+    ]);
     expect(await store.findSession(first.id)).toMatchObject({ userAgent: 'A/1' });
-    const refreshed = await request(off.app).post('/oauth2/token').set('User-Agent', 'B/2').type('form')
+    const refreshed = await request(off.app)
+      .post('/oauth2/token')
+      .set('User-Agent', 'B/2')
+      .type('form')
       .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: odd.body.refresh_token }));
     expect(refreshed.status).toBe(200);
     expect(await store.findSession(first.id)).not.toHaveProperty('userAgent');
@@ -231,10 +271,12 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     expect(ended).toBe(2);
     const events = named(s, 'session.revoked');
     expect(events).toHaveLength(2);
-    expect(events).toEqual(expect.arrayContaining([
-      { clientId: 'cli', sub: 'u-bob', sid: sidOf(phone.access_token), reason: 'app', appReason: 'password_changed' },
-      { clientId: 'norefresh', sub: 'u-bob', sid: sidOf(noRefresh), reason: 'app', appReason: 'password_changed' },
-    ]));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { clientId: 'cli', sub: 'u-bob', sid: sidOf(phone.access_token), reason: 'app', appReason: 'password_changed' },
+        { clientId: 'norefresh', sub: 'u-bob', sid: sidOf(noRefresh), reason: 'app', appReason: 'password_changed' },
+      ]),
+    );
     await expectAccessRefused(s, phone.access_token);
     await expectAccessRefused(s, noRefresh);
     await expectRefreshRefused(s, phone.refresh_token as string);
@@ -256,8 +298,15 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
     const nowS = clock / 1000;
     // What an older version stored: a refresh record and no session.
     const old = (token: string, sub: string): RefreshTokenRecord => ({
-      id: sha256(token), familyId: `old-${token.slice(0, 8)}`, clientId: 'cli', sub, scope: ['orders'],
-      authTime: nowS - 100, issuedAt: nowS - 100, expiresAt: nowS + 3600, username: 'bob',
+      id: sha256(token),
+      familyId: `old-${token.slice(0, 8)}`,
+      clientId: 'cli',
+      sub,
+      scope: ['orders'],
+      authTime: nowS - 100,
+      issuedAt: nowS - 100,
+      expiresAt: nowS + 3600,
+      username: 'bob',
       // As a store reads a record written before session records (format v0 or 0.1.0): no session lists this login.
       predatesSessions: true,
     });
@@ -280,8 +329,22 @@ describe.each(SESSION_STORES)('the sessions API on %s', (_name, make) => {
 describe('the sessions API on a store without SessionStore', () => {
   it('rejects with a TypeError naming SessionStore, and logins keep working', async () => {
     const inner = new MemoryStore();
-    const methods = ['saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'revokeAccessToken', 'isAccessTokenRevoked',
-      'hit', 'hitBelow', 'release', 'peek', 'reset', 'claimOnce', 'put', 'take'] as const;
+    const methods = [
+      'saveRefreshToken',
+      'findRefreshToken',
+      'rotateRefreshToken',
+      'revokeFamily',
+      'revokeAccessToken',
+      'isAccessTokenRevoked',
+      'hit',
+      'hitBelow',
+      'release',
+      'peek',
+      'reset',
+      'claimOnce',
+      'put',
+      'take',
+    ] as const;
     const store = Object.fromEntries(methods.map((m) => [m, (inner[m] as (...a: unknown[]) => unknown).bind(inner)])) as unknown as TokenStore;
     const s = await createServer({ store });
     await loginCli(s.app);

@@ -12,7 +12,11 @@ import { deletePrefix, describeWithRedis, redisClient, uniquePrefix } from '../h
 const IP = expect.stringMatching(/127\.0\.0\.1/);
 
 function refresh(app: Express, token: string) {
-  return request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'refresh_token', refresh_token: token }));
+  return request(app)
+    .post('/oauth2/token')
+    .set('Authorization', basic('web', WEB_SECRET))
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', refresh_token: token }));
 }
 
 const sidOf = (accessToken: string): string => decodeJwt(accessToken).payload.sid as string;
@@ -75,7 +79,10 @@ describe('session.revoked', () => {
   it('is not emitted for a refresh token presented by another client, nor for an unknown one', async () => {
     const s = await createServer();
     const login = await loginWeb(s.app, 'orders');
-    const asCli = await request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: login.refresh_token! }));
+    const asCli = await request(s.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: login.refresh_token! }));
     expect(asCli.body.error).toBe('invalid_grant');
     await postAsWeb(s.app, '/revoke', { token: 'x'.repeat(43) });
     expect((await refresh(s.app, 'x'.repeat(43))).body.error).toBe('invalid_grant');

@@ -16,10 +16,18 @@ const BOBS_IP = '198.51.100.23';
 const sidOf = (accessToken: string): string => decodeJwt(accessToken).payload.sid as string;
 
 const login = (s: TestServer, clientId = 'cli') =>
-  request(s.app).post('/oauth2/token').set('User-Agent', AGENT).set('X-Forwarded-For', BOBS_IP).type('form')
+  request(s.app)
+    .post('/oauth2/token')
+    .set('User-Agent', AGENT)
+    .set('X-Forwarded-For', BOBS_IP)
+    .type('form')
     .send(form({ grant_type: 'password', client_id: clientId, username: 'bob', password: 'hunter2', scope: 'orders' }));
 const refresh = (s: TestServer, refreshToken: string) =>
-  request(s.app).post('/oauth2/token').set('User-Agent', AGENT).set('X-Forwarded-For', BOBS_IP).type('form')
+  request(s.app)
+    .post('/oauth2/token')
+    .set('User-Agent', AGENT)
+    .set('X-Forwarded-For', BOBS_IP)
+    .type('form')
     .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshToken }));
 
 async function server(store: SessionTokenStore): Promise<TestServer> {
@@ -75,10 +83,20 @@ describe.each(SESSION_STORES)('erasing a user on %s', (_name, make) => {
     expect((await refresh(s, leaked.tokens[0])).status).toBe(400);
     // A session ended earlier by the client at /revoke (RFC 7009).
     const signedOut = await rotatedLogin(s, 1);
-    expect((await request(s.app).post('/oauth2/revoke').type('form').send(form({ client_id: 'cli', token: signedOut.tokens[1] }))).status).toBe(200);
+    expect(
+      (
+        await request(s.app)
+          .post('/oauth2/revoke')
+          .type('form')
+          .send(form({ client_id: 'cli', token: signedOut.tokens[1] }))
+      ).status,
+    ).toBe(200);
     // A login with no refresh token, and a failed attempt (counted by the throttle).
     expect((await login(s, 'norefresh')).status).toBe(200);
-    await request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'wrong' }));
+    await request(s.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'wrong' }));
     const alice = await aliceRefreshed(s);
     const before = await contents();
     // Not vacuous: the store holds bob's sessions and refresh tokens, with his details, until the erasure.
@@ -104,12 +122,15 @@ describe.each(SESSION_STORES)('erasing a user on %s', (_name, make) => {
     expect(await s.auth.listSessions('u-bob')).toEqual([]);
     // Alice's entries are all still there, and her refresh token works.
     expect(alices(after)).toEqual(alices(before));
-    const hers = await request(s.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form')
+    const hers = await request(s.app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
       .send(form({ grant_type: 'refresh_token', refresh_token: alice }));
     expect(hers.status).toBe(200);
   });
 
-  it('revokeSession deletes that session and every refresh token of it, and nothing of the user\'s other sessions', async () => {
+  it("revokeSession deletes that session and every refresh token of it, and nothing of the user's other sessions", async () => {
     const s = await server(store);
     const ended = await rotatedLogin(s, 3);
     const kept = await rotatedLogin(s, 2);

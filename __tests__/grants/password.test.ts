@@ -152,7 +152,9 @@ describe('password grant', () => {
       auth.on('scope.rejected', (e) => rejected.push(e));
       const res = await post(app, { ...alice, scope: 'orders "quoted"' });
       expect(res.body.error).toBe('invalid_scope');
-      expect(rejected).toEqual([expect.objectContaining({ grantType: 'password', scope: ['"quoted"'], detail: 'scope has characters outside RFC 6749 §3.3: "quoted"' })]);
+      expect(rejected).toEqual([
+        expect.objectContaining({ grantType: 'password', scope: ['"quoted"'], detail: 'scope has characters outside RFC 6749 §3.3: "quoted"' }),
+      ]);
     });
 
     it("drops scopes the user lacks and says so in the response's scope", async () => {
@@ -179,7 +181,10 @@ describe('password grant', () => {
   describe('refresh token issuance', () => {
     it('issues none to a client without the refresh_token grant', async () => {
       const { app } = await createServer();
-      const res = await request(app).post('/oauth2/token').type('form').send(form({ ...alice, client_id: 'norefresh' }));
+      const res = await request(app)
+        .post('/oauth2/token')
+        .type('form')
+        .send(form({ ...alice, client_id: 'norefresh' }));
       expect(res.status).toBe(200);
       expect(res.body.refresh_token).toBeUndefined();
     });
@@ -208,7 +213,10 @@ describe('password grant', () => {
     const { app } = await createServer({
       findClient: (id) => (id === 'cli' ? { ...cli, accessTokenTTL: 60, audience: ['https://a.example', 'https://b.example'] } : null),
     });
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...alice, client_id: 'cli', scope: 'orders' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...alice, client_id: 'cli', scope: 'orders' }));
     expect(res.body.expires_in).toBe(60);
     expect(verified(res.body.access_token).payload.aud).toEqual(['https://a.example', 'https://b.example']);
   });

@@ -18,10 +18,18 @@ interface Clock {
 }
 
 function refresh(app: Express, token: string) {
-  return request(app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'refresh_token', refresh_token: token }));
+  return request(app)
+    .post('/oauth2/token')
+    .set('Authorization', basic('web', WEB_SECRET))
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', refresh_token: token }));
 }
 
-async function server(clock: Clock, overrides: Record<string, unknown> = {}, store: TokenStore = new MemoryStore({ now: () => clock.ms })): Promise<TestServer> {
+async function server(
+  clock: Clock,
+  overrides: Record<string, unknown> = {},
+  store: TokenStore = new MemoryStore({ now: () => clock.ms }),
+): Promise<TestServer> {
   return createServer({ store, now: () => clock.ms, ...overrides });
 }
 
@@ -86,10 +94,18 @@ describe('refresh-token family absolute lifetime (MemoryStore)', () => {
     clients.set('web', { ...f.clients.get('web')!, refreshTokenAbsoluteTTL: 100 });
     const s = await server(clock, { findClient: (id: string) => clients.get(id) ?? null });
     const web = await loginWeb(s.app, 'orders');
-    const cli = (await request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }))).body;
+    const cli = (
+      await request(s.app)
+        .post('/oauth2/token')
+        .type('form')
+        .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }))
+    ).body;
     clock.ms += 100_000;
     await expectInvalidGrant(s.app, web.refresh_token!);
-    const other = await request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: cli.refresh_token }));
+    const other = await request(s.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: cli.refresh_token }));
     expect(other.status).toBe(200);
   });
 
@@ -157,7 +173,10 @@ describe('refreshTokenAbsoluteTTL option', () => {
 
   it('rejects a value below refreshTokenTTL', async () => {
     await expect(createServer({ refreshTokenTTL: 200, refreshTokenAbsoluteTTL: 100 })).rejects.toThrow(
-      expect.objectContaining({ code: 'ERR_EPG_INVALID_OPTION', message: 'options.refreshTokenAbsoluteTTL (100) must be at least options.refreshTokenTTL (200)' }),
+      expect.objectContaining({
+        code: 'ERR_EPG_INVALID_OPTION',
+        message: 'options.refreshTokenAbsoluteTTL (100) must be at least options.refreshTokenTTL (200)',
+      }),
     );
   });
 

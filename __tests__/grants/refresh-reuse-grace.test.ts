@@ -69,11 +69,7 @@ function graceCases(makeStore: () => TokenStore | Promise<TokenStore>): void {
     const next = await refresh(s, first.body.refresh_token as string);
     expect(next.status).toBe(200);
     expect(s.events.map((e) => e.name)).not.toContain('refresh.reused');
-    expect(s.events.filter((e) => e.name === 'token.refreshed').map((e) => (e.payload as { retried?: boolean }).retried)).toEqual([
-      undefined,
-      true,
-      undefined,
-    ]);
+    expect(s.events.filter((e) => e.name === 'token.refreshed').map((e) => (e.payload as { retried?: boolean }).retried)).toEqual([undefined, true, undefined]);
   });
 
   it('after the grace, reuse detection stands: invalid_grant and the family is revoked', async () => {
@@ -172,13 +168,18 @@ describeWithRedis('refresh reuse grace on RedisStore', () => {
 describe('refreshReuseGrace options', () => {
   it.each([[-1], [1.5], [301], ['5'], [Number.NaN]])('rejects refreshReuseGrace %p', async (value) => {
     await expect(createServer({ refreshReuseGrace: value as number })).rejects.toThrow(
-      expect.objectContaining({ code: 'ERR_EPG_INVALID_OPTION', message: 'options.refreshReuseGrace must be an integer number of seconds from 0 (off) to 300' }),
+      expect.objectContaining({
+        code: 'ERR_EPG_INVALID_OPTION',
+        message: 'options.refreshReuseGrace must be an integer number of seconds from 0 (off) to 300',
+      }),
     );
   });
 
   it('rejects a refreshTokenSecret shorter than 32 bytes', async () => {
     const attempt = createServer({ refreshTokenSecret: 'short' });
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
-    await expect(attempt).rejects.toThrow(expect.objectContaining({ code: 'ERR_EPG_WEAK_KEY', message: 'options.refreshTokenSecret must be at least 32 bytes' }));
+    await expect(attempt).rejects.toThrow(
+      expect.objectContaining({ code: 'ERR_EPG_WEAK_KEY', message: 'options.refreshTokenSecret must be at least 32 bytes' }),
+    );
   });
 });

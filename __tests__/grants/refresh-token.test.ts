@@ -20,7 +20,11 @@ async function login(app: Parameters<typeof request>[0], scope = 'openid profile
 }
 
 function refresh(app: Parameters<typeof request>[0], token: string, extra: Record<string, string> = {}, auth = web) {
-  return request(app).post('/oauth2/token').set('Authorization', auth).type('form').send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
+  return request(app)
+    .post('/oauth2/token')
+    .set('Authorization', auth)
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
 }
 
 describe('refresh_token grant', () => {
@@ -77,14 +81,20 @@ describe('refresh_token grant', () => {
     const stolen = await refresh(app, refresh_token);
     expect(stolen.status).toBe(400);
     expect(stolen.body.error).toBe('invalid_grant');
-    const owner = await request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', refresh_token, client_id: 'cli' }));
+    const owner = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', refresh_token, client_id: 'cli' }));
     expect(owner.status).toBe(200);
   });
 
   it('requires client authentication for a confidential client', async () => {
     const { app } = await createServer();
     const { refresh_token } = await login(app);
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', refresh_token, client_id: 'web' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', refresh_token, client_id: 'web' }));
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
   });
@@ -126,7 +136,11 @@ describe('refresh_token grant', () => {
 
   it('rejects a missing refresh_token with invalid_request', async () => {
     const { app } = await createServer();
-    const res = await request(app).post('/oauth2/token').set('Authorization', web).type('form').send(form({ grant_type: 'refresh_token' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', web)
+      .type('form')
+      .send(form({ grant_type: 'refresh_token' }));
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
   });

@@ -39,7 +39,11 @@ interface Setup {
 }
 
 function refresh(s: TestServer, token: string, extra: Record<string, string> = {}) {
-  return request(s.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
+  return request(s.app)
+    .post('/oauth2/token')
+    .set('Authorization', basic('web', WEB_SECRET))
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
 }
 
 async function expectInvalidGrant(s: TestServer, token: string): Promise<void> {
@@ -191,7 +195,7 @@ describe('refresh grant with findUser (MemoryStore)', () => {
     expect(dir.calls).toEqual(['u-alice']);
   });
 
-  it('gives enrichToken the user findUser returned, at a refresh and at a retry within refreshReuseGrace, as verifyUser\'s at login', async () => {
+  it("gives enrichToken the user findUser returned, at a refresh and at a retry within refreshReuseGrace, as verifyUser's at login", async () => {
     const dir = new Directory();
     const seen: Array<{ grantType: string; user: unknown }> = [];
     const s = await createServer({
@@ -220,7 +224,9 @@ describe('refresh grant with findUser (MemoryStore)', () => {
 
   it('without findUser, enrichToken gets no user at a refresh (the refresh trusts the login)', async () => {
     const seen: unknown[] = [];
-    const s = await createServer({ enrichToken: (context) => void seen.push(context.grantType === 'refresh_token' ? 'user' in context && context.user !== undefined : 'login') });
+    const s = await createServer({
+      enrichToken: (context) => void seen.push(context.grantType === 'refresh_token' ? 'user' in context && context.user !== undefined : 'login'),
+    });
     const login = await loginWeb(s.app, 'orders');
     expect((await refresh(s, login.refresh_token!)).status).toBe(200);
     expect(seen).toEqual(['login', false]);

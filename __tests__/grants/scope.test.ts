@@ -26,25 +26,30 @@ describe('parseScope', () => {
   });
 
   it('accepts every RFC 6749 §3.3 scope-token character: %x21 / %x23-5B / %x5D-7E', () => {
-    const all = String.fromCharCode(0x21) + Array.from({ length: 0x5b - 0x23 + 1 }, (_, i) => String.fromCharCode(0x23 + i)).join('') +
+    const all =
+      String.fromCharCode(0x21) +
+      Array.from({ length: 0x5b - 0x23 + 1 }, (_, i) => String.fromCharCode(0x23 + i)).join('') +
       Array.from({ length: 0x7e - 0x5d + 1 }, (_, i) => String.fromCharCode(0x5d + i)).join('');
     expect(parseScope(all)).toEqual([all]);
   });
 
-  it.each([['a double quote', 'a"b'], ['a backslash', 'a\\b'], ['a tab', 'a\tb'], ['a non-ASCII letter', 'prófile'], ['a control character', 'a\u0000']])(
-    'refuses %s with invalid_scope',
-    (_name, value) => {
-      let thrown: unknown;
-      try {
-        parseScope(`openid ${value}`);
-      } catch (err) {
-        thrown = err;
-      }
-      expect(thrown).toMatchObject({ error: 'invalid_scope', detail: `scope has characters outside RFC 6749 §3.3: ${value}` });
-      // Only the malformed token is named, for the scope.rejected event.
-      expect(rejectedScope(thrown)).toEqual([value]);
-    },
-  );
+  it.each([
+    ['a double quote', 'a"b'],
+    ['a backslash', 'a\\b'],
+    ['a tab', 'a\tb'],
+    ['a non-ASCII letter', 'prófile'],
+    ['a control character', 'a\u0000'],
+  ])('refuses %s with invalid_scope', (_name, value) => {
+    let thrown: unknown;
+    try {
+      parseScope(`openid ${value}`);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ error: 'invalid_scope', detail: `scope has characters outside RFC 6749 §3.3: ${value}` });
+    // Only the malformed token is named, for the scope.rejected event.
+    expect(rejectedScope(thrown)).toEqual([value]);
+  });
 });
 
 describe('formatScope', () => {
@@ -76,7 +81,7 @@ describe('grantableScope', () => {
     expect(grantableScope(['orders', 'admin'], user())).toEqual(['orders', 'admin']);
   });
 
-  it("drops what the user lacks, silently, but always keeps openid and offline_access", () => {
+  it('drops what the user lacks, silently, but always keeps openid and offline_access', () => {
     expect(grantableScope(['openid', 'offline_access', 'orders', 'admin'], user(['orders']))).toEqual(['openid', 'offline_access', 'orders']);
     expect(grantableScope(['admin'], user([]))).toEqual([]);
   });

@@ -5,12 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import {
-  ConfigError,
-  MemoryStore,
-  type SessionRecord,
-  type TokenStore,
-} from '../../lib';
+import { ConfigError, MemoryStore, type SessionRecord, type TokenStore } from '../../lib';
 import { loginCli } from '../helpers/login';
 import { createServer, form } from '../helpers/server';
 import { SESSION_STORES, type SessionTokenStore } from '../helpers/session-stores';
@@ -31,7 +26,10 @@ describe.each(SESSION_STORES)('sessions over HTTP: %s', (_name, make) => {
   afterEach(() => done());
 
   const refresh = (app: Parameters<typeof request>[0], refreshToken: string) =>
-    request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshToken }));
+    request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshToken }));
 
   it('a login with a refresh token creates a session findable by its user: sid, client, scope, times, refresh token', async () => {
     const { app } = await createServer({ store, now });
@@ -55,7 +53,9 @@ describe.each(SESSION_STORES)('sessions over HTTP: %s', (_name, make) => {
 
   it('a login without a refresh token has a session too, ending with its access token', async () => {
     const { app } = await createServer({ store, now });
-    const res = await request(app).post('/oauth2/token').type('form')
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
       .send(form({ grant_type: 'password', client_id: 'norefresh', username: 'bob', password: 'hunter2', scope: 'orders' }));
     expect(res.status).toBe(200);
     expect(res.body.refresh_token).toBeUndefined();
@@ -76,7 +76,11 @@ describe.each(SESSION_STORES)('sessions over HTTP: %s', (_name, make) => {
     clock += 60_000;
     const second = await refresh(app, first.body.refresh_token);
     expect(second.status).toBe(200);
-    expect(await store.findSession(sid)).toMatchObject({ createdAt: clock / 1000 - 120, lastUsedAt: clock / 1000, refreshTokenId: sha256(second.body.refresh_token) });
+    expect(await store.findSession(sid)).toMatchObject({
+      createdAt: clock / 1000 - 120,
+      lastUsedAt: clock / 1000,
+      refreshTokenId: sha256(second.body.refresh_token),
+    });
   });
 
   it('beyond maxSessionsPerUser the least recently used login ends: its refresh token and access token stop working', async () => {
@@ -103,7 +107,22 @@ describe('stores without sessions', () => {
   /** A TokenStore as one written for 7c18849 would be: the fourteen methods, no SessionStore. */
   const withoutSessions = (backing: MemoryStore): TokenStore => {
     const store: Record<string, unknown> = {};
-    for (const name of ['saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'revokeAccessToken', 'isAccessTokenRevoked', 'hit', 'hitBelow', 'release', 'peek', 'reset', 'claimOnce', 'put', 'take']) {
+    for (const name of [
+      'saveRefreshToken',
+      'findRefreshToken',
+      'rotateRefreshToken',
+      'revokeFamily',
+      'revokeAccessToken',
+      'isAccessTokenRevoked',
+      'hit',
+      'hitBelow',
+      'release',
+      'peek',
+      'reset',
+      'claimOnce',
+      'put',
+      'take',
+    ]) {
       store[name] = (backing as unknown as Record<string, (...args: unknown[]) => unknown>)[name].bind(backing);
     }
     return store as unknown as TokenStore;
@@ -113,19 +132,37 @@ describe('stores without sessions', () => {
     const backing = new MemoryStore();
     const { app } = await createServer({ store: withoutSessions(backing) });
     const tokens = await loginCli(app);
-    const refreshed = await request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: tokens.refresh_token! }));
+    const refreshed = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: tokens.refresh_token! }));
     expect(refreshed.status).toBe(200);
-    expect((await request(app).post('/oauth2/revoke').type('form').send(form({ token: refreshed.body.refresh_token, client_id: 'cli' }))).status).toBe(200);
+    expect(
+      (
+        await request(app)
+          .post('/oauth2/revoke')
+          .type('form')
+          .send(form({ token: refreshed.body.refresh_token, client_id: 'cli' }))
+      ).status,
+    ).toBe(200);
     expect((await request(app).get('/api/orders').set('Authorization', `Bearer ${refreshed.body.access_token}`)).status).toBe(401);
     expect(await backing.listSessions('u-bob')).toEqual([]);
     await backing.close();
   });
 
   it.each([
-    ['maxSessionsPerUser with a store without SessionStore', () => ({ store: withoutSessions(new MemoryStore()), maxSessionsPerUser: 5 }),
-      'ERR_EPG_INVALID_STORE', 'options.maxSessionsPerUser needs a store that implements SessionStore (missing: saveSession, findSession, listSessions, endSession)'],
-    ['a store that implements SessionStore in part', () => ({ store: Object.assign(withoutSessions(new MemoryStore()), { saveSession: async () => undefined }) }),
-      'ERR_EPG_INVALID_STORE', 'options.store implements part of SessionStore (missing: findSession, listSessions, endSession)'],
+    [
+      'maxSessionsPerUser with a store without SessionStore',
+      () => ({ store: withoutSessions(new MemoryStore()), maxSessionsPerUser: 5 }),
+      'ERR_EPG_INVALID_STORE',
+      'options.maxSessionsPerUser needs a store that implements SessionStore (missing: saveSession, findSession, listSessions, endSession)',
+    ],
+    [
+      'a store that implements SessionStore in part',
+      () => ({ store: Object.assign(withoutSessions(new MemoryStore()), { saveSession: async () => undefined }) }),
+      'ERR_EPG_INVALID_STORE',
+      'options.store implements part of SessionStore (missing: findSession, listSessions, endSession)',
+    ],
     ['maxSessionsPerUser past 10000', () => ({ maxSessionsPerUser: 10_001 }), 'ERR_EPG_INVALID_OPTION', 'options.maxSessionsPerUser must be at most 10000'],
     ['maxSessionsPerUser 0', () => ({ maxSessionsPerUser: 0 }), 'ERR_EPG_INVALID_OPTION', 'options.maxSessionsPerUser must be a positive integer'],
   ])('refuses %s with a ConfigError saying so', async (_name, options, code, message) => {

@@ -107,7 +107,11 @@ async function extrasFor(packages: readonly string[], extras: string): Promise<s
     if (!fs.existsSync(path.join(extras, 'package.json'))) fs.writeFileSync(path.join(extras, 'package.json'), '{"private":true}');
     // The repo's @types/node, so the extras' typings and the project's share one copy.
     const node = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@types/node/package.json'), 'utf8')) as { version: string };
-    await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', ...missing, `@types/node@${node.version}`], extras);
+    await run(
+      NPM,
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', ...missing, `@types/node@${node.version}`],
+      extras,
+    );
   }
   return modules;
 }

@@ -189,6 +189,7 @@ interface PageGlobals {
  */
 function overflows(page: Page): Promise<string[]> {
   return page.evaluate(() => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the page's global getComputedStyle, called bare as scripts do
     const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
     const found: string[] = [];
     const root = document.documentElement;

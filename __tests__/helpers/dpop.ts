@@ -42,7 +42,10 @@ export function proof(key: DpopKey, options: ProofOptions): string {
   };
   if (options.accessToken !== undefined) claims.ath = ath(options.accessToken);
   const header: Record<string, unknown> = { typ: 'dpop+jwt', jwk: key.jwk };
-  for (const [target, overrides] of [[claims, options.claims], [header, options.header]] as const) {
+  for (const [target, overrides] of [
+    [claims, options.claims],
+    [header, options.header],
+  ] as const) {
     for (const [name, value] of Object.entries(overrides ?? {})) {
       if (value === undefined) delete target[name];
       else target[name] = value;

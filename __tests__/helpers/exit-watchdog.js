@@ -18,7 +18,7 @@ setTimeout(() => {
   if (exiting) {
     process.stderr.write(
       `\nJest ran its 'exit' event but its process did not end ${seconds} s later: not an open handle (its event loop had ` +
-        'drained), but an exit listener or Node\'s own teardown that does not return (seen once on Node 20, spinning in ' +
+        "drained), but an exit listener or Node's own teardown that does not return (seen once on Node 20, spinning in " +
         'node::Environment::CleanupHandles). Where its threads are:\n',
     );
     backtrace();
@@ -41,7 +41,10 @@ setTimeout(() => {
 function backtrace() {
   if (!existsSync('/usr/bin/gdb')) return;
   try {
-    const out = execFileSync('/usr/bin/gdb', ['-p', String(pid), '-batch', '-ex', 'thread apply all bt 15'], { timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('/usr/bin/gdb', ['-p', String(pid), '-batch', '-ex', 'thread apply all bt 15'], {
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     process.stderr.write(out);
   } catch {
     process.stderr.write('(gdb could not attach)\n');

@@ -79,7 +79,8 @@ function inputsHash(): string {
 }
 
 function isFresh(hash: string): boolean {
-  const built = ['index.js', 'index.mjs', 'index.d.ts', 'testing/index.js'].every((f) => fs.existsSync(path.join(DIST, f))) &&
+  const built =
+    ['index.js', 'index.mjs', 'index.d.ts', 'testing/index.js'].every((f) => fs.existsSync(path.join(DIST, f))) &&
     fs.existsSync(path.join(EXAMPLE_DIST, 'server.js'));
   return built && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === hash;
 }

@@ -74,7 +74,17 @@ export const DETAILS_CASES: ReadonlyArray<readonly [string, string, SessionDetai
   ['replaces both', ',"ip":"192.0.2.1","ua":"Old/1"', { ip: '2001:db8::1', userAgent: 'New/2' }, ',"ip":"2001:db8::1","ua":"New/2"'],
   ['removes both for empty details', ',"ip":"192.0.2.1","ua":"Old/1"', {}, ''],
   ['sets one and removes the other', ',"ua":"Old/1"', { ip: '192.0.2.7' }, ',"ip":"192.0.2.7"'],
-  ['keeps x, names inside it included', ',"ip":"192.0.2.1","ua":"Old/1","x":{"note":"kept","ip":"inner","y":{"ua":1}}', { userAgent: 'New/2' }, ',"ua":"New/2","x":{"note":"kept","ip":"inner","y":{"ua":1}}'],
+  [
+    'keeps x, names inside it included',
+    ',"ip":"192.0.2.1","ua":"Old/1","x":{"note":"kept","ip":"inner","y":{"ua":1}}',
+    { userAgent: 'New/2' },
+    ',"ua":"New/2","x":{"note":"kept","ip":"inner","y":{"ua":1}}',
+  ],
   ['keeps x when removing both', ',"x":{"a":1,"ip":"inner"}', {}, ',"x":{"a":1,"ip":"inner"}'],
-  ['replaces a User-Agent that quotes member names', String.raw`,"ua":"A \",\"ip\":\"x\" \\"`, { ip: '192.0.2.8', userAgent: 'B ","x":{' }, String.raw`,"ip":"192.0.2.8","ua":"B \",\"x\":{"`],
+  [
+    'replaces a User-Agent that quotes member names',
+    String.raw`,"ua":"A \",\"ip\":\"x\" \\"`,
+    { ip: '192.0.2.8', userAgent: 'B ","x":{' },
+    String.raw`,"ip":"192.0.2.8","ua":"B \",\"x\":{"`,
+  ],
 ];

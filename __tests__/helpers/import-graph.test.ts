@@ -25,7 +25,7 @@ afterEach(() => {
   dirs = [];
 });
 
-const LAYERS = { 'util': 0, 'errors': 0, 'http': 1, 'endpoints': 2, 'index.ts': 3 };
+const LAYERS = { util: 0, errors: 0, http: 1, endpoints: 2, 'index.ts': 3 };
 
 const clean = {
   'util/assert.ts': "import { ConfigError } from '../errors/config-error';\nexport const fail = () => new ConfigError();\n",
@@ -50,7 +50,7 @@ describe('moduleSpecifiers', () => {
       "type J = import('./j').J;",
       "// import k from './k';",
       "/** @example import l from './l' */",
-      "const m = \"import n from './n'\";",
+      'const m = "import n from \'./n\'";',
     ].join('\n');
     expect(moduleSpecifiers('x.ts', source)).toEqual(['./a', './b', './c', './d', './e', './f', './g', './h', './i', './j']);
   });

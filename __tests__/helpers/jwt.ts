@@ -12,12 +12,7 @@ export const TOKEN_URL = `${ISSUER}/oauth2/token`;
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs with jsonwebtoken; `header` members are merged into the JOSE header. */
-export function signJwt(
-  payload: Record<string, unknown>,
-  key: KeyObject | string | Buffer,
-  alg: jwt.Algorithm,
-  header: Record<string, unknown> = {},
-): string {
+export function signJwt(payload: Record<string, unknown>, key: KeyObject | string | Buffer, alg: jwt.Algorithm, header: Record<string, unknown> = {}): string {
   // jsonwebtoken keeps a given iat (and adds one when absent; every claim set here has one).
   return jwt.sign(payload, key as jwt.Secret, { algorithm: alg, header: { alg, ...header } });
 }

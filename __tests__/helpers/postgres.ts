@@ -41,7 +41,11 @@ export async function dropSchema(schema: string): Promise<void> {
 }
 
 /** A migrated store on its own pool; `done()` closes the store, then ends the pool. */
-export async function migratedStore(schema: string, options: Partial<PostgresStoreOptions> = {}, pool: Pool = testPool()): Promise<{ store: PostgresStore; pool: Pool; done: () => Promise<void> }> {
+export async function migratedStore(
+  schema: string,
+  options: Partial<PostgresStoreOptions> = {},
+  pool: Pool = testPool(),
+): Promise<{ store: PostgresStore; pool: Pool; done: () => Promise<void> }> {
   const store = new PostgresStore({ pool, schema, ...options });
   await store.migrate();
   return {

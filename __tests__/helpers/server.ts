@@ -33,7 +33,12 @@ export function loadFixture(): Promise<Fixture> {
     clients.set('norefresh', { id: 'norefresh', grants: ['password'], scopes: ['orders'] });
     clients.set('refreshonly', { id: 'refreshonly', secretHash: await hashSecret('refresh-only-secret', COST), grants: ['refresh_token'], scopes: ['orders'] });
     // Okta's reference request: Basic auth, client 0oabucvy, secret "okta-secret"
-    clients.set('0oabucvy', { id: '0oabucvy', secretHash: await hashSecret('okta-secret', COST), grants: ['password', 'refresh_token'], scopes: ['openid', 'profile', 'email'] });
+    clients.set('0oabucvy', {
+      id: '0oabucvy',
+      secretHash: await hashSecret('okta-secret', COST),
+      grants: ['password', 'refresh_token'],
+      scopes: ['openid', 'profile', 'email'],
+    });
     // Curity's reference request: client "legacy" with client_secret_post
     clients.set('legacy', { id: 'legacy', secretHash: await hashSecret('THE_SECRET', COST), grants: ['password', 'refresh_token'], scopes: ['read'] });
     const users = new Map<string, { id: string; passwordHash: string; scopes?: string[]; claims?: Record<string, unknown> }>();
@@ -92,7 +97,19 @@ export async function fixtureGrant(overrides: Partial<PasswordGrantOptions> = {}
 export async function createServer(overrides: Partial<PasswordGrantOptions> = {}, expressImpl: typeof express = express): Promise<TestServer> {
   const { auth, fixture: f } = await fixtureGrant(overrides);
   const events: Array<{ name: string; payload: unknown }> = [];
-  for (const name of ['login.succeeded', 'login.failed', 'token.issued', 'token.refreshed', 'refresh.reused', 'session.revoked', 'token.revoked', 'token.rejected', 'throttled', 'client.failed', 'error'] as const) {
+  for (const name of [
+    'login.succeeded',
+    'login.failed',
+    'token.issued',
+    'token.refreshed',
+    'refresh.reused',
+    'session.revoked',
+    'token.revoked',
+    'token.rejected',
+    'throttled',
+    'client.failed',
+    'error',
+  ] as const) {
     auth.on(name, (payload: unknown) => events.push({ name, payload }));
   }
   const app = expressImpl();

@@ -15,25 +15,67 @@ export type MakeSessionStore = () => Promise<{ store: SessionTokenStore; content
 
 /** MemoryStore and SqliteStore always; PostgresStore and RedisStore where DATABASE_URL / REDIS_URL are set. */
 export const SESSION_STORES: ReadonlyArray<readonly [string, MakeSessionStore]> = [
-  ['MemoryStore', async () => {
-    const store = new MemoryStore();
-    return { store, contents: async () => memoryContents(store), done: () => store.close() };
-  }],
-  ['SqliteStore', async () => {
-    const { db, remove } = tempDatabase('sessions');
-    const store = new SqliteStore({ database: db, sweepIntervalMs: 0 });
-    await store.migrate();
-    return { store, contents: async () => sqliteContents(db), done: async () => { await store.close(); remove(); } };
-  }],
-  ...(DATABASE_URL ? [['PostgresStore', async () => {
-    const schema = uniqueSchema('sessions');
-    const { store, pool, done } = await migratedStore(schema, { sweepIntervalMs: 0 });
-    return { store, contents: () => postgresContents(pool, schema), done: async () => { await done(); await dropSchema(schema); } };
-  }] as const satisfies readonly [string, MakeSessionStore]] : []),
-  ...(REDIS_URL ? [['RedisStore', async () => {
-    const client = redisClient();
-    const prefix = uniquePrefix('sessions');
-    const store = new RedisStore({ client, prefix });
-    return { store, contents: () => redisContents(client, prefix), done: async () => { await store.close(); await deletePrefix(client, prefix); await client.quit(); } };
-  }] as const satisfies readonly [string, MakeSessionStore]] : []),
+  [
+    'MemoryStore',
+    async () => {
+      const store = new MemoryStore();
+      return { store, contents: async () => memoryContents(store), done: () => store.close() };
+    },
+  ],
+  [
+    'SqliteStore',
+    async () => {
+      const { db, remove } = tempDatabase('sessions');
+      const store = new SqliteStore({ database: db, sweepIntervalMs: 0 });
+      await store.migrate();
+      return {
+        store,
+        contents: async () => sqliteContents(db),
+        done: async () => {
+          await store.close();
+          remove();
+        },
+      };
+    },
+  ],
+  ...(DATABASE_URL
+    ? [
+        [
+          'PostgresStore',
+          async () => {
+            const schema = uniqueSchema('sessions');
+            const { store, pool, done } = await migratedStore(schema, { sweepIntervalMs: 0 });
+            return {
+              store,
+              contents: () => postgresContents(pool, schema),
+              done: async () => {
+                await done();
+                await dropSchema(schema);
+              },
+            };
+          },
+        ] as const satisfies readonly [string, MakeSessionStore],
+      ]
+    : []),
+  ...(REDIS_URL
+    ? [
+        [
+          'RedisStore',
+          async () => {
+            const client = redisClient();
+            const prefix = uniquePrefix('sessions');
+            const store = new RedisStore({ client, prefix });
+            return {
+              store,
+              contents: () => redisContents(client, prefix),
+              done: async () => {
+                await store.close();
+                await deletePrefix(client, prefix);
+                await client.quit();
+              },
+            };
+          },
+        ] as const satisfies readonly [string, MakeSessionStore],
+      ]
+    : []),
 ];

@@ -34,7 +34,7 @@ export interface UpgradeSubject {
   /** `expires_at` of FAR as the table holds it (seconds for PostgreSQL, ms for SQLite). */
   readonly far: number;
   /** Inserts a v1 row (format 1) of LOGIN's columns, issued at AUTH, with `data` as given: fixed bytes. */
-  insertV1(id: string, familyId: string, data: string): Promise<void>;
+  insertV1: (id: string, familyId: string, data: string) => Promise<void>;
 }
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -51,8 +51,18 @@ export function v0UpgradeCases(subject: () => UpgradeSubject): void {
   it('migrate() only added columns: the v0 rows are as they were written', async () => {
     const { row, far } = subject();
     expect(await row('v0-find')).toEqual({
-      id: 'v0-find', family_id: FAMILY, format: null, sub: null, client_id: null, auth_time: null, issued_at: null,
-      expires_at: far, spent_at: null, successor_id: null, record: V0_SQL_RECORD, data: null,
+      id: 'v0-find',
+      family_id: FAMILY,
+      format: null,
+      sub: null,
+      client_id: null,
+      auth_time: null,
+      issued_at: null,
+      expires_at: far,
+      spent_at: null,
+      successor_id: null,
+      record: V0_SQL_RECORD,
+      data: null,
     });
   });
 
@@ -81,8 +91,18 @@ export function v0UpgradeCases(subject: () => UpgradeSubject): void {
     const next = grantSuccessor(found!, 'v0-legacy-next', AUTH + 200);
     expect(await store.rotateRefreshToken('v0-legacy', next, AUTH + 200)).toEqual({ outcome: 'rotated', previous: found });
     const v1Row = {
-      id: 'v0-legacy-next', family_id: family, format: 1, sub: 'u-1234', client_id: 'web', auth_time: AUTH, issued_at: AUTH + 200,
-      expires_at: far, spent_at: null, successor_id: null, record: '[0]', data: PREDATES_SESSIONS_DATA,
+      id: 'v0-legacy-next',
+      family_id: family,
+      format: 1,
+      sub: 'u-1234',
+      client_id: 'web',
+      auth_time: AUTH,
+      issued_at: AUTH + 200,
+      expires_at: far,
+      spent_at: null,
+      successor_id: null,
+      record: '[0]',
+      data: PREDATES_SESSIONS_DATA,
     };
     expect(await row('v0-legacy-next')).toEqual(v1Row);
     const again = await store.findRefreshToken('v0-legacy-next');

@@ -14,12 +14,15 @@ const SQL_TABLES = ['refresh_tokens', 'sessions', 'revocations', 'counters', 'cl
 const line = (where: string, row: Record<string, unknown>): string => `${where}: ${Object.values(row).map(String).join(' | ')}`;
 
 export function sqliteContents(db: SqliteDatabaseLike, prefix = 'epg_'): string[] {
-  return SQL_TABLES.flatMap((table) => (db.prepare(`SELECT * FROM "${prefix}${table}"`).all({}) as Array<Record<string, unknown>>).map((row) => line(table, row)));
+  return SQL_TABLES.flatMap((table) =>
+    (db.prepare(`SELECT * FROM "${prefix}${table}"`).all({}) as Array<Record<string, unknown>>).map((row) => line(table, row)),
+  );
 }
 
 export async function postgresContents(pool: Pool, schema: string): Promise<string[]> {
   const lines: string[] = [];
-  for (const table of SQL_TABLES) lines.push(...(await pool.query(`SELECT * FROM "${schema}".${table}`)).rows.map((row) => line(table, row)));
+  for (const table of SQL_TABLES)
+    lines.push(...(await pool.query(`SELECT * FROM "${schema}".${table}`)).rows.map((row: Record<string, unknown>) => line(table, row)));
   return lines;
 }
 
@@ -33,12 +36,17 @@ export async function redisContents(client: Redis, prefix: string): Promise<stri
     for (const key of keys) {
       const type = await client.type(key);
       const value =
-        type === 'string' ? await client.get(key)
-        : type === 'hash' ? JSON.stringify(await client.hgetall(key))
-        : type === 'zset' ? (await client.zrange(key, '0', '-1', 'WITHSCORES')).join(' ')
-        : type === 'list' ? (await client.lrange(key, 0, -1)).join(' ')
-        : type === 'set' ? (await client.smembers(key)).join(' ')
-        : type;
+        type === 'string'
+          ? await client.get(key)
+          : type === 'hash'
+            ? JSON.stringify(await client.hgetall(key))
+            : type === 'zset'
+              ? (await client.zrange(key, '0', '-1', 'WITHSCORES')).join(' ')
+              : type === 'list'
+                ? (await client.lrange(key, 0, -1)).join(' ')
+                : type === 'set'
+                  ? (await client.smembers(key)).join(' ')
+                  : type;
       lines.push(`${key}: ${value}`);
     }
   } while (cursor !== '0');

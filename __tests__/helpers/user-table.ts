@@ -77,7 +77,11 @@ export async function userTableApp(
   });
   server.app.set('trust proxy', true);
   const post = (ip: string, params: Record<string, string>) =>
-    request(server.app).post('/oauth2/token').set('X-Forwarded-For', ip).type('form').send(form({ client_id: 'app', ...params }));
+    request(server.app)
+      .post('/oauth2/token')
+      .set('X-Forwarded-For', ip)
+      .type('form')
+      .send(form({ client_id: 'app', ...params }));
   return {
     server,
     store,

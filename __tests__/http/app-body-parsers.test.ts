@@ -47,7 +47,7 @@ describe('app-level body parsers before the router (Express 5)', () => {
   });
 });
 
-describe('auth.errorHandler: the app parsers\' own failures on the router\'s paths', () => {
+describe("auth.errorHandler: the app parsers' own failures on the router's paths", () => {
   /** An app as many are written: parsers first, then the router with auth.errorHandler next to it. */
   async function appWithHandler(limit = '100kb') {
     const s = await createServer();
@@ -57,7 +57,7 @@ describe('auth.errorHandler: the app parsers\' own failures on the router\'s pat
     app.post('/elsewhere', (_req, res) => res.json({ ok: true }));
     app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       void _next;
-      res.status(418).type('text/html').send('<h1>the app\'s own error page</h1>');
+      res.status(418).type('text/html').send("<h1>the app's own error page</h1>");
     });
     return { ...s, app };
   }
@@ -73,7 +73,7 @@ describe('auth.errorHandler: the app parsers\' own failures on the router\'s pat
     expect(events.filter((e) => e.name === 'error')).toEqual([]);
   });
 
-  it('answers a body over the app parser\'s limit with 413 invalid_request JSON', async () => {
+  it("answers a body over the app parser's limit with 413 invalid_request JSON", async () => {
     const { app } = await appWithHandler('1kb');
     const res = await post(app, form({ grant_type: 'password', username: 'alice', password: 'x'.repeat(4096) }));
     expect(res.status).toBe(413);
@@ -82,7 +82,11 @@ describe('auth.errorHandler: the app parsers\' own failures on the router\'s pat
 
   it('answers an unsupported body encoding with 415 invalid_request JSON', async () => {
     const { app } = await appWithHandler();
-    const res = await request(app).post('/oauth2/token').set('Content-Type', 'application/x-www-form-urlencoded').set('Content-Encoding', 'compress-x').send('grant_type=password');
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Content-Encoding', 'compress-x')
+      .send('grant_type=password');
     expect(res.status).toBe(415);
     expect(res.body.error).toBe('invalid_request');
   });
@@ -99,7 +103,7 @@ describe('auth.errorHandler: the app parsers\' own failures on the router\'s pat
     expect(s.events.some((e) => e.name === 'error')).toBe(true);
   });
 
-  it('leaves the app\'s other paths, and unknown paths under the router, to the app\'s error handler', async () => {
+  it("leaves the app's other paths, and unknown paths under the router, to the app's error handler", async () => {
     const { app } = await appWithHandler();
     const elsewhere = await request(app).post('/elsewhere').set('Content-Type', 'application/json').send('{oops');
     expect(elsewhere.status).toBe(418);
@@ -121,7 +125,7 @@ describe('EPG_BODY_PARSED_BEFORE: an app-wide parser before the router, without 
     'auth.errorHandler is not mounted: a body it cannot parse (malformed JSON, over its limit) sent to the token ' +
     "endpoint gets Express's HTML error page instead of an RFC 6749 §5.2 JSON error, and Express's default error " +
     "handler writes the parser's error to stderr, where it can quote the body and its password. Mount it next to the " +
-    "router: app.use('/oauth2', auth.router, auth.errorHandler) (see docs/endpoints.md, \"Body parsers\").";
+    'router: app.use(\'/oauth2\', auth.router, auth.errorHandler) (see docs/endpoints.md, "Body parsers").';
   const MALFORMED = '{"grant_type":"password","username":"alice","password":"hunter2-secret';
   const login = () => form({ grant_type: 'password', username: 'alice', password: 'correct horse' });
 
@@ -181,7 +185,12 @@ describe('EPG_BODY_PARSED_BEFORE: an app-wide parser before the router, without 
   });
 
   it('is not given with auth.errorHandler mounted app-wide after the routes, or inside a Router', async () => {
-    const atTheEnd = await build(express, (a, auth) => a.use(express.urlencoded({ extended: false })).use('/oauth2', auth.router).use(auth.errorHandler));
+    const atTheEnd = await build(express, (a, auth) =>
+      a
+        .use(express.urlencoded({ extended: false }))
+        .use('/oauth2', auth.router)
+        .use(auth.errorHandler),
+    );
     const inRouter = await build(express, (a, auth) => {
       const api = express.Router();
       api.use(express.json(), auth.router, auth.errorHandler);

@@ -24,7 +24,11 @@ function app(parser?: express.RequestHandler): express.Express {
 
 // A Buffer goes out as its raw bytes (superagent would otherwise form-encode it as an object).
 const post = (body: string | Buffer, type = 'application/x-www-form-urlencoded', a = app()) =>
-  request(a).post('/').set('Content-Type', type).serialize((b: string) => b).send(body as string);
+  request(a)
+    .post('/')
+    .set('Content-Type', type)
+    .serialize((b: string) => b)
+    .send(body as string);
 
 describe('readForm from the stream', () => {
   it('decodes + as space and percent-escapes as UTF-8, in names and values', async () => {

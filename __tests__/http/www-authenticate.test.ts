@@ -41,7 +41,11 @@ describe('challenges on the wire', () => {
 
   it('escape a configured realm in the Basic challenge of invalid_client', async () => {
     const { app } = await createServer({ realm });
-    const res = await request(app).post('/oauth2/token').set('Authorization', basic('web', 'wrong')).type('form').send(form({ grant_type: 'password', username: 'alice', password: 'x' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', 'wrong'))
+      .type('form')
+      .send(form({ grant_type: 'password', username: 'alice', password: 'x' }));
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe(`Basic realm="${escaped}"`);
   });

@@ -65,7 +65,12 @@ describe.each(SNIPPETS)('%s', (snippet) => {
       'revoked: the login has ended',
       [],
     ]);
-    expect(JSON.parse(userinfo.replace(/^userinfo: /, ''))).toEqual({ sub: String(alice?.id), email: 'alice@example.com', email_verified: true, name: 'Alice Liddell' });
+    expect(JSON.parse(userinfo.replace(/^userinfo: /, ''))).toEqual({
+      sub: String(alice?.id),
+      email: 'alice@example.com',
+      email_verified: true,
+      name: 'Alice Liddell',
+    });
     // What the server saw, in order: one login, one refresh, and the revocation that ended that very login.
     const events = eventsSince(from);
     const seen = events.map((e) => e.event);

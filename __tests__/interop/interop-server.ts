@@ -76,8 +76,7 @@ export async function startInteropServer(
 /** What a client script reports for each step: its value, or the error a client library threw. */
 export type StepResult =
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON another process printed, read only by assertions (like supertest's res.body)
-  | { ok: true; value: any }
-  | { ok: false; error: { name: string; code?: string; message: string; error?: string; status?: number } };
+  { ok: true; value: any } | { ok: false; error: { name: string; code?: string; message: string; error?: string; status?: number } };
 
 /**
  * Runs an ESM client script with `node` (the client libraries are ESM-only; jest here runs CommonJS), asynchronously

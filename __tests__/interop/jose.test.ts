@@ -26,11 +26,24 @@ describe('jose as a separate resource server', () => {
 
   beforeAll(async () => {
     server = await startInteropServer({
-      overrides: { store, signingKeys: [{ kid: 'rsa-2026', alg: 'RS256', key: rsaPem() }, { kid: 'ec-2025', alg: 'ES256', key: oldKey }] },
+      overrides: {
+        store,
+        signingKeys: [
+          { kid: 'rsa-2026', alg: 'RS256', key: rsaPem() },
+          { kid: 'ec-2025', alg: 'ES256', key: oldKey },
+        ],
+      },
     });
     const f = await loadFixture();
     const instance = (signingKeys: Parameters<typeof passwordGrant>[0]['signingKeys']) => {
-      const auth = passwordGrant({ issuer: server.issuer, audience: RESOURCE_AUDIENCE, signingKeys, store, findClient: (id) => f.clients.get(id) ?? null, verifyUser: verifyUserFrom(f) });
+      const auth = passwordGrant({
+        issuer: server.issuer,
+        audience: RESOURCE_AUDIENCE,
+        signingKeys,
+        store,
+        findClient: (id) => f.clients.get(id) ?? null,
+        verifyUser: verifyUserFrom(f),
+      });
       const app = express();
       app.use('/oauth2', auth.router);
       return app;

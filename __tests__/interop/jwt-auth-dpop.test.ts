@@ -43,9 +43,26 @@ beforeAll(async () => {
   const issuer = main.issuer;
   const base = await createServer();
   const extra = new Map([
-    ['pk-interop', { id: 'pk-interop', grants: ['password' as const], scopes: ['orders', 'profile'], tokenEndpointAuthMethod: 'private_key_jwt' as const,
-      jwks: { keys: [{ ...(clientRsa.publicKey.export({ format: 'jwk' }) as { kty: string }), kid: 'interop-1', alg: 'RS256', use: 'sig' }] } }],
-    ['sjwt-interop', { id: 'sjwt-interop', grants: ['password' as const], scopes: ['orders', 'profile'], tokenEndpointAuthMethod: 'client_secret_jwt' as const, jwtSecret: SJWT_SECRET }],
+    [
+      'pk-interop',
+      {
+        id: 'pk-interop',
+        grants: ['password' as const],
+        scopes: ['orders', 'profile'],
+        tokenEndpointAuthMethod: 'private_key_jwt' as const,
+        jwks: { keys: [{ ...(clientRsa.publicKey.export({ format: 'jwk' }) as { kty: string }), kid: 'interop-1', alg: 'RS256', use: 'sig' }] },
+      },
+    ],
+    [
+      'sjwt-interop',
+      {
+        id: 'sjwt-interop',
+        grants: ['password' as const],
+        scopes: ['orders', 'profile'],
+        tokenEndpointAuthMethod: 'client_secret_jwt' as const,
+        jwtSecret: SJWT_SECRET,
+      },
+    ],
     ['ed-interop', { id: 'ed-interop', grants: ['password' as const], scopes: ['orders', 'profile'], publicKey: clientEd.publicKey }],
   ]);
   const { app } = await createServer({ issuer, findClient: (id) => extra.get(id) ?? base.fixture.clients.get(id) ?? null });

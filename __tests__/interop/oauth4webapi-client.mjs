@@ -52,7 +52,10 @@ await step('dpop: password grant with a DPoP proof', async () => {
 });
 
 await step('dpop: protected resource with the DPoP scheme and proof', async () => {
-  const response = await oauth.protectedResourceRequest(bound.access_token, 'GET', new URL(`${ISSUER}/api/orders`), new Headers(), null, { ...insecure, DPoP: dpop });
+  const response = await oauth.protectedResourceRequest(bound.access_token, 'GET', new URL(`${ISSUER}/api/orders`), new Headers(), null, {
+    ...insecure,
+    DPoP: dpop,
+  });
   return { status: response.status, body: await response.json() };
 });
 
@@ -104,10 +107,19 @@ await step('private_key_jwt: a jose EdDSA assertion with aud = token endpoint, s
   const key = await jose.importPKCS8(ED_CLIENT_KEY, 'EdDSA');
   const assertion = await new jose.SignJWT({})
     .setProtectedHeader({ alg: 'EdDSA' })
-    .setIssuer('ed-interop').setSubject('ed-interop').setAudience(as.token_endpoint)
-    .setJti(crypto.randomUUID()).setIssuedAt().setExpirationTime('1m')
+    .setIssuer('ed-interop')
+    .setSubject('ed-interop')
+    .setAudience(as.token_endpoint)
+    .setJti(crypto.randomUUID())
+    .setIssuedAt()
+    .setExpirationTime('1m')
     .sign(key);
-  const body = new URLSearchParams({ grant_type: 'password', ...login, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+  const body = new URLSearchParams({
+    grant_type: 'password',
+    ...login,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  });
   const response = await fetch(as.token_endpoint, { method: 'POST', body });
   return { status: response.status, token_type: (await response.json()).token_type };
 });
@@ -141,7 +153,8 @@ await step('nonce: protected resource retried after use_dpop_nonce', async () =>
   // A new handle for the same key has no cached nonce, so the resource must ask for one.
   const fresh = oauth.DPoP(cli, nonceKeys);
   const { retried, value } = await retryOnNonce(() =>
-    oauth.protectedResourceRequest(nonceToken.access_token, 'GET', new URL(`${ISSUER_NONCE}/api/orders`), new Headers(), null, { ...insecure, DPoP: fresh }));
+    oauth.protectedResourceRequest(nonceToken.access_token, 'GET', new URL(`${ISSUER_NONCE}/api/orders`), new Headers(), null, { ...insecure, DPoP: fresh }),
+  );
   return { retried, status: value.status };
 });
 

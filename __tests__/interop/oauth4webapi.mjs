@@ -21,7 +21,14 @@ if (as) {
   const clientAuth = oauth.ClientSecretBasic(input.webSecret);
 
   const tokens = await step('password', async () => {
-    const res = await oauth.genericTokenEndpointRequest(as, client, clientAuth, 'password', { username: 'alice', password: 'correct horse', scope: 'openid profile orders' }, insecure);
+    const res = await oauth.genericTokenEndpointRequest(
+      as,
+      client,
+      clientAuth,
+      'password',
+      { username: 'alice', password: 'correct horse', scope: 'openid profile orders' },
+      insecure,
+    );
     const result = await oauth.processGenericTokenEndpointResponse(as, client, res);
     return { ...result, idTokenClaims: oauth.getValidatedIdTokenClaims(result) };
   });
@@ -44,7 +51,10 @@ if (as) {
         return oauth.processIntrospectionResponse(as, client, res);
       });
       await step('revokeAccessWithRefreshHint', async () => {
-        const res = await oauth.revocationRequest(as, client, clientAuth, refreshed.access_token, { additionalParameters: { token_type_hint: 'refresh_token' }, ...insecure });
+        const res = await oauth.revocationRequest(as, client, clientAuth, refreshed.access_token, {
+          additionalParameters: { token_type_hint: 'refresh_token' },
+          ...insecure,
+        });
         return oauth.processRevocationResponse(res);
       });
       await step('introspectRevoked', async () => {
@@ -72,7 +82,14 @@ if (as) {
 
   // client_secret_post, as Curity's and Oracle's examples send it.
   await step('clientSecretPost', async () => {
-    const res = await oauth.genericTokenEndpointRequest(as, client, oauth.ClientSecretPost(input.webSecret), 'password', { username: 'bob', password: 'hunter2', scope: 'orders' }, insecure);
+    const res = await oauth.genericTokenEndpointRequest(
+      as,
+      client,
+      oauth.ClientSecretPost(input.webSecret),
+      'password',
+      { username: 'bob', password: 'hunter2', scope: 'orders' },
+      insecure,
+    );
     return oauth.processGenericTokenEndpointResponse(as, client, res);
   });
 }

@@ -35,7 +35,9 @@ if (config) {
   }
 
   // An access token revoked on its own, sent with the "wrong" hint as some clients do.
-  const second = await step('password2', () => client.genericGrantRequest(config, 'password', { username: 'alice', password: 'correct horse', scope: 'orders' }));
+  const second = await step('password2', () =>
+    client.genericGrantRequest(config, 'password', { username: 'alice', password: 'correct horse', scope: 'orders' }),
+  );
   if (second) {
     await step('revokeAccess', () => client.tokenRevocation(config, second.access_token, { token_type_hint: 'refresh_token' }));
     await step('introspectRevokedAccess', () => client.tokenIntrospection(config, second.access_token));

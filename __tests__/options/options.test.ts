@@ -21,49 +21,152 @@ const withoutMethods = (missing: readonly string[]): Record<string, unknown> => 
   return methods;
 };
 
-const WARNING_CODES =
-  'EPG_REQUIRE_TLS, EPG_TRUST_PROXY, EPG_MOUNT_PATH, EPG_MIGRATE_DUE, EPG_NO_DISCOVERY, EPG_BODY_PARSED_BEFORE, EPG_MEMORY_STORE_CLUSTER';
+const WARNING_CODES = 'EPG_REQUIRE_TLS, EPG_TRUST_PROXY, EPG_MOUNT_PATH, EPG_MIGRATE_DUE, EPG_NO_DISCOVERY, EPG_BODY_PARSED_BEFORE, EPG_MEMORY_STORE_CLUSTER';
 
-const build = (overrides: Record<string, unknown>): unknown =>
-  passwordGrant({ ...base(), ...overrides } as unknown as PasswordGrantOptions);
+const build = (overrides: Record<string, unknown>): unknown => passwordGrant({ ...base(), ...overrides } as unknown as PasswordGrantOptions);
 
 describe('passwordGrant options', () => {
   it.each([
     ['missing issuer', { issuer: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.issuer is required'],
     ['non-URL issuer', { issuer: 'auth' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be an absolute URL'],
-    ['http issuer off localhost', { issuer: 'http://auth.example.com' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be an https URL (http is allowed for localhost only)'],
-    ['issuer with query', { issuer: 'https://a.example.com/?x=1' }, 'ERR_EPG_INVALID_OPTION', 'options.issuer must be a URL without query or fragment (RFC 8414 §2)'],
-    ['missing signingKeys', { signingKeys: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.signingKeys is required: `npx express-password-grant keys` writes a signing key and prints the signingKeys line that loads it'],
-    ['unknown alg', { signingKeys: { kid: 'k', alg: 'none', key: 'x' } }, 'ERR_EPG_UNSUPPORTED_ALG', 'options.signingKeys.alg must be one of RS256, PS256, ES256, HS256'],
-    ['weak HS256 secret', { signingKeys: { kid: 'k', alg: 'HS256', key: 'short secret' } }, 'ERR_EPG_WEAK_KEY', 'options.signingKeys.key must be at least 32 bytes for HS256 (RFC 7518 §3.2)'],
-    ['RSA under 2048 bits', { signingKeys: { kid: 'k', alg: 'RS256', key: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey } }, 'ERR_EPG_WEAK_KEY', 'options.signingKeys.key must be an RSA key of at least 2048 bits (RFC 7518 §3.3)'],
-    ['EC key for RS256', { signingKeys: { kid: 'k', alg: 'RS256', key: ecPem() } }, 'ERR_EPG_INVALID_OPTION', 'options.signingKeys.key must be an RSA key for RS256'],
-    ['RSA key for ES256', { signingKeys: { kid: 'k', alg: 'ES256', key: rsaPem() } }, 'ERR_EPG_INVALID_OPTION', 'options.signingKeys.key must be a P-256 EC key for ES256'],
-    ['garbage PEM', { signingKeys: { kid: 'k', alg: 'RS256', key: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' } }, 'ERR_EPG_INVALID_OPTION', 'options.signingKeys.key must be a valid PEM key'],
-    ['duplicate kid', { signingKeys: [{ kid: 'k', alg: 'RS256', key: rsaPem() }, { kid: 'k', alg: 'ES256', key: ecPem() }] }, 'ERR_EPG_INVALID_OPTION', 'options.signingKeys must be unique by kid (duplicate "k")'],
+    [
+      'http issuer off localhost',
+      { issuer: 'http://auth.example.com' },
+      'ERR_EPG_INVALID_OPTION',
+      'options.issuer must be an https URL (http is allowed for localhost only)',
+    ],
+    [
+      'issuer with query',
+      { issuer: 'https://a.example.com/?x=1' },
+      'ERR_EPG_INVALID_OPTION',
+      'options.issuer must be a URL without query or fragment (RFC 8414 §2)',
+    ],
+    [
+      'missing signingKeys',
+      { signingKeys: undefined },
+      'ERR_EPG_MISSING_OPTION',
+      'options.signingKeys is required: `npx express-password-grant keys` writes a signing key and prints the signingKeys line that loads it',
+    ],
+    [
+      'unknown alg',
+      { signingKeys: { kid: 'k', alg: 'none', key: 'x' } },
+      'ERR_EPG_UNSUPPORTED_ALG',
+      'options.signingKeys.alg must be one of RS256, PS256, ES256, HS256',
+    ],
+    [
+      'weak HS256 secret',
+      { signingKeys: { kid: 'k', alg: 'HS256', key: 'short secret' } },
+      'ERR_EPG_WEAK_KEY',
+      'options.signingKeys.key must be at least 32 bytes for HS256 (RFC 7518 §3.2)',
+    ],
+    [
+      'RSA under 2048 bits',
+      { signingKeys: { kid: 'k', alg: 'RS256', key: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey } },
+      'ERR_EPG_WEAK_KEY',
+      'options.signingKeys.key must be an RSA key of at least 2048 bits (RFC 7518 §3.3)',
+    ],
+    [
+      'EC key for RS256',
+      { signingKeys: { kid: 'k', alg: 'RS256', key: ecPem() } },
+      'ERR_EPG_INVALID_OPTION',
+      'options.signingKeys.key must be an RSA key for RS256',
+    ],
+    [
+      'RSA key for ES256',
+      { signingKeys: { kid: 'k', alg: 'ES256', key: rsaPem() } },
+      'ERR_EPG_INVALID_OPTION',
+      'options.signingKeys.key must be a P-256 EC key for ES256',
+    ],
+    [
+      'garbage PEM',
+      { signingKeys: { kid: 'k', alg: 'RS256', key: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' } },
+      'ERR_EPG_INVALID_OPTION',
+      'options.signingKeys.key must be a valid PEM key',
+    ],
+    [
+      'duplicate kid',
+      {
+        signingKeys: [
+          { kid: 'k', alg: 'RS256', key: rsaPem() },
+          { kid: 'k', alg: 'ES256', key: ecPem() },
+        ],
+      },
+      'ERR_EPG_INVALID_OPTION',
+      'options.signingKeys must be unique by kid (duplicate "k")',
+    ],
     ['empty key list', { signingKeys: [] }, 'ERR_EPG_INVALID_OPTION', 'options.signingKeys must be a key or a non-empty array of keys'],
     ['missing findClient', { findClient: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.findClient is required'],
     ['findClient not a function', { findClient: {} }, 'ERR_EPG_INVALID_OPTION', 'options.findClient must be a function'],
     ['missing verifyUser', { verifyUser: undefined }, 'ERR_EPG_MISSING_OPTION', 'options.verifyUser is required'],
-    ['verifyUser neither function nor strategy', { verifyUser: 'alice' }, 'ERR_EPG_INVALID_OPTION', 'options.verifyUser must be a function or a passport-local Strategy instance'],
+    [
+      'verifyUser neither function nor strategy',
+      { verifyUser: 'alice' },
+      'ERR_EPG_INVALID_OPTION',
+      'options.verifyUser must be a function or a passport-local Strategy instance',
+    ],
     ['misspelt option', { accesTokenTTL: 60 }, 'ERR_EPG_UNKNOWN_OPTION', 'options.accesTokenTTL is not a known option; did you mean accessTokenTTL?'],
     ['negative TTL', { accessTokenTTL: -1 }, 'ERR_EPG_INVALID_OPTION', 'options.accessTokenTTL must be a positive integer'],
     ['fractional TTL', { refreshTokenTTL: 1.5 }, 'ERR_EPG_INVALID_OPTION', 'options.refreshTokenTTL must be a positive integer'],
     ['empty audience', { audience: [] }, 'ERR_EPG_INVALID_OPTION', 'options.audience must be a non-empty string or array of strings'],
-    ['store without methods', { store: { get() {} } }, 'ERR_EPG_INVALID_STORE', expect.stringContaining('options.store must implement TokenStore (missing: saveRefreshToken')],
-    ['store lacking one concern', { store: withoutMethods(['hitBelow', 'release']) }, 'ERR_EPG_INVALID_STORE', 'options.store must implement TokenStore (missing: hitBelow, release of CounterStore)'],
-    ['store lacking two concerns', { store: withoutMethods(['take', 'revokeFamily']) }, 'ERR_EPG_INVALID_STORE', 'options.store must implement TokenStore (missing: revokeFamily of RevocationStore; take of OneShotStore)'],
+    [
+      'store without methods',
+      { store: { get() {} } },
+      'ERR_EPG_INVALID_STORE',
+      expect.stringContaining('options.store must implement TokenStore (missing: saveRefreshToken'),
+    ],
+    [
+      'store lacking one concern',
+      { store: withoutMethods(['hitBelow', 'release']) },
+      'ERR_EPG_INVALID_STORE',
+      'options.store must implement TokenStore (missing: hitBelow, release of CounterStore)',
+    ],
+    [
+      'store lacking two concerns',
+      { store: withoutMethods(['take', 'revokeFamily']) },
+      'ERR_EPG_INVALID_STORE',
+      'options.store must implement TokenStore (missing: revokeFamily of RevocationStore; take of OneShotStore)',
+    ],
     ['unknown limit', { limits: { body: 10 } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.limits.body is not a known option; did you mean bodyBytes?'],
     ['non-boolean flag', { requireOfflineAccess: 'yes' }, 'ERR_EPG_INVALID_OPTION', 'options.requireOfflineAccess must be a boolean'],
     ['canonicalUsername not a function', { canonicalUsername: 'lower' }, 'ERR_EPG_INVALID_OPTION', 'options.canonicalUsername must be a function'],
     ['discovery not a boolean', { discovery: 'off' }, 'ERR_EPG_INVALID_OPTION', 'options.discovery must be a boolean'],
     ['warnings not an object', { warnings: ['EPG_NO_DISCOVERY'] }, 'ERR_EPG_INVALID_OPTION', 'options.warnings must be an object { silence? }'],
-    ['a misspelt member of warnings', { warnings: { silent: [] } }, 'ERR_EPG_UNKNOWN_OPTION', 'options.warnings.silent is not a known option; did you mean silence?'],
-    ['warnings.silence not an array', { warnings: { silence: 'EPG_NO_DISCOVERY' } }, 'ERR_EPG_INVALID_OPTION', 'options.warnings.silence must be an array of warning codes'],
-    ['a misspelt warning code', { warnings: { silence: ['EPG_MOUNT_PATH', 'EPG_NO_DISCOVRY'] } }, 'ERR_EPG_INVALID_OPTION', 'options.warnings.silence[1] is not a warning code; did you mean EPG_NO_DISCOVERY?'],
-    ['a warning code without its prefix', { warnings: { silence: ['MIGRATE_DUE'] } }, 'ERR_EPG_INVALID_OPTION', 'options.warnings.silence[0] is not a warning code; did you mean EPG_MIGRATE_DUE?'],
-    ['an unknown warning code', { warnings: { silence: ['EPG_EVERYTHING'] } }, 'ERR_EPG_INVALID_OPTION', `options.warnings.silence[0] must be one of ${WARNING_CODES}`],
-    ['a warning code that is not a string', { warnings: { silence: [7] } }, 'ERR_EPG_INVALID_OPTION', `options.warnings.silence[0] must be one of ${WARNING_CODES}`],
+    [
+      'a misspelt member of warnings',
+      { warnings: { silent: [] } },
+      'ERR_EPG_UNKNOWN_OPTION',
+      'options.warnings.silent is not a known option; did you mean silence?',
+    ],
+    [
+      'warnings.silence not an array',
+      { warnings: { silence: 'EPG_NO_DISCOVERY' } },
+      'ERR_EPG_INVALID_OPTION',
+      'options.warnings.silence must be an array of warning codes',
+    ],
+    [
+      'a misspelt warning code',
+      { warnings: { silence: ['EPG_MOUNT_PATH', 'EPG_NO_DISCOVRY'] } },
+      'ERR_EPG_INVALID_OPTION',
+      'options.warnings.silence[1] is not a warning code; did you mean EPG_NO_DISCOVERY?',
+    ],
+    [
+      'a warning code without its prefix',
+      { warnings: { silence: ['MIGRATE_DUE'] } },
+      'ERR_EPG_INVALID_OPTION',
+      'options.warnings.silence[0] is not a warning code; did you mean EPG_MIGRATE_DUE?',
+    ],
+    [
+      'an unknown warning code',
+      { warnings: { silence: ['EPG_EVERYTHING'] } },
+      'ERR_EPG_INVALID_OPTION',
+      `options.warnings.silence[0] must be one of ${WARNING_CODES}`,
+    ],
+    [
+      'a warning code that is not a string',
+      { warnings: { silence: [7] } },
+      'ERR_EPG_INVALID_OPTION',
+      `options.warnings.silence[0] must be one of ${WARNING_CODES}`,
+    ],
   ])('rejects %s', (_name, overrides, code, message) => {
     let thrown: unknown;
     try {
@@ -134,11 +237,27 @@ describe('one check for every nested option object', () => {
     ['options.throttle.ip', () => build({ throttle: { ip: { maxx: 3 } } }), 'options.throttle.ip.maxx is not a known option; did you mean max?'],
     ['options.dpop', () => build({ dpop: { nonces: true } }), 'options.dpop.nonces is not a known option; did you mean nonce?'],
     ['options.dpop.nonce', () => build({ dpop: { nonce: { lifetme: 60 } } }), 'options.dpop.nonce.lifetme is not a known option; did you mean lifetime?'],
-    ['options.clientAssertion', () => build({ clientAssertion: { audience: ['x'] } }), 'options.clientAssertion.audience is not a known option; did you mean audiences?'],
-    ['MemoryStore', () => new MemoryStore({ sweepInterval: 1000 } as never), 'MemoryStore: options.sweepInterval is not a known option; did you mean sweepIntervalMs?'],
+    [
+      'options.clientAssertion',
+      () => build({ clientAssertion: { audience: ['x'] } }),
+      'options.clientAssertion.audience is not a known option; did you mean audiences?',
+    ],
+    [
+      'MemoryStore',
+      () => new MemoryStore({ sweepInterval: 1000 } as never),
+      'MemoryStore: options.sweepInterval is not a known option; did you mean sweepIntervalMs?',
+    ],
     ['RedisStore', () => new RedisStore({ client: {}, prefx: 'app:' } as never), 'RedisStore: options.prefx is not a known option; did you mean prefix?'],
-    ['PostgresStore', () => new PostgresStore({ pool: {}, shema: 'auth' } as never), 'PostgresStore: options.shema is not a known option; did you mean schema?'],
-    ['SqliteStore', () => new SqliteStore({ database: {}, prefix: 'auth_' } as never), 'SqliteStore: options.prefix is not a known option; did you mean tablePrefix?'],
+    [
+      'PostgresStore',
+      () => new PostgresStore({ pool: {}, shema: 'auth' } as never),
+      'PostgresStore: options.shema is not a known option; did you mean schema?',
+    ],
+    [
+      'SqliteStore',
+      () => new SqliteStore({ database: {}, prefix: 'auth_' } as never),
+      'SqliteStore: options.prefix is not a known option; did you mean tablePrefix?',
+    ],
   ])('suggests the known name for a misspelt member of %s', (_where, construct, message) => {
     expect(construct).toThrow(expect.objectContaining({ code: 'ERR_EPG_UNKNOWN_OPTION', message }));
   });

@@ -63,7 +63,12 @@ describe('package.json', () => {
   it('points main, types and every exports condition at files the build wrote', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.name).toBe(NAME);
-    const targets = [pkg.main, pkg.types, ...Object.values(pkg.exports['.'] as Record<string, string>), ...Object.values(pkg.exports['./testing'] as Record<string, string>)];
+    const targets = [
+      pkg.main,
+      pkg.types,
+      ...Object.values(pkg.exports['.'] as Record<string, string>),
+      ...Object.values(pkg.exports['./testing'] as Record<string, string>),
+    ];
     for (const target of targets) expect(fs.existsSync(path.join(ROOT, target))).toBe(true);
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
   });
@@ -202,14 +207,35 @@ describe('the packed tarball, installed into an empty project', () => {
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     await run(
       NPM,
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', path.join(work, result.filename), 'express@^5', '@types/express@^5', '@types/node@^20'],
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        path.join(work, result.filename),
+        'express@^5',
+        '@types/express@^5',
+        '@types/node@^20',
+      ],
       consumer,
     );
   }, 600_000); // a build, then an install, on a shared 2-core machine
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('builds dist/ on pack (prepack) and ships the docs, LICENSE and CHANGELOG, but no sources or tests', () => {
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs/security.md', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/cli.js', 'dist/testing/index.js']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'docs/security.md',
+      'dist/index.js',
+      'dist/index.mjs',
+      'dist/index.d.ts',
+      'dist/cli.js',
+      'dist/testing/index.js',
+    ]) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /^(lib|__tests__|example-app|scripts)\//.test(f))).toEqual([]);
@@ -232,7 +258,10 @@ describe('the packed tarball, installed into an empty project', () => {
     expect(maps.length).toBeGreaterThan(10);
     for (const map of maps) {
       const { sources, sourcesContent } = JSON.parse(fs.readFileSync(path.join(installed(), map), 'utf8')) as { sources: string[]; sourcesContent?: unknown[] };
-      expect({ map, ok: sourcesContent?.length === sources.length && sourcesContent.every((s) => typeof s === 'string' && s.length > 0) }).toEqual({ map, ok: true });
+      expect({ map, ok: sourcesContent?.length === sources.length && sourcesContent.every((s) => typeof s === 'string' && s.length > 0) }).toEqual({
+        map,
+        ok: true,
+      });
     }
   });
 
@@ -283,7 +312,15 @@ export default app;
     fs.writeFileSync(
       path.join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, skipLibCheck: false },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node',
+          esModuleInterop: true,
+          skipLibCheck: false,
+        },
         files: ['app.ts'],
       }),
     );

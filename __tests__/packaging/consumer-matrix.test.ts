@@ -9,8 +9,17 @@ import { consumerProject, packTarball } from '../helpers/consumer-project';
 
 /** What the consumer installs: each driver with its typings (the driver's own, or @types/ where it has none). */
 const PACKAGES = [
-  'express', '@types/express', 'typescript',
-  'pg', '@types/pg', 'better-sqlite3', '@types/better-sqlite3', 'ioredis', 'redis', 'passport-local', '@types/passport-local',
+  'express',
+  '@types/express',
+  'typescript',
+  'pg',
+  '@types/pg',
+  'better-sqlite3',
+  '@types/better-sqlite3',
+  'ioredis',
+  'redis',
+  'passport-local',
+  '@types/passport-local',
 ];
 
 // One store per driver and the passport-local Strategy as verifyUser; the same code in both module systems.

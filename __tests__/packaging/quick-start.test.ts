@@ -38,7 +38,11 @@ function quickStartFiles(): Record<string, string> {
 
 /** Starts `node quick-start-server.js` on `port`; resolves once it prints that it listens. */
 function start(dir: string, port: number, children: ChildProcess[]): Promise<string> {
-  const child = spawn(process.execPath, ['quick-start-server.js'], { cwd: dir, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['quick-start-server.js'], {
+    cwd: dir,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -75,7 +79,13 @@ describe.each([
   ['ESM', 'module', {}],
 ] as const)('pasted into a fresh %s project (tsc --init of TypeScript 5.9)', (_name, type, compilerOptions) => {
   it('compiles, starts, and issues a token that its protected route accepts', async () => {
-    const project = await consumerProject(path.join(work, type), { type, tarball, packages: installedPackages(), compilerOptions, extras: path.join(work, 'extras') });
+    const project = await consumerProject(path.join(work, type), {
+      type,
+      tarball,
+      packages: installedPackages(),
+      compilerOptions,
+      extras: path.join(work, 'extras'),
+    });
     project.write(quickStartFiles());
     await project.tsc();
 

@@ -66,7 +66,11 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
   ],
   [
     'canonicalUsername at a login',
-    { options: async (o) => ({ canonicalUsername: (u) => (o.check(), u.toLowerCase()) }), request: (app) => token(app, login), detail: 'options.canonicalUsername threw' },
+    {
+      options: async (o) => ({ canonicalUsername: (u) => (o.check(), u.toLowerCase()) }),
+      request: (app) => token(app, login),
+      detail: 'options.canonicalUsername threw',
+    },
   ],
   [
     'enrichToken at a login',

@@ -26,7 +26,10 @@ describe('a client record with a plaintext secret', () => {
     async (field) => {
       const { app, events } = await serverWith({ id: 'x', [field]: 'plain-secret', grants: ['password'], scopes: ['orders'] });
       for (const creds of [{ client_id: 'x' }, { client_id: 'x', client_secret: 'plain-secret' }] as Array<Record<string, string>>) {
-        const res = await request(app).post('/oauth2/token').type('form').send(form({ ...login, ...creds }));
+        const res = await request(app)
+          .post('/oauth2/token')
+          .type('form')
+          .send(form({ ...login, ...creds }));
         expect(res.status).toBe(500);
         expect(res.body).toEqual(GENERIC_500);
         expect(res.text).not.toContain(field);
@@ -43,8 +46,15 @@ describe('a client record with a plaintext secret', () => {
     const { app, events } = await serverWith({ id: 'x', secret: 'plain-secret', grants: ['password'] });
     const responses = [
       await request(app).post('/oauth2/token').set('Authorization', basic('x', 'plain-secret')).type('form').send(form(login)),
-      await request(app).post('/oauth2/revoke').type('form').send(form({ client_id: 'x', token: 'abc' })),
-      await request(app).post('/oauth2/introspect').set('Authorization', basic('x', 'plain-secret')).type('form').send(form({ token: 'abc' })),
+      await request(app)
+        .post('/oauth2/revoke')
+        .type('form')
+        .send(form({ client_id: 'x', token: 'abc' })),
+      await request(app)
+        .post('/oauth2/introspect')
+        .set('Authorization', basic('x', 'plain-secret'))
+        .type('form')
+        .send(form({ token: 'abc' })),
     ];
     expect(responses.map((r) => r.status)).toEqual([500, 500, 500]);
     expect(errorDetails(events)).toHaveLength(3);
@@ -61,8 +71,12 @@ describe('a client record with a wrong field', () => {
     ['an id that is a number', { id: 7 }, 'whose id is not a non-empty string'],
     ['a scope with a space in it', { scopes: ['orders read'] }, 'whose scopes[0] is not a scope token (RFC 6749 §3.3: no spaces, quotes or backslashes)'],
     ['scopes as a string', { scopes: 'orders' }, 'whose scopes is not an array'],
-    ['defaultScopes with a number', { defaultScopes: ['orders', 1] }, 'whose defaultScopes[1] is not a scope token (RFC 6749 §3.3: no spaces, quotes or backslashes)'],
-    ['a secretHash that is not bcrypt', { secretHash: 'plain-secret' }, "whose secretHash is not a bcrypt hash (store what hashSecret() returns)"],
+    [
+      'defaultScopes with a number',
+      { defaultScopes: ['orders', 1] },
+      'whose defaultScopes[1] is not a scope token (RFC 6749 §3.3: no spaces, quotes or backslashes)',
+    ],
+    ['a secretHash that is not bcrypt', { secretHash: 'plain-secret' }, 'whose secretHash is not a bcrypt hash (store what hashSecret() returns)'],
     ['an unknown auth method', { tokenEndpointAuthMethod: 'tls_client_auth' }, 'whose tokenEndpointAuthMethod is not a known client authentication method'],
     ['jwks without keys', { jwks: [{ kty: 'EC' }] }, 'whose jwks is not a JWK Set ({ keys: [...] })'],
     ['a JWK without kty', { jwks: { keys: [{ kid: 'a' }] } }, 'whose jwks.keys[0] is not a JWK (an object with kty)'],
@@ -81,7 +95,10 @@ describe('a client record with a wrong field', () => {
 
   it.each(cases)('answers 500 for %s, and the error event names the field', async (_name, change, problem) => {
     const { app, events } = await serverWith({ id: 'x', grants: ['password'], scopes: ['orders'], ...change });
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'x' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...login, client_id: 'x' }));
     expect(res.status).toBe(500);
     expect(res.body).toEqual(GENERIC_500);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -105,20 +122,29 @@ describe('a client record with a wrong field', () => {
       jwtSecret: undefined,
     };
     const { app, events } = await serverWith(record);
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'x', client_secret: 'a real secret' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...login, client_id: 'x', client_secret: 'a real secret' }));
     expect(res.status).toBe(200);
     expect(res.body.expires_in).toBe(60);
     expect(errorDetails(events)).toEqual([]);
     // The key-based fields on a client of their own.
     const keyed = await serverWith({ id: 'x', grants: ['password'], publicKey: ecPublic, tokenEndpointAuthSigningAlg: 'ES256' });
-    const refused = await request(keyed.app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'x' }));
+    const refused = await request(keyed.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...login, client_id: 'x' }));
     expect(refused.status).toBe(401);
     expect(errorDetails(keyed.events)).toEqual([]);
   });
 
   it('keeps a client without secretHash public, as documented', async () => {
     const { app } = await serverWith({ id: 'x', grants: ['password'], scopes: ['orders'] });
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'x' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...login, client_id: 'x' }));
     expect(res.status).toBe(200);
   });
 
@@ -130,7 +156,14 @@ describe('a client record with a wrong field', () => {
     const watched = new Proxy(cli, { ownKeys: (target) => (reads.push('ownKeys'), Reflect.ownKeys(target)) });
     const { app } = await createServer({ findClient: (id) => (id === 'cli' ? watched : null) });
     for (let i = 0; i < 3; i += 1) {
-      expect((await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'cli' }))).status).toBe(200);
+      expect(
+        (
+          await request(app)
+            .post('/oauth2/token')
+            .type('form')
+            .send(form({ ...login, client_id: 'cli' }))
+        ).status,
+      ).toBe(200);
     }
     expect(reads).toEqual(['ownKeys']);
   });
@@ -147,7 +180,10 @@ describe('a user record from verifyUser', () => {
         return {};
       },
     });
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'cli', scope: 'orders' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...login, client_id: 'cli', scope: 'orders' }));
     expect(res.status).toBe(200);
     const everything = JSON.stringify([res.body, events, store, Buffer.from(res.body.access_token.split('.')[1], 'base64url').toString()]);
     expect(everything).not.toContain('passwordHash');
@@ -162,7 +198,10 @@ describe('a user record from verifyUser', () => {
     ['no id', { username: 'bob' }, 'verifyUser returned a user without a usable id (a non-empty string)'],
   ])('answers 500 when it has %s, naming the field', async (_name, user, detail) => {
     const { app, events } = await createServer({ verifyUser: async () => user as never });
-    const res = await request(app).post('/oauth2/token').type('form').send(form({ ...login, client_id: 'cli' }));
+    const res = await request(app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ ...login, client_id: 'cli' }));
     expect(res.status).toBe(500);
     expect(res.body).toEqual(GENERIC_500);
     expect(errorDetails(events)).toEqual([detail]);

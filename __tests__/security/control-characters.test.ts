@@ -89,7 +89,9 @@ describe('the username and password (verifyUser)', () => {
 
   it('spaces, symbols and non-ASCII letters still reach verifyUser', async () => {
     const { app, usernames } = await watched();
-    const odd = await post(app).send(form({ grant_type: 'password', client_id: 'cli', username: ' José Ünïcødé ', password: 'pässwörd with "symbols" \\ ~ €' }));
+    const odd = await post(app).send(
+      form({ grant_type: 'password', client_id: 'cli', username: ' José Ünïcødé ', password: 'pässwörd with "symbols" \\ ~ €' }),
+    );
     expect(odd.status).toBe(400);
     expect(odd.body.error).toBe('invalid_grant');
     const alice = await post(app).send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse' }));
@@ -99,16 +101,23 @@ describe('the username and password (verifyUser)', () => {
 });
 
 describe('the client id (findClient)', () => {
-  it.each(['/oauth2/token', '/oauth2/revoke', '/oauth2/introspect'])('a client_id with a NUL at %s is 400 invalid_request naming client_id, before findClient', async (path) => {
-    const { app, clientIds } = await watched();
-    const res = await post(app, path).send(form({ grant_type: 'password', client_id: 'cli\u0000', username: 'alice', password: 'correct horse', token: 'x' }));
-    expectRefused(res, 'client_id');
-    expect(clientIds).toEqual([]);
-  });
+  it.each(['/oauth2/token', '/oauth2/revoke', '/oauth2/introspect'])(
+    'a client_id with a NUL at %s is 400 invalid_request naming client_id, before findClient',
+    async (path) => {
+      const { app, clientIds } = await watched();
+      const res = await post(app, path).send(
+        form({ grant_type: 'password', client_id: 'cli\u0000', username: 'alice', password: 'correct horse', token: 'x' }),
+      );
+      expectRefused(res, 'client_id');
+      expect(clientIds).toEqual([]);
+    },
+  );
 
   it.each(CONTROLS)('a client id with %s in the Basic header is 401 invalid_client with a challenge, before findClient', async (_, c) => {
     const { app, events, clientIds } = await watched();
-    const res = await post(app).set('Authorization', basic(`web${c}`, WEB_SECRET)).send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
+    const res = await post(app)
+      .set('Authorization', basic(`web${c}`, WEB_SECRET))
+      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
     expectInvalidClient(res);
     expect(clientIds).toEqual([]);
     expect(events.filter((e) => e.name === 'error')).toEqual([]);
@@ -117,7 +126,9 @@ describe('the client id (findClient)', () => {
   it('a client assertion whose sub has a NUL is 401 invalid_client, before findClient', async () => {
     const { app, clientIds } = await watched();
     const assertion = unsigned(assertionClaims('pk-rsa\u0000'), { alg: 'RS256' });
-    const res = await post(app).send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', client_assertion_type: JWT_BEARER, client_assertion: assertion }));
+    const res = await post(app).send(
+      form({ grant_type: 'password', username: 'alice', password: 'correct horse', client_assertion_type: JWT_BEARER, client_assertion: assertion }),
+    );
     expectInvalidClient(res);
     expect(clientIds).toEqual([]);
   });

@@ -33,7 +33,16 @@ const CRITS: Array<[string, unknown, string]> = [
 /** An access token signed by the server's own key, otherwise valid; `header` members are added. */
 function accessToken(header: Record<string, unknown> = {}): string {
   const now = Math.floor(Date.now() / 1000);
-  const payload = { iss: ISSUER, sub: 'u-alice', aud: AUDIENCE, client_id: 'web', scope: 'openid profile orders', jti: `j-${now}-${Math.random()}`, iat: now, exp: now + 600 };
+  const payload = {
+    iss: ISSUER,
+    sub: 'u-alice',
+    aud: AUDIENCE,
+    client_id: 'web',
+    scope: 'openid profile orders',
+    jti: `j-${now}-${Math.random()}`,
+    iat: now,
+    exp: now + 600,
+  };
   return jwt.sign(payload, rsaKeyPair().privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt', kid: 'k1', ...header } });
 }
 
@@ -47,7 +56,9 @@ describe('access tokens with crit', () => {
 
   it.each(CRITS)('are refused by requireToken with 401 invalid_token when crit is %s', async (_name, crit, detail) => {
     const { app, events } = await createServer();
-    const res = await request(app).get('/api/orders').set('Authorization', `Bearer ${accessToken({ crit })}`);
+    const res = await request(app)
+      .get('/api/orders')
+      .set('Authorization', `Bearer ${accessToken({ crit })}`);
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
     expect(events).toEqual(rejected('invalid_token', detail));
@@ -63,7 +74,9 @@ describe('access tokens with crit', () => {
   it('are refused at /userinfo with 401 invalid_token', async () => {
     const { app } = await createServer({ findUser: () => ({ id: 'u-alice' }) });
     expect((await request(app).get('/oauth2/userinfo').set('Authorization', `Bearer ${accessToken()}`)).status).toBe(200);
-    const res = await request(app).get('/oauth2/userinfo').set('Authorization', `Bearer ${accessToken({ crit: ['x'] })}`);
+    const res = await request(app)
+      .get('/oauth2/userinfo')
+      .set('Authorization', `Bearer ${accessToken({ crit: ['x'] })}`);
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
   });
@@ -88,13 +101,22 @@ describe('client assertions with crit', () => {
   };
   const server = async (): Promise<TestServer> => {
     const base = await createServer();
-    return createServer({ findClient: (id) => (id === client.id ? client : base.fixture.clients.get(id) ?? null) });
+    return createServer({ findClient: (id) => (id === client.id ? client : (base.fixture.clients.get(id) ?? null)) });
   };
   const send = (s: TestServer, header: Record<string, unknown>) =>
     request(s.app)
       .post('/oauth2/token')
       .type('form')
-      .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'orders', client_assertion_type: JWT_BEARER, client_assertion: signJwt(assertionClaims('pk-crit'), rsa.privateKey, 'RS256', { kid: 'c1', ...header }) }));
+      .send(
+        form({
+          grant_type: 'password',
+          username: 'alice',
+          password: 'correct horse',
+          scope: 'orders',
+          client_assertion_type: JWT_BEARER,
+          client_assertion: signJwt(assertionClaims('pk-crit'), rsa.privateKey, 'RS256', { kid: 'c1', ...header }),
+        }),
+      );
 
   it('are accepted without crit', async () => {
     expect((await send(await server(), {})).status).toBe(200);
@@ -112,7 +134,11 @@ describe('client assertions with crit', () => {
 describe('DPoP proofs with crit', () => {
   const key = dpopKey('ES256');
   const send = (s: TestServer, dpop: string) =>
-    request(s.app).post('/oauth2/token').set('DPoP', dpop).type('form').send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse' }));
+    request(s.app)
+      .post('/oauth2/token')
+      .set('DPoP', dpop)
+      .type('form')
+      .send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse' }));
 
   it.each(CRITS)('are refused with 400 invalid_dpop_proof when crit is %s', async (_name, crit, detail) => {
     const s = await createServer();

@@ -125,14 +125,20 @@ const MAX_RATIO = 4;
 describe('indistinguishable timing (loose statistical check)', () => {
   it('an unknown user costs about what a wrong password costs', async () => {
     const s = await server();
-    const ratio = await medianRatio(() => login(s, 'mallory', 'x'), () => login(s, 'carol', 'x'));
+    const ratio = await medianRatio(
+      () => login(s, 'mallory', 'x'),
+      () => login(s, 'carol', 'x'),
+    );
     expect(ratio).toBeGreaterThan(1 / MAX_RATIO);
     expect(ratio).toBeLessThan(MAX_RATIO);
   });
 
   it('an unknown client costs about what a wrong client secret costs', async () => {
     const s = await server();
-    const ratio = await medianRatio(() => clientAuth(s, 'nobody', 'x'), () => clientAuth(s, 'backend', 'x'));
+    const ratio = await medianRatio(
+      () => clientAuth(s, 'nobody', 'x'),
+      () => clientAuth(s, 'backend', 'x'),
+    );
     expect(ratio).toBeGreaterThan(1 / MAX_RATIO);
     expect(ratio).toBeLessThan(MAX_RATIO);
   });

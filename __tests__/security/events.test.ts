@@ -76,7 +76,11 @@ it('client.failed on a failed client authentication', async () => {
 
 it('error (with the failing callback as cause) and 500 server_error when findClient throws', async () => {
   const boom = new Error('db down');
-  const s = await createServer({ findClient: () => { throw boom; } });
+  const s = await createServer({
+    findClient: () => {
+      throw boom;
+    },
+  });
   const res = await post(s, { grant_type: 'password', username: 'alice', password: 'x' });
   expect(res.status).toBe(500);
   expect(res.body).toEqual({ error: 'server_error', error_description: expect.any(String) });

@@ -25,8 +25,17 @@ const RUNS = (n: number): number => (process.env.FUZZ_RUNS === undefined ? n : N
 const params = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns: RUNS(numRuns), endOnFailure: false });
 
 const ERRORS = new Set([
-  'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope',
-  'invalid_token', 'insufficient_scope', 'slow_down', 'mfa_required', 'unsupported_token_type',
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_token',
+  'insufficient_scope',
+  'slow_down',
+  'mfa_required',
+  'unsupported_token_type',
 ]);
 
 interface Answer {
@@ -137,7 +146,10 @@ const value = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('alice', 'correct horse', 'web', 'cli', 'orders profile openid', WEB_SECRET) },
 );
 const key = fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom('grant_type', 'username', 'password', 'client_id', 'client_secret', 'scope', 'refresh_token', 'mfa_token', 'otp', 'nonce') },
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom('grant_type', 'username', 'password', 'client_id', 'client_secret', 'scope', 'refresh_token', 'mfa_token', 'otp', 'nonce'),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 1, arbitrary: unicode },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', 'toString', 'a[b]', 'a[]') },
@@ -146,12 +158,7 @@ const grantType = fc.constantFrom('password', 'refresh_token', MFA_GRANT_TYPE, '
 
 /** A form body: mostly plausible pairs (so deep steps are reached), with raw breakage spliced in. */
 const formBody = fc
-  .tuple(
-    grantType,
-    fc.array(fc.tuple(key, value), { maxLength: 8 }),
-    fc.array(brokenPercent, { maxLength: 2 }),
-    fc.boolean(),
-  )
+  .tuple(grantType, fc.array(fc.tuple(key, value), { maxLength: 8 }), fc.array(brokenPercent, { maxLength: 2 }), fc.boolean())
   .map(([gt, pairs, broken, encodeRaw]) => {
     const parts = [`grant_type=${encodeURIComponent(gt)}`];
     for (const [k, v] of pairs) parts.push(encodeRaw ? `${k}=${v}` : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
@@ -167,8 +174,14 @@ const body = fc.oneof(
 );
 
 const contentType = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'APPLICATION/X-WWW-FORM-URLENCODED') },
-  { weight: 2, arbitrary: fc.constantFrom('application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded; charset=latin1', '') },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'APPLICATION/X-WWW-FORM-URLENCODED'),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded; charset=latin1', ''),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 40 }) },
 );
 
@@ -185,11 +198,7 @@ const basicHeader = fc.oneof(
   fc.constantFrom('Basic', 'Basic ', 'basic Og==', 'Basic ===', `Basic ${b64(':')}`, `Basic ${b64('web')}`, `Basic ${b64('web:')}`, 'Basic !!!'),
 );
 const authorization = fc.option(
-  fc.oneof(
-    { weight: 4, arbitrary: basicHeader },
-    { weight: 1, arbitrary: headerText.map((t) => `Bearer ${t}`) },
-    { weight: 1, arbitrary: headerText },
-  ),
+  fc.oneof({ weight: 4, arbitrary: basicHeader }, { weight: 1, arbitrary: headerText.map((t) => `Bearer ${t}`) }, { weight: 1, arbitrary: headerText }),
   { nil: undefined },
 );
 
@@ -223,7 +232,12 @@ describe('POST /token under hostile input', () => {
   it('with throttling on: the same invariants, 429s included', async () => {
     await fc.assert(
       fc.asyncProperty(fc.record({ authorization: basicHeader, body: formBody }), async (r) => {
-        const a = await send(`${throttledBase}/oauth2/token`, 'POST', { 'content-type': 'application/x-www-form-urlencoded', authorization: r.authorization }, r.body);
+        const a = await send(
+          `${throttledBase}/oauth2/token`,
+          'POST',
+          { 'content-type': 'application/x-www-form-urlencoded', authorization: r.authorization },
+          r.body,
+        );
         assertWellFormed(a, true);
         if (a.status === 429 && !/^\d+$/.test(String(a.headers['retry-after']))) throw new Error('429 without Retry-After');
       }),
@@ -254,7 +268,12 @@ describe('the other endpoints under hostile input', () => {
           const json = JSON.parse(a.text) as Record<string, unknown>;
           // /userinfo is served only with findUser (not configured here), so a 200 there would be a bug.
           if (r.endpoint === 'userinfo') throw new Error('userinfo answered 200');
-          if (r.endpoint === 'introspect' && json.active === true && r.authorization !== basic('web', WEB_SECRET) && !r.body.toString('utf8').includes('client_secret')) {
+          if (
+            r.endpoint === 'introspect' &&
+            json.active === true &&
+            r.authorization !== basic('web', WEB_SECRET) &&
+            !r.body.toString('utf8').includes('client_secret')
+          ) {
             throw new Error('introspection answered active without client authentication');
           }
           return;
@@ -281,7 +300,18 @@ function signRs256(header: object, payload: object, key: KeyObject): string {
 
 function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: ISSUER, aud: AUDIENCE, sub: 'u-alice', client_id: 'web', scope: 'profile orders', jti: 'j-1', sid: 's-1', iat: now, exp: now + 600, ...overrides };
+  return {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'u-alice',
+    client_id: 'web',
+    scope: 'profile orders',
+    jti: 'j-1',
+    sid: 's-1',
+    iat: now,
+    exp: now + 600,
+    ...overrides,
+  };
 }
 
 describe('bearer middleware under hostile input', () => {
@@ -289,8 +319,12 @@ describe('bearer middleware under hostile input', () => {
   const foreignKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
   beforeAll(async () => {
-    const res = await send(`${base}/oauth2/token`, 'POST', { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('web', WEB_SECRET) },
-      Buffer.from(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'profile orders' })));
+    const res = await send(
+      `${base}/oauth2/token`,
+      'POST',
+      { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('web', WEB_SECRET) },
+      Buffer.from(form({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'profile orders' })),
+    );
     genuine = JSON.parse(res.text).access_token;
   });
 
@@ -309,7 +343,18 @@ describe('bearer middleware under hostile input', () => {
       headerText,
       headerText.map((t) => `Bearer ${t}`),
       headerText.map((t) => `bearer  ${t}`),
-      fc.constantFrom('Bearer', 'Bearer ', 'Bearer a b', 'Bearer ==', 'DPoP', 'Basic Og==', 'Bearer .', 'Bearer ..', 'Bearer a.b.c', `Bearer ${'a'.repeat(9000)}`),
+      fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        'Bearer a b',
+        'Bearer ==',
+        'DPoP',
+        'Basic Og==',
+        'Bearer .',
+        'Bearer ..',
+        'Bearer a.b.c',
+        `Bearer ${'a'.repeat(9000)}`,
+      ),
     );
     await fc.assert(
       fc.asyncProperty(header, async (h) => {
@@ -328,12 +373,16 @@ describe('bearer middleware under hostile input', () => {
     const [h, p, sig] = genuine.split('.');
     const realHeader = JSON.parse(Buffer.from(h, 'base64url').toString());
     const realClaims = JSON.parse(Buffer.from(p, 'base64url').toString());
-    const claimEdit = fc.record({ sub: fc.constantFrom('u-bob', 'admin', ''), scope: fc.constantFrom('admin', 'profile orders admin'), exp: fc.integer({ min: 0, max: 2 ** 40 }) }, { requiredKeys: [] });
+    const claimEdit = fc.record(
+      { sub: fc.constantFrom('u-bob', 'admin', ''), scope: fc.constantFrom('admin', 'profile orders admin'), exp: fc.integer({ min: 0, max: 2 ** 40 }) },
+      { requiredKeys: [] },
+    );
 
     const forged = fc.oneof(
       // alg:none, with and without a signature part, any typ/kid spelling
-      fc.tuple(fc.constantFrom('none', 'None', 'NONE', 'nOnE'), fc.constantFrom('', sig, 'x'), claimEdit).map(([alg, s, edit]) =>
-        `${enc({ ...realHeader, alg })}.${enc({ ...realClaims, ...edit })}.${s}`),
+      fc
+        .tuple(fc.constantFrom('none', 'None', 'NONE', 'nOnE'), fc.constantFrom('', sig, 'x'), claimEdit)
+        .map(([alg, s, edit]) => `${enc({ ...realHeader, alg })}.${enc({ ...realClaims, ...edit })}.${s}`),
       // HS256 keyed with the public key (RS/HS confusion)
       claimEdit.map((edit) => {
         const input = `${enc({ ...realHeader, alg: 'HS256' })}.${enc({ ...realClaims, ...edit })}`;

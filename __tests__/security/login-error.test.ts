@@ -64,10 +64,16 @@ async function server(overrides: Partial<PasswordGrantOptions> = {}): Promise<Te
 }
 
 const login = (s: TestServer, username: string, client = 'app', password = 'pw') =>
-  request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: 'password', client_id: client, username, password }));
+  request(s.app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ grant_type: 'password', client_id: client, username, password }));
 
 const redeem = (s: TestServer, mfaToken: string, otp: string, client = 'app') =>
-  request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: MFA_GRANT_TYPE, client_id: client, mfa_token: mfaToken, otp }));
+  request(s.app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ grant_type: MFA_GRANT_TYPE, client_id: client, mfa_token: mfaToken, otp }));
 
 describe('loginError reasons', () => {
   it.each([
@@ -119,7 +125,11 @@ describe('MFA step-up', () => {
     const first = await login(s, 'mfa');
     expect(first.status).toBe(403);
     expect(first.headers['cache-control']).toBe('no-store');
-    expect(first.body).toEqual({ error: 'mfa_required', error_description: 'Multi-factor authentication is required', mfa_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(first.body).toEqual({
+      error: 'mfa_required',
+      error_description: 'Multi-factor authentication is required',
+      mfa_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
     expect(s.events.map((e) => e.name)).toEqual(['login.failed']);
     expect(s.events[0].payload).toMatchObject({ reason: 'mfa_required', username: 'mfa' });
 
@@ -177,7 +187,10 @@ describe('MFA step-up', () => {
 
   it('a missing mfa_token is invalid_request', async () => {
     const s = await server();
-    const res = await request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: MFA_GRANT_TYPE, client_id: 'app' }));
+    const res = await request(s.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: MFA_GRANT_TYPE, client_id: 'app' }));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'Missing required parameter: mfa_token' });
   });
@@ -204,12 +217,20 @@ describe('MFA step-up', () => {
   });
 
   it('verifyMfa throwing is a server_error; throwing loginError passes through', async () => {
-    const boom = await server({ verifyMfa: () => { throw new Error('otp service down'); } });
+    const boom = await server({
+      verifyMfa: () => {
+        throw new Error('otp service down');
+      },
+    });
     const t1 = (await login(boom, 'mfa')).body.mfa_token;
     const r1 = await redeem(boom, t1, OTP);
     expect(r1.status).toBe(500);
     expect(r1.text).not.toContain('otp service down');
-    const locked = await server({ verifyMfa: () => { throw loginError('account_locked'); } });
+    const locked = await server({
+      verifyMfa: () => {
+        throw loginError('account_locked');
+      },
+    });
     const t2 = (await login(locked, 'mfa')).body.mfa_token;
     expect((await redeem(locked, t2, OTP)).body).toMatchObject({ error: 'invalid_grant', reason: 'account_locked' });
   });
@@ -219,7 +240,10 @@ describe('MFA step-up', () => {
     const { Strategy } = await import('passport-local');
     const strategy = new Strategy((u, _p, done) => (u === 'disabled' ? done(loginError('account_disabled')) : done(null, false)));
     const s = await createServer({ verifyUser: strategy, findClient: (id) => f.clients.get(id) ?? null });
-    const res = await request(s.app).post('/oauth2/token').set('Authorization', basic('web', 's3cr:et with colon ✓')).type('form')
+    const res = await request(s.app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', 's3cr:et with colon ✓'))
+      .type('form')
       .send(form({ grant_type: 'password', username: 'disabled', password: 'pw' }));
     expect(res.body).toMatchObject({ error: 'invalid_grant', reason: 'account_disabled' });
   });

@@ -74,9 +74,27 @@ it('no password, client secret, token or Authorization header appears in events,
     await token(basic('nobody', BAD_SECRET), { grant_type: 'password', username: 'alice', password: GOOD_PASSWORD });
     await token(webAuth, { grant_type: 'password', username: 'alice', password: GOOD_PASSWORD, client_secret: WEB_SECRET });
     // Password in the URL, repeated, and in a body of the wrong type: refused without echoing it.
-    record(await request(s.app).post(`/oauth2/token?password=${encodeURIComponent(BAD_PASSWORD)}`).set('Authorization', webAuth).type('form').send('grant_type=password'));
-    record(await request(s.app).post('/oauth2/token').set('Authorization', webAuth).type('form').send(`grant_type=password&username=alice&password=${encodeURIComponent(BAD_PASSWORD)}&password=${encodeURIComponent(BAD_PASSWORD)}`));
-    record(await request(s.app).post('/oauth2/token').set('Authorization', webAuth).set('Content-Type', 'application/json').send(JSON.stringify({ password: BAD_PASSWORD })));
+    record(
+      await request(s.app)
+        .post(`/oauth2/token?password=${encodeURIComponent(BAD_PASSWORD)}`)
+        .set('Authorization', webAuth)
+        .type('form')
+        .send('grant_type=password'),
+    );
+    record(
+      await request(s.app)
+        .post('/oauth2/token')
+        .set('Authorization', webAuth)
+        .type('form')
+        .send(`grant_type=password&username=alice&password=${encodeURIComponent(BAD_PASSWORD)}&password=${encodeURIComponent(BAD_PASSWORD)}`),
+    );
+    record(
+      await request(s.app)
+        .post('/oauth2/token')
+        .set('Authorization', webAuth)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ password: BAD_PASSWORD })),
+    );
 
     const refreshed = await token(webAuth, { grant_type: 'refresh_token', refresh_token: refreshToken });
     expect(refreshed.status).toBe(200);
@@ -88,7 +106,11 @@ it('no password, client secret, token or Authorization header appears in events,
 
     // The (now revoked) access token, a tampered one, and one in a malformed header, at the bearer middleware.
     record(await request(s.app).get('/api/me').set('Authorization', `Bearer ${accessToken}`));
-    record(await request(s.app).get('/api/me').set('Authorization', `Bearer ${accessToken.slice(0, -4)}AAAA`));
+    record(
+      await request(s.app)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${accessToken.slice(0, -4)}AAAA`),
+    );
     record(await request(s.app).get('/api/me').set('Authorization', `Bearer ${accessToken} extra`));
     record(await request(s.app).get('/api/me').set('Authorization', `Bearer ${refreshed.body.access_token}`)); // family revoked
 
@@ -109,7 +131,18 @@ it('no password, client secret, token or Authorization header appears in events,
     };
     // Sanity: we captured what we think we captured.
     const names = cap.text.map((t) => t.split(' ', 1)[0]);
-    for (const name of ['login.succeeded', 'login.failed', 'token.issued', 'token.refreshed', 'refresh.reused', 'session.revoked', 'throttled', 'client.failed', 'token.rejected', 'error']) {
+    for (const name of [
+      'login.succeeded',
+      'login.failed',
+      'token.issued',
+      'token.refreshed',
+      'refresh.reused',
+      'session.revoked',
+      'throttled',
+      'client.failed',
+      'token.rejected',
+      'error',
+    ]) {
       expect(names).toContain(name);
     }
     expect(cap.errorResponses.length).toBeGreaterThan(15);

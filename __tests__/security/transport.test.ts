@@ -11,8 +11,7 @@ import { basic, createServer, form, WEB_SECRET } from '../helpers/server';
 const express4 = require('express4') as typeof express;
 
 const body = form({ grant_type: 'password', username: 'alice', password: 'correct horse' });
-const post = (app: express.Express, path = '/oauth2/token') =>
-  request(app).post(path).set('Authorization', basic('web', WEB_SECRET)).type('form');
+const post = (app: express.Express, path = '/oauth2/token') => request(app).post(path).set('Authorization', basic('web', WEB_SECRET)).type('form');
 
 describe('requireTLS', () => {
   it.each([
@@ -27,7 +26,7 @@ describe('requireTLS', () => {
     expect(events.filter((e) => e.name.startsWith('login'))).toEqual([]);
   });
 
-  it('names requireTLS: false and app.set(\'trust proxy\', ...) in one warning per instance, not in the response', async () => {
+  it("names requireTLS: false and app.set('trust proxy', ...) in one warning per instance, not in the response", async () => {
     const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       const first = await createServer({ requireTLS: true });
@@ -93,7 +92,9 @@ describe('requireTLS', () => {
         expect(errors).toHaveLength(2);
         for (const err of errors) {
           expect(err.error).toBe('invalid_request');
-          expect(err.detail).toMatch(/^plain-HTTP request with X-Forwarded-Proto: https from \S+, a proxy Express does not trust; set app\.set\('trust proxy', \.\.\.\) to trust it$/);
+          expect(err.detail).toMatch(
+            /^plain-HTTP request with X-Forwarded-Proto: https from \S+, a proxy Express does not trust; set app\.set\('trust proxy', \.\.\.\) to trust it$/,
+          );
         }
         expect(trustProxyWarnings(spy)).toHaveLength(1);
         expect(trustProxyWarnings(spy)[0]).toContain("app.set('trust proxy', 1)");
@@ -172,7 +173,9 @@ describe('limits', () => {
   it('a body that is not UTF-8 is 400 invalid_request (it once crashed the process from inside a stream listener)', async () => {
     const { app } = await createServer();
     const raw = Buffer.from([0x67, 0x72, 0x61, 0x6e, 0x74, 0x5f, 0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe, 0xc0, 0x80]); // grant_type=\xff\xfe\xc0\x80
-    const res = await post(app).serialize((b: Buffer) => b as unknown as string).send(raw);
+    const res = await post(app)
+      .serialize((b: Buffer) => b as unknown as string)
+      .send(raw);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'The request body is not valid UTF-8' });
   });
@@ -201,7 +204,13 @@ describe('limits', () => {
     const app = impl();
     app.use(impl.urlencoded({ extended: false }));
     app.use('/oauth2', auth.router);
-    expect((await post(app as express.Express).timeout(5000).send(body)).status).toBe(200);
+    expect(
+      (
+        await post(app as express.Express)
+          .timeout(5000)
+          .send(body)
+      ).status,
+    ).toBe(200);
   });
 
   it.each([

@@ -67,7 +67,7 @@ beforeAll(() => {
   if (!existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
 });
 
-it('exits by itself with a MemoryStore nobody closed (its sweep timer is unref\'d)', async () => {
+it("exits by itself with a MemoryStore nobody closed (its sweep timer is unref'd)", async () => {
   const result = await run(`serve(new lib.MemoryStore()).then(() => console.log('served'));`);
   expect(result).toMatchObject({ exited: true, code: 0, stdout: 'served\n', stderr: '' });
 });

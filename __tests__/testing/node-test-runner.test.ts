@@ -9,7 +9,9 @@ const root = path.join(__dirname, '..', '..');
 it('passes every contract case on MemoryStore and SqliteStore when run by `node --test` with options.runner', async () => {
   const fixture = path.join(__dirname, 'fixtures', 'node-test-kit.mjs');
   const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-    const child = execFile(process.execPath, ['--test', '--test-reporter=tap', fixture], { cwd: root, maxBuffer: 10 * 1024 * 1024 }, (_err, out) => resolve({ code: child.exitCode, stdout: out }));
+    const child = execFile(process.execPath, ['--test', '--test-reporter=tap', fixture], { cwd: root, maxBuffer: 10 * 1024 * 1024 }, (_err, out) =>
+      resolve({ code: child.exitCode, stdout: out }),
+    );
   });
   const count = (label: string): number => Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(stdout)?.[1]);
   expect({ code, fail: count('fail'), pass: count('pass') > 0 ? 'some' : stdout }).toEqual({ code: 0, fail: 0, pass: 'some' });

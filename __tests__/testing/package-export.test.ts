@@ -13,7 +13,10 @@ function run(code: string, type: 'commonjs' | 'module'): string {
 }
 
 it('exports runTokenStoreContract to require()', () => {
-  const out = run("const t = require('express-password-grant/testing'); console.log(typeof t.runTokenStoreContract, require.resolve('express-password-grant/testing'))", 'commonjs');
+  const out = run(
+    "const t = require('express-password-grant/testing'); console.log(typeof t.runTokenStoreContract, require.resolve('express-password-grant/testing'))",
+    'commonjs',
+  );
   expect(out).toBe(`function ${path.join(root, 'dist', 'testing', 'index.js')}`);
 });
 
@@ -28,6 +31,9 @@ it('exports runTokenStoreContract to import, through its own ESM entry, sharing 
 });
 
 it('says clearly when it is called outside a test file', () => {
-  const out = run("try { require('express-password-grant/testing').runTokenStoreContract({ name: 'x', create: () => ({}) }) } catch (e) { console.log(e.message) }", 'commonjs');
+  const out = run(
+    "try { require('express-password-grant/testing').runTokenStoreContract({ name: 'x', create: () => ({}) }) } catch (e) { console.log(e.message) }",
+    'commonjs',
+  );
   expect(out).toMatch(/call runTokenStoreContract\(\) in a test file/);
 });

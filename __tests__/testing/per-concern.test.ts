@@ -3,12 +3,7 @@
 // else (a call to any other method would throw), so a store for one concern can be tested alone.
 
 import { MemoryStore, type CounterStore, type OneShotStore, type RefreshTokenStore, type RevocationStore } from '../../lib';
-import {
-  runCounterStoreContract,
-  runOneShotStoreContract,
-  runRefreshTokenStoreContract,
-  runRevocationStoreContract,
-} from '../../lib/testing';
+import { runCounterStoreContract, runOneShotStoreContract, runRefreshTokenStoreContract, runRevocationStoreContract } from '../../lib/testing';
 import { STORE_CONCERNS, type StoreConcern } from '../../lib/stores/shared/concerns';
 
 /** A store with exactly the methods of `concern` (and close), backed by a MemoryStore. */

@@ -12,7 +12,10 @@ import { TOKEN_URL } from '../helpers/jwt';
 import { RedisStore } from '../../lib';
 
 const unknownClient = (s: TestServer, i: number, ip = '203.0.113.9') =>
-  request(s.app).post('/oauth2/token').set('X-Forwarded-For', ip).type('form')
+  request(s.app)
+    .post('/oauth2/token')
+    .set('X-Forwarded-For', ip)
+    .type('form')
     .send(form({ grant_type: 'password', client_id: `invented-${i}`, username: 'alice', password: 'x' }));
 
 it('2,000 invented client ids from one IP leave a handful of store entries, not two per request', async () => {
@@ -47,12 +50,17 @@ it('MemoryStore keeps at most maxEntries counters under 1,000 distinct failed lo
   const s = await createServer({ store });
   s.app.set('trust proxy', true);
   const login = (username: string, password: string, ip: string) =>
-    request(s.app).post('/oauth2/token').set('X-Forwarded-For', ip).type('form')
+    request(s.app)
+      .post('/oauth2/token')
+      .set('X-Forwarded-For', ip)
+      .type('form')
       .send(form({ grant_type: 'password', client_id: 'cli', username, password }));
   const first = await login('bob', 'hunter2', '192.0.2.1');
   const second = await login('bob', 'hunter2', '192.0.2.1');
   expect([first.status, second.status]).toEqual([200, 200]);
-  const revoked = await request(s.app).post('/oauth2/revoke').type('form')
+  const revoked = await request(s.app)
+    .post('/oauth2/revoke')
+    .type('form')
     .send(form({ client_id: 'cli', token: second.body.access_token, token_type_hint: 'access_token' }));
   expect(revoked.status).toBe(200);
 
@@ -63,7 +71,9 @@ it('MemoryStore keeps at most maxEntries counters under 1,000 distinct failed lo
   // tokens, their 2 sessions and 1 revocation mark (a failed login writes 4 counters: 4,000 without a cap).
   expect(store.size).toBeLessThanOrEqual(207);
   expect(store.size).toBeGreaterThanOrEqual(103);
-  const refreshed = await request(s.app).post('/oauth2/token').type('form')
+  const refreshed = await request(s.app)
+    .post('/oauth2/token')
+    .type('form')
     .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: first.body.refresh_token }));
   expect(refreshed.status).toBe(200);
   const me = await request(s.app).get('/api/orders').set('Authorization', `Bearer ${second.body.access_token}`);

@@ -81,7 +81,10 @@ describe.each(backends)('parallel bursts on %s', (_name, make) => {
     return { s, checks: () => calls };
   }
   const login = (s: TestServer, username: string, password: string, ip = '203.0.113.9') =>
-    request(s.app).post('/oauth2/token').set('X-Forwarded-For', ip).type('form')
+    request(s.app)
+      .post('/oauth2/token')
+      .set('X-Forwarded-For', ip)
+      .type('form')
       .send(form({ grant_type: 'password', client_id: 'cli', username, password }));
 
   it('150 parallel logins with distinct usernames from one IP get at most 100 password checks (the ip bucket)', async () => {
@@ -100,8 +103,12 @@ describe.each(backends)('parallel bursts on %s', (_name, make) => {
     const { s } = await server();
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        request(s.app).post('/oauth2/token').set('X-Forwarded-For', '203.0.113.9').set('Authorization', basic('web', i === 150 ? WEB_SECRET : `guess-${i}`))
-          .type('form').send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' })),
+        request(s.app)
+          .post('/oauth2/token')
+          .set('X-Forwarded-For', '203.0.113.9')
+          .set('Authorization', basic('web', i === 150 ? WEB_SECRET : `guess-${i}`))
+          .type('form')
+          .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' })),
       ),
     );
     const checked = answers.filter((a) => a.status !== 429);
@@ -126,8 +133,12 @@ describe.each(backends)('parallel bursts on %s', (_name, make) => {
     const { s } = await server();
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        request(s.app).post('/oauth2/token').set('X-Forwarded-For', '203.0.113.9').set('Authorization', basic(`ghost-${i % 3}`, `guess-${i}`))
-          .type('form').send(form({ grant_type: 'password', username: 'alice', password: 'x' })),
+        request(s.app)
+          .post('/oauth2/token')
+          .set('X-Forwarded-For', '203.0.113.9')
+          .set('Authorization', basic(`ghost-${i % 3}`, `guess-${i}`))
+          .type('form')
+          .send(form({ grant_type: 'password', username: 'alice', password: 'x' })),
       ),
     );
     expect(answers.filter((a) => a.status === 401).length).toBeLessThanOrEqual(10);

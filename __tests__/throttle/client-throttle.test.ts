@@ -39,7 +39,11 @@ it('answers 429 with Retry-After after 10 wrong secrets from one IP, even for th
 it('throttles unknown client ids per IP, like a wrong secret', async () => {
   const s = await server({ clientIp: { max: 3 } });
   const unknown = () =>
-    request(s.app).post('/oauth2/token').set('X-Forwarded-For', '203.0.113.5').set('Authorization', basic('nobody', 'x')).type('form')
+    request(s.app)
+      .post('/oauth2/token')
+      .set('X-Forwarded-For', '203.0.113.5')
+      .set('Authorization', basic('nobody', 'x'))
+      .type('form')
       .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
   for (let i = 0; i < 3; i++) expect((await unknown()).status).toBe(401);
   expect((await unknown()).status).toBe(429);
@@ -69,13 +73,17 @@ it('a successful authentication clears the client+IP counter', async () => {
 // Issue 19's sibling: client ids are counted exactly, and a record is kept only when its id is the id presented.
 describe('spellings of a client id', () => {
   const post = (s: TestServer, id: string, secret: string) =>
-    request(s.app).post('/oauth2/token').set('X-Forwarded-For', '203.0.113.5').set('Authorization', basic(id, secret)).type('form')
+    request(s.app)
+      .post('/oauth2/token')
+      .set('X-Forwarded-For', '203.0.113.5')
+      .set('Authorization', basic(id, secret))
+      .type('form')
       .send(form({ grant_type: 'password', username: 'alice', password: 'correct horse' }));
 
   it("an attacker's own client WEB (ids case-sensitive) authenticating does not clear web's failures at his IP", async () => {
     const f = await loadFixture();
     const own = { ...f.clients.get('web')!, id: 'WEB', secretHash: await hashSecret('mallory-secret', COST) };
-    const s = await createServer({ findClient: (id) => (id === 'WEB' ? own : f.clients.get(id) ?? null) });
+    const s = await createServer({ findClient: (id) => (id === 'WEB' ? own : (f.clients.get(id) ?? null)) });
     s.app.set('trust proxy', true);
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 5; i++) expect((await post(s, 'web', `guess-${round}-${i}`)).status).toBe(401);

@@ -42,7 +42,10 @@ function withoutBatches(store: CountingStore): TokenStore {
 }
 
 const login = (s: TestServer, password: string) =>
-  request(s.app).post('/oauth2/token').set('X-Forwarded-For', '198.51.100.23').type('form')
+  request(s.app)
+    .post('/oauth2/token')
+    .set('X-Forwarded-For', '198.51.100.23')
+    .type('form')
     .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password }));
 
 it('a store with CounterBatchStore gets one hitBelowMany before the check and one changeMany after it', async () => {

@@ -89,8 +89,16 @@ describe('store keys of the throttle', () => {
     const s = await createServer({ store });
     s.app.set('trust proxy', true);
     const long = `${'mallory'.repeat(200)}@example.com`;
-    for (const [username, password] of [['alice', 'wrong'], ['alice', 'correct horse'], [long, 'x']]) {
-      await request(s.app).post('/oauth2/token').set('X-Forwarded-For', '203.0.113.9').set('Authorization', basic('web', WEB_SECRET)).type('form')
+    for (const [username, password] of [
+      ['alice', 'wrong'],
+      ['alice', 'correct horse'],
+      [long, 'x'],
+    ]) {
+      await request(s.app)
+        .post('/oauth2/token')
+        .set('X-Forwarded-For', '203.0.113.9')
+        .set('Authorization', basic('web', WEB_SECRET))
+        .type('form')
         .send(form({ grant_type: 'password', username, password }));
     }
     const keys = [...store.keys].filter((k) => k.startsWith('thr:'));

@@ -55,9 +55,7 @@ describe('failed logins per username and IP', () => {
     expect(Number(res.headers['retry-after'])).toBe(30);
     expect(verifyCalls()).toBe(5); // no password oracle while locked
     const throttled = server.events.filter((e) => e.name === 'throttled');
-    expect(throttled).toEqual([
-      { name: 'throttled', payload: { clientId: 'cli', ip: '198.51.100.7', username: 'alice', key: 'usernameIp', retryAfter: 30 } },
-    ]);
+    expect(throttled).toEqual([{ name: 'throttled', payload: { clientId: 'cli', ip: '198.51.100.7', username: 'alice', key: 'usernameIp', retryAfter: 30 } }]);
   });
 
   it('counts Retry-After from when the store answered: a slow store never makes it point past the lock', async () => {
@@ -305,7 +303,7 @@ describe('which IP is counted', () => {
   async function withBackend(client: Partial<Client>) {
     const f = await loadFixture();
     const backend: Client = { ...f.clients.get('web')!, id: 'web', ...client };
-    const c = await clocked({ findClient: (id: string) => (id === 'web' ? backend : f.clients.get(id) ?? null) });
+    const c = await clocked({ findClient: (id: string) => (id === 'web' ? backend : (f.clients.get(id) ?? null)) });
     c.server.app.set('trust proxy', false);
     return c;
   }
@@ -338,7 +336,10 @@ describe('which IP is counted', () => {
     const { server } = await clocked({ findClient: (id: string) => (id === 'cli' ? cli : null) });
     server.app.set('trust proxy', false);
     const publicLogin = (ip: string, password: string) =>
-      request(server.app).post('/oauth2/token').set('X-End-User-IP', ip).type('form')
+      request(server.app)
+        .post('/oauth2/token')
+        .set('X-End-User-IP', ip)
+        .type('form')
         .send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password }));
     for (let i = 0; i < 5; i++) await publicLogin(`203.0.113.${i}`, 'wrong');
     expect((await publicLogin('198.51.100.7', 'correct horse')).status).toBe(429);

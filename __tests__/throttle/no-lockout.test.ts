@@ -27,7 +27,8 @@ const webLogin = (s: TestServer, ip: string, secret = WEB_SECRET, password = 'co
 const cliLogin = (s: TestServer, ip: string, password = 'correct horse', username = 'alice') =>
   post(s, ip, { grant_type: 'password', client_id: 'cli', username, password });
 const webRefresh = (s: TestServer, ip: string, refreshToken: string) => post(s, ip, { grant_type: 'refresh_token', refresh_token: refreshToken }, WEB_SECRET);
-const cliRefresh = (s: TestServer, ip: string, refreshToken: string) => post(s, ip, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshToken });
+const cliRefresh = (s: TestServer, ip: string, refreshToken: string) =>
+  post(s, ip, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: refreshToken });
 
 const BACKEND = '10.0.0.8';
 const ATTACKER = '203.0.113.5';
@@ -91,7 +92,8 @@ describe('wrong client secrets, no credentials needed', () => {
     const { attacked, other } = await pair();
     const before = await cliLogin(other, '192.0.2.1');
     expect(before.status).toBe(200);
-    const bogus = (i: number) => post(attacked, ATTACKER, { grant_type: 'password', client_id: 'cli', client_secret: `x${i}`, username: 'alice', password: 'p' });
+    const bogus = (i: number) =>
+      post(attacked, ATTACKER, { grant_type: 'password', client_id: 'cli', client_secret: `x${i}`, username: 'alice', password: 'p' });
     // 20, not 60: each bogus secret costs a dummy bcrypt compare at the default cost (no timing oracle).
     const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => bogus(i)));
     expect(burst.map((r) => r.status)).toEqual(Array(20).fill(401));

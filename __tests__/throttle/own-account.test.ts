@@ -44,7 +44,11 @@ describe.each([
   });
 
   it.each([
-    ['username', { username: { max: 3 } }, (app: UserTableApp) => Promise.all(['192.0.2.1', '192.0.2.2', '192.0.2.3'].map((ip) => app.login('alice', 'x', ip)))],
+    [
+      'username',
+      { username: { max: 3 } },
+      (app: UserTableApp) => Promise.all(['192.0.2.1', '192.0.2.2', '192.0.2.3'].map((ip) => app.login('alice', 'x', ip))),
+    ],
     ['ip', { ip: { max: 3 } }, (app: UserTableApp) => Promise.all(['bob', 'carol', 'dave'].map((u) => app.login(u, 'x', ATTACKER)))],
   ] as const)('does not exempt guesses at alice from the full %s bucket', async (kind, throttle, fill) => {
     const app = await withOwnAccount(state, { throttle });

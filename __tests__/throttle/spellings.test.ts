@@ -91,7 +91,10 @@ describe('options.canonicalUsername', () => {
     expect(app.calls()).toBe(0);
     const errors = app.server.events.filter((e) => e.name === 'error');
     expect(errors).toHaveLength(4);
-    expect(errors[0].payload).toMatchObject({ detail: 'options.canonicalUsername threw', cause: expect.objectContaining({ message: 'tenant table not loaded' }) });
+    expect(errors[0].payload).toMatchObject({
+      detail: 'options.canonicalUsername threw',
+      cause: expect.objectContaining({ message: 'tenant table not loaded' }),
+    });
     broken = false;
     // The broken attempts left no unit behind: the place still has its two attempts.
     expect((await app.login('alice', 'wrong')).status).toBe(400);

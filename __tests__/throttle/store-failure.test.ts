@@ -21,7 +21,10 @@ it('a login whose reservation half-failed (503) gives back what it reserved: the
   const s = await createServer({ store });
   s.app.set('trust proxy', true);
   const login = () =>
-    request(s.app).post('/oauth2/token').set('X-Forwarded-For', '192.0.2.40').type('form')
+    request(s.app)
+      .post('/oauth2/token')
+      .set('X-Forwarded-For', '192.0.2.40')
+      .type('form')
       .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2' }));
   setDown(true);
   for (let i = 0; i < 6; i += 1) expect((await login()).status).toBe(503);
@@ -35,7 +38,11 @@ it('a client authentication whose reservation half-failed (503) gives back what 
   const s = await createServer({ store });
   s.app.set('trust proxy', true);
   const auth = () =>
-    request(s.app).post('/oauth2/token').set('X-Forwarded-For', '192.0.2.41').set('Authorization', basic('web', WEB_SECRET)).type('form')
+    request(s.app)
+      .post('/oauth2/token')
+      .set('X-Forwarded-For', '192.0.2.41')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
       .send(form({ grant_type: 'password', username: 'bob', password: 'hunter2' }));
   setDown(true);
   for (let i = 0; i < 11; i += 1) expect((await auth()).status).toBe(503);

@@ -8,7 +8,10 @@ import { SESSION_STORES, type SessionTokenStore } from '../helpers/session-store
 import type { ThrottleOptions } from '../../lib';
 
 const attempt = (s: TestServer, username: string, password: string) =>
-  request(s.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form')
+  request(s.app)
+    .post('/oauth2/token')
+    .set('Authorization', basic('web', WEB_SECRET))
+    .type('form')
     .send(form({ grant_type: 'password', username, password, scope: 'orders' }));
 
 async function fail(s: TestServer, username: string, times: number): Promise<void> {

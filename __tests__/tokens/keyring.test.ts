@@ -55,7 +55,11 @@ describe('createKeyring', () => {
   });
 
   it.each([
-    ['a secret KeyObject for RS256', { kid: 'k', alg: 'RS256', key: createSecretKey(Buffer.from(SECRET)) }, 'options.signingKeys.key must be an asymmetric key'],
+    [
+      'a secret KeyObject for RS256',
+      { kid: 'k', alg: 'RS256', key: createSecretKey(Buffer.from(SECRET)) },
+      'options.signingKeys.key must be an asymmetric key',
+    ],
     ['a private key for HS256', { kid: 'k', alg: 'HS256', key: rsaKeyPair().privateKey }, 'options.signingKeys.key must be a secret for HS256'],
     ['a number as key', { kid: 'k', alg: 'RS256', key: 42 }, 'options.signingKeys.key must be a PEM string, Buffer or KeyObject'],
     ['an empty kid', { kid: '', alg: 'RS256', key: rsaPem() }, 'options.signingKeys.kid must be a non-empty string'],
@@ -72,9 +76,12 @@ describe('createKeyring', () => {
   });
 
   it('names the index of the wrong key in a list', () => {
-    expect(() => createKeyring([{ kid: 'a', alg: 'RS256', key: rsaPem() }, { kid: 'b', alg: 'HS256', key: 'short' }])).toThrow(
-      'options.signingKeys[1].key must be at least 32 bytes for HS256 (RFC 7518 §3.2)',
-    );
+    expect(() =>
+      createKeyring([
+        { kid: 'a', alg: 'RS256', key: rsaPem() },
+        { kid: 'b', alg: 'HS256', key: 'short' },
+      ]),
+    ).toThrow('options.signingKeys[1].key must be at least 32 bytes for HS256 (RFC 7518 §3.2)');
   });
 });
 
@@ -91,7 +98,12 @@ describe('signJwt with the keyring', () => {
     expect(header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: 'es' });
     expect(payload).toMatchObject({ sub: 'u1' });
     const [h, p, s] = token.split('.');
-    const ok = cryptoVerify('sha256', Buffer.from(`${h}.${p}`), { key: ring.byKid.get('es')!.verifyKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
+    const ok = cryptoVerify(
+      'sha256',
+      Buffer.from(`${h}.${p}`),
+      { key: ring.byKid.get('es')!.verifyKey, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(s, 'base64url'),
+    );
     expect(ok).toBe(true);
   });
 

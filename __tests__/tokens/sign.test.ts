@@ -47,7 +47,10 @@ describe.each(KEYS)('tokens signed with $alg', ({ alg, key, verifyKey }) => {
   });
 
   it('encodes the header in the order alg, typ, kid and, where the signature is deterministic, matches jsonwebtoken.sign byte for byte', () => {
-    for (const [token, typ] of [[body.access_token, 'at+jwt'], [body.id_token, 'JWT']] as const) {
+    for (const [token, typ] of [
+      [body.access_token, 'at+jwt'],
+      [body.id_token, 'JWT'],
+    ] as const) {
       const [header, payload] = token.split('.');
       expect(Buffer.from(header, 'base64url').toString()).toBe(`{"alg":"${alg}","typ":"${typ}","kid":"kid-${alg}"}`);
       // RS256 (PKCS #1 v1.5) and HS256 are deterministic; PS256 and ES256 signatures are randomised.

@@ -10,14 +10,17 @@ const rows = [{ id: 7, email: 'carol@example.com', passwordHash: hash, role: 'ad
 
 function loginForm() {
   let calls = 0;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const strategy = new LocalStrategy({ usernameField: 'email' }, (email: string, password: string, done: (err: unknown, user?: any, info?: { message: string }) => void) => {
-    calls++;
-    if (email === 'explode@example.com') return done(new Error('users table locked'));
-    const row = rows.find((r) => r.email === email);
-    if (!row) return done(null, false, { message: 'Unknown user' });
-    bcrypt.compare(password, row.passwordHash).then((ok) => (ok ? done(null, row) : done(null, false, { message: 'Wrong password' })), done);
-  });
+  const strategy = new LocalStrategy(
+    { usernameField: 'email' },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- passport-local's verify callback types the user as any
+    (email: string, password: string, done: (err: unknown, user?: any, info?: { message: string }) => void) => {
+      calls++;
+      if (email === 'explode@example.com') return done(new Error('users table locked'));
+      const row = rows.find((r) => r.email === email);
+      if (!row) return done(null, false, { message: 'Unknown user' });
+      bcrypt.compare(password, row.passwordHash).then((ok) => (ok ? done(null, row) : done(null, false, { message: 'Wrong password' })), done);
+    },
+  );
   return { strategy, calls: () => calls };
 }
 

@@ -19,7 +19,12 @@ const fmt = (n, d = 1) => (n !== undefined && Number.isFinite(n) ? n.toFixed(d) 
  * @param {number} [problems]  non-2xx responses and errors of the measurement
  */
 const verdict = (value, target, lowerIsBetter = false, problems = 0) =>
-  target === undefined ? '' : problems > 0 ? `**invalid run**: ${problems} non-2xx/errors`
-    : (lowerIsBetter ? value <= target : value >= target) ? `met (target ${lowerIsBetter ? '<=' : '>='} ${target})` : `**NOT met** (target ${lowerIsBetter ? '<=' : '>='} ${target})`;
+  target === undefined
+    ? ''
+    : problems > 0
+      ? `**invalid run**: ${problems} non-2xx/errors`
+      : (lowerIsBetter ? value <= target : value >= target)
+        ? `met (target ${lowerIsBetter ? '<=' : '>='} ${target})`
+        : `**NOT met** (target ${lowerIsBetter ? '<=' : '>='} ${target})`;
 
 module.exports = { fmt, verdict };

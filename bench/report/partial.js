@@ -17,7 +17,18 @@ const { summary } = require('./summary');
  */
 function partialReport({ token, refresh, prot, grown, loop, sqlSizes, sqlNote }) {
   /** @type {[string, Scenario[]][]} */
-  const groups = [['token', token], ['refresh', refresh], ['protected', prot], ...(grown ? /** @type {[string, Scenario[]][]} */ ([['growth-protected', grown.prot], ['growth-refresh', grown.refresh], ['growth-token', grown.token]]) : [])];
+  const groups = [
+    ['token', token],
+    ['refresh', refresh],
+    ['protected', prot],
+    ...(grown
+      ? /** @type {[string, Scenario[]][]} */ ([
+          ['growth-protected', grown.prot],
+          ['growth-refresh', grown.refresh],
+          ['growth-token', grown.token],
+        ])
+      : []),
+  ];
   let out = '';
   // A group that did not run has no medians.
   for (const [name, list] of groups) {

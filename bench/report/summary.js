@@ -94,11 +94,20 @@ function summary({ token, refresh, prot, grown }) {
     line('Protected route, `requireToken()` / bare Express, ratio of medians', ratioOf(prot, 'ours-memory', 'bare')),
     // No verdict: the router adds no work to a route that does not use it (Express skips the mount); what this ratio
     // shows is the difference between two processes, which is noise around 1.
-    line('Protected route, bare route inside our process / bare Express (what the router costs a route that does not use it: nothing, so 1 within noise)', ratioOf(prot, 'ours-bare', 'bare')),
-    line('Protected route, `requireToken()` / a middleware that only sets `req.auth` (both in our process: what our code costs beyond any middleware)', ratioOf(prot, 'ours-memory', 'ours-middleware')),
+    line(
+      'Protected route, bare route inside our process / bare Express (what the router costs a route that does not use it: nothing, so 1 within noise)',
+      ratioOf(prot, 'ours-bare', 'bare'),
+    ),
+    line(
+      'Protected route, `requireToken()` / a middleware that only sets `req.auth` (both in our process: what our code costs beyond any middleware)',
+      ratioOf(prot, 'ours-memory', 'ours-middleware'),
+    ),
     line('Protected route, passport floor / bare Express', ratioOf(prot, 'passport-floor', 'bare')),
     line('Protected route, ours `oauth2-bearer` / passport floor', ratioOf(prot, 'ours-passport', 'passport-floor'), 0.95),
-    line('Protected route, ours `oauth2-bearer` / passport floor in our process (same process: no process-to-process difference)', ratioOf(prot, 'ours-passport', 'ours-passport-floor')),
+    line(
+      'Protected route, ours `oauth2-bearer` / passport floor in our process (same process: no process-to-process difference)',
+      ratioOf(prot, 'ours-passport', 'ours-passport-floor'),
+    ),
   ];
   if (grown) {
     const [first] = grown.rows;

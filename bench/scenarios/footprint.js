@@ -41,7 +41,9 @@ async function memoryRuns(runs) {
   for (let run = 1; run <= runs; run += 1) {
     const m = /** @type {MemoryRun} */ (await runNode('memory.js', ['--expose-gc']));
     memory.push(m);
-    process.stdout.write(`  run ${run} ${m.heapPerToken.toFixed(1)} B heap/token, ${m.offHeapPerToken.toFixed(1)} B off-heap/token, ${m.rssPerToken.toFixed(1)} B RSS/token\n`);
+    process.stdout.write(
+      `  run ${run} ${m.heapPerToken.toFixed(1)} B heap/token, ${m.offHeapPerToken.toFixed(1)} B off-heap/token, ${m.rssPerToken.toFixed(1)} B RSS/token\n`,
+    );
   }
   return memory;
 }

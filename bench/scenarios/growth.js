@@ -43,7 +43,12 @@ async function growth(settings, redisNote) {
   /** @type {[string, string, Record<string, string>][]} */
   const defs = settings.growth.map((n) => [`mem-${n}`, `MemoryStore, ${n.toLocaleString('en-US')} stored`, { PREFILL: String(n), GC_STATS: '1' }]);
   const redisCount = settings.growthRedis;
-  if (!redisNote && redisCount > 0) defs.push([`redis-${redisCount}`, `RedisStore, ${redisCount.toLocaleString('en-US')} stored`, { PREFILL: String(redisCount), STORE: 'redis', GC_STATS: '1' }]);
+  if (!redisNote && redisCount > 0)
+    defs.push([
+      `redis-${redisCount}`,
+      `RedisStore, ${redisCount.toLocaleString('en-US')} stored`,
+      { PREFILL: String(redisCount), STORE: 'redis', GC_STATS: '1' },
+    ]);
   process.stdout.write(`
 Growth: prefilling ${defs.map((d) => d[0]).join(', ')}
 `);
@@ -54,25 +59,41 @@ Growth: prefilling ${defs.map((d) => d[0]).join(', ')}
   for (let i = 0; i < defs.length; i += 1) {
     const stats = /** @type {import('../types/wire').PrefillStats} */ (await getJson(`${servers[i].url}/bench/prefill`));
     rows.push({ id: defs[i][0], label: defs[i][1], server: servers[i], stats });
-    process.stdout.write(`  ${defs[i][0]}: ${fmt(stats.heapPerToken)} B heap/token, ${fmt(stats.offHeapPerToken)} B off-heap/token, ${fmt(stats.rssPerToken)} B RSS/token${stats.redisMemoryUsagePerToken ? `, Redis ${fmt(stats.redisMemoryUsagePerToken)} B/token (MEMORY USAGE)` : ''}
+    process.stdout
+      .write(`  ${defs[i][0]}: ${fmt(stats.heapPerToken)} B heap/token, ${fmt(stats.offHeapPerToken)} B off-heap/token, ${fmt(stats.rssPerToken)} B RSS/token${stats.redisMemoryUsagePerToken ? `, Redis ${fmt(stats.redisMemoryUsagePerToken)} B/token (MEMORY USAGE)` : ''}
 `);
   }
   /** @type {Scenario[]} */
   const prot = [];
   for (const r of rows) {
     const t = await post(`${r.server.url}/oauth2/token`, form({ ...login, client_id: f.PUBLIC_CLIENT_ID }));
-    prot.push({ id: r.id, label: r.label, gc: true, request: { url: `${r.server.url}/api/me`, method: 'GET', headers: { authorization: `Bearer ${t.access_token}` } } });
+    prot.push({
+      id: r.id,
+      label: r.label,
+      gc: true,
+      request: { url: `${r.server.url}/api/me`, method: 'GET', headers: { authorization: `Bearer ${t.access_token}` } },
+    });
   }
   const refresh = rows.map((r) => {
     const url = `${r.server.url}/oauth2/token`;
     return refreshScenario(r.id, r.label, url, { client_id: f.PUBLIC_CLIENT_ID }, {}, loginsFor(url, { client_id: f.PUBLIC_CLIENT_ID }), { gc: true });
   });
   /** @type {Scenario[]} */
-  const token = rows.map((r) => ({ id: r.id, label: r.label, request: { url: `${r.server.url}/oauth2/token`, method: 'POST', body: form({ ...login, client_id: f.PUBLIC_CLIENT_ID }), headers: { 'content-type': 'application/x-www-form-urlencoded' } } }));
+  const token = rows.map((r) => ({
+    id: r.id,
+    label: r.label,
+    request: {
+      url: `${r.server.url}/oauth2/token`,
+      method: 'POST',
+      body: form({ ...login, client_id: f.PUBLIC_CLIENT_ID }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    },
+  }));
   await measureGroup(settings, 'Growth: protected route, `requireToken()` (req/s)', prot, 10, settings.duration, settings.protectedRuns);
   await measureGroup(settings, 'Growth: refresh grant, public client (req/s)', refresh, CHAINS, settings.duration, settings.refreshRuns);
   // The token endpoint's p99 is a bcrypt queue: a 1 s window holds ~30 responses, no p99. Not under --quick.
-  if (!settings.quick || settings.only !== undefined) await measureGroup(settings, 'Growth: token endpoint, password grant (p99)', token, 8, settings.tokenDuration, settings.tokenRuns, true);
+  if (!settings.quick || settings.only !== undefined)
+    await measureGroup(settings, 'Growth: token endpoint, password grant (p99)', token, 8, settings.tokenDuration, settings.tokenRuns, true);
   for (const r of rows) r.server.child.kill('SIGTERM');
   return { rows, prot, refresh, token };
 }

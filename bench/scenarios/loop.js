@@ -37,7 +37,12 @@ async function eventLoop(settings, servers) {
   // A token of the server probed (each server process signs with a key of its own; the ceiling's /api/me ignores it).
   const { access_token: token } = await post(`${servers.ours.url}/oauth2/token`, form({ ...seedLogin, client_id: f.PUBLIC_CLIENT_ID }));
   const targets = [
-    { id: 'ceiling', label: 'Ceiling server (async bcrypt /token, bare /api/me)', me: `${servers.ceiling.url}/api/me`, token: { url: `${servers.ceiling.url}/token`, method: 'POST' } },
+    {
+      id: 'ceiling',
+      label: 'Ceiling server (async bcrypt /token, bare /api/me)',
+      me: `${servers.ceiling.url}/api/me`,
+      token: { url: `${servers.ceiling.url}/token`, method: 'POST' },
+    },
     { id: 'ours', label: 'Ours (token endpoint, `requireToken()` MemoryStore)', me: `${servers.ours.url}/api/me`, token: tokenScenarios(servers)[1].request },
   ].map((t) => ({ ...t, idle: /** @type {number[]} */ ([]), loaded: /** @type {number[]} */ ([]), problems: 0 }));
   /** @param {typeof targets[number]} t */
@@ -53,7 +58,9 @@ async function eventLoop(settings, servers) {
       await new Promise((r) => setTimeout(r, 1000));
       t.loaded.push(await probe(t));
       await saturate;
-      process.stdout.write(`  run ${run} ${t.id.padEnd(8)} p99 idle ${t.idle[t.idle.length - 1]} ms, loaded ${t.loaded[t.loaded.length - 1]} ms${t.problems > 0 ? `, ${t.problems} non-2xx/errors so far` : ''}\n`);
+      process.stdout.write(
+        `  run ${run} ${t.id.padEnd(8)} p99 idle ${t.idle[t.idle.length - 1]} ms, loaded ${t.loaded[t.loaded.length - 1]} ms${t.problems > 0 ? `, ${t.problems} non-2xx/errors so far` : ''}\n`,
+      );
     }
   }
   return targets.map((t) => ({ ...t, idleMedian: median(t.idle), loadedMedian: median(t.loaded) }));

@@ -40,15 +40,17 @@ function refreshScenario(id, label, url, params, headers, issue, extra = {}) {
     pool,
     request: {
       url,
-      requests: [{
-        method: 'POST',
-        path: new URL(url).pathname,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        setupRequest: (req) => ({ ...req, body: form({ grant_type: 'refresh_token', ...params, refresh_token: pool.pop() ?? 'none-left' }) }),
-        onResponse: (status, body) => {
-          if (status === 200) pool.push(JSON.parse(body).refresh_token);
+      requests: [
+        {
+          method: 'POST',
+          path: new URL(url).pathname,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          setupRequest: (req) => ({ ...req, body: form({ grant_type: 'refresh_token', ...params, refresh_token: pool.pop() ?? 'none-left' }) }),
+          onResponse: (status, body) => {
+            if (status === 200) pool.push(JSON.parse(body).refresh_token);
+          },
         },
-      }],
+      ],
     },
   };
   sc.topUp = async () => {
@@ -69,7 +71,15 @@ function oursRefresh(idPrefix, labelSuffix, server, extra = {}) {
   const url = `${server.url}/oauth2/token`;
   const auth = { authorization: basic(f.CLIENT_ID, f.CLIENT_SECRET) };
   return [
-    refreshScenario(`${idPrefix}-public`, `Ours, public client, ${labelSuffix}`, url, { client_id: f.PUBLIC_CLIENT_ID }, {}, loginsFor(url, { client_id: f.PUBLIC_CLIENT_ID }), extra),
+    refreshScenario(
+      `${idPrefix}-public`,
+      `Ours, public client, ${labelSuffix}`,
+      url,
+      { client_id: f.PUBLIC_CLIENT_ID },
+      {},
+      loginsFor(url, { client_id: f.PUBLIC_CLIENT_ID }),
+      extra,
+    ),
     refreshScenario(`${idPrefix}-conf`, `Ours, confidential client (Basic), ${labelSuffix}`, url, {}, auth, loginsFor(url, {}, auth), extra),
   ];
 }
@@ -90,16 +100,32 @@ function refreshScenarios(s) {
     return refreshScenario(id, label, url, {}, auth, loginsFor(url, {}, auth));
   };
   return [
-    refreshScenario('ceiling', 'Ceiling: consume an opaque token from a Map, store a fresh one, sign RS256 with a KeyObject', `${s.ceiling.url}/refresh`, {}, {},
-      async (n) => /** @type {string[]} */ (await getJson(`${s.ceiling.url}/bench/seed-refresh?n=${n}`))),
+    refreshScenario(
+      'ceiling',
+      'Ceiling: consume an opaque token from a Map, store a fresh one, sign RS256 with a KeyObject',
+      `${s.ceiling.url}/refresh`,
+      {},
+      {},
+      async (n) => /** @type {string[]} */ (await getJson(`${s.ceiling.url}/bench/seed-refresh?n=${n}`)),
+    ),
     ...oursRefresh('ours', 'RS256, MemoryStore', s.ours, { target: 0.95 }),
     ...oursRefresh('ours-es256', 'ES256, MemoryStore', s.oursEs256, { es256: true }),
     // Every refresh asks the app about the user (docs/sessions.md): one async findUser, a Map lookup here.
     ...(s.oursFindUser ? [oursRefresh('ours-finduser', 'RS256, MemoryStore, `findUser` given', s.oursFindUser)[0]] : []),
     ...(s.oursRedis ? oursRefresh('ours-redis', 'RS256, RedisStore', s.oursRedis) : []),
     // The least a refresh grant over PostgreSQL costs here: one statement consumes the token and stores a fresh one.
-    ...(s.pgCeiling ? [refreshScenario('pg-ceiling', 'PostgreSQL ceiling: one statement consumes the token and stores a fresh one, sign RS256 (bench/servers/pg-ceiling.js)', `${s.pgCeiling.url}/refresh`, {}, {},
-      async (n) => /** @type {string[]} */ (await getJson(`${/** @type {import('../runner').Server} */ (s.pgCeiling).url}/bench/seed-refresh?n=${n}`)))] : []),
+    ...(s.pgCeiling
+      ? [
+          refreshScenario(
+            'pg-ceiling',
+            'PostgreSQL ceiling: one statement consumes the token and stores a fresh one, sign RS256 (bench/servers/pg-ceiling.js)',
+            `${s.pgCeiling.url}/refresh`,
+            {},
+            {},
+            async (n) => /** @type {string[]} */ (await getJson(`${/** @type {import('../runner').Server} */ (s.pgCeiling).url}/bench/seed-refresh?n=${n}`)),
+          ),
+        ]
+      : []),
     ...(s.oursPostgres ? oursRefresh('ours-postgres', 'RS256, PostgresStore', s.oursPostgres, { target: 0.9 }) : []),
     peer('oauth2orize', 'oauth2orize `exchange.refreshToken` (rotating) + passport-http + jsonwebtoken (PEM)', s.oauth2orize),
     peer('node-oauth', '@node-oauth/express-oauth-server (opaque tokens, rotating)', s.nodeOauth),

@@ -31,9 +31,24 @@ async function main() {
     const refreshToken = randomBytes(32).toString('base64url');
     refreshTokens.set(refreshToken, record);
     const now = Math.floor(Date.now() / 1000);
-    const payload = b64({ iss: ISSUER, aud: AUDIENCE, sub: record.sub, client_id: record.clientId, scope: 'profile', iat: now, exp: now + 3600, jti: randomBytes(16).toString('base64url') });
+    const payload = b64({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: record.sub,
+      client_id: record.clientId,
+      scope: 'profile',
+      iat: now,
+      exp: now + 3600,
+      jti: randomBytes(16).toString('base64url'),
+    });
     const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url');
-    return res.json({ access_token: `${header}.${payload}.${signature}`, token_type: 'Bearer', expires_in: 3600, refresh_token: refreshToken, scope: 'profile' });
+    return res.json({
+      access_token: `${header}.${payload}.${signature}`,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_token: refreshToken,
+      scope: 'profile',
+    });
   });
   // Seeds n chains for the bench (the ceiling has no password grant that issues real refresh tokens).
   app.get('/bench/seed-refresh', (req, res) => {

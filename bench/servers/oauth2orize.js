@@ -24,48 +24,64 @@ async function main() {
   const clients = new Map([[f.CLIENT_ID, { id: f.CLIENT_ID, secret: f.CLIENT_SECRET }]]);
   const refreshTokens = new Map();
 
-  passport.use(new BasicStrategy((id, secret, done) => {
-    const client = clients.get(id);
-    // The examples compare the stored secret in plain text.
-    if (!client || client.secret !== secret) return done(null, false);
-    return done(null, client);
-  }));
-  passport.use(new BearerStrategy((token, done) => {
-    jwt.verify(token, publicPem, { algorithms: ['RS256'], audience: f.AUDIENCE, issuer: f.ISSUER }, (err, payload) => {
-      if (err) return done(null, false);
-      return done(null, { id: /** @type {JwtPayload} */ (payload).sub }, { scope: /** @type {JwtPayload} */ (payload).scope });
-    });
-  }));
+  passport.use(
+    new BasicStrategy((id, secret, done) => {
+      const client = clients.get(id);
+      // The examples compare the stored secret in plain text.
+      if (!client || client.secret !== secret) return done(null, false);
+      return done(null, client);
+    }),
+  );
+  passport.use(
+    new BearerStrategy((token, done) => {
+      jwt.verify(token, publicPem, { algorithms: ['RS256'], audience: f.AUDIENCE, issuer: f.ISSUER }, (err, payload) => {
+        if (err) return done(null, false);
+        return done(null, { id: /** @type {JwtPayload} */ (payload).sub }, { scope: /** @type {JwtPayload} */ (payload).scope });
+      });
+    }),
+  );
 
   const server = oauth2orize.createServer();
-  server.exchange(oauth2orize.exchange.password((/** @type {{ id: string }} */ client, username, password, _scope, done) => {
-    if (username !== f.USERNAME && username !== f.SEED_USERNAME) return done(null, false);
-    /** @type {(password: string, hash: string, cb: (err: Error | null | undefined, same: boolean) => void) => void} */
-    const check = username === f.SEED_USERNAME ? (_p, _h, cb) => cb(null, true) : bcrypt.compare;
-    check(password, userHash, (err, ok) => {
-      if (err) return done(err);
-      if (!ok) return done(null, false);
-      const accessToken = jwt.sign({ sub: 'u-alice', client_id: client.id, scope: 'profile' }, privatePem, {
-        algorithm: 'RS256', expiresIn: 3600, audience: f.AUDIENCE, issuer: f.ISSUER, keyid: 'k1',
+  server.exchange(
+    oauth2orize.exchange.password((/** @type {{ id: string }} */ client, username, password, _scope, done) => {
+      if (username !== f.USERNAME && username !== f.SEED_USERNAME) return done(null, false);
+      /** @type {(password: string, hash: string, cb: (err: Error | null | undefined, same: boolean) => void) => void} */
+      const check = username === f.SEED_USERNAME ? (_p, _h, cb) => cb(null, true) : bcrypt.compare;
+      check(password, userHash, (err, ok) => {
+        if (err) return done(err);
+        if (!ok) return done(null, false);
+        const accessToken = jwt.sign({ sub: 'u-alice', client_id: client.id, scope: 'profile' }, privatePem, {
+          algorithm: 'RS256',
+          expiresIn: 3600,
+          audience: f.AUDIENCE,
+          issuer: f.ISSUER,
+          keyid: 'k1',
+        });
+        const refreshToken = randomBytes(32).toString('base64url');
+        refreshTokens.set(refreshToken, { clientId: client.id, sub: 'u-alice' });
+        return done(null, accessToken, refreshToken, { expires_in: 3600 });
       });
-      const refreshToken = randomBytes(32).toString('base64url');
-      refreshTokens.set(refreshToken, { clientId: client.id, sub: 'u-alice' });
-      return done(null, accessToken, refreshToken, { expires_in: 3600 });
-    });
-  }));
+    }),
+  );
 
   // Rotation as the examples write it: the token must belong to the authenticated client; it is replaced by a new one.
-  server.exchange(oauth2orize.exchange.refreshToken((/** @type {{ id: string }} */ client, refreshToken, _scope, done) => {
-    const record = refreshTokens.get(refreshToken);
-    if (!record || record.clientId !== client.id) return done(null, false);
-    refreshTokens.delete(refreshToken);
-    const accessToken = jwt.sign({ sub: record.sub, client_id: client.id, scope: 'profile' }, privatePem, {
-      algorithm: 'RS256', expiresIn: 3600, audience: f.AUDIENCE, issuer: f.ISSUER, keyid: 'k1',
-    });
-    const next = randomBytes(32).toString('base64url');
-    refreshTokens.set(next, record);
-    return done(null, accessToken, next, { expires_in: 3600 });
-  }));
+  server.exchange(
+    oauth2orize.exchange.refreshToken((/** @type {{ id: string }} */ client, refreshToken, _scope, done) => {
+      const record = refreshTokens.get(refreshToken);
+      if (!record || record.clientId !== client.id) return done(null, false);
+      refreshTokens.delete(refreshToken);
+      const accessToken = jwt.sign({ sub: record.sub, client_id: client.id, scope: 'profile' }, privatePem, {
+        algorithm: 'RS256',
+        expiresIn: 3600,
+        audience: f.AUDIENCE,
+        issuer: f.ISSUER,
+        keyid: 'k1',
+      });
+      const next = randomBytes(32).toString('base64url');
+      refreshTokens.set(next, record);
+      return done(null, accessToken, next, { expires_in: 3600 });
+    }),
+  );
 
   const app = express();
   app.use(passport.initialize());

@@ -118,13 +118,17 @@ async function createSqliteStore() {
 }
 
 async function main() {
-  const privatePem = process.env.SIGN_ALG === 'ES256'
-    ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-    : f.rsaPem().privatePem;
+  const privatePem =
+    process.env.SIGN_ALG === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+      : f.rsaPem().privatePem;
   const userHash = await f.passwordHash();
   const clients = new Map([
     [f.PUBLIC_CLIENT_ID, { id: f.PUBLIC_CLIENT_ID, grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
-    [f.CLIENT_ID, { id: f.CLIENT_ID, secretHash: await epg.hashSecret(f.CLIENT_SECRET, f.COST), grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] }],
+    [
+      f.CLIENT_ID,
+      { id: f.CLIENT_ID, secretHash: await epg.hashSecret(f.CLIENT_SECRET, f.COST), grants: ['password', 'refresh_token'], scopes: ['profile', 'orders'] },
+    ],
   ]);
   // The app's users by id, as findUser reads them: the lookup docs/sessions.md advises (a primary key, no joins).
   const usersById = new Map([['u-alice', { id: 'u-alice', claims: { name: 'Alice' } }]]);
@@ -167,12 +171,16 @@ async function main() {
   // ... and behind a middleware that only sets req.auth: what any Express middleware costs, requireToken() or not.
   /** @type {AuthInfo} */
   const fixedAuth = { sub: 'u-alice', clientId: f.PUBLIC_CLIENT_ID, scope: ['profile'], claims: {}, token: '' };
-  app.get('/bench/middleware', (req, _res, next) => {
-    req.auth = fixedAuth;
-    next();
-  }, (req, res) => {
-    res.json({ sub: /** @type {AuthInfo} */ (req.auth).sub, scope: /** @type {AuthInfo} */ (req.auth).scope });
-  });
+  app.get(
+    '/bench/middleware',
+    (req, _res, next) => {
+      req.auth = fixedAuth;
+      next();
+    },
+    (req, res) => {
+      res.json({ sub: /** @type {AuthInfo} */ (req.auth).sub, scope: /** @type {AuthInfo} */ (req.auth).scope });
+    },
+  );
   // ... and the passport floor (bench/servers/instant-strategy.js) in this process, beside the `oauth2-bearer` route.
   passport.use(new InstantStrategy());
   app.get('/bench/passport-floor', passport.initialize(), passport.authenticate('instant', { session: false }), (req, res) => {
@@ -195,7 +203,9 @@ async function main() {
  */
 async function prefillStore(store, count, redis) {
   if (count === 0) return { count };
-  const gc = () => { for (let i = 0; i < 4; i += 1) global.gc?.(); };
+  const gc = () => {
+    for (let i = 0; i < 4; i += 1) global.gc?.();
+  };
   /** @param {RedisHandle} r */
   const usedMemory = async (r) => Number(/** @type {RegExpExecArray} */ (/used_memory:(\d+)/.exec(await r.client.info('memory')))[1]);
   gc();

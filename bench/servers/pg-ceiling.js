@@ -39,12 +39,15 @@ async function main() {
   const fresh = () => randomBytes(32).toString('base64url');
   const app = express();
   app.post('/token', (_req, res, next) => {
-    bcrypt.compare(PASSWORD, hash).then(async (ok) => {
-      if (!ok) return res.status(400).json({ error: 'invalid_grant' });
-      const refreshToken = fresh();
-      await pool.query({ ...insert, values: [refreshToken, 'u-alice', 'cli', now() + 1209600] });
-      return res.json({ ...fixed, refresh_token: refreshToken });
-    }).catch(next);
+    bcrypt
+      .compare(PASSWORD, hash)
+      .then(async (ok) => {
+        if (!ok) return res.status(400).json({ error: 'invalid_grant' });
+        const refreshToken = fresh();
+        await pool.query({ ...insert, values: [refreshToken, 'u-alice', 'cli', now() + 1209600] });
+        return res.json({ ...fixed, refresh_token: refreshToken });
+      })
+      .catch(next);
   });
   app.post('/refresh', express.urlencoded({ extended: false }), (req, res, next) => {
     if (req.body.grant_type !== 'refresh_token' || typeof req.body.refresh_token !== 'string') return res.status(400).json({ error: 'invalid_grant' });
@@ -53,9 +56,24 @@ async function main() {
     pool.query({ ...rotate, values: [req.body.refresh_token, refreshToken, issuedAt] }).then((result) => {
       const record = result.rows[0];
       if (record === undefined) return res.status(400).json({ error: 'invalid_grant' });
-      const payload = b64({ iss: ISSUER, aud: AUDIENCE, sub: record.sub, client_id: record.client_id, scope: 'profile', iat: issuedAt, exp: issuedAt + 3600, jti: randomBytes(16).toString('base64url') });
+      const payload = b64({
+        iss: ISSUER,
+        aud: AUDIENCE,
+        sub: record.sub,
+        client_id: record.client_id,
+        scope: 'profile',
+        iat: issuedAt,
+        exp: issuedAt + 3600,
+        jti: randomBytes(16).toString('base64url'),
+      });
       const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url');
-      return res.json({ access_token: `${header}.${payload}.${signature}`, token_type: 'Bearer', expires_in: 3600, refresh_token: refreshToken, scope: 'profile' });
+      return res.json({
+        access_token: `${header}.${payload}.${signature}`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: refreshToken,
+        scope: 'profile',
+      });
     }, next);
   });
   // Seeds n chains for the bench, as the Map ceiling does.

@@ -5,7 +5,9 @@ declare module 'oauth2orize' {
   import type { ErrorRequestHandler, RequestHandler } from 'express';
 
   type IssueDone = (err: Error | null, accessToken?: string | false, refreshToken?: string, params?: Record<string, unknown>) => void;
-  interface Exchange { readonly exchange: true }
+  interface Exchange {
+    readonly exchange: true;
+  }
   interface Server {
     exchange(exchange: Exchange): void;
     token(): RequestHandler;

@@ -11,7 +11,9 @@
     bob: { name: 'Bob', username: 'bob@example.com', password: 'builder-bob', scope: 'openid orders', mayGrant: 'orders' },
   };
 
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
 
   /** Endpoint paths, from discovery; the page calls them on its own origin. */
   var endpoints = { token: '/oauth2/token', revoke: '/oauth2/revoke' };
@@ -37,7 +39,7 @@
   /** How a login can end, and the step whose own result tells it. */
   var ENDINGS = {
     replay: { step: 4, why: 'the replayed refresh token in step 4 revoked it' },
-    refresh: { step: 4, why: 'step 4\'s refresh was refused' },
+    refresh: { step: 4, why: "step 4's refresh was refused" },
     revoke: { step: 5, why: 'step 5 revoked it' },
     signout: { step: 6, why: 'step 6 signed this session out' },
   };
@@ -61,7 +63,9 @@
   function b64urlDecode(part) {
     var b64 = part.replace(/-/g, '+').replace(/_/g, '/');
     while (b64.length % 4) b64 += '=';
-    var bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
+    var bytes = Uint8Array.from(atob(b64), function (c) {
+      return c.charCodeAt(0);
+    });
     return new TextDecoder().decode(bytes);
   }
 
@@ -91,7 +95,11 @@
   async function readResponse(res) {
     var text = await res.text();
     var body;
-    try { body = text ? JSON.parse(text) : null; } catch { body = text; }
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = text;
+    }
     return {
       status: res.status,
       statusText: res.statusText,
@@ -136,8 +144,12 @@
    */
   function setAlive(alive, endedBy) {
     state.alive = alive;
-    LIVE_BUTTONS.forEach(function (id) { $(id).disabled = !alive; });
-    document.querySelectorAll('#sessions-list button').forEach(function (button) { button.disabled = !alive; });
+    LIVE_BUTTONS.forEach(function (id) {
+      $(id).disabled = !alive;
+    });
+    document.querySelectorAll('#sessions-list button').forEach(function (button) {
+      button.disabled = !alive;
+    });
     $('replay').disabled = !(alive && state.spentRefreshToken);
     var ending = alive ? undefined : ENDINGS[endedBy];
     LIVE_STEPS.forEach(function (s) {
@@ -151,7 +163,7 @@
 
   /** Who the token is for, as a sentence's subject: the demo user picked at sign-in, unless the fields were edited. */
   function tokenOwner() {
-    return state.user ? state.user.name + '\'s token' : 'This token';
+    return state.user ? state.user.name + "'s token" : 'This token';
   }
 
   /**
@@ -163,12 +175,21 @@
       var needs = /scope="([^"]*)"/.exec(res.challenge || '');
       var carries = state.tokens && state.tokens.scope ? '"' + state.tokens.scope + '"' : 'no scope';
       var limit = state.user && state.user.mayGrant ? state.user.name + ' may grant only "' + state.user.mayGrant + '", so ' : '';
-      return tokenOwner() + ' lacks the scope this route requires: ' + path + ' needs "' + (needs ? needs[1] : '?') +
-        '", but ' + limit + 'the token carries ' + carries + ' (403 insufficient_scope, RFC 6750 §3.1).';
+      return (
+        tokenOwner() +
+        ' lacks the scope this route requires: ' +
+        path +
+        ' needs "' +
+        (needs ? needs[1] : '?') +
+        '", but ' +
+        limit +
+        'the token carries ' +
+        carries +
+        ' (403 insufficient_scope, RFC 6750 §3.1).'
+      );
     }
     if (res.status === 401) {
-      return 'The access token was refused (401 invalid_token, RFC 6750 §3.1): it has expired or its login has ended; ' +
-        'sign in again.';
+      return 'The access token was refused (401 invalid_token, RFC 6750 §3.1): it has expired or its login has ended; ' + 'sign in again.';
     }
     return '';
   }
@@ -219,7 +240,9 @@
       state.spentRefreshToken = null;
       state.user = pickedUser();
       showTokens(res);
-      LIVE_STEPS.forEach(function (s) { $(s.result).hidden = true; });
+      LIVE_STEPS.forEach(function (s) {
+        $(s.result).hidden = true;
+      });
       setAlive(true);
     } else {
       $('token-response').textContent = pretty(res.body);
@@ -247,7 +270,9 @@
       state.spentRefreshToken = old;
       showTokens(res);
       $('signin-status').textContent = '200 OK — refreshed in step 4';
-      $('refresh-explain').textContent = 'New tokens (shown in step 2 too). The old refresh token ' + shorten(old) +
+      $('refresh-explain').textContent =
+        'New tokens (shown in step 2 too). The old refresh token ' +
+        shorten(old) +
         ' is now spent. Replaying it is what a thief holding a stolen copy would do.';
       setAlive(true);
     } else {
@@ -262,11 +287,20 @@
     showStatus($('refresh-status'), res);
     // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole grant, the legitimate client's too.
     var me = await callApi('/api/me');
-    $('refresh-body').textContent = 'Replayed ' + shorten(state.spentRefreshToken) + ':\n' + pretty(res.body) +
-      '\n\nThen GET /api/me with the newest access token: ' + me.status + '\n' + pretty(me.body);
-    $('refresh-explain').textContent = 'Refused with invalid_grant. The server cannot tell the thief from you, so a ' +
+    $('refresh-body').textContent =
+      'Replayed ' +
+      shorten(state.spentRefreshToken) +
+      ':\n' +
+      pretty(res.body) +
+      '\n\nThen GET /api/me with the newest access token: ' +
+      me.status +
+      '\n' +
+      pretty(me.body);
+    $('refresh-explain').textContent =
+      'Refused with invalid_grant. The server cannot tell the thief from you, so a ' +
       'replayed refresh token ends the whole login (RFC 9700 §4.14.2): the newest tokens are revoked too (' +
-      me.status + ' from /api/me). Sign in again to continue.';
+      me.status +
+      ' from /api/me). Sign in again to continue.';
     state.spentRefreshToken = null;
     setAlive(false, 'replay');
   }
@@ -285,10 +319,11 @@
     $('after-revoke-status').textContent = 'Then GET /api/me with the same access token: ' + $('after-revoke-status').textContent;
     $('after-revoke-body').textContent = pretty(me.body) + (me.challenge ? '\nWWW-Authenticate: ' + me.challenge : '');
     // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant; this server does.
-    $('after-revoke-explain').textContent = me.status === 401
-      ? 'The access token was revoked: revoking the refresh token ended the whole login, so /api/me refuses its ' +
-        'access token too although it has not expired (RFC 7009 §2.1).'
-      : explainRefusal('/api/me', me);
+    $('after-revoke-explain').textContent =
+      me.status === 401
+        ? 'The access token was revoked: revoking the refresh token ended the whole login, so /api/me refuses its ' +
+          'access token too although it has not expired (RFC 7009 §2.1).'
+        : explainRefusal('/api/me', me);
     if (res.status === 200) {
       state.spentRefreshToken = null;
       setAlive(false, 'revoke');
@@ -343,8 +378,12 @@
     pickUser();
     $('user').addEventListener('change', pickUser);
     on('signin', signIn);
-    on('call-me', function () { return api('/api/me'); });
-    on('call-orders', function () { return api('/api/orders'); });
+    on('call-me', function () {
+      return api('/api/me');
+    });
+    on('call-orders', function () {
+      return api('/api/orders');
+    });
     on('refresh', refresh);
     on('replay', replay);
     on('revoke', revoke);

@@ -36,7 +36,9 @@
     var button = el('button', 'quiet signout', 'Sign out this session');
     button.type = 'button';
     button.setAttribute('aria-label', 'Sign out the ' + session.clientId + ' session signed in ' + when(session.createdAt));
-    demo.onClick(button, function () { return signOut(session); });
+    demo.onClick(button, function () {
+      return signOut(session);
+    });
     item.appendChild(button);
     return item;
   }
@@ -64,11 +66,22 @@
   async function list() {
     var res = await load();
     var sessions = res.status === 200 ? res.body.sessions : [];
-    var others = sessions.filter(function (s) { return !s.current; }).length;
-    show('sessions', res, 'GET /me/sessions', res.status !== 200 ? 'The list was refused.'
-      : others === 0 ? 'Only this session: each sign-in starts one (step 2 again, or a curl login, adds another), a refresh never does.'
-      : 'This user has ' + count(sessions.length, 'session') + ', one per sign-in: "this session" is the one whose access ' +
-        'token this page holds (its sid), and each can be signed out from here.');
+    var others = sessions.filter(function (s) {
+      return !s.current;
+    }).length;
+    show(
+      'sessions',
+      res,
+      'GET /me/sessions',
+      res.status !== 200
+        ? 'The list was refused.'
+        : others === 0
+          ? 'Only this session: each sign-in starts one (step 2 again, or a curl login, adds another), a refresh never does.'
+          : 'This user has ' +
+            count(sessions.length, 'session') +
+            ', one per sign-in: "this session" is the one whose access ' +
+            'token this page holds (its sid), and each can be signed out from here.',
+    );
   }
 
   async function signOut(session) {
@@ -77,26 +90,45 @@
     if (res.status === 200 && res.body.current) {
       render([]);
       $('password-result').hidden = true;
-      show('sessions', res, request, 'This session is signed out: its refresh token and its access token, this page\'s own, ' +
-        'no longer work, so sign in again (step 2) to go on.');
+      show(
+        'sessions',
+        res,
+        request,
+        "This session is signed out: its refresh token and its access token, this page's own, " + 'no longer work, so sign in again (step 2) to go on.',
+      );
       demo.setAlive(false, 'signout');
       return;
     }
     var listed = await load();
-    show('sessions', res, request, res.status === 200
-      ? 'The ' + session.clientId + ' session is signed out: its refresh token now gets invalid_grant and its access ' +
-        'tokens 401, wherever they are; this session stays signed in.'
-      : res.status === 404 ? 'That session had already ended (404); the list is up to date again.'
-      : 'The sign-out was refused' + (listed.status === 401 ? ': this page\'s own session has ended.' : '.'));
+    show(
+      'sessions',
+      res,
+      request,
+      res.status === 200
+        ? 'The ' +
+            session.clientId +
+            ' session is signed out: its refresh token now gets invalid_grant and its access ' +
+            'tokens 401, wherever they are; this session stays signed in.'
+        : res.status === 404
+          ? 'That session had already ended (404); the list is up to date again.'
+          : 'The sign-out was refused' + (listed.status === 401 ? ": this page's own session has ended." : '.'),
+    );
   }
 
   async function signOutOthers() {
     var res = await demo.callApi('/me/sessions/revoke-others', { method: 'POST' });
     await load();
     var ended = res.status === 200 ? res.body.ended : 0;
-    show('sessions', res, 'POST /me/sessions/revoke-others', res.status !== 200 ? 'The sign-out was refused.'
-      : ended === 0 ? 'No other session to sign out: this is the only one.'
-      : 'Signed out ' + count(ended, 'other session') + ': their tokens no longer work anywhere, and this session stays signed in.');
+    show(
+      'sessions',
+      res,
+      'POST /me/sessions/revoke-others',
+      res.status !== 200
+        ? 'The sign-out was refused.'
+        : ended === 0
+          ? 'No other session to sign out: this is the only one.'
+          : 'Signed out ' + count(ended, 'other session') + ': their tokens no longer work anywhere, and this session stays signed in.',
+    );
   }
 
   /** The demo user's preset password (step 1) follows a change, so the next sign-in works. */
@@ -120,8 +152,12 @@
     if (res.status === 200) {
       var remembered = rememberPassword(next);
       await list();
-      sentence = 'Password changed, and ' + count(res.body.sessionsEnded, 'other session') + ' signed out, so whoever ' +
-        'knew the old password is out; this session stays signed in' + (remembered ? ', and step 1 now holds the new password.' : '.');
+      sentence =
+        'Password changed, and ' +
+        count(res.body.sessionsEnded, 'other session') +
+        ' signed out, so whoever ' +
+        'knew the old password is out; this session stays signed in' +
+        (remembered ? ', and step 1 now holds the new password.' : '.');
     } else {
       var why = res.body && res.body.error_description;
       sentence = 'Not changed: ' + (why || 'the server answered ' + res.status) + '.';

@@ -4,9 +4,7 @@
 import type { Request } from 'express';
 
 export type Extracted =
-  | { readonly kind: 'missing' }
-  | { readonly kind: 'malformed' }
-  | { readonly kind: 'token'; readonly scheme: 'Bearer' | 'DPoP'; readonly token: string };
+  { readonly kind: 'missing' } | { readonly kind: 'malformed' } | { readonly kind: 'token'; readonly scheme: 'Bearer' | 'DPoP'; readonly token: string };
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const CREDENTIALS = /^(bearer|dpop) +([A-Za-z0-9\-._~+/]+=*) *$/i;

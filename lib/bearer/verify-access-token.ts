@@ -23,8 +23,7 @@ export interface VerifyOptions {
   readonly dpop?: DpopPresentation;
 }
 
-export const invalidToken = (detail: string): OAuthError =>
-  new OAuthError('invalid_token', 'The access token is invalid, expired or revoked', { detail });
+export const invalidToken = (detail: string): OAuthError => new OAuthError('invalid_token', 'The access token is invalid, expired or revoked', { detail });
 
 /**
  * Verifies an access token: signature by a configured key with its pinned algorithm (no `none`, no HS/RS

@@ -27,8 +27,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const nonEmptyString: Check = (v, f) => (typeof v === 'string' && v !== '' ? undefined : `${f} is not a non-empty string`);
-const positiveInteger: Check = (v, f) =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? undefined : `${f} is not a positive integer (seconds)`;
+const positiveInteger: Check = (v, f) => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? undefined : `${f} is not a positive integer (seconds)`);
 // Any string: whether it names a grant type is told apart below, as a bare word is no reason to refuse the others.
 const grantType: Check = (v, f) => (typeof v === 'string' && v !== '' ? undefined : `${f} is not a grant type (a non-empty string)`);
 const oneOf =
@@ -64,17 +63,19 @@ export const FIELDS: { readonly [K in keyof Client]-?: Check } = {
   defaultScopes: listOf(scopeToken),
   tokenEndpointAuthMethod: oneOf(AUTH_METHODS, 'a known client authentication method'),
   jwks,
-  publicKey: (v, f) =>
-    (typeof v === 'string' && v !== '') || v instanceof KeyObject ? undefined : `${f} is not a PEM string or a KeyObject`,
-  jwtSecret: (v, f) =>
-    typeof v === 'string' && Buffer.byteLength(v) >= 32 ? undefined : `${f} is not a string of at least 32 bytes`,
+  publicKey: (v, f) => ((typeof v === 'string' && v !== '') || v instanceof KeyObject ? undefined : `${f} is not a PEM string or a KeyObject`),
+  jwtSecret: (v, f) => (typeof v === 'string' && Buffer.byteLength(v) >= 32 ? undefined : `${f} is not a string of at least 32 bytes`),
   tokenEndpointAuthSigningAlg: oneOf(ASSERTION_ALGS, `one of ${ASSERTION_ALGS.join(', ')}`),
   dpopBoundAccessTokens: (v, f) => (typeof v === 'boolean' ? undefined : `${f} is not a boolean`),
   accessTokenTTL: positiveInteger,
   refreshTokenTTL: positiveInteger,
   refreshTokenAbsoluteTTL: positiveInteger,
   audience: (v, f) =>
-    typeof v === 'string' ? nonEmptyString(v, f) : Array.isArray(v) && v.length > 0 ? listOf(nonEmptyString)(v, f) : `${f} is not a string or a non-empty array of strings`,
+    typeof v === 'string'
+      ? nonEmptyString(v, f)
+      : Array.isArray(v) && v.length > 0
+        ? listOf(nonEmptyString)(v, f)
+        : `${f} is not a string or a non-empty array of strings`,
   forwardedIpHeader: (v, f) => (typeof v === 'string' && HEADER_NAME.test(v) ? undefined : `${f} is not an HTTP header name`),
   // RFC 7591 §3.2.1: seconds since the epoch, "or 0 if it will not expire".
   clientSecretExpiresAt: (v, f) =>

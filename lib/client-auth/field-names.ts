@@ -4,11 +4,28 @@
 import type { Client } from '../types';
 
 /** A name compared loosely: case, `_`, `-` and a final `s` ignored (`client_secret`, `ClientSecret`, `secrets`). */
-export const looseName = (name: string): string => name.toLowerCase().replace(/[_\-\s]/g, '').replace(/s$/, '');
+export const looseName = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[_\-\s]/g, '')
+    .replace(/s$/, '');
 
 /** Fields that hold a client secret in a form the library cannot use (plaintext, or a hash under another name). */
 const SECRET_LIKE: ReadonlySet<string> = new Set(
-  ['secret', 'clientSecret', 'secretHash', 'clientSecretHash', 'hashedSecret', 'hashedClientSecret', 'secretDigest', 'password', 'passwordHash', 'clientPassword', 'hashedPassword', 'passwd'].map(looseName),
+  [
+    'secret',
+    'clientSecret',
+    'secretHash',
+    'clientSecretHash',
+    'hashedSecret',
+    'hashedClientSecret',
+    'secretDigest',
+    'password',
+    'passwordHash',
+    'clientPassword',
+    'hashedPassword',
+    'passwd',
+  ].map(looseName),
 );
 
 /** The names a client record may use for the fields the library reads, and each loose spelling's field. */

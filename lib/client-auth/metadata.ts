@@ -6,13 +6,7 @@ import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from '../jose/algorithms';
 import type { ClientAuthMethod } from '../types';
 
 /** Every client authentication method the token, revocation and introspection endpoints accept. */
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-  'client_secret_jwt',
-  'none',
-];
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'client_secret_jwt', 'none'];
 
 /**
  * Metadata members for the discovery documents: `token_endpoint_auth_methods_supported`,

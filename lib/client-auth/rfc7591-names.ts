@@ -30,7 +30,11 @@ export const METADATA_NAMES: { readonly [K in keyof Client]?: MetadataName } = {
 };
 
 /** RFC 7591 / RFC 8705 names the library cannot honour, and when ignoring one would weaken the client: refused. */
-export const UNSUPPORTED_NAMES: ReadonlyArray<{ readonly name: string; readonly refuses: (value: unknown, client: Partial<Client>) => boolean; readonly problem: string }> = [
+export const UNSUPPORTED_NAMES: ReadonlyArray<{
+  readonly name: string;
+  readonly refuses: (value: unknown, client: Partial<Client>) => boolean;
+  readonly problem: string;
+}> = [
   {
     // Without its keys a private_key_jwt client would have no credential at all, and so be public.
     name: 'jwks_uri',

@@ -95,7 +95,10 @@ function fieldProblem(record: Readonly<Record<string, unknown>>, field: keyof Cl
   const alias = METADATA_NAMES[field];
   const own = record[field];
   const theirs = alias === undefined ? undefined : record[alias.name];
-  for (const [name, value] of [[field, own], [alias?.name, theirs]] as const) {
+  for (const [name, value] of [
+    [field, own],
+    [alias?.name, theirs],
+  ] as const) {
     if (value === null) return `whose ${name} is null (leave the field out instead)`;
   }
   if (own === undefined && theirs === undefined) {

@@ -44,7 +44,11 @@ export function learnMountPath(router: Router, state: MountState): void {
 export function onMount(router: Router, listener: (path: unknown, parent: MountedApp | undefined) => void): void {
   Object.defineProperties(router, {
     // Express never calls it on a mounted sub-app; it only checks that it exists.
-    set: { value: function set(this: Router): Router { return this; } },
+    set: {
+      value: function set(this: Router): Router {
+        return this;
+      },
+    },
     emit: {
       value: function emit(this: MountedApp, event: unknown, parent?: MountedApp): boolean {
         if (event !== 'mount') return false;

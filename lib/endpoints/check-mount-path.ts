@@ -43,6 +43,6 @@ function warnOnMismatch(ctx: Context): void {
     'EPG_MOUNT_PATH',
     `auth.router is mounted at "${actual || '/'}" but the discovery documents advertise ` +
       `its endpoints under "${expected || '/'}". Mount it with app.use(path, auth.router) on the Express app (a ` +
-      'plain Router does not tell it its path), or set options.endpointsBaseUrl to the router\'s URL.',
+      "plain Router does not tell it its path), or set options.endpointsBaseUrl to the router's URL.",
   );
 }

@@ -29,7 +29,10 @@ export async function endSession(
   const { sessions } = ctx.config;
   const ended = sessions === undefined ? Promise.resolve(undefined) : storeCall('endSession', () => sessions.endSession(record.familyId));
   // Settled first, so the family is revoked even when the session store failed; its failure is then the answer.
-  const outcome = await ended.then(() => undefined, (err: unknown) => ({ err }));
+  const outcome = await ended.then(
+    () => undefined,
+    (err: unknown) => ({ err }),
+  );
   await revokeFamily(ctx, record.familyId, client, record.authTime);
   if (outcome !== undefined) throw outcome.err;
   ctx.emit('session.revoked', { clientId: client.id, ip, sub: record.sub, sid: record.familyId, reason });

@@ -49,8 +49,7 @@ export async function passwordGrant(
   const granted = grantableScope(scope, user);
   const now = epochSeconds(config.now);
   const sid = randomUUID();
-  const wantsRefresh =
-    client.grants.includes('refresh_token') && (!config.requireOfflineAccess || granted.includes('offline_access'));
+  const wantsRefresh = client.grants.includes('refresh_token') && (!config.requireOfflineAccess || granted.includes('offline_access'));
   const refreshToken = wantsRefresh ? randomToken() : undefined;
   const { jkt } = binding;
   const input = { grantType: 'password' as const, client, sub: user.id, user, scope: granted, sid, authTime: now, now, refreshToken, nonce: params.nonce, jkt };

@@ -38,7 +38,10 @@ export const MAX_USER_AGENT = 256;
  */
 export function sessionUserAgent(header: unknown): string | undefined {
   if (typeof header !== 'string') return undefined;
-  let kept = header.replace(/\p{Cc}/gu, '').trim().slice(0, MAX_USER_AGENT);
+  let kept = header
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(0, MAX_USER_AGENT);
   if (/[\uD800-\uDBFF]$/.test(kept)) kept = kept.slice(0, -1);
   return kept === '' ? undefined : kept;
 }

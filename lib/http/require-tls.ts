@@ -41,8 +41,7 @@ export function requireTls(ctx: Context, router: Router) {
     const peer = req.socket.remoteAddress ?? 'unknown';
     const error = invalidRequest(
       'TLS is required: use https',
-      `plain-HTTP request with X-Forwarded-Proto: https from ${peer}, a proxy Express does not trust; ` +
-        "set app.set('trust proxy', ...) to trust it",
+      `plain-HTTP request with X-Forwarded-Proto: https from ${peer}, a proxy Express does not trust; ` + "set app.set('trust proxy', ...) to trust it",
     );
     ctx.emit('error', error);
     warnOnce(

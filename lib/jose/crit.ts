@@ -2,7 +2,28 @@
 // The `crit` header (RFC 7515 §4.1.11): we understand no extension, so any JWS that carries it is rejected.
 
 /** Header parameters RFC 7515 §4.1 and RFC 7518 §4.1 register; §4.1.11 forbids naming them in `crit`. */
-const REGISTERED = new Set(['alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit', 'enc', 'zip', 'epk', 'apu', 'apv', 'iv', 'tag', 'p2s', 'p2c']);
+const REGISTERED = new Set([
+  'alg',
+  'jku',
+  'jwk',
+  'kid',
+  'x5u',
+  'x5c',
+  'x5t',
+  'x5t#S256',
+  'typ',
+  'cty',
+  'crit',
+  'enc',
+  'zip',
+  'epk',
+  'apu',
+  'apv',
+  'iv',
+  'tag',
+  'p2s',
+  'p2c',
+]);
 
 /**
  * Why `header.crit` makes the JWS unacceptable, or undefined when there is no `crit`. RFC 7515 §4.1.11: "If any of

@@ -37,8 +37,7 @@ export function publicJwkOf(key: KeyObject, kid: string, alg: string): PublicJwk
   // Export from the public KeyObject and keep only the public members, whatever Node adds.
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
   const jwk = exportable(publicKey).export({ format: 'jwk' }) as Record<string, string>;
-  const members: Record<string, string> =
-    jwk.kty === 'EC' ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: 'RSA', n: jwk.n, e: jwk.e };
+  const members: Record<string, string> = jwk.kty === 'EC' ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: 'RSA', n: jwk.n, e: jwk.e };
   return { ...members, kid, alg, use: 'sig' } as PublicJwk;
 }
 

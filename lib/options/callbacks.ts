@@ -16,11 +16,7 @@ export interface VerifyUserContext {
 
 export type VerifyUserResult = User | null | false | undefined;
 
-export type VerifyUser = (
-  username: string,
-  password: string,
-  context: VerifyUserContext,
-) => VerifyUserResult | Promise<VerifyUserResult>;
+export type VerifyUser = (username: string, password: string, context: VerifyUserContext) => VerifyUserResult | Promise<VerifyUserResult>;
 
 /** A passport-local Strategy instance (or any passport strategy reading username/password from the body). */
 export interface PassportLikeStrategy {

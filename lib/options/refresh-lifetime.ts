@@ -17,10 +17,7 @@ export function resolveRefreshTokenAbsoluteTTL(value: unknown, refreshTokenTTL: 
   if (value === undefined) return Math.max(DEFAULT_REFRESH_TOKEN_ABSOLUTE_TTL, refreshTokenTTL);
   const ttl = positiveInteger(value, DEFAULT_REFRESH_TOKEN_ABSOLUTE_TTL, 'options.refreshTokenAbsoluteTTL');
   if (ttl < refreshTokenTTL) {
-    throw new ConfigError(
-      'ERR_EPG_INVALID_OPTION',
-      `options.refreshTokenAbsoluteTTL (${ttl}) must be at least options.refreshTokenTTL (${refreshTokenTTL})`,
-    );
+    throw new ConfigError('ERR_EPG_INVALID_OPTION', `options.refreshTokenAbsoluteTTL (${ttl}) must be at least options.refreshTokenTTL (${refreshTokenTTL})`);
   }
   return ttl;
 }

@@ -22,7 +22,13 @@ export function cappedCounterCases(t: Harness): void {
     const key = uniqueId('ctr');
     const results = await Promise.all(Array.from({ length: 100 }, () => store.hitBelow(key, 7, 60)));
     assert.equal(results.filter((r) => r.added).length, 7);
-    assert.deepEqual(results.filter((r) => r.added).map((r) => r.count).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      results
+        .filter((r) => r.added)
+        .map((r) => r.count)
+        .sort((x, y) => x - y),
+      [1, 2, 3, 4, 5, 6, 7],
+    );
     assert.ok(results.filter((r) => !r.added).every((r) => r.count === 7));
     assert.equal((await store.peek(key))?.count, 7);
   });

@@ -90,7 +90,9 @@ export function runCounterBatchStoreContract<S extends CounterStore & CounterBat
  * @example
  * runConditionalRotationStoreContract({ name: 'MyStore', create: () => new MyStore() });
  */
-export function runConditionalRotationStoreContract<S extends RefreshTokenStore & RevocationStore & ConditionalRotationStore>(options: StoreContractOptions<S>): void {
+export function runConditionalRotationStoreContract<S extends RefreshTokenStore & RevocationStore & ConditionalRotationStore>(
+  options: StoreContractOptions<S>,
+): void {
   declareBlock('ConditionalRotationStore', options, ({ it, remember, describe }) => {
     describe('one-step refresh', () => conditionalRotationCases({ it, store: async () => remember(await options.create()) }));
   });
@@ -120,7 +122,8 @@ export function runSessionStoreContract<S extends SessionStore & RefreshTokenSto
 async function checked<S extends object>(made: S | Promise<S>, title: string): Promise<S> {
   const store = await made;
   const lacking = (title === 'TokenStore' ? TOKEN_STORE_CONCERNS : [title as StoreConcern]).flatMap((concern) => missingMethods(store, concern));
-  if (lacking.length > 0) throw new TypeError(`express-password-grant/testing: the store under test does not implement ${title} (missing: ${lacking.join(', ')})`);
+  if (lacking.length > 0)
+    throw new TypeError(`express-password-grant/testing: the store under test does not implement ${title} (missing: ${lacking.join(', ')})`);
   return store;
 }
 
@@ -133,7 +136,8 @@ function declareContract<S extends object>(title: string, options: StoreContract
       it,
       covers: (concern) => covered.has(concern),
       store: async () => remember(await checked(options.create(), title)) as unknown as FullStore,
-      peer: options.peer === undefined ? undefined : async (store) => remember(await checked(options.peer!(store as unknown as S), title)) as unknown as FullStore,
+      peer:
+        options.peer === undefined ? undefined : async (store) => remember(await checked(options.peer!(store as unknown as S), title)) as unknown as FullStore,
     };
     if (covered.has('RefreshTokenStore')) describe('refresh tokens', () => refreshCases(harness));
     if (covered.has('RevocationStore')) describe('revocation', () => revocationCases(harness));

@@ -32,7 +32,16 @@ export function counterBatchCases(t: BatchHarness): void {
       ],
       [missing, a, b],
     );
-    assert.deepEqual(batch.hits.map((h) => [h.count, h.added]), [[1, true], [2, true], [2, true], [2, false], [2, false]]);
+    assert.deepEqual(
+      batch.hits.map((h) => [h.count, h.added]),
+      [
+        [1, true],
+        [2, true],
+        [2, true],
+        [2, false],
+        [2, false],
+      ],
+    );
     assert.ok(batch.hits[0].resetAt >= nowSeconds() + 59, `resetAt ${batch.hits[0].resetAt} is not about now + 60`);
     assert.ok(batch.hits[1].resetAt >= nowSeconds() + 599, 'an added hit must never shorten the expiry');
     assert.ok(near(batch.hits[3].resetAt, batch.hits[1].resetAt), 'a refused hit reports the expiry as it stands');
@@ -46,12 +55,28 @@ export function counterBatchCases(t: BatchHarness): void {
   t.it('hitBelowMany grants exactly max per key among 60 concurrent batches naming the keys in opposite orders', async () => {
     const store = await t.store();
     const [a, b] = ['a', 'b'].map((label) => uniqueId(`ctr-${label}`));
-    const max = new Map([[a, 7], [b, 11]]);
+    const max = new Map([
+      [a, 7],
+      [b, 11],
+    ]);
     const order = (i: number): string[] => (i % 2 === 0 ? [a, b] : [b, a]);
-    const batches = await Promise.all(Array.from({ length: 60 }, (_, i) => store.hitBelowMany(order(i).map((key) => ({ key, max: max.get(key)!, windowSeconds: 60 })), [a])));
+    const batches = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        store.hitBelowMany(
+          order(i).map((key) => ({ key, max: max.get(key)!, windowSeconds: 60 })),
+          [a],
+        ),
+      ),
+    );
     const added = (key: string): number[] => batches.flatMap((batch, i) => batch.hits.filter((h, j) => h.added && order(i)[j] === key).map((h) => h.count));
-    assert.deepEqual(added(a).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7]);
-    assert.deepEqual(added(b).sort((x, y) => x - y), Array.from({ length: 11 }, (_, i) => i + 1));
+    assert.deepEqual(
+      added(a).sort((x, y) => x - y),
+      [1, 2, 3, 4, 5, 6, 7],
+    );
+    assert.deepEqual(
+      added(b).sort((x, y) => x - y),
+      Array.from({ length: 11 }, (_, i) => i + 1),
+    );
     assert.deepEqual([(await store.peek(a))?.count, (await store.peek(b))?.count], [7, 11]);
   });
 
@@ -90,13 +115,20 @@ export function counterBatchCases(t: BatchHarness): void {
   t.it('concurrent reservations and releases of overlapping keys in opposite orders keep at most max held, and end at 0', async () => {
     const store = await t.store();
     const [a, b, c] = ['a', 'b', 'c'].map((label) => uniqueId(`ctr-${label}`));
-    const orders = [[a, b, c], [c, b, a], [b, c, a]];
+    const orders = [
+      [a, b, c],
+      [c, b, a],
+      [b, c, a],
+    ];
     const held = new Map([a, b, c].map((key) => [key, 0]));
     let most = 0;
     await Promise.all(
       Array.from({ length: 60 }, async (_, i) => {
         const keys = orders[i % orders.length];
-        const { hits } = await store.hitBelowMany(keys.map((key) => ({ key, max: 4, windowSeconds: 60 })), [a]);
+        const { hits } = await store.hitBelowMany(
+          keys.map((key) => ({ key, max: 4, windowSeconds: 60 })),
+          [a],
+        );
         const mine = keys.filter((_, j) => hits[j].added);
         for (const key of mine) held.set(key, held.get(key)! + 1);
         most = Math.max(most, ...held.values());

@@ -33,7 +33,10 @@ export function counterCases(t: Harness): void {
     const store = await t.store();
     const key = uniqueId('ctr');
     const counts = (await Promise.all(Array.from({ length: 100 }, () => store.hit(key, 60)))).map((c) => c.count);
-    assert.deepStrictEqual([...counts].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i + 1));
+    assert.deepStrictEqual(
+      [...counts].sort((x, y) => x - y),
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
     assert.equal((await store.peek(key))?.count, 100);
   });
 

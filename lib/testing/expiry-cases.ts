@@ -81,9 +81,10 @@ const PROBES: Readonly<Record<StoreConcern, ExpiryProbe>> = {
 export function expiryCases(t: Harness): void {
   const probes = (Object.keys(PROBES) as StoreConcern[]).filter((concern) => t.covers(concern)).map((concern) => PROBES[concern]);
   // One wait for every concern: the whole contract stays one case of about three seconds.
-  const title = probes.length === 4
-    ? 'expires refresh tokens at expiresAt, and revocations, counters, claims and values after their TTL'
-    : `expires ${probes.map((probe) => probe.what).join(', and ')}`;
+  const title =
+    probes.length === 4
+      ? 'expires refresh tokens at expiresAt, and revocations, counters, claims and values after their TTL'
+      : `expires ${probes.map((probe) => probe.what).join(', and ')}`;
   // Two seconds of life, not one: `start` is the current whole second, so one second could be a few ms away and a
   // loaded machine would see the entry expire before the first read.
   t.it(title, async () => {

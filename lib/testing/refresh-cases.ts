@@ -66,7 +66,11 @@ export function refreshCases(t: Harness): void {
     assert.equal(winners.length, 1, `expected one rotation, got ${winners.length}`);
     assert.ok(results.every((r) => r.outcome === 'rotated' || r.outcome === 'reused'));
     const stored = await Promise.all(nexts.map((next) => store.findRefreshToken(next.id)));
-    assert.deepStrictEqual(stored.flatMap((r, i) => (r === undefined ? [] : [i])), winners, 'only the winner’s successor may be stored');
+    assert.deepStrictEqual(
+      stored.flatMap((r, i) => (r === undefined ? [] : [i])),
+      winners,
+      'only the winner’s successor may be stored',
+    );
     assert.equal((await store.findRefreshToken(record.id))?.successorId, nexts[winners[0]].id);
   });
 }

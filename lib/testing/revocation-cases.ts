@@ -109,7 +109,9 @@ function refreshPeerCases(t: Harness, peer: Peer): void {
     const b = await peer(a);
     const record = refreshRecord();
     await a.saveRefreshToken(record);
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).rotateRefreshToken(record.id, successorOf(record), nowSeconds())));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).rotateRefreshToken(record.id, successorOf(record), nowSeconds())),
+    );
     assert.equal(results.filter((r) => r.outcome === 'rotated').length, 1);
   });
 }

@@ -55,10 +55,24 @@ export function sessionCases(t: Harness): void {
     const base = uniqueId('sid');
     const now = nowSeconds();
     // Seconds as from a fixed clock; within one, ids descending. B0 and C0 revoked, C3 ended: present, never listed.
-    const layout: Array<[string, number]> = [['A3', 0], ['A2', 0], ['A1', 0], ['B1', 1], ['B0', 1], ['C4', 2], ['C3', 2], ['C2', 2], ['C1', 2], ['C0', 2], ['D1', 3], ['D0', 3]];
+    const layout: Array<[string, number]> = [
+      ['A3', 0],
+      ['A2', 0],
+      ['A1', 0],
+      ['B1', 1],
+      ['B0', 1],
+      ['C4', 2],
+      ['C3', 2],
+      ['C2', 2],
+      ['C1', 2],
+      ['C0', 2],
+      ['D1', 3],
+      ['D0', 3],
+    ];
     const byName = new Map(layout.map(([name, age]) => [name, sessionRecord({ sub, id: `${base}-${name}`, lastUsedAt: now - age })]));
     // Saved in an order of neither time nor id.
-    for (const name of ['C2', 'A1', 'D0', 'B1', 'C4', 'A3', 'C0', 'D1', 'B0', 'C1', 'A2', 'C3']) await store.saveSession(byName.get(name)!, { maxPerUser: MAX });
+    for (const name of ['C2', 'A1', 'D0', 'B1', 'C4', 'A3', 'C0', 'D1', 'B0', 'C1', 'A2', 'C3'])
+      await store.saveSession(byName.get(name)!, { maxPerUser: MAX });
     for (const name of ['B0', 'C0']) await store.revokeFamily(byName.get(name)!.id, 600);
     assert.equal(await store.endSession(byName.get('C3')!.id), true);
     const names = (list: readonly { id: string }[]): string[] => list.map((x) => x.id.slice(base.length + 1));
@@ -68,7 +82,11 @@ export function sessionCases(t: Harness): void {
       1: [['A3', 'A2', 'A1'], ['B1'], ['C4', 'C2', 'C1'], ['D1', 'D0']],
       2: [['A3', 'A2', 'A1'], ['B1'], ['C4', 'C2', 'C1'], ['D1', 'D0']],
       3: [['A3', 'A2', 'A1'], ['B1'], ['C4', 'C2', 'C1'], ['D1', 'D0']],
-      4: [['A3', 'A2', 'A1', 'B1'], ['C4', 'C2', 'C1'], ['D1', 'D0']],
+      4: [
+        ['A3', 'A2', 'A1', 'B1'],
+        ['C4', 'C2', 'C1'],
+        ['D1', 'D0'],
+      ],
       9: [['A3', 'A2', 'A1', 'B1', 'C4', 'C2', 'C1', 'D1', 'D0']],
     };
     for (const [limit, pages] of Object.entries(expected)) {
@@ -83,7 +101,10 @@ export function sessionCases(t: Harness): void {
       }
       assert.deepStrictEqual(seen, pages, `pages of limit ${limit}`);
     }
-    assert.deepStrictEqual(await store.listSessions(sub, { limit: 2, before: now - 1 }), ['C4', 'C2', 'C1'].map((name) => byName.get(name)));
+    assert.deepStrictEqual(
+      await store.listSessions(sub, { limit: 2, before: now - 1 }),
+      ['C4', 'C2', 'C1'].map((name) => byName.get(name)),
+    );
   });
 
   t.it('orders sessions used in the same second by id, descending by its UTF-8 bytes', async () => {
@@ -98,7 +119,10 @@ export function sessionCases(t: Harness): void {
     assert.deepStrictEqual(listed, [...suffixes].reverse());
     // All in one second: the first page holds them all, the next (before that second) none.
     const page = await store.listSessions(sub, { limit: 2 });
-    assert.deepStrictEqual(page.map((x) => x.id.slice(base.length)), listed);
+    assert.deepStrictEqual(
+      page.map((x) => x.id.slice(base.length)),
+      listed,
+    );
     assert.deepStrictEqual(await store.listSessions(sub, { limit: 2, before: lastUsedAt }), []);
   });
 
@@ -129,38 +153,53 @@ export function sessionCases(t: Harness): void {
     };
     const { ip: _ip, userAgent: _ua, ...bare } = base;
     await rotate(1, { ip: '2001:db8::7', userAgent: 'Zoë/2.0 "quoted" \\ ,"ip":' });
-    assert.deepStrictEqual(await store.findSession(base.id), { ...bare, lastUsedAt: now + 1, refreshTokenId: tokens[1].id, ip: '2001:db8::7', userAgent: 'Zoë/2.0 "quoted" \\ ,"ip":' });
+    assert.deepStrictEqual(await store.findSession(base.id), {
+      ...bare,
+      lastUsedAt: now + 1,
+      refreshTokenId: tokens[1].id,
+      ip: '2001:db8::7',
+      userAgent: 'Zoë/2.0 "quoted" \\ ,"ip":',
+    });
     await rotate(2);
-    assert.deepStrictEqual(await store.findSession(base.id), { ...bare, lastUsedAt: now + 2, refreshTokenId: tokens[2].id, ip: '2001:db8::7', userAgent: 'Zoë/2.0 "quoted" \\ ,"ip":' });
+    assert.deepStrictEqual(await store.findSession(base.id), {
+      ...bare,
+      lastUsedAt: now + 2,
+      refreshTokenId: tokens[2].id,
+      ip: '2001:db8::7',
+      userAgent: 'Zoë/2.0 "quoted" \\ ,"ip":',
+    });
     await rotate(3, {});
     assert.deepStrictEqual(await store.findSession(base.id), { ...bare, lastUsedAt: now + 3, refreshTokenId: tokens[3].id });
     await rotate(4, { userAgent: 'Only/1' });
     assert.deepStrictEqual(await store.listSessions(base.sub), [{ ...bare, lastUsedAt: now + 4, refreshTokenId: tokens[4].id, userAgent: 'Only/1' }]);
   });
 
-  t.it('ending a session deletes every refresh token of its family, spent ones included, revoked or not: none comes back once its mark has expired', async () => {
-    const store = await t.store();
-    const now = nowSeconds();
-    const sub = uniqueId('user');
-    // Sessions that end (and so their revocation marks) in 2 s, with refresh tokens that would live an hour.
-    const ended = await rotatedSession(store, sessionRecord({ sub, expiresAt: now + 2, ip: '192.0.2.9', userAgent: 'Gone/1' }), 3);
-    const revokedFirst = await rotatedSession(store, sessionRecord({ sub, expiresAt: now + 2 }), 2);
-    const kept = await rotatedSession(store, sessionRecord({ sub }), 2);
-    await store.revokeFamily(revokedFirst.session.id, 1);
-    assert.equal(await store.endSession(ended.session.id), true);
-    assert.equal(await store.endSession(revokedFirst.session.id), true, 'a session whose family was revoked is still there to end');
-    await sleepUntilAfter(now + 2);
-    for (const { tokens } of [ended, revokedFirst]) {
-      for (const token of tokens) assert.equal(await store.findRefreshToken(token.id), undefined, 'a refresh token of an ended session came back');
-      // Neither rotated nor reported as reused: there is nothing left of it.
-      assert.deepStrictEqual(await store.rotateRefreshToken(tokens[0].id, successorOf(tokens[0]), nowSeconds()), { outcome: 'invalid' });
-    }
-    assert.equal(await store.findSession(ended.session.id), undefined);
-    assert.equal(await store.endSession(ended.session.id), false);
-    // The user's other session, and its spent tokens, are untouched.
-    assert.deepStrictEqual(await store.listSessions(sub), [kept.session]);
-    for (const token of kept.tokens) assert.equal((await store.findRefreshToken(token.id))?.id, token.id);
-  });
+  t.it(
+    'ending a session deletes every refresh token of its family, spent ones included, revoked or not: none comes back once its mark has expired',
+    async () => {
+      const store = await t.store();
+      const now = nowSeconds();
+      const sub = uniqueId('user');
+      // Sessions that end (and so their revocation marks) in 2 s, with refresh tokens that would live an hour.
+      const ended = await rotatedSession(store, sessionRecord({ sub, expiresAt: now + 2, ip: '192.0.2.9', userAgent: 'Gone/1' }), 3);
+      const revokedFirst = await rotatedSession(store, sessionRecord({ sub, expiresAt: now + 2 }), 2);
+      const kept = await rotatedSession(store, sessionRecord({ sub }), 2);
+      await store.revokeFamily(revokedFirst.session.id, 1);
+      assert.equal(await store.endSession(ended.session.id), true);
+      assert.equal(await store.endSession(revokedFirst.session.id), true, 'a session whose family was revoked is still there to end');
+      await sleepUntilAfter(now + 2);
+      for (const { tokens } of [ended, revokedFirst]) {
+        for (const token of tokens) assert.equal(await store.findRefreshToken(token.id), undefined, 'a refresh token of an ended session came back');
+        // Neither rotated nor reported as reused: there is nothing left of it.
+        assert.deepStrictEqual(await store.rotateRefreshToken(tokens[0].id, successorOf(tokens[0]), nowSeconds()), { outcome: 'invalid' });
+      }
+      assert.equal(await store.findSession(ended.session.id), undefined);
+      assert.equal(await store.endSession(ended.session.id), false);
+      // The user's other session, and its spent tokens, are untouched.
+      assert.deepStrictEqual(await store.listSessions(sub), [kept.session]);
+      for (const token of kept.tokens) assert.equal((await store.findRefreshToken(token.id))?.id, token.id);
+    },
+  );
 
   t.it('ending a session hides it, stops its refresh token and revokes its sid, and is broadcast', async () => {
     const store = await t.store();
@@ -179,7 +218,8 @@ export function sessionCases(t: Harness): void {
     assert.deepStrictEqual(await store.rotateRefreshToken(token.id, successorOf(token), nowSeconds()), { outcome: 'invalid' });
     assert.equal(await store.isAccessTokenRevoked(uniqueId('jti'), base.id), true);
     assert.equal(await store.endSession(base.id), false);
-    if (store.onRevocation !== undefined) await eventually(() => seen.some((r) => r?.kind === 'family' && r.id === base.id), 'the broadcast of the ended session');
+    if (store.onRevocation !== undefined)
+      await eventually(() => seen.some((r) => r?.kind === 'family' && r.id === base.id), 'the broadcast of the ended session');
   });
 
   t.it('a session whose family is revoked is neither found nor listed', async () => {

@@ -27,7 +27,9 @@ export function testGlobals(runner?: TestGlobals): TestGlobals {
   }
   const g = globalThis as Partial<Record<keyof TestGlobals, unknown>>;
   if (typeof g.describe !== 'function' || typeof g.it !== 'function' || typeof g.afterEach !== 'function') {
-    throw new Error('express-password-grant/testing: call runTokenStoreContract() in a test file (describe/it/afterEach globals are missing; with node:test pass { runner: { describe, it, afterEach } })');
+    throw new Error(
+      'express-password-grant/testing: call runTokenStoreContract() in a test file (describe/it/afterEach globals are missing; with node:test pass { runner: { describe, it, afterEach } })',
+    );
   }
   return g as TestGlobals;
 }

@@ -63,6 +63,9 @@ export function valueCases(t: Harness): void {
     const key = uniqueId('kv');
     await store.put(key, 'once', 60);
     const results = await Promise.all(Array.from({ length: 50 }, () => store.take(key)));
-    assert.deepStrictEqual(results.filter((v) => v !== undefined), ['once']);
+    assert.deepStrictEqual(
+      results.filter((v) => v !== undefined),
+      ['once'],
+    );
   });
 }

@@ -202,7 +202,9 @@ export async function recordSuccess(ctx: Context, throttle: ThrottleConfig, r: R
   const clear = mine > 0 && mine >= earlierAt(r);
   // Given back unit by unit unless cleared: the place and the tally each lose this attempt's unit and `mine` more.
   const cleared = clear ? [failKey(counted), lockKey(counted), levelKey(counted), ...(r.tally === undefined ? [] : [failKey(account)])] : [];
-  const giveBack = clear ? [] : [failKey(counted), ...(r.tally === undefined ? [] : [failKey(account)])].flatMap((key) => Array.from({ length: mine }, () => release(key)));
+  const giveBack = clear
+    ? []
+    : [failKey(counted), ...(r.tally === undefined ? [] : [failKey(account)])].flatMap((key) => Array.from({ length: mine }, () => release(key)));
   await changeMany(ctx, 'release', [
     ...r.held.filter((b) => !cleared.includes(failKey(b))).map((b) => release(failKey(b))),
     ...cleared.map(reset),
@@ -255,7 +257,11 @@ export async function recordFailure(ctx: Context, r: Reservation, place: Place):
 
 /** The attempt was never judged (e.g. verifyUser or findClient threw): give back every unit it holds. */
 export function releaseAll(ctx: Context, held: readonly Bucket[]): Promise<void> {
-  return changeMany(ctx, 'release', held.map((b) => release(failKey(b))));
+  return changeMany(
+    ctx,
+    'release',
+    held.map((b) => release(failKey(b))),
+  );
 }
 
 /**

@@ -6,17 +6,7 @@ import { storeCall } from '../stores/shared/store-call';
 import { counterStore } from './throttle-store';
 import { epochSeconds } from '../util/clock';
 import { accountBucket, bucket, ipBucket, legacyUsernameKey, lockKey, type Bucket } from './keys';
-import {
-  recordFailure,
-  recordSuccess,
-  releaseAll,
-  reserve,
-  throttledError,
-  type BucketPlan,
-  type Lock,
-  type Place,
-  type Reservation,
-} from './limiter';
+import { recordFailure, recordSuccess, releaseAll, reserve, throttledError, type BucketPlan, type Lock, type Place, type Reservation } from './limiter';
 import { liftUnlocked } from './unlock';
 import { usernameKey } from './username-key';
 

@@ -7,7 +7,21 @@ import { signJwt } from './sign';
 
 /** Claims the app's hook can never set (RFC 9068 §2.2, RFC 7519 §4.1, RFC 9449 §6). */
 export const RESERVED_ACCESS_CLAIMS: ReadonlySet<string> = new Set([
-  'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scope', 'sid', 'cnf', 'auth_time', 'acr', 'amr', 'typ',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'client_id',
+  'scope',
+  'sid',
+  'cnf',
+  'auth_time',
+  'acr',
+  'amr',
+  'typ',
 ]);
 
 export interface AccessTokenInput {

@@ -43,8 +43,7 @@ export function generateSigningKey(options: GenerateSigningKeyOptions = {}): Gen
   if (given.kid !== undefined && (typeof given.kid !== 'string' || given.kid.length === 0)) {
     fail('generateSigningKey options.kid', 'a non-empty string');
   }
-  const { privateKey } =
-    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateKeyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
   const kid = given.kid ?? jwkThumbprint(createPublicKey(privateKey));
   return { kid, alg, privateKeyPem, publicJwk: publicJwkOf(privateKey, kid, alg) };

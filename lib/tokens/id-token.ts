@@ -8,8 +8,20 @@ import { signJwt } from './sign';
 // OIDC Core §5.4: which standard claims each scope releases.
 const CLAIMS_BY_SCOPE: Readonly<Record<string, readonly string[]>> = {
   profile: [
-    'name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture',
-    'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at',
+    'name',
+    'family_name',
+    'given_name',
+    'middle_name',
+    'nickname',
+    'preferred_username',
+    'profile',
+    'picture',
+    'website',
+    'gender',
+    'birthdate',
+    'zoneinfo',
+    'locale',
+    'updated_at',
   ],
   email: ['email', 'email_verified'],
   address: ['address'],

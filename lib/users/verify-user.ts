@@ -13,17 +13,14 @@ import { readUser } from './read-user';
  * verifyUser's answer: the user, or why not (null means an unknown user, false a wrong password), with what a
  * strategy's fail() said as `detail`. Both go to the login.failed event only, never to the client.
  */
-export type Verdict =
-  | { readonly user: User }
-  | { readonly user?: undefined; readonly reason: LoginFailureReason; readonly detail?: string };
+export type Verdict = { readonly user: User } | { readonly user?: undefined; readonly reason: LoginFailureReason; readonly detail?: string };
 
 /** Runs verifyUser. Throws server_error when the callback fails, and passes deliberate OAuthErrors through. */
 export async function runVerifyUser(ctx: Context, username: string, password: string, context: VerifyUserContext): Promise<Verdict> {
   const verify = ctx.config.verifyUser;
   let result: unknown;
   try {
-    result =
-      typeof verify === 'function' ? await verify(username, password, context) : await runStrategy(verify, username, password, context.req);
+    result = typeof verify === 'function' ? await verify(username, password, context) : await runStrategy(verify, username, password, context.req);
   } catch (err) {
     // Deliberate protocol errors (account disabled, MFA required...) pass through as the app meant them.
     if (isOAuthError(err)) throw err;

@@ -7,10 +7,24 @@ import { MemoryStore, type RefreshTokenRecord, type SessionRecord } from '../../
 const T = 1_700_000_000;
 
 const session = (id: string, sub = 'u-1', expiresAt = T + 100_000): SessionRecord => ({
-  id, sub, clientId: 'c', scope: ['a'], createdAt: T, lastUsedAt: T, expiresAt,
+  id,
+  sub,
+  clientId: 'c',
+  scope: ['a'],
+  createdAt: T,
+  lastUsedAt: T,
+  expiresAt,
 });
 const token = (id: string, familyId: string, expiresAt: number, sub = 'u-1'): RefreshTokenRecord => ({
-  id, familyId, clientId: 'c', sub, scope: ['a'], authTime: T, issuedAt: T, expiresAt, username: `${sub}@example.com`,
+  id,
+  familyId,
+  clientId: 'c',
+  sub,
+  scope: ['a'],
+  authTime: T,
+  issuedAt: T,
+  expiresAt,
+  username: `${sub}@example.com`,
 });
 
 /** A session of `sub` whose first token is rotated `rotations` times; the ids of its tokens, oldest first. */

@@ -248,13 +248,28 @@ describe('MemoryStore maxMarkers (replay markers, per kind)', () => {
 
 describe('MemoryStore options', () => {
   it.each([
-    ['a string interval (Node would sweep every millisecond)', { sweepIntervalMs: '60000' }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.sweepIntervalMs must be a positive integer'],
+    [
+      'a string interval (Node would sweep every millisecond)',
+      { sweepIntervalMs: '60000' },
+      'ERR_EPG_INVALID_OPTION',
+      'MemoryStore: options.sweepIntervalMs must be a positive integer',
+    ],
     ['a zero interval', { sweepIntervalMs: 0 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.sweepIntervalMs must be a positive integer'],
-    ['an interval past what timers accept', { sweepIntervalMs: 2 ** 31 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.sweepIntervalMs must be at most 2147483647'],
+    [
+      'an interval past what timers accept',
+      { sweepIntervalMs: 2 ** 31 },
+      'ERR_EPG_INVALID_OPTION',
+      'MemoryStore: options.sweepIntervalMs must be at most 2147483647',
+    ],
     ['a clock that is not a function', { now: 1 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.now must be a function'],
     ['a cap below 2', { maxEntries: 1 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.maxEntries must be an integer >= 2'],
     ['a marker budget of 0', { maxMarkers: 0 }, 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options.maxMarkers must be an integer >= 1'],
-    ['a misspelt option', { sweepIntervalMS: 1000 }, 'ERR_EPG_UNKNOWN_OPTION', 'MemoryStore: options.sweepIntervalMS is not a known option; did you mean sweepIntervalMs?'],
+    [
+      'a misspelt option',
+      { sweepIntervalMS: 1000 },
+      'ERR_EPG_UNKNOWN_OPTION',
+      'MemoryStore: options.sweepIntervalMS is not a known option; did you mean sweepIntervalMs?',
+    ],
     ['options that are not an object', 'fast', 'ERR_EPG_INVALID_OPTION', 'MemoryStore: options must be an object'],
   ])('refuses %s with a ConfigError', (_name, options, code, message) => {
     let thrown: unknown;

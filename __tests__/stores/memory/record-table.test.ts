@@ -50,7 +50,11 @@ describe('RecordTable', () => {
 
   it('lists every entry once, keys with lone surrogates as they were given', () => {
     const table = new RecordTable(64, 2);
-    const entries: Array<[string, string]> = [['clé-🔑', '["Zoë"]'], ['a\uD800', 'first'], ['plain', 'x'.repeat(100)]];
+    const entries: Array<[string, string]> = [
+      ['clé-🔑', '["Zoë"]'],
+      ['a\uD800', 'first'],
+      ['plain', 'x'.repeat(100)],
+    ];
     for (const [key, value] of entries) table.set(key, value, 1);
     table.set('gone', 'deleted', 1);
     table.delete('gone');
@@ -67,8 +71,10 @@ describe('RecordTable', () => {
     expect(table.size).toBe(2500);
     for (let i = 0; i < 5000; i += 1) expect(table.get(`key-${i}`)).toBe(i % 2 === 0 ? undefined : value(i, 4));
     // Five rounds of writes, each replacing the last: the chunks hold the live records plus slack, not all rounds.
-    const liveBytes = Array.from({ length: 2500 }, (_, k) => 8 + Buffer.byteLength(`key-${2 * k + 1}`) + Buffer.byteLength(value(2 * k + 1, 4)))
-      .reduce((a, b) => a + b, 0);
+    const liveBytes = Array.from({ length: 2500 }, (_, k) => 8 + Buffer.byteLength(`key-${2 * k + 1}`) + Buffer.byteLength(value(2 * k + 1, 4))).reduce(
+      (a, b) => a + b,
+      0,
+    );
     expect(table.externalBytes).toBeLessThan(liveBytes * 3);
   });
 

@@ -85,7 +85,13 @@ describeWithPostgres('PostgresStore stored format', () => {
       await pool.query(
         `INSERT INTO "${schema}".refresh_tokens (id, family_id, format, sub, client_id, auth_time, issued_at, expires_at, record, data)
          VALUES ('fixed-full', $1, 1, 'u-1234', 'web', $2, $3, to_timestamp($4), '[0]', $5)`,
-        [FAMILY, AUTH, AUTH + 100, FAR, '{"scope":"openid profile orders","user":"user1234@example.com","jkt":"thumb","claims":{"tenant":"ä"},"x":{"note":"kept"}}'],
+        [
+          FAMILY,
+          AUTH,
+          AUTH + 100,
+          FAR,
+          '{"scope":"openid profile orders","user":"user1234@example.com","jkt":"thumb","claims":{"tenant":"ä"},"x":{"note":"kept"}}',
+        ],
       );
       expect(await store.findRefreshToken('fixed-full')).toEqual({ ...FULL, id: 'fixed-full' });
     });
@@ -102,12 +108,24 @@ describeWithPostgres('PostgresStore stored format', () => {
 
   describe('sessions, v1', () => {
     const SESSION_ROW = {
-      id: SESSION.id, sub: 'u-1234', client_id: 'web', created_at: AUTH, last_used_at: AUTH, expires_at: FAR,
-      refresh_token_id: 'golden-session-token', format: 1, data: '{"scope":"openid profile orders"}',
+      id: SESSION.id,
+      sub: 'u-1234',
+      client_id: 'web',
+      created_at: AUTH,
+      last_used_at: AUTH,
+      expires_at: FAR,
+      refresh_token_id: 'golden-session-token',
+      format: 1,
+      data: '{"scope":"openid profile orders"}',
     };
     const sessionRow = async (id: string): Promise<Record<string, unknown> | undefined> =>
-      (await pool.query(`SELECT id, sub, client_id, created_at, last_used_at, extract(epoch FROM expires_at)::float8 AS expires_at,
-        refresh_token_id, format, data FROM "${schema}".sessions WHERE id = $1`, [id])).rows[0];
+      (
+        await pool.query(
+          `SELECT id, sub, client_id, created_at, last_used_at, extract(epoch FROM expires_at)::float8 AS expires_at,
+        refresh_token_id, format, data FROM "${schema}".sessions WHERE id = $1`,
+          [id],
+        )
+      ).rows[0];
 
     it('writes a session and its first refresh token in one call as exactly these rows; rotation touches the session', async () => {
       await store.saveSession(SESSION, { refreshToken: SESSION_TOKEN, maxPerUser: 100 });

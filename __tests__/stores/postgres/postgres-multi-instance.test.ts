@@ -65,6 +65,4 @@ describeWithPostgres('two instances sharing one PostgresStore', () => {
     await eventually(async () => (await a.state()).revocations.some((r) => r?.kind === 'jti' && r.id === claims.jti), 'A to hear the revocation');
     expect((await a.me(access)).status).toBe(401);
   });
-
 });
-

@@ -16,7 +16,13 @@ class CountingStore extends PostgresStore {
   oneStep = 0;
   usual = 0;
 
-  override async rotateIfCurrent(id: string, terms: RotationTerms, successorId: string, now: number, details?: SessionDetails): Promise<RefreshTokenRecord | undefined> {
+  override async rotateIfCurrent(
+    id: string,
+    terms: RotationTerms,
+    successorId: string,
+    now: number,
+    details?: SessionDetails,
+  ): Promise<RefreshTokenRecord | undefined> {
     const record = await super.rotateIfCurrent(id, terms, successorId, now, details);
     if (record !== undefined) this.oneStep += 1;
     return record;
@@ -36,10 +42,18 @@ class CountingStore extends PostgresStore {
 const TOKEN_URL = `${ISSUER}/oauth2/token`;
 
 const refreshAsWeb = (s: TestServer, token: string, extra: Record<string, string> = {}) =>
-  request(s.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form').send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
+  request(s.app)
+    .post('/oauth2/token')
+    .set('Authorization', basic('web', WEB_SECRET))
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
 
 const refreshAsCli = (s: TestServer, token: string, headers: Record<string, string> = {}) =>
-  request(s.app).post('/oauth2/token').set(headers).type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: token }));
+  request(s.app)
+    .post('/oauth2/token')
+    .set(headers)
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: token }));
 
 const named = (s: TestServer, name: string) => s.events.filter((e) => e.name === name).map((e) => e.payload as Record<string, unknown>);
 
@@ -63,7 +77,10 @@ describeWithPostgres('the refresh grant in one statement (PostgresStore)', () =>
   });
 
   const row = async (id: string): Promise<Record<string, unknown>> =>
-    (await pool.query(`SELECT *, extract(epoch FROM expires_at)::float8 AS expires_s FROM "${schema}".refresh_tokens WHERE id = $1`, [id])).rows[0] as Record<string, unknown>;
+    (await pool.query(`SELECT *, extract(epoch FROM expires_at)::float8 AS expires_s FROM "${schema}".refresh_tokens WHERE id = $1`, [id])).rows[0] as Record<
+      string,
+      unknown
+    >;
   const idOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
   it('rotates a common refresh in one step: same access token claims, token.refreshed, the successor works', async () => {
@@ -133,8 +150,15 @@ describeWithPostgres('the refresh grant in one statement (PostgresStore)', () =>
     const now = Math.floor(Date.now() / 1000);
     const token = `legacy-${now}-${Math.random()}`;
     const legacy: RefreshTokenRecord = {
-      id: idOf(token), familyId: `fam-legacy-${now}-${Math.random()}`, clientId: 'web', sub: 'u-legacy', scope: ['orders'],
-      authTime: now - 10, issuedAt: now - 10, expiresAt: now + 600, predatesSessions: true,
+      id: idOf(token),
+      familyId: `fam-legacy-${now}-${Math.random()}`,
+      clientId: 'web',
+      sub: 'u-legacy',
+      scope: ['orders'],
+      authTime: now - 10,
+      issuedAt: now - 10,
+      expiresAt: now + 600,
+      predatesSessions: true,
     };
     await store.saveRefreshToken(legacy);
     const first = await refreshAsWeb(s, token);
@@ -150,7 +174,10 @@ describeWithPostgres('the refresh grant in one statement (PostgresStore)', () =>
   it('a DPoP-bound refresh token presented without a proof by a public client is refused and not spent', async () => {
     const s = await createServer({ store });
     const key = dpopKey();
-    const login = await request(s.app).post('/oauth2/token').set('DPoP', proof(key, { htu: TOKEN_URL })).type('form')
+    const login = await request(s.app)
+      .post('/oauth2/token')
+      .set('DPoP', proof(key, { htu: TOKEN_URL }))
+      .type('form')
       .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'hunter2', scope: 'orders' }));
     expect(login.status).toBe(200);
     expect(login.body.token_type).toBe('DPoP');
@@ -166,8 +193,12 @@ describeWithPostgres('the refresh grant in one statement (PostgresStore)', () =>
   it('sessionDetails: the one step records the IP and User-Agent of the refresh in the session', async () => {
     const s = await createServer({ store, sessionDetails: true });
     const login = await loginWeb(s.app);
-    const res = await request(s.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).set('User-Agent', 'Refresher/2.0')
-      .type('form').send(form({ grant_type: 'refresh_token', refresh_token: login.refresh_token! }));
+    const res = await request(s.app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .set('User-Agent', 'Refresher/2.0')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', refresh_token: login.refresh_token! }));
     expect(res.status).toBe(200);
     expect(store.oneStep).toBe(1);
     const sid = JSON.parse(Buffer.from(login.access_token.split('.')[1], 'base64url').toString()).sid as string;
@@ -195,7 +226,15 @@ describeWithPostgres('the refresh grant in one statement (PostgresStore)', () =>
     expect(spentOne.spent_at).toBe(clock);
     const [nextOne, nextUsual] = [await row(idOf(viaOne.body.refresh_token as string)), await row(idOf(viaUsual.body.refresh_token as string))];
     expect(strip(nextOne)).toEqual(strip(nextUsual));
-    expect(nextOne).toMatchObject({ format: 1, record: '[0]', sub: 'u-alice', client_id: 'web', issued_at: clock, spent_at: null, family_id: spentOne.family_id });
+    expect(nextOne).toMatchObject({
+      format: 1,
+      record: '[0]',
+      sub: 'u-alice',
+      client_id: 'web',
+      issued_at: clock,
+      spent_at: null,
+      family_id: spentOne.family_id,
+    });
     expect(nextOne.data).toBe('{"scope":"openid profile email orders","user":"alice","claims":{"tenant":"acme-ä","roles":["a","b"]}}');
   });
 });

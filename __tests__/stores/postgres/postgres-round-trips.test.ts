@@ -96,7 +96,10 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
   };
 
   const refresh = (token: string, extra: Record<string, string> = {}, on = s) =>
-    request(on.app).post('/oauth2/token').set('Authorization', basic('web', WEB_SECRET)).type('form')
+    request(on.app)
+      .post('/oauth2/token')
+      .set('Authorization', basic('web', WEB_SECRET))
+      .type('form')
       .send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
 
   it('a password login with no earlier failure costs 3: one reservation, one settlement, one insert', async () => {

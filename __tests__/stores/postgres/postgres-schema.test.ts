@@ -56,7 +56,7 @@ describeWithPostgres('PostgreSQL schema by hand and by migrate()', () => {
     await store.close();
   };
 
-  it('pins the counter functions to the built-ins (search_path = pg_catalog, pg_temp), so no function on the caller\'s path stands in for unnest', async () => {
+  it("pins the counter functions to the built-ins (search_path = pg_catalog, pg_temp), so no function on the caller's path stands in for unnest", async () => {
     const schema = fresh('search_path');
     await byMigrate(schema);
     const { rows } = await pool.query(

@@ -14,9 +14,15 @@ import { TcpProxy } from '../../helpers/tcp-proxy';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 const record = (id: string, expiresAt: number) => ({
-  id, familyId: `fam-${id}`, clientId: 'c', sub: 'u', scope: ['a'], authTime: nowSeconds(), issuedAt: nowSeconds(), expiresAt,
+  id,
+  familyId: `fam-${id}`,
+  clientId: 'c',
+  sub: 'u',
+  scope: ['a'],
+  authTime: nowSeconds(),
+  issuedAt: nowSeconds(),
+  expiresAt,
 });
-
 
 /** A node of `EXPLAIN (ANALYZE, FORMAT JSON)`. */
 interface PlanNode {
@@ -31,7 +37,11 @@ const planNodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).f
 
 describe('PostgresStore options', () => {
   it('refuses a pool without connect(), schema names that are not plain identifiers, and bad numbers', () => {
-    const pool = { connect: async () => { throw new Error('unused'); } };
+    const pool = {
+      connect: async () => {
+        throw new Error('unused');
+      },
+    };
     expect(() => new PostgresStore({ pool: {} as never })).toThrow(/options.pool/);
     for (const schema of ['Epg', 'a"b', 'x;drop', '', '1abc']) {
       expect(() => new PostgresStore({ pool, schema })).toThrow(/options.schema/);
@@ -41,7 +51,11 @@ describe('PostgresStore options', () => {
   });
 
   it('reports each wrong option as a ConfigError with a code, like passwordGrant() does', () => {
-    const pool = { connect: async () => { throw new Error('unused'); } };
+    const pool = {
+      connect: async () => {
+        throw new Error('unused');
+      },
+    };
     for (const [options, code, message] of [
       [undefined, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options must be an object/],
       [{ pool: {} }, 'ERR_EPG_INVALID_OPTION', /^PostgresStore: options\.pool must be a pg\.Pool/],
@@ -67,7 +81,11 @@ describe('PostgresStore options', () => {
     const files = fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(d\.ts|js|mjs)$/.test(f));
     expect(files).toContain(path.join('stores', 'postgres', 'postgres-store.d.ts'));
     // Doc comments show how an app imports its driver; code must not.
-    const code = (f: string): string => fs.readFileSync(path.join(dist, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const code = (f: string): string =>
+      fs
+        .readFileSync(path.join(dist, f), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
     const offenders = files.filter((f) => /(from\s+|require\(|import\()['"](pg|better-sqlite3)['"]/.test(code(f)));
     expect(offenders).toEqual([]);
   });
@@ -124,13 +142,24 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
     const at = nowSeconds();
     // 999 sessions of one user in one second and 2 in the second before, never analyzed (a fresh install): the planner
     // guesses one row per scan, which once made it rerun the first scan for each row of the second (1001 loops).
-    await pool.query(`INSERT INTO "${name}".sessions (id, sub, client_id, created_at, last_used_at, expires_at, data, format)
+    await pool.query(
+      `INSERT INTO "${name}".sessions (id, sub, client_id, created_at, last_used_at, expires_at, data, format)
       SELECT 'sid-' || g, 'u-bob', 'c', $1::float8, CASE WHEN g <= 999 THEN $1::float8 ELSE $1::float8 - 1 END, now() + interval '1 hour', '{}', 1
-      FROM generate_series(1, 1001) g`, [at]);
+      FROM generate_series(1, 1001) g`,
+      [at],
+    );
     const sql = postgresStatements(name).listSessions;
     // A page cut before the older pair (999 of limit 1000), a group that starts the page (999 for limit 2), the pair.
-    for (const [before, limit, rows] of [[Infinity, 1000, 999], [Infinity, 2, 999], [at, 1, 2]]) {
-      const [{ 'QUERY PLAN': [{ Plan }] }] = (await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, ['u-bob', before, limit])).rows;
+    for (const [before, limit, rows] of [
+      [Infinity, 1000, 999],
+      [Infinity, 2, 999],
+      [at, 1, 2],
+    ]) {
+      const [
+        {
+          'QUERY PLAN': [{ Plan }],
+        },
+      ] = (await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, ['u-bob', before, limit])).rows;
       const nodes = planNodes(Plan as PlanNode);
       expect(Plan['Actual Rows']).toBe(rows);
       const scans = nodes.filter((node) => node['Relation Name'] === 'sessions');
@@ -138,7 +167,12 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
         { type: expect.stringMatching(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/), loops: 1 },
         { type: expect.stringMatching(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/), loops: 1 },
       ]);
-      for (const scan of scans) expect(planNodes(scan).map((node) => node['Index Name']).filter(Boolean)).toEqual(['sessions_sub_last_used_at']);
+      for (const scan of scans)
+        expect(
+          planNodes(scan)
+            .map((node) => node['Index Name'])
+            .filter(Boolean),
+        ).toEqual(['sessions_sub_last_used_at']);
     }
   });
 
@@ -165,7 +199,11 @@ describeWithPostgres('PostgresStore (real PostgreSQL)', () => {
   });
 
   it('rejects with SqlStoreError, not a hang, when the database refuses connections or never answers', async () => {
-    const refused = new PostgresStore({ pool: testPool({ port: await sparePort(), host: '127.0.0.1', connectionString: undefined, user: 'root', database: 'test' }), schema: 'epg', queryTimeoutMs: 1000 });
+    const refused = new PostgresStore({
+      pool: testPool({ port: await sparePort(), host: '127.0.0.1', connectionString: undefined, user: 'root', database: 'test' }),
+      schema: 'epg',
+      queryTimeoutMs: 1000,
+    });
     await expect(refused.findRefreshToken('x')).rejects.toThrow(SqlStoreError);
     const proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(DATABASE_URL as string).port || 5432) });
     await proxy.start();

@@ -33,7 +33,11 @@ export class Instance {
   ) {}
 
   /** `fixture`: another app file with the same /test endpoints (e.g. the PostgresStore one in __tests__/stores/postgres). */
-  static async start(name: string, env: { REDIS_URL: string; PREFIX: string; COMMAND_TIMEOUT_MS?: string } | Record<string, string>, fixture = FIXTURE): Promise<Instance> {
+  static async start(
+    name: string,
+    env: { REDIS_URL: string; PREFIX: string; COMMAND_TIMEOUT_MS?: string } | Record<string, string>,
+    fixture = FIXTURE,
+  ): Promise<Instance> {
     if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
     const child = spawn(process.execPath, [fixture], {
       env: { ...process.env, ...env, SIGNING_KEY_PEM: rsaPem() },

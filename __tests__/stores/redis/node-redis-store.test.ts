@@ -22,9 +22,15 @@ async function nodeRedisStore(): Promise<RedisStore> {
 }
 
 const login = (s: TestServer) =>
-  request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse', scope: 'orders' }));
+  request(s.app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse', scope: 'orders' }));
 const refresh = (s: TestServer, token: string) =>
-  request(s.app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: token }));
+  request(s.app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: token }));
 const orders = (s: TestServer, token: string) => request(s.app).get('/api/orders').set('Authorization', `Bearer ${token}`);
 
 describeWithRedis('RedisStore over node-redis', () => {

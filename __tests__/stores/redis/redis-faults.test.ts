@@ -47,7 +47,11 @@ describeWithRedis('Redis faults (private redis-server, two app processes)', () =
     let login = await a.login();
     await eventually(async () => (login = await a.login()).status === 200, 'A to recover', SLOW);
     let refreshed = await a.refresh(login.body.refresh_token as string);
-    await eventually(async () => refreshed.status !== 503 || (refreshed = await a.refresh(login.body.refresh_token as string)).status !== 503, 'A to refresh', SLOW);
+    await eventually(
+      async () => refreshed.status !== 503 || (refreshed = await a.refresh(login.body.refresh_token as string)).status !== 503,
+      'A to refresh',
+      SLOW,
+    );
     expect(refreshed.status).toBe(200);
   });
 

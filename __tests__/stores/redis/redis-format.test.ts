@@ -157,7 +157,12 @@ describeWithRedis('RedisStore stored format', () => {
     });
 
     it('finds the session fixed bytes hold, the expiry read from the key', async () => {
-      await client.set(`${prefix}sess:fixed-session`, 'v1\n1765000000\n\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","created":1765000000,"ip":"2001:db8::1","ua":"Zoë/1.0"}', 'EXAT', FAR);
+      await client.set(
+        `${prefix}sess:fixed-session`,
+        'v1\n1765000000\n\n{"sub":"u-1234","cid":"web","scope":"openid profile orders","created":1765000000,"ip":"2001:db8::1","ua":"Zoë/1.0"}',
+        'EXAT',
+        FAR,
+      );
       const { refreshTokenId: _none, ...withoutToken } = SESSION;
       expect(await store.findSession('fixed-session')).toEqual({ ...withoutToken, id: 'fixed-session', ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
     });
@@ -202,12 +207,14 @@ describeWithRedis('RedisStore stored format', () => {
       expect(await store.rotateRefreshToken(record.id, successor(record, 'v0-second'), now + 1)).toEqual({ outcome: 'reused', previous: spent });
     });
 
-    it("rotated as the refresh grant rotates it, its successor carries predatesSessions in its v1 value as exactly these bytes, and the next successor too", async () => {
+    it('rotated as the refresh grant rotates it, its successor carries predatesSessions in its v1 value as exactly these bytes, and the next successor too', async () => {
       const family = 'c0ffee00-0000-4000-8000-000000000006';
       await writeV0('v0-legacy', v0RedisValue(family));
       const found = await store.findRefreshToken('v0-legacy');
       expect(found).toEqual(readAsV0(loginAs('v0-legacy', family)));
-      expect(await store.rotateRefreshToken('v0-legacy', grantSuccessor(found!, 'v0-legacy-next', AUTH + 200), AUTH + 200)).toMatchObject({ outcome: 'rotated' });
+      expect(await store.rotateRefreshToken('v0-legacy', grantSuccessor(found!, 'v0-legacy-next', AUTH + 200), AUTH + 200)).toMatchObject({
+        outcome: 'rotated',
+      });
       expect(await client.get(key('v0-legacy-next'))).toBe(predatesV1(family));
       expect(Number(await client.call('EXPIRETIME', key('v0-legacy-next')))).toBe(FAR);
       const again = await store.findRefreshToken('v0-legacy-next');

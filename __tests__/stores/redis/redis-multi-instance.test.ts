@@ -58,5 +58,4 @@ describeWithRedis('two instances sharing one Redis', () => {
     expect((await a.me(access)).status).toBe(401);
     await eventually(async () => (await a.state()).revocations.some((r) => r?.kind === 'jti' && r.id === claims.jti), 'A to hear the revocation');
   });
-
 });

@@ -70,7 +70,18 @@ describeWithRedis('RedisStore refresh-token values', () => {
 
   /** Rotates as the earlier rotateRefreshToken did. */
   const rotateOld = (previousId: string, next: RefreshTokenRecord, now: number): Promise<unknown> =>
-    client.eval(OLD_ROTATE, 2, `${prefix}rt:${previousId}`, `${prefix}rt:${next.id}`, `${prefix}fam:`, JSON.stringify(next), next.familyId, Math.ceil(next.expiresAt), now, next.id);
+    client.eval(
+      OLD_ROTATE,
+      2,
+      `${prefix}rt:${previousId}`,
+      `${prefix}rt:${next.id}`,
+      `${prefix}fam:`,
+      JSON.stringify(next),
+      next.familyId,
+      Math.ceil(next.expiresAt),
+      now,
+      next.id,
+    );
 
   it('keeps a typical refresh token in at most 300 bytes of Redis (MEMORY USAGE), a rotated one in 320, as one string', async () => {
     // MEMORY USAGE counts the key too: a prefix as long as the bench's (`epg-bench-<pid>:`), not the tests' longer one.

@@ -62,7 +62,7 @@ describeWithRedis('RedisStore on the shared Redis', () => {
     await client.quit();
   });
 
-  it('keeps a revocation mark when a second revocation names a time already past by Redis\'s clock', async () => {
+  it("keeps a revocation mark when a second revocation names a time already past by Redis's clock", async () => {
     // RedisStore skips a past exp by the app's clock; a Redis clock ahead of the app's still hands the script an EXAT
     // in its past, which makes SET delete the key. The script itself must keep the earlier, longer mark.
     const store = new RedisStore({ client, prefix });
@@ -85,9 +85,7 @@ describeWithRedis('RedisStore on the shared Redis', () => {
     await store.claimOnce('once-x', 60);
     await store.put('kv-x', 'v', 60);
     const keys = await client.keys(`${prefix}*`);
-    expect(keys.sort()).toEqual(
-      ['fam:fam-x', 'jti:jti-x', 'ctr:ctr-x', 'once:once-x', 'kv:kv-x', 'rt:r1', 'rt:r2'].map((k) => prefix + k).sort(),
-    );
+    expect(keys.sort()).toEqual(['fam:fam-x', 'jti:jti-x', 'ctr:ctr-x', 'once:once-x', 'kv:kv-x', 'rt:r1', 'rt:r2'].map((k) => prefix + k).sort());
     const ttls = await Promise.all(keys.map((k) => client.ttl(k)));
     expect(ttls.every((ttl) => ttl > 0 && ttl <= 600)).toBe(true);
   });

@@ -18,7 +18,7 @@ describe('sessionPageLength: a page never ends inside a group of equal lastUsedA
     expect(sessionPageLength(used, limit)).toBe(length);
   });
 
-  it('pages through any list without skipping or repeating: each next page is below the last one\'s second', () => {
+  it("pages through any list without skipping or repeating: each next page is below the last one's second", () => {
     const used = [5, 5, 5, 4, 3, 3, 2, 2, 2, 2, 1];
     for (const limit of [1, 2, 3, 4, 5]) {
       const seen: number[] = [];

@@ -59,8 +59,16 @@ it('accepts a pg.Pool and a better-sqlite3 Database as their typings declare the
       path.join(dir, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: {
-          strict: true, noEmit: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', esModuleInterop: true,
-          skipLibCheck: true, types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')], baseUrl: ROOT,
+          strict: true,
+          noEmit: true,
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node',
+          esModuleInterop: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+          baseUrl: ROOT,
           paths: { 'express-password-grant': ['dist/index.d.ts'], pg: ['node_modules/@types/pg'] },
         },
         files: ['better-sqlite3.d.ts', 'consumer.ts'],

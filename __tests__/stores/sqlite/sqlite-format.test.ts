@@ -36,8 +36,10 @@ describe('SqliteStore stored format', () => {
   let store: SqliteStore;
   const row = async (id: string): Promise<Record<string, unknown> | undefined> => db.prepare(ROW).get({ id }) as Record<string, unknown> | undefined;
   const insertV1 = (values: Record<string, unknown>): void => {
-    db.prepare(`INSERT INTO epg_refresh_tokens (id, family_id, format, sub, client_id, auth_time, issued_at, expires_at, record, data)
-      VALUES (@id, @family, @format, 'u-1234', 'web', @auth, @iat, @expires, '[0]', @data)`).run(values);
+    db.prepare(
+      `INSERT INTO epg_refresh_tokens (id, family_id, format, sub, client_id, auth_time, issued_at, expires_at, record, data)
+      VALUES (@id, @family, @format, 'u-1234', 'web', @auth, @iat, @expires, '[0]', @data)`,
+    ).run(values);
   };
   const successor = (record: RefreshTokenRecord, id: string): RefreshTokenRecord => ({ ...record, id, issuedAt: AUTH + 200 });
 
@@ -75,7 +77,7 @@ describe('SqliteStore stored format', () => {
       });
     });
 
-    it("holds in the v0 column what code before v1 reads as a token expired in 1970 (so it answers invalid_grant)", async () => {
+    it('holds in the v0 column what code before v1 reads as a token expired in 1970 (so it answers invalid_grant)', async () => {
       const { record } = (await row(LOGIN.id)) as { record: string };
       expect(decodeRecord(LOGIN.id, record).expiresAt).toBe(0);
     });
@@ -92,7 +94,12 @@ describe('SqliteStore stored format', () => {
   describe('v1, read from fixed rows', () => {
     it('finds the record a fixed v1 row holds', async () => {
       insertV1({
-        id: 'fixed-full', family: FAMILY, format: 1, auth: AUTH, iat: AUTH + 100, expires: FAR * 1000,
+        id: 'fixed-full',
+        family: FAMILY,
+        format: 1,
+        auth: AUTH,
+        iat: AUTH + 100,
+        expires: FAR * 1000,
         data: '{"scope":"openid profile orders","user":"user1234@example.com","jkt":"thumb","claims":{"tenant":"ä"},"x":{"note":"kept"}}',
       });
       expect(await store.findRefreshToken('fixed-full')).toEqual({ ...FULL, id: 'fixed-full' });
@@ -106,13 +113,20 @@ describe('SqliteStore stored format', () => {
 
   describe('sessions, v1', () => {
     const SESSION_ROW = {
-      id: SESSION.id, sub: 'u-1234', client_id: 'web', created_at: AUTH, last_used_at: AUTH, expires_at: FAR * 1000,
-      refresh_token_id: 'golden-session-token', format: 1, data: '{"scope":"openid profile orders"}',
+      id: SESSION.id,
+      sub: 'u-1234',
+      client_id: 'web',
+      created_at: AUTH,
+      last_used_at: AUTH,
+      expires_at: FAR * 1000,
+      refresh_token_id: 'golden-session-token',
+      format: 1,
+      data: '{"scope":"openid profile orders"}',
     };
     const sessionRow = async (id: string): Promise<Record<string, unknown> | undefined> =>
-      db.prepare(`SELECT id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, format, data FROM epg_sessions WHERE id = @id`).get({ id }) as
-        | Record<string, unknown>
-        | undefined;
+      db
+        .prepare(`SELECT id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, format, data FROM epg_sessions WHERE id = @id`)
+        .get({ id }) as Record<string, unknown> | undefined;
 
     it('writes a session and its first refresh token in one call as exactly these rows; rotation touches the session', async () => {
       await store.saveSession(SESSION, { refreshToken: SESSION_TOKEN, maxPerUser: 100 });
@@ -123,8 +137,10 @@ describe('SqliteStore stored format', () => {
     });
 
     it('finds the session a fixed row holds', async () => {
-      db.prepare(`INSERT INTO epg_sessions (id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, format, data)
-        VALUES ('fixed-session', 'u-1234', 'web', @at, @at, @until, NULL, 1, '{"scope":"openid profile orders","ip":"2001:db8::1","ua":"Zoë/1.0"}')`).run({ at: AUTH, until: FAR * 1000 });
+      db.prepare(
+        `INSERT INTO epg_sessions (id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, format, data)
+        VALUES ('fixed-session', 'u-1234', 'web', @at, @at, @until, NULL, 1, '{"scope":"openid profile orders","ip":"2001:db8::1","ua":"Zoë/1.0"}')`,
+      ).run({ at: AUTH, until: FAR * 1000 });
       const { refreshTokenId: _none, ...withoutToken } = SESSION;
       expect(await store.findSession('fixed-session')).toEqual({ ...withoutToken, id: 'fixed-session', ip: '2001:db8::1', userAgent: 'Zoë/1.0' });
     });

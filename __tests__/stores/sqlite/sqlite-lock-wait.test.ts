@@ -8,9 +8,15 @@ import { createServer, form, type TestServer } from '../../helpers/server';
 import { holdWriteLock, tempDatabase, whileLocked, type LockHolder } from '../../helpers/sqlite';
 
 const login = (app: TestServer['app']) =>
-  request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse', scope: 'orders' }));
+  request(app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ grant_type: 'password', client_id: 'cli', username: 'alice', password: 'correct horse', scope: 'orders' }));
 const refresh = (app: TestServer['app'], token: string) =>
-  request(app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: token }));
+  request(app)
+    .post('/oauth2/token')
+    .type('form')
+    .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: token }));
 
 describe('SqliteStore while another process holds the write lock', () => {
   const cleanups: Array<() => unknown> = [];
@@ -41,7 +47,16 @@ describe('SqliteStore while another process holds the write lock', () => {
   it('answers another route while a token request waits for the lock; the token request then completes', async () => {
     // A limit no loaded machine reaches: only the order of events matters here.
     const { app, sqlite, hold, db } = await setUp(60_000);
-    const { otherStatus, otherFirst, waited: res } = await whileLocked(sqlite, await hold(), () => login(app), () => request(app).get('/ping'));
+    const {
+      otherStatus,
+      otherFirst,
+      waited: res,
+    } = await whileLocked(
+      sqlite,
+      await hold(),
+      () => login(app),
+      () => request(app).get('/ping'),
+    );
     expect(otherStatus).toBe(200);
     // The token request was in the store, waiting for the lock, yet /ping got through: the loop was not held.
     expect(otherFirst).toBe(true);

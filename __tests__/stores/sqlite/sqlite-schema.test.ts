@@ -20,7 +20,8 @@ describe('sql/sqlite/', () => {
     removals.push(remove);
     return db;
   };
-  const shape = (db: TestDatabase): unknown => db.prepare(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS rows FROM (SELECT * FROM sqlite_master ORDER BY name)`).get();
+  const shape = (db: TestDatabase): unknown =>
+    db.prepare(`SELECT json_group_array(json_array(type, name, tbl_name, sql)) AS rows FROM (SELECT * FROM sqlite_master ORDER BY name)`).get();
   const byHand = (db: TestDatabase, steps = SQLITE_MIGRATIONS): void => {
     for (const migration of steps) db.exec(fs.readFileSync(path.join(SQL, `${migration.name}.sql`), 'utf8'));
   };

@@ -37,7 +37,11 @@ describe('SqliteStore', () => {
       [undefined, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options must be an object/],
       [{ database: {} }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.database must be a better-sqlite3 Database/],
       // Rotation needs BEGIN IMMEDIATE (sqlite-lock-wait.test.ts): a transaction() without `immediate` is not one.
-      [{ database: { prepare() {}, exec() {}, transaction: (fn: unknown) => fn } }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.database must be a better-sqlite3 Database \(transaction\(fn\)\.immediate\)$/],
+      [
+        { database: { prepare() {}, exec() {}, transaction: (fn: unknown) => fn } },
+        'ERR_EPG_INVALID_OPTION',
+        /^SqliteStore: options\.database must be a better-sqlite3 Database \(transaction\(fn\)\.immediate\)$/,
+      ],
       [{ database: db, tablePrefix: 'A_' }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.tablePrefix must match/],
       [{ database: db, sweepIntervalMs: -1 }, 'ERR_EPG_INVALID_OPTION', /^SqliteStore: options\.sweepIntervalMs must be a positive number/],
       [{ database: db, prefix: 'x_' }, 'ERR_EPG_UNKNOWN_OPTION', /^SqliteStore: options\.prefix is not a known option; did you mean tablePrefix\?$/],
@@ -60,8 +64,18 @@ describe('SqliteStore', () => {
     const before = await createServer({ store: first });
     const kept = await loginCli(before.app);
     const revoked = await loginCli(before.app);
-    expect((await request(before.app).post('/oauth2/revoke').type('form').send(form({ token: revoked.refresh_token!, client_id: 'cli' }))).status).toBe(200);
-    const wrong = await request(before.app).post('/oauth2/token').type('form').send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'nope', scope: 'orders' }));
+    expect(
+      (
+        await request(before.app)
+          .post('/oauth2/revoke')
+          .type('form')
+          .send(form({ token: revoked.refresh_token!, client_id: 'cli' }))
+      ).status,
+    ).toBe(200);
+    const wrong = await request(before.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'password', client_id: 'cli', username: 'bob', password: 'nope', scope: 'orders' }));
     expect(wrong.status).toBe(400);
     const counted = db.prepare(`SELECT count(*) AS n FROM epg_counters`).get() as { n: number };
     expect(counted.n).toBeGreaterThan(0);
@@ -73,9 +87,15 @@ describe('SqliteStore', () => {
     const second = new SqliteStore({ database: reopened, sweepIntervalMs: 0 });
     const after = await createServer({ store: second });
     expect((await request(after.app).get('/api/orders').set('Authorization', `Bearer ${kept.access_token}`)).status).toBe(200);
-    const refreshed = await request(after.app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: kept.refresh_token! }));
+    const refreshed = await request(after.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: kept.refresh_token! }));
     expect(refreshed.status).toBe(200);
-    const dead = await request(after.app).post('/oauth2/token').type('form').send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: revoked.refresh_token! }));
+    const dead = await request(after.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(form({ grant_type: 'refresh_token', client_id: 'cli', refresh_token: revoked.refresh_token! }));
     expect(dead.status).toBe(400);
     expect(dead.body.error).toBe('invalid_grant');
     // The revocation of the grant covers its access token too (sid), after the restart as before it.
@@ -101,16 +121,24 @@ describe('SqliteStore', () => {
     const prepared: string[] = [];
     // The store's statements as it prepares them, each then explained.
     const spy = new Proxy(db, {
-      get: (target, prop) => (prop === 'prepare'
-        ? (source: string) => { prepared.push(source); return target.prepare(source); }
-        : (Reflect.get(target, prop, target) as unknown)),
+      get: (target, prop) =>
+        prop === 'prepare'
+          ? (source: string) => {
+              prepared.push(source);
+              return target.prepare(source);
+            }
+          : (Reflect.get(target, prop, target) as unknown),
     });
     const store = new SqliteStore({ database: spy, sweepIntervalMs: 0 });
     await store.migrate();
     await store.listSessions('u-bob', { limit: 2 });
     const list = prepared.filter((source) => source.includes('@before'));
     expect(list).toHaveLength(1);
-    const plan = db.prepare(`EXPLAIN QUERY PLAN ${list[0]}`).all({ sub: 'u', before: 1e12, limit: 2, now: Date.now() }) as Array<{ id: number; parent: number; detail: string }>;
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${list[0]}`).all({ sub: 'u', before: 1e12, limit: 2, now: Date.now() }) as Array<{
+      id: number;
+      parent: number;
+      detail: string;
+    }>;
     const byId = new Map(plan.map((row) => [row.id, row]));
     const ancestors = (row: { parent: number }): string[] => {
       const parent = byId.get(row.parent);
@@ -131,7 +159,16 @@ describe('SqliteStore', () => {
     const store = new SqliteStore({ database: db, sweepIntervalMs: 0, sweepBatchSize: 7 });
     await store.migrate();
     const now = nowSeconds();
-    const record = (id: string, expiresAt: number) => ({ id, familyId: `f-${id}`, clientId: 'c', sub: 'u', scope: ['a'], authTime: now, issuedAt: now, expiresAt });
+    const record = (id: string, expiresAt: number) => ({
+      id,
+      familyId: `f-${id}`,
+      clientId: 'c',
+      sub: 'u',
+      scope: ['a'],
+      authTime: now,
+      issuedAt: now,
+      expiresAt,
+    });
     // Expiries 2-3 s ahead and the wait measured from when the writes ended, as in the PostgresStore test: a write
     // that lands after an absolute expiry is not stored at all, so a 0-1 s margin races the machine's load.
     for (let i = 0; i < 23; i += 1) await store.saveRefreshToken(record(`old-${i}`, now + 3));

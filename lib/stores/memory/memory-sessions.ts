@@ -67,7 +67,10 @@ export class MemorySessions {
       if (entry !== undefined && entry.lastUsedAt < before) entries.push(entry);
     }
     entries.sort(newestFirst);
-    const length = sessionPageLength(entries.map((entry) => entry.lastUsedAt), limit);
+    const length = sessionPageLength(
+      entries.map((entry) => entry.lastUsedAt),
+      limit,
+    );
     return entries.slice(0, length).map((entry) => JSON.parse(entry.value) as SessionRecord);
   }
 

@@ -79,7 +79,8 @@ export class PgCounters implements CounterStore, CounterBatchStore {
     const result = await this.call('hitBelowMany', this.hitBelowSql, values);
     if (result === undefined) return hitBelowEach(this.statements, hits, peeks);
     const rows = [...result.rows].sort((a, b) => Number(a.ord) - Number(b.ord));
-    if (rows.length !== hits.length + peeks.length) throw new SqlStoreError(`postgres hitBelowMany returned ${rows.length} rows for ${hits.length + peeks.length}`);
+    if (rows.length !== hits.length + peeks.length)
+      throw new SqlStoreError(`postgres hitBelowMany returned ${rows.length} rows for ${hits.length + peeks.length}`);
     return {
       hits: rows.slice(0, hits.length).map((row): CappedHit => ({ ...(toCounter(row) ?? nothingCounted()), added: row.added === true })),
       peeks: rows.slice(hits.length).map(toCounter),

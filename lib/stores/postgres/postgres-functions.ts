@@ -2,7 +2,11 @@
 // The schema step that installs PostgresStore's counter batches: two plpgsql functions, one round trip per batch.
 
 /** The statements inside both functions, for the counters of schema `s` (quoted); `$k` the key, `$w` the window in ms. */
-const hitRow = (s: string, k: string, w: string): string => `INSERT INTO ${s}.counters AS t (key, count, expires_at) VALUES (${k}, 1, now() + ${w} * interval '1 millisecond')
+const hitRow = (
+  s: string,
+  k: string,
+  w: string,
+): string => `INSERT INTO ${s}.counters AS t (key, count, expires_at) VALUES (${k}, 1, now() + ${w} * interval '1 millisecond')
       ON CONFLICT (key) DO UPDATE SET
         count = CASE WHEN t.expires_at > now() THEN t.count + 1 ELSE 1 END,
         expires_at = CASE WHEN t.expires_at > now() THEN GREATEST(t.expires_at, EXCLUDED.expires_at) ELSE EXCLUDED.expires_at END`;

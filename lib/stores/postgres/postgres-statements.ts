@@ -7,8 +7,7 @@ import { dataWithDetails, POSTGRES_TEXT } from '../shared/sql-session-details';
 import { PG_TABLES } from './postgres-schema';
 
 /** A family's revocation mark must be absent or expired for its refresh tokens to count (t: refresh_tokens). */
-const FAMILY_LIVE = (s: string): string =>
-  `NOT EXISTS (SELECT 1 FROM ${s}.revocations r WHERE r.key = 'fam:' || t.family_id AND r.expires_at > now())`;
+const FAMILY_LIVE = (s: string): string => `NOT EXISTS (SELECT 1 FROM ${s}.revocations r WHERE r.key = 'fam:' || t.family_id AND r.expires_at > now())`;
 
 /** A second revocation of the same key keeps the later expiry: a shorter one must not un-revoke early (r: the row). */
 const LATER = 'GREATEST(r.expires_at, EXCLUDED.expires_at)';
@@ -131,10 +130,13 @@ export function postgresStatements(schema: string) {
     /** $1.. sessionValues(), $9 maxPerUser, $10 channel. */
     saveSession: saveSession(s, ''),
     /** saveSession, then $11 token id, $12.. tokenValues(token): the login's first refresh token, in the same statement. */
-    saveSessionWithToken: saveSession(s, `, token AS (
+    saveSessionWithToken: saveSession(
+      s,
+      `, token AS (
         INSERT INTO ${s}.refresh_tokens (${tokenColumns})
         SELECT ${tokenRow('$11', 12)} WHERE to_timestamp($13::float8) > now() ${upsertToken}
-      )`),
+      )`,
+    ),
     /** $1 id. */
     findSession: `SELECT ${readSession} FROM ${s}.sessions s WHERE s.id = $1 AND ${SESSION_LIVE(s)}`,
     /**

@@ -16,7 +16,19 @@ import { PG_TABLES, postgresSchemaSql } from './postgres-schema';
 import { postgresStatements, type PostgresStatements } from './postgres-statements';
 import { checkIdentifier, checkPositive, SqlStoreError, wholeSeconds } from '../shared/sql-store-error';
 import { startSweeper, sweepTables } from '../shared/sql-sweeper';
-import type { CappedHit, CappedHitRequest, Counter, CounterBatch, CounterBatchStore, CounterChange, RefreshTokenRecord, Revocation, RotateResult, SessionDetails, TokenStore } from '../shared/store';
+import type {
+  CappedHit,
+  CappedHitRequest,
+  Counter,
+  CounterBatch,
+  CounterBatchStore,
+  CounterChange,
+  RefreshTokenRecord,
+  Revocation,
+  RotateResult,
+  SessionDetails,
+  TokenStore,
+} from '../shared/store';
 
 export interface PostgresStoreOptions {
   /**
@@ -79,7 +91,8 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
 
   /** Checks its options like passwordGrant() does: a wrong one is a ConfigError (a TypeError) with a code. */
   constructor(options: PostgresStoreOptions) {
-    if (!isObject(options)) fail('PostgresStore: options', 'an object { pool, schema?, queryTimeoutMs?, sweepIntervalMs?, sweepBatchSize?, preparedStatements? }');
+    if (!isObject(options))
+      fail('PostgresStore: options', 'an object { pool, schema?, queryTimeoutMs?, sweepIntervalMs?, sweepBatchSize?, preparedStatements? }');
     assertKnownKeys(options, ['pool', 'schema', 'queryTimeoutMs', 'sweepIntervalMs', 'sweepBatchSize', 'preparedStatements'], 'PostgresStore: options');
     const pool = options.pool;
     if (typeof pool?.connect !== 'function') throw new ConfigError('ERR_EPG_INVALID_OPTION', 'PostgresStore: options.pool must be a pg.Pool (with connect())');
@@ -146,7 +159,13 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
    * One statement, only for a token the refresh grant would rotate as it is (ConditionalRotationStore): the checks,
    * the spend, the successor and the session's touch. No row: nothing changed.
    */
-  async rotateIfCurrent(previousId: string, terms: RotationTerms, successorId: string, now: number, details?: SessionDetails): Promise<RefreshTokenRecord | undefined> {
+  async rotateIfCurrent(
+    previousId: string,
+    terms: RotationTerms,
+    successorId: string,
+    now: number,
+    details?: SessionDetails,
+  ): Promise<RefreshTokenRecord | undefined> {
     const { clientId, idleTTL, absoluteTTL } = terms;
     const values = [previousId, now, successorId, clientId, idleTTL, absoluteTTL, details === undefined ? null : sessionDetailsMembers(details)];
     const [spent] = (await this.query('rotateIfCurrent', this.sql.rotateIfCurrent, values)).rows;
@@ -164,9 +183,10 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
   }
 
   async isAccessTokenRevoked(jti: string, familyId: string | undefined): Promise<boolean> {
-    const result = familyId === undefined
-      ? await this.query('revoked', this.sql.revoked1, [`jti:${jti}`])
-      : await this.query('revoked', this.sql.revoked2, [`jti:${jti}`, `fam:${familyId}`]);
+    const result =
+      familyId === undefined
+        ? await this.query('revoked', this.sql.revoked1, [`jti:${jti}`])
+        : await this.query('revoked', this.sql.revoked2, [`jti:${jti}`, `fam:${familyId}`]);
     return result.rows[0]?.revoked === true;
   }
 
@@ -253,7 +273,12 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
   onRevocation(listener: (revocation: Revocation | undefined) => void): () => void {
     this.listeners.add(listener);
     if (!this.closed) {
-      this.listener ??= new PgNotificationListener(this.pool, this.channel, (payload) => this.broadcast(decodeRevocation(payload)), () => this.broadcast(undefined));
+      this.listener ??= new PgNotificationListener(
+        this.pool,
+        this.channel,
+        (payload) => this.broadcast(decodeRevocation(payload)),
+        () => this.broadcast(undefined),
+      );
       this.listener.start();
     }
     return () => this.listeners.delete(listener);

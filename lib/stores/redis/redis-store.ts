@@ -51,21 +51,31 @@ export class RedisStore implements TokenStore, SessionStore {
     assertKnownKeys(options, ['client', 'prefix', 'commandTimeoutMs'], 'RedisStore: options');
     const given = options.client;
     if (isNodeRedisClient(given) && isNodeRedisCluster(given)) {
-      throw new ConfigError('ERR_EPG_INVALID_OPTION', 'RedisStore: node-redis cluster clients are not supported; use an ioredis Cluster (new Redis.Cluster(nodes))');
+      throw new ConfigError(
+        'ERR_EPG_INVALID_OPTION',
+        'RedisStore: node-redis cluster clients are not supported; use an ioredis Cluster (new Redis.Cluster(nodes))',
+      );
     }
     const client = isNodeRedisClient(given) ? fromNodeRedis(given) : given;
     if (typeof client?.call !== 'function' || typeof client.duplicate !== 'function') {
-      throw new ConfigError('ERR_EPG_INVALID_OPTION', 'RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())');
+      throw new ConfigError(
+        'ERR_EPG_INVALID_OPTION',
+        'RedisStore: options.client must be an ioredis or node-redis client (call() or sendCommand(), and duplicate())',
+      );
     }
     const prefix = options.prefix ?? 'epg:';
     if (typeof prefix !== 'string') fail('RedisStore: options.prefix', 'a string');
     // Redis Cluster: the Lua scripts touch several keys of one token family, so every key must live in one slot.
     // A hash tag in the prefix ("{epg}:") puts them there (Redis Cluster spec, "Hash tags").
     if ((given as { isCluster?: unknown }).isCluster === true && !/^[^{]*\{[^}]+\}/.test(prefix)) {
-      throw new ConfigError('ERR_EPG_INVALID_OPTION', `RedisStore: on a Redis Cluster the prefix needs a hash tag so all keys share a slot, e.g. '{${prefix.replace(/[{}]/g, '').replace(/:$/, '') || 'epg'}}:'`);
+      throw new ConfigError(
+        'ERR_EPG_INVALID_OPTION',
+        `RedisStore: on a Redis Cluster the prefix needs a hash tag so all keys share a slot, e.g. '{${prefix.replace(/[{}]/g, '').replace(/:$/, '') || 'epg'}}:'`,
+      );
     }
     const timeout = options.commandTimeoutMs ?? 1000;
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new ConfigError('ERR_EPG_INVALID_OPTION', 'RedisStore: options.commandTimeoutMs must be a positive number');
+    if (!Number.isFinite(timeout) || timeout <= 0)
+      throw new ConfigError('ERR_EPG_INVALID_OPTION', 'RedisStore: options.commandTimeoutMs must be a positive number');
     this.redis = new RedisCommands(client, prefix, timeout);
     this.revocations = new RedisRevocations(client, `${prefix}revocations`);
   }
@@ -85,12 +95,23 @@ export class RedisStore implements TokenStore, SessionStore {
   async rotateRefreshToken(previousId: string, next: RefreshTokenRecord, now: number, details?: SessionDetails): Promise<RotateResult> {
     assertNoLineFeed(next.id, 'successor id');
     const keys = [
-      this.redis.key('rt:', previousId), this.redis.key('rt:', next.id), this.redis.key('sess:', next.familyId), this.userKey(next.sub),
+      this.redis.key('rt:', previousId),
+      this.redis.key('rt:', next.id),
+      this.redis.key('sess:', next.familyId),
+      this.userKey(next.sub),
       this.redis.key('rts:', next.familyId),
     ];
     const args = [
-      this.redis.key('fam:', ''), encodeValue(next), Math.ceil(next.expiresAt), now, next.id, next.familyId,
-      details === undefined ? '0' : '1', details === undefined ? '' : sessionDetailsMembers(details), this.redis.key('rt:', ''), previousId,
+      this.redis.key('fam:', ''),
+      encodeValue(next),
+      Math.ceil(next.expiresAt),
+      now,
+      next.id,
+      next.familyId,
+      details === undefined ? '0' : '1',
+      details === undefined ? '' : sessionDetailsMembers(details),
+      this.redis.key('rt:', ''),
+      previousId,
     ];
     const reply = await this.redis.script('rotate', keys, args);
     if (!Array.isArray(reply)) throw new RedisStoreError('redis rotate returned an unexpected reply');
@@ -163,12 +184,26 @@ export class RedisStore implements TokenStore, SessionStore {
   async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
     const token = options.refreshToken;
     const sessionKey = this.redis.key('sess:', session.id);
-    const keys = [sessionKey, this.userKey(session.sub), token === undefined ? sessionKey : this.redis.key('rt:', token.id), this.redis.key('rts:', session.id)];
+    const keys = [
+      sessionKey,
+      this.userKey(session.sub),
+      token === undefined ? sessionKey : this.redis.key('rt:', token.id),
+      this.redis.key('rts:', session.id),
+    ];
     const args = [
-      encodeSessionValue(session), Math.ceil(session.expiresAt), session.lastUsedAt, session.id, options.maxPerUser,
-      this.redis.key('sess:', ''), this.redis.key('fam:', ''), this.revocations.channel,
-      token === undefined ? '' : encodeValue(token), token === undefined ? 0 : Math.ceil(token.expiresAt), this.redis.key('rt:', ''),
-      token === undefined ? '' : token.id, this.redis.key('rts:', ''),
+      encodeSessionValue(session),
+      Math.ceil(session.expiresAt),
+      session.lastUsedAt,
+      session.id,
+      options.maxPerUser,
+      this.redis.key('sess:', ''),
+      this.redis.key('fam:', ''),
+      this.revocations.channel,
+      token === undefined ? '' : encodeValue(token),
+      token === undefined ? 0 : Math.ceil(token.expiresAt),
+      this.redis.key('rt:', ''),
+      token === undefined ? '' : token.id,
+      this.redis.key('rts:', ''),
     ];
     await this.redis.script('saveSession', keys, args);
   }

@@ -37,10 +37,18 @@ export interface ConditionalRotationStore {
    * Otherwise returns undefined and changes nothing (the caller then decides what the token is). Of concurrent calls
    * (and `rotateRefreshToken` calls) for one id, at most one spends it.
    */
-  rotateIfCurrent(previousId: string, terms: RotationTerms, successorId: string, now: number, details?: SessionDetails): Promise<RefreshTokenRecord | undefined>;
+  rotateIfCurrent(
+    previousId: string,
+    terms: RotationTerms,
+    successorId: string,
+    now: number,
+    details?: SessionDetails,
+  ): Promise<RefreshTokenRecord | undefined>;
 }
 
 /** The store's conditional rotation, or undefined when it has none (the grant then finds, checks and rotates). */
 export function conditionalRotationOf(store: RefreshTokenStore): ConditionalRotationStore | undefined {
-  return typeof (store as Partial<ConditionalRotationStore>).rotateIfCurrent === 'function' ? (store as RefreshTokenStore & ConditionalRotationStore) : undefined;
+  return typeof (store as Partial<ConditionalRotationStore>).rotateIfCurrent === 'function'
+    ? (store as RefreshTokenStore & ConditionalRotationStore)
+    : undefined;
 }

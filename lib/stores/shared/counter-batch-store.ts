@@ -64,7 +64,10 @@ export async function hitBelowEach(store: CounterStore, hits: readonly CappedHit
   ]);
   const failed = results.find((r) => r.error !== undefined)?.error;
   if (failed === undefined) {
-    return { hits: results.slice(0, hits.length).map((r) => r.value as CappedHit), peeks: results.slice(hits.length).map((r) => r.value as Counter | undefined) };
+    return {
+      hits: results.slice(0, hits.length).map((r) => r.value as CappedHit),
+      peeks: results.slice(hits.length).map((r) => r.value as Counter | undefined),
+    };
   }
   const added = hits.filter((_, i) => (results[i].value as CappedHit | undefined)?.added === true);
   await Promise.all(added.map((h) => store.release(h.key))).catch(() => undefined); // the original error matters more
@@ -95,10 +98,12 @@ async function perKey(steps: readonly Step[]): Promise<Array<{ value?: unknown; 
   const chains = new Map<string, Promise<unknown>>();
   const settled = steps.map((step) => {
     // After the key's previous step has settled (a step that throws at once rejects like one that rejects later).
-    const result = (chains.get(step.key) ?? Promise.resolve()).then(() => step.run()).then(
-      (value) => ({ value }),
-      (err: unknown) => ({ error: new StoreError(step.operation, err) }),
-    );
+    const result = (chains.get(step.key) ?? Promise.resolve())
+      .then(() => step.run())
+      .then(
+        (value) => ({ value }),
+        (err: unknown) => ({ error: new StoreError(step.operation, err) }),
+      );
     chains.set(step.key, result);
     return result;
   });

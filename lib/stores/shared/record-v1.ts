@@ -18,7 +18,17 @@ interface Names<R> {
 }
 
 export const TOKEN_NAMES: Names<RefreshTokenRecord> = {
-  names: { sub: 'sub', clientId: 'cid', scope: 'scope', authTime: 'auth', issuedAt: 'iat', expiresAt: 'exp', username: 'user', jkt: 'jkt', extraClaims: 'claims' },
+  names: {
+    sub: 'sub',
+    clientId: 'cid',
+    scope: 'scope',
+    authTime: 'auth',
+    issuedAt: 'iat',
+    expiresAt: 'exp',
+    username: 'user',
+    jkt: 'jkt',
+    extraClaims: 'claims',
+  },
   header: ['id', 'familyId', 'spentAt', 'successorId'],
   defaults: { issuedAt: 'authTime' },
 };

@@ -77,7 +77,8 @@ export class SqliteStore implements TokenStore, SessionStore {
     this.lockWait = new SqliteLockWait(db, checkPositive('SqliteStore', 'lockWaitMs', options.lockWaitMs ?? 2000));
     this.sql = sqliteStatements(this.prefix);
     const rotate = db.transaction((previousId: string, next: RefreshTokenRecord, now: number, details: SessionDetails | undefined) =>
-      this.rotateNow(previousId, next, now, details));
+      this.rotateNow(previousId, next, now, details),
+    );
     if (typeof rotate?.immediate !== 'function') {
       throw new ConfigError('ERR_EPG_INVALID_OPTION', 'SqliteStore: options.database must be a better-sqlite3 Database (transaction(fn).immediate)');
     }
