@@ -4,7 +4,7 @@
 // @ts-check
 'use strict';
 
-const { generateKeyPairSync } = require('node:crypto');
+const { createPrivateKey, generateKeyPairSync, randomBytes, sign } = require('node:crypto');
 const bcrypt = require('bcrypt');
 
 /** bcrypt cost of the user's password hash and of the confidential client's secret hash (the library's default). */
@@ -26,6 +26,33 @@ function rsaPem() {
   return {
     privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** @param {object} value */
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * What the ceilings' refresh answers (bench/servers/ceiling.js, pg-ceiling.js): one RS256 access token signed with a
+ * KeyObject from a fresh key, the least a refresh grant signs, and the response around it.
+ * @returns {(sub: string, clientId: string, refreshToken: string, now: number) => object}
+ */
+function ceilingRefreshBody() {
+  const key = createPrivateKey(rsaPem().privatePem);
+  const header = b64({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' });
+  return (sub, clientId, refreshToken, now) => {
+    const payload = b64({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub,
+      client_id: clientId,
+      scope: 'profile',
+      iat: now,
+      exp: now + 3600,
+      jti: randomBytes(16).toString('base64url'),
+    });
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url');
+    return { access_token: `${header}.${payload}.${signature}`, token_type: 'Bearer', expires_in: 3600, refresh_token: refreshToken, scope: 'profile' };
   };
 }
 
@@ -54,4 +81,18 @@ function announce(app, cleanUp = async () => undefined) {
   return server;
 }
 
-module.exports = { COST, USERNAME, SEED_USERNAME, PASSWORD, CLIENT_ID, CLIENT_SECRET, PUBLIC_CLIENT_ID, ISSUER, AUDIENCE, rsaPem, passwordHash, announce };
+module.exports = {
+  COST,
+  USERNAME,
+  SEED_USERNAME,
+  PASSWORD,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PUBLIC_CLIENT_ID,
+  ISSUER,
+  AUDIENCE,
+  rsaPem,
+  passwordHash,
+  announce,
+  ceilingRefreshBody,
+};

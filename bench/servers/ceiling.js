@@ -5,18 +5,14 @@
 // @ts-check
 'use strict';
 
-const { createPrivateKey, randomBytes, sign } = require('node:crypto');
+const { randomBytes } = require('node:crypto');
 const express = require('express');
 const bcrypt = require('bcrypt');
-const { PASSWORD, passwordHash, announce, rsaPem, ISSUER, AUDIENCE } = require('../fixtures');
-
-/** @param {object} value */
-const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const { PASSWORD, passwordHash, announce, ceilingRefreshBody } = require('../fixtures');
 
 async function main() {
   const hash = await passwordHash();
-  const key = createPrivateKey(rsaPem().privatePem);
-  const header = b64({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' });
+  const refreshBody = ceilingRefreshBody();
   const refreshTokens = new Map();
   const fixed = { access_token: 'x'.repeat(600), token_type: 'Bearer', expires_in: 3600, refresh_token: 'y'.repeat(43) };
   const app = express();
@@ -30,25 +26,7 @@ async function main() {
     refreshTokens.delete(req.body.refresh_token);
     const refreshToken = randomBytes(32).toString('base64url');
     refreshTokens.set(refreshToken, record);
-    const now = Math.floor(Date.now() / 1000);
-    const payload = b64({
-      iss: ISSUER,
-      aud: AUDIENCE,
-      sub: record.sub,
-      client_id: record.clientId,
-      scope: 'profile',
-      iat: now,
-      exp: now + 3600,
-      jti: randomBytes(16).toString('base64url'),
-    });
-    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url');
-    return res.json({
-      access_token: `${header}.${payload}.${signature}`,
-      token_type: 'Bearer',
-      expires_in: 3600,
-      refresh_token: refreshToken,
-      scope: 'profile',
-    });
+    return res.json(refreshBody(record.sub, record.clientId, refreshToken, Math.floor(Date.now() / 1000)));
   });
   // Seeds n chains for the bench (the ceiling has no password grant that issues real refresh tokens).
   app.get('/bench/seed-refresh', (req, res) => {

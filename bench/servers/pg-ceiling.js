@@ -9,14 +9,11 @@
 // @ts-check
 'use strict';
 
-const { createPrivateKey, randomBytes, sign } = require('node:crypto');
+const { randomBytes } = require('node:crypto');
 const express = require('express');
 const bcrypt = require('bcrypt');
 const { Pool } = require('pg');
-const { PASSWORD, passwordHash, announce, rsaPem, ISSUER, AUDIENCE } = require('../fixtures');
-
-/** @param {object} value */
-const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const { PASSWORD, passwordHash, announce, ceilingRefreshBody } = require('../fixtures');
 
 async function main() {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test' });
@@ -32,8 +29,7 @@ async function main() {
       RETURNING sub, client_id`,
   };
   const hash = await passwordHash();
-  const key = createPrivateKey(rsaPem().privatePem);
-  const header = b64({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' });
+  const refreshBody = ceilingRefreshBody();
   const fixed = { access_token: 'x'.repeat(600), token_type: 'Bearer', expires_in: 3600 };
   const now = () => Math.floor(Date.now() / 1000);
   const fresh = () => randomBytes(32).toString('base64url');
@@ -56,24 +52,7 @@ async function main() {
     pool.query({ ...rotate, values: [req.body.refresh_token, refreshToken, issuedAt] }).then((result) => {
       const record = result.rows[0];
       if (record === undefined) return res.status(400).json({ error: 'invalid_grant' });
-      const payload = b64({
-        iss: ISSUER,
-        aud: AUDIENCE,
-        sub: record.sub,
-        client_id: record.client_id,
-        scope: 'profile',
-        iat: issuedAt,
-        exp: issuedAt + 3600,
-        jti: randomBytes(16).toString('base64url'),
-      });
-      const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url');
-      return res.json({
-        access_token: `${header}.${payload}.${signature}`,
-        token_type: 'Bearer',
-        expires_in: 3600,
-        refresh_token: refreshToken,
-        scope: 'profile',
-      });
+      return res.json(refreshBody(record.sub, record.client_id, refreshToken, issuedAt));
     }, next);
   });
   // Seeds n chains for the bench, as the Map ceiling does.
