@@ -318,4 +318,45 @@ describeWithPostgres('PostgresStore: endSession racing a rotation (review, 2026-
       }
     },
   );
+
+  it('leaves no refresh token of a session the per-user cap ends while a rotation of it commits', async () => {
+    const schema = uniqueSchema('caprace');
+    const { store, pool, done } = await migratedStore(schema);
+    const holder = testPool({ max: 1 });
+    const lockClient = await holder.connect();
+    try {
+      const now = nowSeconds();
+      const a = { id: 'tok-a', familyId: 'sess-1', clientId: 'app', sub: 'u1', scope: ['x'], authTime: now, issuedAt: now, expiresAt: now + 3600 };
+      const session = (id: string, lastUsedAt: number, refreshTokenId: string) => ({
+        id,
+        sub: 'u1',
+        clientId: 'app',
+        scope: ['x'],
+        createdAt: lastUsedAt,
+        lastUsedAt,
+        expiresAt: now + 7200,
+        refreshTokenId,
+      });
+      await store.saveSession(session('sess-1', now, 'tok-a'), { refreshToken: a, maxPerUser: 10 });
+      await lockClient.query('BEGIN');
+      await lockClient.query(`SELECT 1 FROM "${schema}".sessions WHERE id = 'sess-1' FOR UPDATE`);
+      const rotated = store.rotateRefreshToken('tok-a', { ...a, id: 'tok-b', issuedAt: now + 1 }, now + 1, {});
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // A second login of u1 with a cap of 1 ends sess-1 while its rotation waits, uncommitted.
+      const second = { ...a, id: 'tok-c', familyId: 'sess-2' };
+      const login = store.saveSession(session('sess-2', now + 2, 'tok-c'), { refreshToken: second, maxPerUser: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await lockClient.query('COMMIT');
+      expect((await rotated).outcome).toBe('rotated');
+      await login;
+      const left = await pool.query(`SELECT id FROM "${schema}".refresh_tokens WHERE family_id = 'sess-1'`);
+      expect(left.rows).toEqual([]);
+      expect((await pool.query(`SELECT id FROM "${schema}".sessions ORDER BY id`)).rows).toEqual([{ id: 'sess-2' }]);
+    } finally {
+      lockClient.release();
+      await holder.end();
+      await done();
+      await dropSchema(schema);
+    }
+  });
 });

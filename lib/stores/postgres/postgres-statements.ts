@@ -33,7 +33,7 @@ function endFamilies(s: string, channel: string): string {
       ), dropped AS (
         DELETE FROM ${s}.refresh_tokens WHERE family_id IN (SELECT id FROM ended)
       )
-      SELECT pg_notify(${channel}, CASE WHEN octet_length(id) <= 7800 THEN json_build_object('kind', 'family', 'id', id)::text ELSE '' END)
+      SELECT id, pg_notify(${channel}, CASE WHEN octet_length(id) <= 7800 THEN json_build_object('kind', 'family', 'id', id)::text ELSE '' END)
       FROM ended`;
 }
 
@@ -158,11 +158,12 @@ export function postgresStatements(schema: string) {
     /** $1 id, $2 channel. One row back when a session was ended. */
     endSession: `WITH ended AS (DELETE FROM ${s}.sessions WHERE id = $1 RETURNING id, expires_at)${endFamilies(s, '$2')}`,
     /**
-     * $1 family id. After endSession, in a statement of its own: a rotation that committed while endSession ran wrote
-     * its successor outside endSession's snapshot (READ COMMITTED re-reads only the rows it locks), so that
-     * successor is deleted here, with a fresh snapshot. A rotation starting later sees the family's mark and writes none.
+     * $1 family ids (text[]). After a statement that ended sessions (endSession, or a login past the per-user cap), in
+     * a statement of its own: a rotation that committed while that statement ran wrote its successor outside its
+     * snapshot (READ COMMITTED re-reads only the rows it locks), so that successor is deleted here, with a fresh
+     * snapshot. A rotation starting later sees the family's mark and writes none.
      */
-    dropFamily: `DELETE FROM ${s}.refresh_tokens WHERE family_id = $1`,
+    dropFamilies: `DELETE FROM ${s}.refresh_tokens WHERE family_id = ANY($1::text[])`,
     /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */
     revokeFor: `WITH mark AS (
         INSERT INTO ${s}.revocations AS r (key, expires_at) VALUES ($1, now() + $2::float8 * interval '1 second')

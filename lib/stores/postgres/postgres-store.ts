@@ -242,8 +242,13 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
   async saveSession(session: SessionRecord, options: SaveSessionOptions): Promise<void> {
     const values = [...sessionValues(session), options.maxPerUser, this.channel];
     const token = options.refreshToken;
-    if (token === undefined) await this.query('saveSession', this.sql.saveSession, values);
-    else await this.query('saveSession', this.sql.saveSessionWithToken, [...values, token.id, ...tokenValues(token)]);
+    const { rows } =
+      token === undefined
+        ? await this.query('saveSession', this.sql.saveSession, values)
+        : await this.query('saveSession', this.sql.saveSessionWithToken, [...values, token.id, ...tokenValues(token)]);
+    // Sessions the per-user cap ended: the successor of a rotation that raced the statement (as in endSession).
+    const ended = rows.map((row) => String(row.id));
+    if (ended.length > 0) await this.query('saveSession', this.sql.dropFamilies, [ended]);
   }
 
   async findSession(id: string): Promise<SessionRecord | undefined> {
@@ -261,7 +266,7 @@ export class PostgresStore implements TokenStore, SessionStore, CounterBatchStor
     const ended = ((await this.query('endSession', this.sql.endSession, [id, this.channel])).rowCount ?? 0) > 0;
     // The successor of a rotation that raced the statement above (review, 2026-12-07): one more round trip, on this
     // rare path only.
-    if (ended) await this.query('endSession', this.sql.dropFamily, [id]);
+    if (ended) await this.query('endSession', this.sql.dropFamilies, [[id]]);
     return ended;
   }
 
