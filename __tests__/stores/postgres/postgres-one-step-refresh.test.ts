@@ -171,6 +171,26 @@ describeWithPostgres('the refresh grant in one statement (PostgresStore)', () =>
     expect(store.oneStep).toBe(0);
   });
 
+  it('a row the code at 7c18849 wrote (format v0) goes the usual way, and so do its successors', async () => {
+    const s = await createServer({ store });
+    const now = Math.floor(Date.now() / 1000);
+    const token = `v0-${now}-${Math.random()}`;
+    const family = `fam-v0-${now}-${Math.random()}`;
+    // The compact record as 7c18849 stored it (__tests__/helpers/golden-records.ts, V0_SQL_RECORD), with times of now.
+    const record = JSON.stringify([now + 600, family, 'web', 'u-v0', ['orders'], now - 10, now - 10, null, null, null, 'v0@example.com']);
+    await pool.query(
+      `INSERT INTO "${schema}".refresh_tokens (id, family_id, record, spent_at, successor_id, expires_at) VALUES ($1, $2, $3, NULL, NULL, to_timestamp($4))`,
+      [idOf(token), family, record, now + 600],
+    );
+    const first = await refreshAsWeb(s, token);
+    expect(first.status).toBe(200);
+    expect((await row(idOf(token))).spent_at).not.toBeNull();
+    const second = await refreshAsWeb(s, first.body.refresh_token as string);
+    expect(second.status).toBe(200);
+    // Neither the v0 row nor its successor (flagged predatesSessions) is rotated in one step.
+    expect([store.oneStep, store.usual]).toEqual([0, 2]);
+  });
+
   it('a DPoP-bound refresh token presented without a proof by a public client is refused and not spent', async () => {
     const s = await createServer({ store });
     const key = dpopKey();
