@@ -11,6 +11,7 @@ import { storeCall } from '../stores/shared/store-call';
 import type { Client, FormParams } from '../types';
 import { randomToken, sha256 } from '../util/crypto';
 import { buildTokenResponse, type Issued } from './issue-tokens';
+import { refreshInput } from './refresh-input';
 import { absoluteTTL, idleTTL } from './refresh-lifetime';
 import { narrowedScope } from './scope';
 import { sessionDetails } from './session';
@@ -52,17 +53,7 @@ export async function refreshInOneStep(
   const details = sessionDetails(ctx, req, client);
   const record = await storeCall('rotateIfCurrent', () => store.rotateIfCurrent(id, terms, sha256(refreshToken), now, details));
   if (record === undefined) return undefined;
-  const input = {
-    grantType: 'refresh_token' as const,
-    client,
-    sub: record.sub,
-    scope: narrowedScope(record, client, undefined),
-    sid: record.familyId,
-    authTime: record.authTime,
-    now,
-    refreshToken,
-    extraClaims: record.extraClaims,
-  };
+  const input = refreshInput(client, record, narrowedScope(record, client, undefined), now, refreshToken);
   let issued: Issued;
   try {
     // Signed after the spend here (the usual refresh signs before it): the signing keys were checked at startup and

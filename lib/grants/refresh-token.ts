@@ -9,6 +9,7 @@ import type { Client, FormParams } from '../types';
 import { epochSeconds } from '../util/clock';
 import { randomToken, sha256 } from '../util/crypto';
 import { buildTokenResponse, enrich, type Issued } from './issue-tokens';
+import { refreshInput } from './refresh-input';
 import { assertMaxLength, requireParams } from '../http/params';
 import { familyEnd, refreshExpiresAt } from './refresh-lifetime';
 import { narrowedScope, parseScope } from './scope';
@@ -62,19 +63,7 @@ export async function refreshTokenGrant(ctx: Context, req: Request, params: Form
     expiresAt: refreshExpiresAt(ctx, client, record.authTime, now),
     ...(jkt === undefined ? {} : { jkt }),
   };
-  const input = {
-    grantType: 'refresh_token' as const,
-    client,
-    sub: record.sub,
-    user,
-    scope,
-    sid: record.familyId,
-    authTime: record.authTime,
-    now,
-    refreshToken,
-    jkt,
-    extraClaims: record.extraClaims,
-  };
+  const input = refreshInput(client, record, scope, now, refreshToken, { user, jkt });
   const enrichment = await enrich(ctx, input, req);
   const issued = buildTokenResponse(ctx, input, enrichment);
   // In the rotation's own store call: with sessionDetails, this use's IP and User-Agent become the session's.
@@ -115,19 +104,7 @@ async function spent(
   const jkt = refreshBinding(client, next, binding);
   // A retry mints tokens too: the app's say on the user (findUser) holds here as well.
   const { scope, user } = await userCheckedScope(ctx, req, next, client, narrowedScope(next, client, parseScope(params.scope)));
-  const input = {
-    grantType: 'refresh_token' as const,
-    client,
-    sub: next.sub,
-    user,
-    scope,
-    sid: next.familyId,
-    authTime: next.authTime,
-    now,
-    refreshToken: successor,
-    jkt,
-    extraClaims: next.extraClaims,
-  };
+  const input = refreshInput(client, next, scope, now, successor, { user, jkt });
   const issued = buildTokenResponse(ctx, input, await enrich(ctx, input, req));
   ctx.emit('token.refreshed', { clientId: client.id, ip: req.ip, userId: next.sub, jti: issued.jti, sid: next.familyId, retried: true });
   return issued;
