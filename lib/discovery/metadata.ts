@@ -5,39 +5,12 @@ import type { Context } from '../context';
 import { ENDPOINT_PATHS } from '../endpoints';
 import { MFA_GRANT_TYPE } from '../grants/mfa';
 import { GRANTS } from '../grants';
+import { CLAIMS_BY_SCOPE } from '../tokens/id-token';
 import { clientAuthMetadata } from './client-auth-metadata';
 
-// OIDC Core §5.1 standard claims this server can release (id_token, /userinfo), plus the token claims.
-const CLAIMS_SUPPORTED = [
-  'sub',
-  'iss',
-  'aud',
-  'exp',
-  'iat',
-  'auth_time',
-  'sid',
-  'at_hash',
-  'nonce',
-  'name',
-  'family_name',
-  'given_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'updated_at',
-  'email',
-  'email_verified',
-  'address',
-  'phone_number',
-  'phone_number_verified',
-];
+// OIDC Core §5.1 standard claims this server can release (id_token, /userinfo: those each scope releases, §5.4), after
+// the token claims.
+const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'sid', 'at_hash', 'nonce', ...Object.values(CLAIMS_BY_SCOPE).flat()];
 
 /**
  * The metadata document. `issuer` is the configured issuer byte for byte (RFC 8414 §3.3: clients compare it

@@ -6,7 +6,7 @@ import type { Keyring } from './keyring';
 import { signJwt } from './sign';
 
 // OIDC Core §5.4: which standard claims each scope releases.
-const CLAIMS_BY_SCOPE: Readonly<Record<string, readonly string[]>> = {
+export const CLAIMS_BY_SCOPE: Readonly<Record<string, readonly string[]>> = {
   profile: [
     'name',
     'family_name',
