@@ -319,7 +319,7 @@ describeWithPostgres('PostgresStore: endSession racing a rotation (review, 2026-
     },
   );
 
-  it('leaves no refresh token of a session the per-user cap ends while a rotation of it commits', async () => {
+  it('a session the per-user cap meets while a rotation holds it: skipped, then ended by the next login with every token of it', async () => {
     const schema = uniqueSchema('caprace');
     const { store, pool, done } = await migratedStore(schema);
     const holder = testPool({ max: 1 });
@@ -342,16 +342,18 @@ describeWithPostgres('PostgresStore: endSession racing a rotation (review, 2026-
       await lockClient.query(`SELECT 1 FROM "${schema}".sessions WHERE id = 'sess-1' FOR UPDATE`);
       const rotated = store.rotateRefreshToken('tok-a', { ...a, id: 'tok-b', issuedAt: now + 1 }, now + 1, {});
       await new Promise((resolve) => setTimeout(resolve, 200));
-      // A second login of u1 with a cap of 1 ends sess-1 while its rotation waits, uncommitted.
+      // A second login of u1 with a cap of 1, while sess-1's row is held: it skips sess-1 rather than wait (waiting on
+      // rows in plan order deadlocked parallel logins of one user at the cap), and does not wait for the rotation.
       const second = { ...a, id: 'tok-c', familyId: 'sess-2' };
-      const login = store.saveSession(session('sess-2', now + 2, 'tok-c'), { refreshToken: second, maxPerUser: 1 });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await store.saveSession(session('sess-2', now + 2, 'tok-c'), { refreshToken: second, maxPerUser: 1 });
       await lockClient.query('COMMIT');
       expect((await rotated).outcome).toBe('rotated');
-      await login;
-      const left = await pool.query(`SELECT id FROM "${schema}".refresh_tokens WHERE family_id = 'sess-1'`);
+      // The next login ends it, and every refresh token of it, tok-b included.
+      const third = { ...a, id: 'tok-d', familyId: 'sess-3' };
+      await store.saveSession(session('sess-3', now + 3, 'tok-d'), { refreshToken: third, maxPerUser: 1 });
+      const left = await pool.query(`SELECT id FROM "${schema}".refresh_tokens WHERE family_id IN ('sess-1', 'sess-2')`);
       expect(left.rows).toEqual([]);
-      expect((await pool.query(`SELECT id FROM "${schema}".sessions ORDER BY id`)).rows).toEqual([{ id: 'sess-2' }]);
+      expect((await pool.query(`SELECT id FROM "${schema}".sessions ORDER BY id`)).rows).toEqual([{ id: 'sess-3' }]);
     } finally {
       lockClient.release();
       await holder.end();

@@ -9,6 +9,13 @@ import { PG_TABLES } from './postgres-schema';
 /** A family's revocation mark must be absent or expired for its refresh tokens to count (t: refresh_tokens). */
 const FAMILY_LIVE = (s: string): string => `NOT EXISTS (SELECT 1 FROM ${s}.revocations r WHERE r.key = 'fam:' || t.family_id AND r.expires_at > now())`;
 
+/**
+ * Whether a rotation stores its successor (spent: the spent row; touched: the session it touched): only while its
+ * session stands, or when it never had one (a login older than session records). A session ended while the rotation
+ * waited for its row (the ending statement held it) is not touched, so no successor outlives that end.
+ */
+const SESSION_KEPT = (s: string): string => `(EXISTS (SELECT 1 FROM touched) OR NOT EXISTS (SELECT 1 FROM ${s}.sessions x WHERE x.id = spent.family_id))`;
+
 /** A second revocation of the same key keeps the later expiry: a shorter one must not un-revoke early (r: the row). */
 const LATER = 'GREATEST(r.expires_at, EXCLUDED.expires_at)';
 
@@ -24,14 +31,17 @@ const readSession = `s.id, s.format, s.sub, s.client_id, s.created_at, s.last_us
  * After a CTE `ended (id, expires_at)` of deleted sessions: revokes each one's family until its end, deletes every
  * refresh token of the family (spent ones included, by the family_id index of step 004), and notifies `channel` once
  * per family in the same transaction (NOTIFY payloads stay under 8000 bytes: a longer id is sent as an empty payload,
- * which listeners read as "flush everything").
+ * which listeners read as "flush everything"). A token a rotation holds is skipped, not waited for: that rotation
+ * locked it before the session row this statement holds, and waits for it in its own session touch, so waiting here
+ * would close a deadlock cycle. The caller's dropFamilies, after the commit, deletes what was skipped.
  */
 function endFamilies(s: string, channel: string): string {
   return `, marks AS (
         INSERT INTO ${s}.revocations AS r (key, expires_at) SELECT 'fam:' || id, expires_at FROM ended
         ON CONFLICT (key) DO UPDATE SET expires_at = ${LATER}
       ), dropped AS (
-        DELETE FROM ${s}.refresh_tokens WHERE family_id IN (SELECT id FROM ended)
+        DELETE FROM ${s}.refresh_tokens WHERE id IN (
+          SELECT id FROM ${s}.refresh_tokens WHERE family_id IN (SELECT id FROM ended) FOR UPDATE SKIP LOCKED)
       )
       SELECT id, pg_notify(${channel}, CASE WHEN octet_length(id) <= 7800 THEN json_build_object('kind', 'family', 'id', id)::text ELSE '' END)
       FROM ended`;
@@ -41,13 +51,17 @@ function endFamilies(s: string, channel: string): string {
  * One statement for a login: the user's least recently used sessions beyond $9 (maxPerUser, this one counted) are
  * ended, the session is stored and, with `token`, its first refresh token. All CTEs run on one snapshot, so the
  * sessions counted are those committed before: concurrent logins of one user may each keep $9 - 1 others, and the
- * next login trims the excess. (The index on (sub, last_used_at) makes the count O(sessions of that user).)
+ * next login trims the excess. (The index on (sub, last_used_at) makes the count O(sessions of that user).) A session
+ * another statement holds (a concurrent login ending it, a rotation touching it) is skipped, not waited for: waiting
+ * locked rows in plan order, and concurrent logins of one user at the cap deadlocked (40P01); the next login ends it.
  */
 function saveSession(s: string, token: string): string {
   return `WITH ended AS (
         DELETE FROM ${s}.sessions e WHERE e.id IN (
-          SELECT o.id FROM ${s}.sessions o WHERE o.sub = $2 AND o.id <> $1
-          ORDER BY o.last_used_at DESC, o.id DESC OFFSET GREATEST($9::int - 1, 0))
+          SELECT l.id FROM ${s}.sessions l WHERE l.id IN (
+            SELECT o.id FROM ${s}.sessions o WHERE o.sub = $2 AND o.id <> $1
+            ORDER BY o.last_used_at DESC, o.id DESC OFFSET GREATEST($9::int - 1, 0))
+          FOR UPDATE SKIP LOCKED)
         RETURNING e.id, e.expires_at
       ), session AS (
         INSERT INTO ${s}.sessions AS c (id, sub, client_id, created_at, last_used_at, expires_at, refresh_token_id, data, format)
@@ -91,13 +105,13 @@ export function postgresStatements(schema: string) {
         UPDATE ${s}.refresh_tokens t SET spent_at = $2::float8, successor_id = $3
         WHERE t.id = $1 AND t.spent_at IS NULL AND t.expires_at > now() AND ${FAMILY_LIVE(s)}
         RETURNING ${readToken}
-      ), stored AS (
-        INSERT INTO ${s}.refresh_tokens (${tokenColumns})
-        SELECT ${tokenRow('$3', 4)} FROM spent ${upsertToken}
       ), touched AS (
         UPDATE ${s}.sessions SET last_used_at = $2::float8, refresh_token_id = $3,
           data = CASE WHEN $11::text IS NULL THEN data ELSE ${dataWithDetails('data', '$11::text', POSTGRES_TEXT)} END
-        WHERE id IN (SELECT family_id FROM spent)
+        WHERE id IN (SELECT family_id FROM spent) RETURNING id
+      ), stored AS (
+        INSERT INTO ${s}.refresh_tokens (${tokenColumns})
+        SELECT ${tokenRow('$3', 4)} FROM spent WHERE ${SESSION_KEPT(s)} ${upsertToken}
       )
       SELECT * FROM spent`,
     /**
@@ -117,14 +131,14 @@ export function postgresStatements(schema: string) {
           AND t.format = ${FORMAT_VERSION} AND t.client_id = $4 AND t.auth_time + $6::float8 > $2::float8
           AND strpos(t.data, '"${TOKEN_NAMES.names.jkt}":') = 0 AND strpos(t.data, '"predatesSessions":') = 0 AND ${FAMILY_LIVE(s)}
         RETURNING ${readToken}
-      ), stored AS (
-        INSERT INTO ${s}.refresh_tokens (${tokenColumns})
-        SELECT $3, family_id, to_timestamp(LEAST($2::float8 + $5::float8, auth_time + $6::float8)), sub, client_id, auth_time,
-          $2::float8, data, ${FORMAT_VERSION}, '${V0_PLACEHOLDER}' FROM spent ${upsertToken}
       ), touched AS (
         UPDATE ${s}.sessions SET last_used_at = $2::float8, refresh_token_id = $3,
           data = CASE WHEN $7::text IS NULL THEN data ELSE ${dataWithDetails('data', '$7::text', POSTGRES_TEXT)} END
-        WHERE id IN (SELECT family_id FROM spent)
+        WHERE id IN (SELECT family_id FROM spent) RETURNING id
+      ), stored AS (
+        INSERT INTO ${s}.refresh_tokens (${tokenColumns})
+        SELECT $3, family_id, to_timestamp(LEAST($2::float8 + $5::float8, auth_time + $6::float8)), sub, client_id, auth_time,
+          $2::float8, data, ${FORMAT_VERSION}, '${V0_PLACEHOLDER}' FROM spent WHERE ${SESSION_KEPT(s)} ${upsertToken}
       )
       SELECT * FROM spent`,
     /** $1.. sessionValues(), $9 maxPerUser, $10 channel. */
