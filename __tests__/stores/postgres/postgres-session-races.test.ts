@@ -7,6 +7,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { PostgresStore, RefreshTokenRecord, SessionRecord } from '../../../lib';
 import { describeWithPostgres, dropSchema, migratedStore, testPool, uniqueSchema } from '../../helpers/postgres';
+import { capRace, endRace, type RaceTarget } from '../../helpers/session-races';
+import { postgresContents } from '../../helpers/store-contents';
 
 const CAP = 20;
 const hash = (value: string): string => createHash('sha256').update(value).digest('base64url');
@@ -138,4 +140,29 @@ describeWithPostgres('PostgresStore sessions under concurrency', () => {
       }
     },
   );
+
+  describe('the shared session-race workloads, on two stores with pools of their own (two instances)', () => {
+    const target = async (): Promise<RaceTarget> => {
+      const second = await migratedStore(schema);
+      cleanups.push(second.done);
+      return {
+        stores: [store, second.store],
+        contents: () => postgresContents(pool, schema),
+        isToken: (line) => line.startsWith('refresh_tokens: '),
+        isSession: (line) => line.startsWith('sessions: '),
+      };
+    };
+    const cleanups: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0)) await cleanup();
+    });
+
+    it('a user at the cap logs in 10 at a time while old sessions rotate: all succeed, the cap holds, ended sessions keep no token', async () => {
+      await capRace(await target(), { maxPerUser: 100, parallel: 10, rounds: 20 });
+    });
+
+    it('endSession racing chains of rotations of the same sessions: nothing of them is left', async () => {
+      await endRace(await target(), { times: 200, parallel: 10, steps: 6 });
+    });
+  });
 });
