@@ -9,6 +9,7 @@ import type { PostgresStore, RefreshTokenRecord, SessionRecord } from '../../../
 import { describeWithPostgres, dropSchema, migratedStore, testPool, uniqueSchema } from '../../helpers/postgres';
 import { capRace, endRace, type RaceTarget } from '../../helpers/session-races';
 import { postgresContents } from '../../helpers/store-contents';
+import { postgresStatements } from '../../../lib/stores/postgres/postgres-statements';
 
 const CAP = 20;
 const hash = (value: string): string => createHash('sha256').update(value).digest('base64url');
@@ -81,7 +82,7 @@ describeWithPostgres('PostgresStore sessions under concurrency', () => {
     const errors = await inParallel(400, 10, save);
     expect(errors).toEqual([]);
     await save();
-    expect(await count(pool, `SELECT count(*) AS n FROM "${schema}".sessions WHERE sub = $1`, ['alice'])).toBeLessThanOrEqual(CAP);
+    expect(await count(pool, `SELECT count(*) AS n FROM "${schema}".sessions WHERE sub = $1`, ['alice'])).toBe(CAP);
     // Every ended session's refresh tokens are gone: none is left without its session.
     const orphans = `SELECT count(*) AS n FROM "${schema}".refresh_tokens t WHERE t.sub = $1
       AND NOT EXISTS (SELECT 1 FROM "${schema}".sessions s WHERE s.id = t.family_id)`;
@@ -132,7 +133,8 @@ describeWithPostgres('PostgresStore sessions under concurrency', () => {
             : store.rotateRefreshToken(token.id, { ...token, id: nextId, issuedAt: t }, t);
         await new Promise((resolve) => setTimeout(resolve, 200));
         await ender.query('COMMIT');
-        await rotation;
+        // It spent the token and answers with it; its tokens die with the session (the ender's mark refuses them).
+        expect(await rotation).toBeTruthy();
         expect(await count(pool, `SELECT count(*) AS n FROM "${schema}".refresh_tokens WHERE id = $1`, [nextId])).toBe(0);
       } finally {
         ender.release();
@@ -140,6 +142,33 @@ describeWithPostgres('PostgresStore sessions under concurrency', () => {
       }
     },
   );
+
+  it('endSession while a rotation holds the token and waits at the session: no deadlock, and the follow-up delete takes the skipped token', async () => {
+    const { session, token } = login('dave');
+    await store.saveSession(session, { refreshToken: token, maxPerUser: 100 });
+    const statements = postgresStatements(schema);
+    const tokensLeft = () => count(pool, `SELECT count(*) AS n FROM "${schema}".refresh_tokens WHERE family_id = $1`, [session.id]);
+    const holder = testPool({ max: 1 });
+    const ender = await holder.connect();
+    try {
+      await ender.query('BEGIN');
+      await ender.query(`SELECT 1 FROM "${schema}".sessions WHERE id = $1 FOR UPDATE`, [session.id]);
+      const t = now();
+      const rotation = store.rotateRefreshToken(token.id, { ...token, id: hash(`${session.id}:1`), issuedAt: t }, t);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The rotation holds the token it spent and waits for the session row. endSession's statement, in the
+      // transaction holding that row, skips the token (it waited for it: a deadlock cycle, 40P01).
+      expect((await ender.query(statements.endSession, [session.id, 'epg_test_races'])).rowCount).toBe(1);
+      await ender.query('COMMIT');
+      expect((await rotation).outcome).toBe('rotated');
+      expect(await tokensLeft()).toBe(1); // the spent token, skipped; no successor (its session was gone)
+      await pool.query(statements.dropFamilies, [[session.id]]);
+      expect(await tokensLeft()).toBe(0);
+    } finally {
+      ender.release();
+      await holder.end();
+    }
+  });
 
   describe('the shared session-race workloads, on two stores with pools of their own (two instances)', () => {
     const target = async (): Promise<RaceTarget> => {

@@ -292,7 +292,7 @@ describeWithPostgres('PostgresStore: endSession racing a rotation (review, 2026-
           { id: sid, sub: 'u1', clientId: 'app', scope: ['x'], createdAt: now, lastUsedAt: now, expiresAt: now + 7200, refreshTokenId: 'tok-a' },
           { refreshToken: a, maxPerUser: 10 },
         );
-        // Hold the session row: the rotation spends tok-a and writes tok-b, then waits at its session touch, uncommitted.
+        // Hold the session row: the rotation spends tok-a, then waits at its session touch, uncommitted.
         await lockClient.query('BEGIN');
         await lockClient.query(`SELECT 1 FROM "${schema}".sessions WHERE id = $1 FOR UPDATE`, [sid]);
         const rotated =
@@ -300,7 +300,7 @@ describeWithPostgres('PostgresStore: endSession racing a rotation (review, 2026-
             ? store.rotateRefreshToken('tok-a', { ...a, id: 'tok-b', issuedAt: now + 1 }, now + 1, {}).then((r) => r.outcome)
             : store.rotateIfCurrent('tok-a', { clientId: 'app', idleTTL: 3600, absoluteTTL: 7200 }, 'tok-b', now + 1).then((r) => (r ? 'rotated' : 'invalid'));
         await new Promise((resolve) => setTimeout(resolve, 200));
-        // endSession starts (its snapshot without tok-b), then waits on the rows the rotation holds.
+        // endSession queues behind the rotation on the session row; once the rotation commits tok-b, it ends the session.
         const ending = store.endSession(sid);
         await new Promise((resolve) => setTimeout(resolve, 200));
         await lockClient.query('COMMIT');

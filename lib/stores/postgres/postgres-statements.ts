@@ -99,7 +99,9 @@ export function postgresStatements(schema: string) {
      * the newest row version after a concurrent spend commits (READ COMMITTED re-evaluates the WHERE of a row it
      * waited for), so of concurrent rotations exactly one updates a row; the successor is inserted only from that
      * row (RFC 9700 §4.14.2: one successor per refresh token). RETURNING gives the row as it was before the spend
-     * (spent_at was NULL). The session is touched in the same statement: no round trip of its own.
+     * (spent_at was NULL). The session is touched in the same statement: no round trip of its own. The successor is
+     * stored only under SESSION_KEPT: a session ended while the rotation waited at its touch keeps no successor (the
+     * rotation still answers with the spent row: its tokens are refused by the family's mark from then on).
      */
     rotate: `WITH spent AS (
         UPDATE ${s}.refresh_tokens t SET spent_at = $2::float8, successor_id = $3
@@ -175,7 +177,8 @@ export function postgresStatements(schema: string) {
      * $1 family ids (text[]). After a statement that ended sessions (endSession, or a login past the per-user cap), in
      * a statement of its own: a rotation that committed while that statement ran wrote its successor outside its
      * snapshot (READ COMMITTED re-reads only the rows it locks), so that successor is deleted here, with a fresh
-     * snapshot. A rotation starting later sees the family's mark and writes none.
+     * snapshot, and so is a token the ending statement skipped because a rotation held it (endFamilies). A rotation
+     * starting later sees the family's mark and writes none.
      */
     dropFamilies: `DELETE FROM ${s}.refresh_tokens WHERE family_id = ANY($1::text[])`,
     /** $1 key, $2 ttl seconds, $3 channel, $4 message. Mark and NOTIFY in one transaction: delivered at commit. */
