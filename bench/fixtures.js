@@ -13,6 +13,9 @@ const USERNAME = 'alice';
 // A second user whose password check answers at once: the refresh-grant bench logs it in to start (and replace)
 // rotating chains without a bcrypt each. It is never on a measured path: the refresh grant does not check passwords.
 const SEED_USERNAME = 'seed';
+// A user of its own (sub u-probe) for the event-loop probe's token, also without a bcrypt: the token load logs alice
+// in past maxSessionsPerUser (100), which ends her least recently used sessions and refuses their access tokens.
+const PROBE_USERNAME = 'probe';
 const PASSWORD = 'correct horse battery staple';
 const CLIENT_ID = 'web';
 const CLIENT_SECRET = 'a-long-random-client-secret-for-the-bench';
@@ -85,6 +88,7 @@ module.exports = {
   COST,
   USERNAME,
   SEED_USERNAME,
+  PROBE_USERNAME,
   PASSWORD,
   CLIENT_ID,
   CLIENT_SECRET,

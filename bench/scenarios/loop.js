@@ -8,7 +8,7 @@
 const f = require('../fixtures');
 const { form, post } = require('../http');
 const { cannon, median } = require('../runner');
-const { seedLogin } = require('./login');
+const { probeLogin } = require('./login');
 const { tokenScenarios } = require('./token');
 
 /**
@@ -35,7 +35,7 @@ async function eventLoop(settings, servers) {
   const { rate, duration } = settings;
   process.stdout.write(`\nEvent-loop blocking: protected route at ${rate} req/s, p99 idle and under token load\n`);
   // A token of the server probed (each server process signs with a key of its own; the ceiling's /api/me ignores it).
-  const { access_token: token } = await post(`${servers.ours.url}/oauth2/token`, form({ ...seedLogin, client_id: f.PUBLIC_CLIENT_ID }));
+  const { access_token: token } = await post(`${servers.ours.url}/oauth2/token`, form({ ...probeLogin, client_id: f.PUBLIC_CLIENT_ID }));
   const targets = [
     {
       id: 'ceiling',

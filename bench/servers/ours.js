@@ -131,7 +131,10 @@ async function main() {
     ],
   ]);
   // The app's users by id, as findUser reads them: the lookup docs/sessions.md advises (a primary key, no joins).
-  const usersById = new Map([['u-alice', { id: 'u-alice', claims: { name: 'Alice' } }]]);
+  const usersById = new Map([
+    ['u-alice', { id: 'u-alice', claims: { name: 'Alice' } }],
+    ['u-probe', { id: 'u-probe', claims: {} }],
+  ]);
   const { store, cleanUp, redis } = await createStore();
   const prefilled = await prefillStore(store, Number(process.env.PREFILL || 0), redis);
   const auth = epg.passwordGrant({
@@ -142,6 +145,7 @@ async function main() {
     // The app's own check, as the README shows it: async bcrypt, a dummy compare for unknown users.
     verifyUser: async (username, password) => {
       if (username === f.SEED_USERNAME) return { id: 'u-alice' };
+      if (username === f.PROBE_USERNAME) return { id: 'u-probe' };
       if (username !== f.USERNAME) return epg.dummyVerify(password, f.COST).then(() => null);
       return (await bcrypt.compare(password, userHash)) ? { id: 'u-alice' } : null;
     },
