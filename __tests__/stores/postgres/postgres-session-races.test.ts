@@ -73,6 +73,17 @@ describeWithPostgres('PostgresStore sessions under concurrency', () => {
     await dropSchema(schema);
   });
 
+  /** Rotates `token` (the first of its session) by `method`; `done` settles with what the store answered. */
+  const rotate = (method: 'rotateRefreshToken' | 'rotateIfCurrent', token: RefreshTokenRecord): { done: Promise<unknown>; nextId: string } => {
+    const t = now();
+    const nextId = hash(`${token.familyId}:1`);
+    const done =
+      method === 'rotateIfCurrent'
+        ? store.rotateIfCurrent(token.id, { clientId: 'cli', idleTTL: 3600, absoluteTTL: 86_400 }, nextId, t)
+        : store.rotateRefreshToken(token.id, { ...token, id: nextId, issuedAt: t }, t);
+    return { done, nextId };
+  };
+
   it('parallel logins of one user at the cap all succeed, and the next login trims the excess', async () => {
     const save = async (): Promise<void> => {
       const { session, token } = login('alice');
@@ -92,19 +103,13 @@ describeWithPostgres('PostgresStore sessions under concurrency', () => {
   it.each([
     ['rotateRefreshToken', 'usual'],
     ['rotateIfCurrent', 'one statement'],
-  ])('a session ended while %s (%s) runs: no error, and no refresh token of it is left', async (method) => {
+  ] as const)('a session ended while %s (%s) runs: no error, and no refresh token of it is left', async (method, _path) => {
     const sids: string[] = [];
     const errors = await inParallel(150, 10, async () => {
       const { session, token } = login(`bob-${method}`);
       await store.saveSession(session, { refreshToken: token, maxPerUser: 100 });
       sids.push(session.id);
-      const t = now();
-      const nextId = hash(`${session.id}:1`);
-      const rotation =
-        method === 'rotateIfCurrent'
-          ? store.rotateIfCurrent(token.id, { clientId: 'cli', idleTTL: 3600, absoluteTTL: 86_400 }, nextId, t)
-          : store.rotateRefreshToken(token.id, { ...token, id: nextId, issuedAt: t }, t);
-      await Promise.all([rotation, store.endSession(session.id)]);
+      await Promise.all([rotate(method, token).done, store.endSession(session.id)]);
     });
     expect(errors).toEqual([]);
     expect(await count(pool, `SELECT count(*) AS n FROM "${schema}".refresh_tokens WHERE family_id = ANY($1::text[])`, [sids])).toBe(0);
@@ -125,12 +130,7 @@ describeWithPostgres('PostgresStore sessions under concurrency', () => {
         // Another transaction deletes the session row and holds it: the rotation spends the token, then waits.
         await ender.query('BEGIN');
         await ender.query(`DELETE FROM "${schema}".sessions WHERE id = $1`, [session.id]);
-        const t = now();
-        const nextId = hash(`${session.id}:1`);
-        const rotation =
-          method === 'rotateIfCurrent'
-            ? store.rotateIfCurrent(token.id, { clientId: 'cli', idleTTL: 3600, absoluteTTL: 86_400 }, nextId, t)
-            : store.rotateRefreshToken(token.id, { ...token, id: nextId, issuedAt: t }, t);
+        const { done: rotation, nextId } = rotate(method, token);
         await new Promise((resolve) => setTimeout(resolve, 200));
         await ender.query('COMMIT');
         // It spent the token and answers with it; its tokens die with the session (the ender's mark refuses them).
