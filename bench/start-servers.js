@@ -39,69 +39,44 @@ const { ROOT, start } = require('./runner');
  */
 async function startServers(settings, redisNote, sqlNote) {
   /**
+   * A server whose store may not run here: undefined (and a line saying why) when it does not start.
    * @param {string} name
-   * @param {string} store
+   * @param {string} file
+   * @param {Record<string, string>} [env]
    */
-  const sqlStarted = (name, store) =>
-    start(name, 'servers/ours.js', { STORE: store }).catch((err) => {
+  const startOrSkip = (name, file, env) =>
+    start(name, file, env).catch((err) => {
       process.stdout.write(`${name} did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
       return undefined;
     });
-  const [
-    ceiling,
-    ours,
-    oursNoCache,
-    oauth2orize,
-    nodeOauth,
-    oursRedis,
-    oursPostgres,
-    oursSqlite,
-    oursEs256,
-    passportFloor,
-    oursProtected,
-    oursFindUser,
-    pgCeiling,
-  ] = await Promise.all([
-    start('ceiling', 'servers/ceiling.js'),
-    start('ours', 'servers/ours.js'),
-    start('ours-nocache', 'servers/ours.js', { TOKEN_CACHE: '0' }),
-    start('oauth2orize', 'servers/oauth2orize.js'),
-    start('node-oauth', 'servers/node-oauth.js'),
-    redisNote
+  /** @type {{ [K in keyof Servers]: Promise<Servers[K]> | undefined }} */
+  const starting = {
+    ceiling: start('ceiling', 'servers/ceiling.js'),
+    ours: start('ours', 'servers/ours.js'),
+    oursNoCache: start('ours-nocache', 'servers/ours.js', { TOKEN_CACHE: '0' }),
+    oauth2orize: start('oauth2orize', 'servers/oauth2orize.js'),
+    nodeOauth: start('node-oauth', 'servers/node-oauth.js'),
+    oursRedis: redisNote
       ? undefined
       : start('ours-redis', 'servers/ours.js', { STORE: 'redis' }).catch((err) => {
           // A RedisStore whose constructor differs from `new RedisStore({ client, prefix })` must not sink the run.
           redisNote = `skipped: the RedisStore server did not start (${err.message.split('\n').slice(0, 3).join(' ')})`;
           return undefined;
         }),
-    sqlNote || settings.quickAll ? undefined : sqlStarted('ours-postgres', 'postgres'),
-    !settings.quickAll && fs.existsSync(path.join(ROOT, 'dist', 'stores', 'sqlite', 'sqlite-store.js')) ? sqlStarted('ours-sqlite', 'sqlite') : undefined,
-    start('ours-es256', 'servers/ours.js', { SIGN_ALG: 'ES256' }),
-    start('passport-floor', 'servers/passport-floor.js'),
-    start('ours-protected', 'servers/ours.js'),
-    settings.quickAll ? undefined : start('ours-finduser', 'servers/ours.js', { FIND_USER: '1' }),
-    sqlNote || settings.quickAll
-      ? undefined
-      : start('pg-ceiling', 'servers/pg-ceiling.js').catch((err) => {
-          process.stdout.write(`pg-ceiling did not start: ${err.message.split('\n').slice(0, 3).join(' ')}\n`);
-          return undefined;
-        }),
-  ]);
-  const servers = {
-    ceiling,
-    ours,
-    oursNoCache,
-    oauth2orize,
-    nodeOauth,
-    oursRedis,
-    oursPostgres,
-    oursSqlite,
-    oursEs256,
-    passportFloor,
-    oursProtected,
-    oursFindUser,
-    pgCeiling,
+    oursPostgres: sqlNote || settings.quickAll ? undefined : startOrSkip('ours-postgres', 'servers/ours.js', { STORE: 'postgres' }),
+    oursSqlite:
+      !settings.quickAll && fs.existsSync(path.join(ROOT, 'dist', 'stores', 'sqlite', 'sqlite-store.js'))
+        ? startOrSkip('ours-sqlite', 'servers/ours.js', { STORE: 'sqlite' })
+        : undefined,
+    oursEs256: start('ours-es256', 'servers/ours.js', { SIGN_ALG: 'ES256' }),
+    passportFloor: start('passport-floor', 'servers/passport-floor.js'),
+    oursProtected: start('ours-protected', 'servers/ours.js'),
+    oursFindUser: settings.quickAll ? undefined : start('ours-finduser', 'servers/ours.js', { FIND_USER: '1' }),
+    pgCeiling: sqlNote || settings.quickAll ? undefined : startOrSkip('pg-ceiling', 'servers/pg-ceiling.js'),
   };
+  // Started side by side, then awaited together (a row whose server is undefined is skipped).
+  const entries = await Promise.all(Object.entries(starting).map(async ([name, server]) => [name, await server]));
+  const servers = /** @type {Servers} */ (Object.fromEntries(entries));
   return { servers, redisNote };
 }
 
